@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// tl-run: run the time-series layers of "Deep Learning from Scratch 2" on arrays from disk
+// and check them against NumPy. Modules point one way:
+// TLArray ← TLFormats/TLHDF5 ← TLIO ← TLLayers/TLCompare ← TLPipeline ← tl-run.
+import PackageDescription
+
+let package = Package(
+  name: "tl-run",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "tl-run", targets: ["tl-run"]),
+    .library(name: "TLPipeline", targets: ["TLPipeline"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+  ],
+  targets: [
+    // C boundaries: each is imported by exactly one Swift module.
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+    .systemLibrary(
+      name: "CHDF5", pkgConfig: "hdf5-serial",
+      providers: [.apt(["libhdf5-dev", "pkg-config"])]),
+
+    .target(name: "TLArray"),
+    .target(
+      name: "TLFormats",
+      dependencies: ["TLArray", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+    .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5"]),
+    .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
+    .target(name: "TLCompare", dependencies: ["TLArray"]),
+    .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
+    .target(name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"]),
+    .executableTarget(
+      name: "tl-run",
+      dependencies: [
+        "TLPipeline", "TLIO", "TLCompare",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    .target(name: "TLTestSupport", dependencies: ["TLArray", "TLFormats"], path: "Tests/TLTestSupport"),
+    .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
+    .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
+    .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLFormats", "TLTestSupport"]),
+    .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
+    .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
+    .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLTestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TLTestSupport"]),
+  ]
+)

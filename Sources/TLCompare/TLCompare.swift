@@ -1,0 +1,1 @@
+// Module TLCompare: see the files beside this one.

@@ -1,0 +1,1 @@
+// Module TLFormats: see the files beside this one.

@@ -1,0 +1,1 @@
+// Module TLHDF5: see the files beside this one.

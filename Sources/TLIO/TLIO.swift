@@ -1,0 +1,1 @@
+// Module TLIO: see the files beside this one.

@@ -1,0 +1,91 @@
+import TLArray
+
+/// A layer of the book: `forward`, `backward`, and ordered, named params and grads.
+///
+/// Mirrors the book's protocol (`common/layers.py`): `params` and `grads` are lists in the same
+/// order; `grads[i]` has `params[i]`'s shape and dtype and is fully overwritten by every
+/// `backward`. Calling `backward` before `forward` is a programmer error and traps.
+public protocol Layer: AnyObject {
+  /// The book's class name, as pipeline files spell it: `TimeLSTM`.
+  var typeName: String { get }
+  /// The param names in the book's order: `["Wx", "Wh", "b"]`.
+  var paramNames: [String] { get }
+  var params: [NDArray] { get }
+  /// Gradients in the order of ``params``, each in its param's dtype; valid after ``backward(_:)``.
+  var grads: [NDArray] { get }
+
+  /// Runs the layer on the chain's value (`xs`, or `hs_dec` for TimeAttention).
+  func forward(_ x: NDArray) throws -> NDArray
+  /// Takes the upstream gradient and returns `dx`, or nil where the input is integer ids.
+  func backward(_ dout: NDArray) throws -> NDArray?
+  /// Results beyond `out`, `dx` and the grads, by pipeline.md §3 name, after forward/backward:
+  /// `h`, `c`, `dh` (recurrent), `mask` (dropout), `dhs_enc` (TimeAttention).
+  var extraOutputs: [(name: String, array: NDArray)] { get }
+}
+
+extension Layer {
+  public var extraOutputs: [(name: String, array: NDArray)] { [] }
+}
+
+/// What the pipeline hands a layer when it builds it.
+public struct LayerConfig: Sendable {
+  /// The layer's name in the pipeline (`embed`), used in error messages.
+  public var name: String
+  /// Param name → array, with the book's names (`W`, `b`, `Wx`, `Wh`).
+  public var params: [String: NDArray]
+  /// Extra inputs by the book's argument names: `ts`, `hs_enc`.
+  public var inputs: [String: NDArray]
+  /// Initial recurrent state: `h`, and `c` for LSTM (as `set_state` sets them).
+  public var state: [String: NDArray]
+  /// Dropout: `ratio` (default 0.5), `mask`, and `train` (default true).
+  public var ratio: Double?
+  public var mask: NDArray?
+  public var train: Bool
+
+  public init(
+    name: String, params: [String: NDArray] = [:], inputs: [String: NDArray] = [:],
+    state: [String: NDArray] = [:], ratio: Double? = nil, mask: NDArray? = nil, train: Bool = true
+  ) {
+    self.name = name
+    self.params = params
+    self.inputs = inputs
+    self.state = state
+    self.ratio = ratio
+    self.mask = mask
+    self.train = train
+  }
+}
+
+/// The shape and dtype of an array, known before any computation: what shape checking passes
+/// along the chain.
+public struct ArraySignature: Sendable, Equatable, CustomStringConvertible {
+  public var shape: [Int]
+  public var dtype: DType
+  public init(shape: [Int], dtype: DType) {
+    self.shape = shape
+    self.dtype = dtype
+  }
+  public init(_ array: NDArray) { self.init(shape: array.shape, dtype: array.dtype) }
+  public var description: String { "\(dtype) \(Shape.describe(shape))" }
+}
+
+/// Everything the pipeline needs to know about one layer type, before and after loading arrays.
+public struct LayerKind: Sendable {
+  /// The book's class name.
+  public var typeName: String
+  /// Required params, in the book's order.
+  public var paramNames: [String]
+  /// Extra inputs this layer requires (`ts`) — all of them are required.
+  public var inputNames: [String]
+  /// State names the layer accepts (`h`, `c`); all optional.
+  public var stateNames: [String]
+  /// Whether the layer accepts `ratio`, `mask` and `train`.
+  public var takesDropoutOptions: Bool
+  /// A loss layer: its output is a 0-d loss and `dout` defaults to 1.
+  public var isLoss: Bool
+  /// Checks every array in `config` and the chain's input signature, without computing, and
+  /// returns the output's signature. Throws ``LayerError`` naming the layer and both shapes.
+  public var infer: @Sendable (LayerConfig, ArraySignature) throws -> ArraySignature
+  /// Builds the layer (arrays already checked by ``infer``).
+  public var make: @Sendable (LayerConfig) throws -> any Layer
+}

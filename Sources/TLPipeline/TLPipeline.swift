@@ -1,0 +1,1 @@
+// Module TLPipeline: see the files beside this one.

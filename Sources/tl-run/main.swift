@@ -1,0 +1,1 @@
+print("tl-run")

@@ -1,0 +1,48 @@
+import Testing
+import TLArray
+
+@Test func reshapeSharesStorageAndWritesCopy() {
+  let a = NDArray(shape: [2, 3], scalars: [Float](arrayLiteral: 0, 1, 2, 3, 4, 5))
+  var b = a.reshaped([3, 2])
+  #expect(b.shape == [3, 2])
+  b.withUnsafeMutableBufferPointer(of: Float.self) { $0[0] = 42 }
+  #expect(a.scalars(as: Float.self)[0] == 0, "a write to a reshaped copy must not change the original")
+  #expect(b.scalars(as: Float.self)[0] == 42)
+}
+
+@Test func zeroDimensionalAndEmpty() {
+  let scalar = NDArray(scalar: 2.5)
+  #expect(scalar.shape == [] && scalar.count == 1 && scalar.double(atFlat: 0) == 2.5)
+  let empty = NDArray(zeros: .int16, shape: [3, 0])
+  #expect(empty.count == 0 && empty.byteCount == 0)
+  #expect(Shape.describe([]) == "()" && Shape.describe([3]) == "(3,)" && Shape.describe([2, 3]) == "(2, 3)")
+}
+
+@Test func checkedByteCountRefusesOverflow() {
+  #expect(Shape.checkedByteCount([2, 3], itemSize: 4) == 24)
+  #expect(Shape.checkedByteCount([Int.max / 2, 3], itemSize: 1) == nil)
+  #expect(Shape.checkedByteCount([-1], itemSize: 1) == nil)
+}
+
+/// `np.array(x).astype(t)` on NumPy 2.4.6, x86-64.
+@Test func castsFollowNumPy() {
+  let f = NDArray(shape: [6], scalars: [Double](arrayLiteral: -1.7, 2.9, 300.5, .nan, 0, -0.0))
+  #expect(f.astype(.int32).scalars(as: Int32.self) == [-1, 2, 300, Int32.min, 0, 0])
+  #expect(f.astype(.int8).scalars(as: Int8.self) == [-1, 2, 44, 0, 0, 0])
+  #expect(f.astype(.bool).scalars(as: Bool.self) == [true, true, true, true, false, false])
+  let big = NDArray(shape: [2], scalars: [Int64](arrayLiteral: 16_777_217, -129))
+  #expect(big.astype(.float32).scalars(as: Float.self) == [16_777_216, -129])
+  #expect(big.astype(.uint8).scalars(as: UInt8.self) == [1, 127])
+  let third = NDArray(scalar: 1.0 / 3.0).astype(.float32)
+  #expect(third.scalars(as: Float.self) == [Float(1.0 / 3.0)])
+  #expect(NDArray(scalar: Float(65520)).astype(.float16).double(atFlat: 0).isInfinite)
+}
+
+@Test func statisticsIgnoreNaNAndCountInf() {
+  let a = NDArray(shape: [5], scalars: [Float](arrayLiteral: 1, .nan, -2, .infinity, 4))
+  let s = a.statistics()
+  #expect(s.nanCount == 1 && s.infCount == 1 && s.min == -2 && s.max == .infinity)
+  let ints = NDArray(shape: [3], scalars: [Int16](arrayLiteral: 3, -1, 4)).statistics()
+  #expect(ints.min == -1 && ints.max == 4 && ints.mean == 2)
+  #expect(NDArray(zeros: .float32, shape: [0]).statistics().mean == nil)
+}
