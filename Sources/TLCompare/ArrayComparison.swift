@@ -26,12 +26,23 @@ public struct ArrayComparison: Sendable, Equatable {
     public var index: [Int]
     public var actual: CastValue
     public var expected: CastValue
+
+    public init(index: [Int], actual: CastValue, expected: CastValue) {
+      self.index = index
+      self.actual = actual
+      self.expected = expected
+    }
   }
 
   /// The largest difference of one kind and where it is (nil index: no element differs).
   public struct Extreme: Sendable, Equatable {
     public var value: Double
     public var index: [Int]?
+
+    public init(value: Double, index: [Int]?) {
+      self.value = value
+      self.index = index
+    }
   }
 
   public var name: String
