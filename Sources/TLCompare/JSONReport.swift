@@ -3,6 +3,9 @@ import TLArray
 
 /// A number in a JSON report: finite values as JSON numbers (exact for 64-bit integers), and
 /// NaN and infinities, which JSON cannot spell, as the strings `"nan"`, `"inf"`, `"-inf"`.
+///
+/// Equality is by value, because JSON does not keep `1.0` apart from `1`: a report equals the
+/// same report read back.
 public enum JSONScalar: Codable, Sendable, Equatable {
   case bool(Bool)
   case int(Int64)
@@ -33,6 +36,20 @@ public enum JSONScalar: Codable, Sendable, Equatable {
     case .uint(let u): Double(u)
     case .double(let d): d
     case .special(let s): Double(s) ?? .nan
+    }
+  }
+
+  public static func == (lhs: JSONScalar, rhs: JSONScalar) -> Bool {
+    switch (lhs, rhs) {
+    case (.bool(let a), .bool(let b)): a == b
+    case (.special(let a), .special(let b)): a == b
+    case (.int(let a), .int(let b)): a == b
+    case (.uint(let a), .uint(let b)): a == b
+    case (.double(let a), .double(let b)): a == b
+    case (.int(let i), .uint(let u)), (.uint(let u), .int(let i)): UInt64(exactly: i) == u
+    case (.int(let i), .double(let d)), (.double(let d), .int(let i)): Int64(exactly: d) == i
+    case (.uint(let u), .double(let d)), (.double(let d), .uint(let u)): UInt64(exactly: d) == u
+    default: false
     }
   }
 

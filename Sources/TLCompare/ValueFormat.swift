@@ -14,7 +14,9 @@ enum ValueFormat {
   }
 
   /// A difference computed for an array of `dtype`: in that float type, or as an integer.
+  /// No difference at all prints as `0`, whatever the dtype.
   static func difference(_ value: Double, dtype: DType?) -> String {
+    if value == 0 { return "0" }
     if let dtype, !dtype.isFloatingPoint, value.isFinite, value == value.rounded(),
       let integer = Int64(exactly: value)
     {
