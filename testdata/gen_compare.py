@@ -31,8 +31,10 @@ def float_cases(dtype):
     # The default float tolerances of that dtype, and elements just around the boundary
     # atol + rtol*|1| as NumPy rounds it in this dtype.
     rtol, atol = {"float16": (1e-3, 1e-5), "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}[dtype]
-    bound = one + (f(atol) + f(rtol) * one)
-    around = [bound, np.nextafter(bound, f(2)), np.nextafter(bound, f(0))]
+    around = []
+    for e in (one, f(0.37), f(3.3), f(1234.5), f(-77.7)):
+        edge = e + (f(atol) + f(rtol) * abs(e))
+        around += [(edge, e), (np.nextafter(edge, f(INF)), e), (np.nextafter(edge, f(-INF)), e)]
     rows = [(1.0, 1.0, 0, 0, True), (1.5, 1.0, 0.5, 0, True), (1.25, 1.0, 0, 0.25, True),
             (1.25, 1.0, 0, 0.2, True), (2.0, 1.0, 0.5, 0.5, True), (0.0, 1.0, 1.0, 0, True),
             (2.0, 1.0, 0.999, 0, True), (-1.0, 1.0, 1.0, 1.0, True), (0.5, 0.0, 0.1, 0.5, True),
@@ -46,7 +48,7 @@ def float_cases(dtype):
             (tiny_sub, -tiny_sub, 0, tiny_sub, True), (tiny_sub, -tiny_sub, 1, 0, True),
             (big, -big, 1, 0, True), (big, -big, 2, 0, True), (big, big, 0, 0, True),
             (float(np.nextafter(f(big), f(0))), big, 0, 0, True)]
-    rows += [(float(a), 1.0, rtol, atol, True) for a in around]
+    rows += [(float(a), float(e), rtol, atol, True) for a, e in around]
     return [(dtype, *row) for row in rows]
 
 
