@@ -67,12 +67,13 @@ def save(name, array, native=False):
     record(NPY, name, array, np_save_native=native)
 
 
-def write_raw(name, header_text, array, prefix_len_fmt="<H", version=(1, 0)):
-    """A file with a hand-written header dict text (no padding added) and C-order data."""
+def write_raw(name, header_text, array, fortran=False):
+    """A version 1.0 file with a hand-written header dict text (no padding added) and the data
+    in C order, or in Fortran order when `fortran`."""
     raw = header_text.encode("latin1")
-    blob = npformat.magic(*version) + struct.pack(prefix_len_fmt, len(raw)) + raw
+    blob = npformat.magic(1, 0) + struct.pack("<H", len(raw)) + raw
     with open(os.path.join(NPY, name), "wb") as f:
-        f.write(blob + np.ascontiguousarray(array).tobytes())
+        f.write(blob + array.tobytes(order="F" if fortran else "C"))
     check = np.load(os.path.join(NPY, name))
     assert check.dtype == array.dtype and np.array_equal(check, array, equal_nan=True), name
     record(NPY, name, array)
@@ -122,6 +123,15 @@ def header_variants():
     write_raw("unaligned.npy", body + "\n", a)
     pad = 16 - (10 + len(body) + 1) % 16
     write_raw("aligned16.npy", body + " " * pad + "\n", a)
+    write_raw("hand-comment-prefix-strings.npy",
+              "{u'descr': '<' 'f8', # a comment\n 'fortran_order': False, 'shape': (0x3,),}  \n", a)
+    c = values("uint32", 6, seed=15).reshape(2, 3)
+    write_raw("hand-fortran-big-endian.npy", "{'descr': '>u4', 'fortran_order': True, 'shape': (2, 3)}\n",
+              c.astype(">u4"), fortran=True)
+    np.save(os.path.join(NPY, "trailing-bytes.npy"), a)
+    with open(os.path.join(NPY, "trailing-bytes.npy"), "ab") as f:
+        f.write(b"extra bytes NumPy ignores")
+    record(NPY, "trailing-bytes.npy", a)
     b = values("int16", 6, seed=14).reshape(2, 3)
     write_raw("hand-big-endian-no-prefix-pad.npy", "{'descr':'>i2','fortran_order':False,'shape':(2,3)}",
               b.astype(">i2"))
