@@ -10,6 +10,8 @@
   chunks, filters), sorted by path, for the listing tests.
 - npy/<path with "/" as "__">.npy: the array h5py reads from each numeric dataset (np.save),
   so tests compare values, shapes and dtypes with an independent reader.
+- chunks.json: the chunk shapes h5py picks for gzip-compressed datasets of a few shapes and
+  dtypes (f.create_dataset(..., compression="gzip").chunks), which our writer must match.
 - truncated.h5: data.h5 cut to its first half; not_hdf5.h5: a text file with an .h5 name.
 
 Deterministic: fixed values and seeds, no timestamps (h5py's default track_times=False).
@@ -91,6 +93,20 @@ def listing_entry(name, dset):
     }
 
 
+def write_chunk_choices(path):
+    """h5py's chunk shape for compressed datasets of several shapes and dtypes."""
+    cases = [((1000, 300), "float32"), ((600, 700), "float64"), ((100000,), "float64"),
+             ((7, 9, 11), "int16"), ((3, 4), "bool"), ((1, 1), "uint8"), ((2, 50, 640), "float16")]
+    choices = []
+    with h5py.File(path, "w") as f:
+        for index, (shape, dtype) in enumerate(cases):
+            dset = f.create_dataset(f"c{index}", shape=shape, dtype=dtype, compression="gzip")
+            choices.append({"shape": list(shape), "dtype": dtype, "chunks": list(dset.chunks)})
+    path.unlink()
+    lines = ",\n".join(" " + json.dumps(choice) for choice in choices)
+    (OUT / "chunks.json").write_text("[\n" + lines + "\n]\n")
+
+
 def main():
     OUT.mkdir(exist_ok=True)
     (OUT / "npy").mkdir(exist_ok=True)
@@ -111,6 +127,7 @@ def main():
     listing.sort(key=lambda entry: entry["path"])
     lines = ",\n".join(" " + json.dumps(entry) for entry in listing)
     (OUT / "data_listing.json").write_text("[\n" + lines + "\n]\n")
+    write_chunk_choices(OUT / "chunks_scratch.h5")
     whole = path.read_bytes()
     (OUT / "truncated.h5").write_bytes(whole[: len(whole) // 2])
     (OUT / "not_hdf5.h5").write_text("this is a text file, not HDF5\n")

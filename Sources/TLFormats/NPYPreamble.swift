@@ -31,7 +31,7 @@ struct NPYPreamble: Equatable, Sendable {
         throw source.error("not a .npy file: looks like \(like.name)")
       }
       let shown = first.prefix(6).map { String(pythonByte: $0) }.joined()
-      throw source.error("not a .npy file: starts with \(shown), not \\x93NUMPY")
+      throw source.error("not a .npy file: starts with '\(shown)', not '\\x93NUMPY'")
     }
     guard first.count >= 10 else {
       throw source.error("truncated: \(fileSize) bytes, shorter than the .npy preamble")

@@ -136,3 +136,13 @@ func elementRule(_ c: ElementCase) {
   #expect(result.dtype == .float64 && result.expectedDType == .float32)
   #expect(result.mismatched == 0 && result.total == 0)
 }
+
+@Test(arguments: DType.allCases)
+func everyDTypeFindsOneChangedElement(dtype: DType) {
+  let expected = array([0, 1, 1, 0, 1, 1], dtype, shape: [2, 3])
+  let actual = array([0, 1, 1, 0, 0, 1], dtype, shape: [2, 3])
+  let result = compareArray(name: "x", actual: actual, expected: expected, tolerance: .default(for: dtype))
+  #expect(result.status == .mismatch && result.mismatched == 1 && result.total == 6)
+  #expect(result.firstMismatches.map(\.index) == [[1, 1]] && result.maxAbsDiff?.value == 1)
+  #expect(compareArray(name: "x", actual: expected, expected: expected, tolerance: .exact).status == .pass)
+}
