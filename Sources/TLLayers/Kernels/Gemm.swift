@@ -24,7 +24,7 @@ extension Kernel {
 
   /// op(a)·op(b) of two 2-D arrays in NumPy's result dtype: both float32 → sgemm; otherwise both
   /// are converted to `promote(a, b)` (int·float32 → float64) first.
-  static func matmul(_ a: NDArray, transposed ta: Bool = false, _ b: NDArray, transposed tb: Bool = false) -> NDArray {
+  static func matmul(_ a: NDArray, _ b: NDArray, transA ta: Bool = false, transB tb: Bool = false) -> NDArray {
     precondition(a.rank == 2 && b.rank == 2, "matmul of \(a.shape) and \(b.shape)")
     let dtype = DType.promote(a.dtype, b.dtype)
     let m = ta ? a.shape[1] : a.shape[0], n = tb ? b.shape[0] : b.shape[1]

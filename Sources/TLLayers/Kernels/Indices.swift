@@ -57,7 +57,7 @@ extension Kernel {
   /// out[k, :] ← table[indices[k], :], each value converted to `Out` (W[idx], then the cast
   /// into the destination buffer).
   static func gatherRows<Src: LayerScalar, Out: LayerScalar>(
-    _ table: Matrix<Src>, _ indices: [Int], into out: MutableMatrix<Out>
+    _ table: Matrix<Src>, _ indices: some Collection<Int>, into out: MutableMatrix<Out>
   ) {
     precondition(out.rows == indices.count && out.cols == table.cols, "gather shapes differ")
     for (k, row) in indices.enumerated() {
@@ -69,7 +69,7 @@ extension Kernel {
   /// acc[indices[k], :] += src[k, :] for k in order, like `np.add.at`: each addition is done in
   /// promote(Acc, Src) and rounded to `Acc`, so repeated ids accumulate.
   static func scatterAddRows<Src: LayerScalar, Acc: LayerScalar>(
-    _ src: Matrix<Src>, _ indices: [Int], into acc: MutableMatrix<Acc>
+    _ src: Matrix<Src>, _ indices: some Collection<Int>, into acc: MutableMatrix<Acc>
   ) {
     precondition(src.rows == indices.count && src.cols == acc.cols, "scatter-add shapes differ")
     for (k, row) in indices.enumerated() {

@@ -1,0 +1,101 @@
+import TLArray
+
+/// Compares `actual` with its reference `expected`: shape first, then dtype, then every element
+/// by `|actual − expected| ≤ atol + rtol·|expected|` (NumPy's rule, the reference on the right).
+///
+/// Elements are compared in the arrays' own type: float16/32/64 as NumPy computes them for
+/// arrays of that dtype, integers and bool exactly.
+public func compareArray(
+  name: String, actual: NDArray, expected: NDArray, tolerance: Tolerance
+) -> ArrayComparison {
+  var result = ArrayComparison(
+    name: name, status: .pass, dtype: actual.dtype, shape: actual.shape,
+    expectedDType: expected.dtype, expectedShape: expected.shape, tolerance: tolerance)
+  guard actual.shape == expected.shape else {
+    result.status = .shapeMismatch
+    return result
+  }
+  guard actual.dtype == expected.dtype else {
+    result.status = .dtypeMismatch
+    return result
+  }
+  let scan = scanElements(actual, expected, tolerance)
+  result.total = expected.count
+  result.mismatched = scan.mismatched
+  result.status = scan.mismatched == 0 ? .pass : .mismatch
+  result.firstMismatches = scan.first.map { flat in
+    ArrayComparison.ElementMismatch(
+      index: multiIndex(flat, shape: expected.shape),
+      actual: actual.castValue(atFlat: flat), expected: expected.castValue(atFlat: flat))
+  }
+  let extreme = { (found: (value: Double, index: Int)) in
+    ArrayComparison.Extreme(value: found.value, index: multiIndex(found.index, shape: expected.shape))
+  }
+  if scan.mismatched > 0 {
+    result.maxAbsDiff = scan.maxAbs.map(extreme)
+    result.maxRelDiff = scan.maxRel.map(extreme)
+  } else {
+    result.maxAbsDiff = scan.largestAbs.map(extreme) ?? ArrayComparison.Extreme(value: 0, index: nil)
+  }
+  return result
+}
+
+/// The C-order multi-index of flat position `flat` in an array of `shape`.
+public func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
+  var rest = flat
+  var index = [Int](repeating: 0, count: shape.count)
+  for axis in shape.indices.reversed() where shape[axis] > 0 {
+    index[axis] = rest % shape[axis]
+    rest /= shape[axis]
+  }
+  return index
+}
+
+/// Runs the typed loop of ``ElementRule`` for the arrays' runtime dtype.
+///
+/// A switch rather than a ``DTypeVisitor``: `accept` lives in another module and is not
+/// inlinable, so code behind it runs as unspecialized generics, about 5× slower on large arrays.
+/// Naming each concrete type here lets the compiler specialize every loop.
+private func scanElements(_ actual: NDArray, _ expected: NDArray, _ tolerance: Tolerance) -> ElementScan {
+  let pair = TypedPair(actual: actual, expected: expected, tolerance: tolerance)
+  switch expected.dtype {
+  case .float16: return pair.floats(Float16.self)
+  case .float32: return pair.floats(Float.self)
+  case .float64: return pair.floats(Double.self)
+  case .int8: return pair.integers(Int8.self)
+  case .int16: return pair.integers(Int16.self)
+  case .int32: return pair.integers(Int32.self)
+  case .int64: return pair.integers(Int64.self)
+  case .uint8: return pair.integers(UInt8.self)
+  case .uint16: return pair.integers(UInt16.self)
+  case .uint32: return pair.integers(UInt32.self)
+  case .uint64: return pair.integers(UInt64.self)
+  case .bool:
+    // NumPy stores a bool as one byte, 0 or 1, so it is compared as uint8.
+    return actual.withUnsafeBytes { a in
+      expected.withUnsafeBytes { e in
+        ElementRule.scan(
+          a.assumingMemoryBound(to: UInt8.self), e.assumingMemoryBound(to: UInt8.self), tolerance: tolerance)
+      }
+    }
+  }
+}
+
+/// Two arrays of one dtype, read as typed buffers.
+private struct TypedPair {
+  let actual: NDArray
+  let expected: NDArray
+  let tolerance: Tolerance
+
+  func floats<F: BinaryFloatingPoint & NDElement>(_: F.Type) -> ElementScan {
+    actual.withUnsafeBufferPointer(of: F.self) { a in
+      expected.withUnsafeBufferPointer(of: F.self) { e in ElementRule.scan(a, e, tolerance: tolerance) }
+    }
+  }
+
+  func integers<I: FixedWidthInteger & NDElement>(_: I.Type) -> ElementScan {
+    actual.withUnsafeBufferPointer(of: I.self) { a in
+      expected.withUnsafeBufferPointer(of: I.self) { e in ElementRule.scan(a, e, tolerance: tolerance) }
+    }
+  }
+}

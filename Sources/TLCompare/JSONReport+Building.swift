@@ -1,0 +1,42 @@
+import Foundation
+import TLArray
+
+extension ArrayComparison {
+  /// This result as a JSON report entry, values spelled as in ``textLines(nameWidth:)``.
+  public var jsonReport: ArrayReport {
+    let shown = displayDType
+    let valuesCompared = status == .pass || status == .mismatch
+    let extreme = { (e: Extreme) in
+      ArrayReport.Extreme(value: JSONScalar(reportText: ValueFormat.difference(e.value, dtype: shown)), index: e.index)
+    }
+    return ArrayReport(
+      name: name, status: status, dtype: dtype?.rawValue, shape: shape,
+      expectedDType: expectedDType?.rawValue, expectedShape: expectedShape,
+      mismatched: valuesCompared ? mismatched : nil, total: valuesCompared ? total : nil,
+      percent: valuesCompared ? percent : nil,
+      firstMismatches: valuesCompared
+        ? firstMismatches.map {
+          ArrayReport.Mismatch(
+            index: $0.index, actual: JSONScalar(reportText: ValueFormat.string($0.actual, dtype: shown)),
+            expected: JSONScalar(reportText: ValueFormat.string($0.expected, dtype: shown)))
+        } : nil,
+      maxAbsDiff: maxAbsDiff.map(extreme), maxRelDiff: maxRelDiff.map(extreme),
+      rtol: tolerance?.rtol, atol: tolerance?.atol, equalNaN: tolerance?.equalNaN)
+  }
+}
+
+extension CollectionComparison {
+  /// The collection as a JSON report.
+  public var jsonReport: CollectionReport {
+    CollectionReport(
+      arrays: arrays.map(\.jsonReport), compared: compared, passed: passed, failed: failed,
+      unchecked: unchecked, exitStatus: exitStatus)
+  }
+
+  /// The JSON report encoded with sorted keys (stable for diffs and golden files).
+  public func jsonData(prettyPrinted: Bool = true) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+    return try encoder.encode(jsonReport)
+  }
+}

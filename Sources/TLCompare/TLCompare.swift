@@ -1,1 +1,0 @@
-// Module TLCompare: see the files beside this one.

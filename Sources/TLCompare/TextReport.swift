@@ -1,0 +1,77 @@
+import Foundation
+import TLArray
+
+extension ArrayComparison {
+  /// The human report: one header line (`embed.dW  float32 (10, 3)  MISMATCH  …`), then for a
+  /// mismatch the first mismatching elements, the largest differences and the tolerances.
+  /// `nameWidth` pads the name so the lines of a collection line up.
+  public func textLines(nameWidth: Int = 0) -> [String] {
+    let paddedName = name.padding(toLength: max(nameWidth, name.count), withPad: " ", startingAt: 0)
+    let described = [displayDType.map(\.rawValue), (expectedShape ?? shape).map(Shape.describe)]
+    let head = ([paddedName] + [described.compactMap { $0 }.joined(separator: " ")]).joined(separator: "  ")
+    switch status {
+    case .pass:
+      let diff = maxAbsDiff.map { ValueFormat.difference($0.value, dtype: displayDType) } ?? "0"
+      return ["\(head)  ok  (max abs diff \(diff))"]
+    case .mismatch:
+      return ["\(head)  MISMATCH  \(mismatchSummary)"] + mismatchDetails
+    case .shapeMismatch:
+      return ["\(head)  SHAPE MISMATCH  actual \(sideDescription(dtype, shape)), expected \(sideDescription(expectedDType, expectedShape))"]
+    case .dtypeMismatch:
+      return ["\(head)  DTYPE MISMATCH  actual \(dtype?.rawValue ?? "?"), expected \(expectedDType?.rawValue ?? "?")"]
+    case .missing:
+      return ["\(head)  MISSING  in the reference, not in the output"]
+    case .unchecked:
+      return ["\(head)  unchecked  (no reference)"]
+    }
+  }
+
+  /// ``textLines(nameWidth:)`` joined by newlines.
+  public var textReport: String { textLines().joined(separator: "\n") }
+
+  /// `Mismatched elements: 2 / 30 (6.67%)`, the percentage with three significant digits as NumPy prints it.
+  var mismatchSummary: String {
+    "Mismatched elements: \(mismatched) / \(total) (\(String(format: "%.3g", percent))%)"
+  }
+
+  private var mismatchDetails: [String] {
+    let dtype = displayDType
+    var lines = ["  first mismatches:"]
+    for element in firstMismatches {
+      lines.append(
+        "    \(ValueFormat.index(element.index)): actual \(ValueFormat.string(element.actual, dtype: dtype)) expected \(ValueFormat.string(element.expected, dtype: dtype))"
+      )
+    }
+    var facts: [String] = []
+    if let maxAbsDiff { facts.append("max abs diff \(describe(maxAbsDiff))") }
+    if let maxRelDiff { facts.append("max rel diff \(describe(maxRelDiff))") }
+    if let tolerance {
+      let nan = tolerance.equalNaN ? "" : " equal_nan false"
+      facts.append("rtol \(tolerance.rtol) atol \(tolerance.atol)\(nan)")
+    }
+    lines.append("  " + facts.joined(separator: "; "))
+    return lines
+  }
+
+  private func describe(_ extreme: Extreme) -> String {
+    let value = ValueFormat.difference(extreme.value, dtype: displayDType)
+    return extreme.index.map { "\(value) at \(ValueFormat.index($0))" } ?? value
+  }
+
+  private func sideDescription(_ dtype: DType?, _ shape: [Int]?) -> String {
+    [dtype?.rawValue, shape.map(Shape.describe)].compactMap { $0 }.joined(separator: " ")
+  }
+}
+
+extension CollectionComparison {
+  /// `3 arrays compared: 2 passed, 1 failed, 1 unchecked`.
+  public var summaryLine: String {
+    "\(compared) \(compared == 1 ? "array" : "arrays") compared: \(passed) passed, \(failed) failed, \(unchecked) unchecked"
+  }
+
+  /// Every array's lines, names aligned, then ``summaryLine``.
+  public var textReport: String {
+    let width = arrays.map(\.name.count).max() ?? 0
+    return (arrays.flatMap { $0.textLines(nameWidth: width) } + [summaryLine]).joined(separator: "\n")
+  }
+}

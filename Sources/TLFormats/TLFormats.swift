@@ -1,1 +1,0 @@
-// Module TLFormats: see the files beside this one.

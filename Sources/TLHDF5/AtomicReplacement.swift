@@ -1,0 +1,34 @@
+import Foundation
+
+/// Writes a file under a temporary name beside it and renames it into place, so a crash never
+/// leaves a half-written file under the final name.
+enum AtomicReplacement {
+  /// Calls `body` with a temporary path in `path`'s directory (a copy of `path` when it exists,
+  /// so `body` can add to it; `existed` says which), then renames it to `path`. On failure the
+  /// temporary file is removed and `path` is untouched.
+  static func write(
+    to path: String, _ context: HDF5Context, _ body: (_ temporary: String, _ existed: Bool) throws -> Void
+  ) throws {
+    let manager = FileManager.default
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent()
+      .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+    var isDirectory: ObjCBool = false
+    let existed = manager.fileExists(atPath: path, isDirectory: &isDirectory)
+    if isDirectory.boolValue { throw context.error("is a directory, not a file to write") }
+    do {
+      if existed {
+        do { try manager.copyItem(atPath: path, toPath: temporary) } catch {
+          throw context.error("cannot copy it to a temporary file beside it: \(error.localizedDescription)")
+        }
+      }
+      try body(temporary, existed)
+      guard rename(temporary, path) == 0 else {
+        throw context.error("cannot rename the temporary file into place: \(String(cString: strerror(errno)))")
+      }
+    } catch {
+      try? manager.removeItem(atPath: temporary)
+      throw error
+    }
+  }
+}

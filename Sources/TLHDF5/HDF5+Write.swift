@@ -1,0 +1,105 @@
+import CHDF5
+import TLArray
+
+extension HDF5 {
+  /// Writes `array` as dataset `dataset` (`/group/x`) of `file`, creating the file and the
+  /// groups on the way as needed and replacing a dataset of that path; gzip-compressed (with
+  /// shuffle, in h5py's chunk shape) when `gzipLevel` (0…9) is given.
+  public static func write(_ array: NDArray, to file: String, dataset: String, gzipLevel: Int? = nil) throws {
+    try writeDatasets([(HDF5Path.absolute(dataset), array)], to: file, gzipLevel: gzipLevel)
+  }
+
+  /// Writes named arrays as datasets of `path`, a dot in a name becoming a group (pipeline.md
+  /// §3: `embed.dW` → `/embed/dW`, `out` → `/out`); otherwise as ``write(_:to:dataset:gzipLevel:)``.
+  public static func writeCollection(
+    _ arrays: [(name: String, array: NDArray)], to path: String, gzipLevel: Int?
+  ) throws {
+    let items = arrays.map { (path: HDF5Path.datasetPath(forName: $0.name), array: $0.array) }
+    try writeDatasets(items, to: path, gzipLevel: gzipLevel)
+  }
+
+  /// Adds `items` to a copy of `file` (or a new file) beside it, then renames it into place.
+  private static func writeDatasets(
+    _ items: [(path: String, array: NDArray)], to file: String, gzipLevel: Int?
+  ) throws {
+    let context = HDF5Context(file: file)
+    if let gzipLevel, !(0...9).contains(gzipLevel) {
+      throw context.error("gzip level \(gzipLevel) is not in 0...9")
+    }
+    try AtomicReplacement.write(to: file, context) { temporary, existed in
+      try withLock {
+        let handle = try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
+        for item in items {
+          var itemContext = context
+          itemContext.dataset = item.path
+          try itemContext.writeDataset(handle, item.path, item.array, gzipLevel: gzipLevel)
+        }
+        try context.check(H5Fflush(handle.id, H5F_SCOPE_GLOBAL), "cannot flush the file")
+      }
+    }
+  }
+}
+
+extension HDF5Context {
+  /// Creates a new, empty file at `path` (h5py's default format version: the earliest).
+  func createFile(_ path: String) throws -> HDF5Handle {
+    try own(H5Fcreate(path, tlh5_acc_excl(), tlh5_default(), tlh5_default()), .file, "cannot create the file")
+  }
+
+  /// Creates dataset `path` holding `array`, after removing a dataset of that path.
+  func writeDataset(_ file: HDF5Handle, _ path: String, _ array: NDArray, gzipLevel: Int?) throws {
+    try removeDataset(file, path)
+    let fileType = try HDF5TypeMap.fileType(for: array.dtype, self)
+    let memoryType = try HDF5TypeMap.memoryType(for: array.dtype, self)
+    let space = try dataspace(for: array.shape)
+    let linkProperties = try own(H5Pcreate(tlh5_link_create_class()), .propertyList, "cannot make link properties")
+    try check(H5Pset_create_intermediate_group(linkProperties.id, 1), "cannot ask for intermediate groups")
+    let creation = try creationProperties(array, gzipLevel: gzipLevel)
+    let dataset = try own(
+      H5Dcreate2(file.id, path, fileType.id, space.id, linkProperties.id, creation.id, tlh5_default()),
+      .dataset, "cannot create the dataset")
+    guard array.count > 0 else { return }
+    try array.withUnsafeBytes { bytes in
+      let status = H5Dwrite(dataset.id, memoryType.id, tlh5_select_all(), tlh5_select_all(), tlh5_default(), bytes.baseAddress)
+      try check(status, "cannot write the data")
+    }
+  }
+
+  /// Unlinks an existing dataset at `path`; refuses to replace a group, or to put a dataset
+  /// under another dataset.
+  private func removeDataset(_ file: HDF5Handle, _ path: String) throws {
+    var prefix = ""
+    let names = HDF5Path.components(path)
+    for (depth, name) in names.enumerated() {
+      prefix += "/" + name
+      guard try linkExists(file, prefix) else { return }
+      let type = try objectType(file, prefix)
+      if depth < names.count - 1 {
+        guard type == H5I_GROUP else { throw error("\(prefix) is a dataset, so it cannot hold \(path)") }
+      } else {
+        guard type == H5I_DATASET else { throw error("is a group; a dataset does not replace it") }
+        try check(H5Ldelete(file.id, prefix, tlh5_default()), "cannot remove the existing dataset")
+      }
+    }
+  }
+
+  /// A scalar dataspace for shape `[]`, a simple one otherwise.
+  private func dataspace(for shape: [Int]) throws -> HDF5Handle {
+    let what = "cannot make the dataspace \(Shape.describe(shape))"
+    guard !shape.isEmpty else { return try own(H5Screate(H5S_SCALAR), .dataspace, what) }
+    let dims = shape.map { hsize_t($0) }
+    return try own(H5Screate_simple(Int32(dims.count), dims, nil), .dataspace, what)
+  }
+
+  /// Contiguous layout, or chunks with shuffle and gzip when asked for and the array has
+  /// elements along at least one axis (scalars and empty arrays cannot be chunked).
+  private func creationProperties(_ array: NDArray, gzipLevel: Int?) throws -> HDF5Handle {
+    let plist = try own(H5Pcreate(tlh5_dataset_create_class()), .propertyList, "cannot make dataset properties")
+    guard let gzipLevel, !array.shape.isEmpty, array.count > 0 else { return plist }
+    let chunks = HDF5Chunking.chunkShape(for: array.shape, itemSize: array.dtype.itemSize).map { hsize_t($0) }
+    try check(H5Pset_chunk(plist.id, Int32(chunks.count), chunks), "cannot set the chunk shape")
+    try check(H5Pset_shuffle(plist.id), "cannot add the shuffle filter")
+    try check(H5Pset_deflate(plist.id, UInt32(gzipLevel)), "cannot add the gzip filter")
+    return plist
+  }
+}

@@ -1,0 +1,31 @@
+import CHDF5
+import Foundation
+
+/// Reads and writes ``TLArray/NDArray``s as HDF5 datasets through libhdf5, and lists a file's
+/// datasets.
+///
+/// Every call into the library goes through ``withLock(_:)``: one process-wide lock, because
+/// only some libhdf5 builds are thread-safe, and a place to switch off the library's own
+/// error printing on whichever thread is calling.
+public enum HDF5 {
+  /// Recursive, because a handle may be released (and closed) while the lock is held.
+  private static let lock = NSRecursiveLock()
+
+  /// Runs `body` holding the library lock, with automatic error printing off on this thread.
+  static func withLock<R>(_ body: () throws -> R) rethrows -> R {
+    lock.lock()
+    defer { lock.unlock() }
+    // Printing is per thread: without this a worker thread writes `HDF5-DIAG` blocks to stderr.
+    H5Eset_auto2(tlh5_error_default(), nil, nil)
+    return try body()
+  }
+
+  /// The linked libhdf5's version, `1.10.8`.
+  public static var libraryVersion: String {
+    withLock {
+      var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
+      guard H5get_libversion(&major, &minor, &release) >= 0 else { return "unknown" }
+      return "\(major).\(minor).\(release)"
+    }
+  }
+}

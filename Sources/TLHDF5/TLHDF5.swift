@@ -1,1 +1,0 @@
-// Module TLHDF5: see the files beside this one.

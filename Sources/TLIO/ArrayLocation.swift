@@ -1,0 +1,105 @@
+import Foundation
+
+/// Where arrays live on disk, parsed from the strings users write (pipeline.md §2):
+/// `a.npy`, `a.npz:key`, `a.h5:/group/dataset`, or a whole `.npz`, `.h5` or directory.
+public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
+  /// One `.npy` file.
+  case npy(path: String)
+  /// One member of an `.npz` archive.
+  case npzMember(path: String, member: String)
+  /// One dataset of an HDF5 file (absolute path inside the file).
+  case hdf5Dataset(path: String, dataset: String)
+  /// Every array of a directory of `.npy` files.
+  case directory(path: String)
+  /// Every member of an `.npz` archive.
+  case npz(path: String)
+  /// Every dataset of an HDF5 file.
+  case hdf5(path: String)
+
+  /// Parses `text`. A string with `:/` after an `.h5`/`.hdf5` name is a dataset (split at the
+  /// last `:/`, since file names may hold colons); `name.npz:key` is a member; otherwise the
+  /// extension decides, and anything else is a directory.
+  public init(parsing text: String) {
+    if let range = text.range(of: ":/", options: .backwards), Self.isHDF5(String(text[..<range.lowerBound])) {
+      self = .hdf5Dataset(path: String(text[..<range.lowerBound]), dataset: String(text[text.index(after: range.lowerBound)...]))
+      return
+    }
+    if let colon = text.lastIndex(of: ":"), text[..<colon].lowercased().hasSuffix(".npz"),
+      !text[text.index(after: colon)...].isEmpty
+    {
+      self = .npzMember(path: String(text[..<colon]), member: String(text[text.index(after: colon)...]))
+      return
+    }
+    let lower = text.lowercased()
+    if lower.hasSuffix(".npy") {
+      self = .npy(path: text)
+    } else if lower.hasSuffix(".npz") {
+      self = .npz(path: text)
+    } else if Self.isHDF5(text) {
+      self = .hdf5(path: text)
+    } else {
+      self = .directory(path: text)
+    }
+  }
+
+  static func isHDF5(_ path: String) -> Bool {
+    let lower = path.lowercased()
+    return lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5")
+  }
+
+  /// The file or directory on disk.
+  public var path: String {
+    switch self {
+    case .npy(let p), .npzMember(let p, _), .hdf5Dataset(let p, _), .directory(let p), .npz(let p), .hdf5(let p): p
+    }
+  }
+
+  /// Whether this names exactly one array (rather than a collection).
+  public var isSingleArray: Bool {
+    switch self {
+    case .npy, .npzMember, .hdf5Dataset: true
+    case .directory, .npz, .hdf5: false
+    }
+  }
+
+  /// The same location with its file path replaced (used to resolve relative paths).
+  public func withPath(_ newPath: String) -> ArrayLocation {
+    switch self {
+    case .npy: .npy(path: newPath)
+    case .npzMember(_, let m): .npzMember(path: newPath, member: m)
+    case .hdf5Dataset(_, let d): .hdf5Dataset(path: newPath, dataset: d)
+    case .directory: .directory(path: newPath)
+    case .npz: .npz(path: newPath)
+    case .hdf5: .hdf5(path: newPath)
+    }
+  }
+
+  /// The name an array from here gets in a collection: the file's stem, the member, or the
+  /// dataset path with `/` as `.` (`/embed/dW` → `embed.dW`).
+  public var arrayName: String {
+    switch self {
+    case .npy(let p): URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent
+    case .npzMember(_, let m): m
+    case .hdf5Dataset(_, let d): ArrayNames.fromHDF5(d)
+    case .directory(let p), .npz(let p), .hdf5(let p): URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .npzMember(let p, let m): "\(p):\(m)"
+    case .hdf5Dataset(let p, let d): "\(p):\(d)"
+    default: path
+    }
+  }
+}
+
+/// The mapping between result names (`embed.dW`) and HDF5 dataset paths (`/embed/dW`).
+public enum ArrayNames {
+  public static func fromHDF5(_ dataset: String) -> String {
+    dataset.split(separator: "/").joined(separator: ".")
+  }
+  public static func toHDF5(_ name: String) -> String {
+    "/" + name.split(separator: ".").joined(separator: "/")
+  }
+}

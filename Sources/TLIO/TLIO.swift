@@ -1,1 +1,0 @@
-// Module TLIO: see the files beside this one.

@@ -1,0 +1,49 @@
+import TLArray
+import TLLayers
+
+/// Runs a loaded case forward through the chain and backward from `dout`, and names every
+/// result as pipeline.md §3 does.
+public enum ChainExecutor {
+  /// The results in a stable order: `out`, `dx`, then per layer its grads and extra outputs
+  /// (and its own `out` when `intermediates` is set).
+  public static func run(_ loaded: LoadedCase, intermediates: Bool = false) throws(PipelineError) -> [(name: String, array: NDArray)] {
+    let spec = loaded.spec
+    var layers: [any Layer] = []
+    var value = loaded.input
+    var layerOutputs: [NDArray] = []
+    for (index, layer) in spec.layers.enumerated() {
+      do {
+        let built = try layer.kind.make(loaded.configs[index])
+        value = try built.forward(value)
+        layers.append(built)
+        layerOutputs.append(value)
+      } catch {
+        throw failure(spec, index, "forward", error)
+      }
+    }
+    var results: [(name: String, array: NDArray)] = [("out", value)]
+    var gradient: NDArray? = loaded.dout
+    for index in layers.indices.reversed() {
+      guard let upstream = gradient else { break }
+      do {
+        gradient = try layers[index].backward(upstream)
+      } catch {
+        throw failure(spec, index, "backward", error)
+      }
+    }
+    if let dx = gradient { results.append(("dx", dx)) }
+    for (index, layer) in layers.enumerated() {
+      let name = spec.layers[index].name
+      for (param, grad) in zip(layer.paramNames, layer.grads) { results.append(("\(name).d\(param)", grad)) }
+      for extra in layer.extraOutputs { results.append(("\(name).\(extra.name)", extra.array)) }
+      if intermediates { results.append(("\(name).out", layerOutputs[index])) }
+    }
+    return results
+  }
+
+  private static func failure(_ spec: PipelineSpec, _ index: Int, _ pass: String, _ error: any Error) -> PipelineError {
+    let layer = spec.layers[index]
+    let message = (error as? LayerError)?.message ?? "\(error)"
+    return PipelineError(file: spec.file, path: layer.jsonPath, "\(layer.kind.typeName) \"\(layer.name)\" \(pass): \(message)")
+  }
+}

@@ -1,0 +1,118 @@
+import TLLayers
+
+extension LayerSpec {
+  static let keys = ["type", "name", "params", "inputs", "state", "ratio", "mask", "train"]
+  static let dropoutKeys = ["ratio", "mask", "train"]
+
+  /// One entry of `layers`: its type must exist, its params, inputs and state must be exactly
+  /// the ones that type takes.
+  static func decode(_ value: JSONValue, file: String, path: String) throws(PipelineError) -> LayerSpec {
+    let object = try JSONObjectReader(value, file: file, path: path)
+    try object.rejectUnknownKeys(keys)
+    guard let typeName = try object.string("type") else {
+      throw PipelineError(file: file, path: path, "missing required key \"type\" (the book's class name)")
+    }
+    guard let kind = LayerRegistry.kind(named: typeName) else {
+      throw object.error(
+        "type", "unknown layer type \"\(typeName)\" (expected one of: \(LayerRegistry.kinds.map(\.typeName).joined(separator: ", ")))")
+    }
+    if !kind.takesDropoutOptions, let key = dropoutKeys.first(where: { object.optional($0) != nil }) {
+      throw object.error(key, "only Dropout and TimeDropout take \"\(key)\"")
+    }
+    let ratio = try object.double("ratio")
+    if let ratio, !(0..<1).contains(ratio) { throw object.error("ratio", "must be in [0, 1), got \(ratio)") }
+    return LayerSpec(
+      name: try object.string("name") ?? "",
+      kind: kind,
+      params: try sources(object, "params", exactly: kind.paramNames, kind: kind),
+      inputs: try sources(object, "inputs", exactly: kind.inputNames, kind: kind),
+      state: try sources(object, "state", allowed: kind.stateNames, kind: kind),
+      ratio: ratio,
+      mask: try object.optional("mask").map { value throws(PipelineError) in
+        try SourceSpec.decode(value, file: file, path: object.childPath("mask"))
+      },
+      train: try object.bool("train"),
+      jsonPath: path)
+  }
+
+  /// A map of name → array source where every name in `exactly` must appear.
+  private static func sources(
+    _ object: JSONObjectReader, _ key: String, exactly required: [String], kind: LayerKind
+  ) throws(PipelineError) -> [String: SourceSpec] {
+    let found = try sources(object, key, allowed: required, kind: kind)
+    if let missing = required.first(where: { found[$0] == nil }) {
+      let what = key == "params" ? "param" : "input"
+      throw PipelineError(
+        file: object.file, path: object.childPath(key),
+        "missing \(what) \"\(missing)\" (\(kind.typeName) takes \(required.joined(separator: ", ")))")
+    }
+    return found
+  }
+
+  private static func sources(
+    _ object: JSONObjectReader, _ key: String, allowed: [String], kind: LayerKind
+  ) throws(PipelineError) -> [String: SourceSpec] {
+    guard let value = object.optional(key) else { return [:] }
+    if allowed.isEmpty {
+      throw object.error(key, "\(kind.typeName) takes no \(key)")
+    }
+    let members = try JSONObjectReader(value, file: object.file, path: object.childPath(key))
+    var result: [String: SourceSpec] = [:]
+    for (name, entry) in members.members {
+      guard allowed.contains(name) else {
+        throw PipelineError(
+          file: object.file, path: members.childPath(name),
+          "\(kind.typeName) has no \(key) entry \"\(name)\" (expected: \(allowed.joined(separator: ", ")))")
+      }
+      result[name] = try SourceSpec.decode(entry, file: object.file, path: members.childPath(name))
+    }
+    return result
+  }
+}
+
+/// Layer names: given ones are checked, missing ones default to the type in snake case.
+enum LayerNames {
+  static func assign(_ layers: inout [LayerSpec], file: String) throws(PipelineError) {
+    var used = Set<String>()
+    for layer in layers where !layer.name.isEmpty {
+      guard isIdentifier(layer.name) else {
+        throw PipelineError(file: file, path: "\(layer.jsonPath).name", "\"\(layer.name)\" is not a valid name ([A-Za-z_][A-Za-z0-9_]*)")
+      }
+      guard used.insert(layer.name).inserted else {
+        throw PipelineError(file: file, path: "\(layer.jsonPath).name", "the name \"\(layer.name)\" is used by another layer")
+      }
+    }
+    var counts: [String: Int] = [:]
+    for index in layers.indices where layers[index].name.isEmpty {
+      let base = snakeCase(layers[index].kind.typeName)
+      var candidate = ""
+      repeat {
+        counts[base, default: 0] += 1
+        let n = counts[base, default: 1]
+        candidate = n == 1 ? base : "\(base)_\(n)"
+      } while used.contains(candidate)
+      used.insert(candidate)
+      layers[index].name = candidate
+    }
+  }
+
+  static func isIdentifier(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+    return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+  }
+
+  /// `TimeLSTM` → `time_lstm`, `TimeSoftmaxWithLoss` → `time_softmax_with_loss`.
+  static func snakeCase(_ typeName: String) -> String {
+    let chars = Array(typeName)
+    var result = ""
+    for (i, c) in chars.enumerated() {
+      if c.isUppercase, i > 0 {
+        let previousLower = chars[i - 1].isLowercase
+        let nextLower = i + 1 < chars.count && chars[i + 1].isLowercase
+        if previousLower || (chars[i - 1].isUppercase && nextLower) { result.append("_") }
+      }
+      result.append(contentsOf: c.lowercased())
+    }
+    return result
+  }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import TLArray
+import TLCompare
+import TLIO
+
+/// How to run one case, beyond what the pipeline file says.
+public struct RunOptions: Sendable {
+  /// The case directory; nil means the pipeline file's directory.
+  public var caseDirectory: String?
+  /// Also write each layer's own output as `LAYER.out`.
+  public var intermediates: Bool
+  /// `--rtol` / `--atol` from the command line, which beat the file's tolerances.
+  public var tolerance: ToleranceOverride
+  /// Write nothing (compare only).
+  public var dryRun: Bool
+
+  public init(caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none, dryRun: Bool = false) {
+    self.caseDirectory = caseDirectory
+    self.intermediates = intermediates
+    self.tolerance = tolerance
+    self.dryRun = dryRun
+  }
+}
+
+/// What one case produced.
+public struct CaseResult: Sendable {
+  public var name: String
+  /// Where the results were written.
+  public var outputs: ArrayLocation
+  public var results: [(name: String, array: NDArray)]
+  /// nil when the pipeline has no reference.
+  public var comparison: CollectionComparison?
+}
+
+/// Runs one case: load and check everything, compute, write, compare.
+public enum PipelineRunner {
+  /// Any fault before or while computing throws before a single output file is written.
+  public static func run(
+    _ spec: PipelineSpec, options: RunOptions = RunOptions(), sharedCache: SharedArrayCache? = nil
+  ) throws(PipelineError) -> CaseResult {
+    let pipelineDirectory = URL(fileURLWithPath: spec.file).deletingLastPathComponent().path
+    let resolver = SourceResolver(
+      pipelineFile: spec.file, caseDirectory: options.caseDirectory ?? pipelineDirectory, sharedCache: sharedCache)
+    let loaded = try LoadedCase.load(spec, resolver: resolver)
+    let results = try ChainExecutor.run(loaded, intermediates: options.intermediates)
+    var reference: [(name: String, array: NDArray)]? = nil
+    var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
+    if let text = spec.reference {
+      let location = resolver.outputPath(text)
+      protected.append(ArrayIO.canonical(location.path))
+      do { reference = try ArrayIO.readAll(location) } catch {
+        throw PipelineError(file: spec.file, path: "reference", "\(error)")
+      }
+    }
+    let outputs = resolver.outputPath(spec.outputs)
+    if !options.dryRun {
+      do { try ArrayIO.write(results, to: outputs, protecting: protected) } catch {
+        throw PipelineError(file: spec.file, path: "outputs", "\(error)")
+      }
+    }
+    let comparison = reference.map { expected in
+      compareCollections(actual: results, expected: expected, policy: policy(spec, options))
+    }
+    return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison)
+  }
+
+  static func policy(_ spec: PipelineSpec, _ options: RunOptions) -> TolerancePolicy {
+    TolerancePolicy(commandLine: options.tolerance, arrays: spec.tolerance.arrays, file: spec.tolerance.file)
+  }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import TLArray
+import TLCompare
+import TLLayers
+
+extension PipelineSpec {
+  static let topLevelKeys = ["version", "name", "input", "layers", "dout", "outputs", "reference", "tolerance"]
+
+  /// Reads and strictly decodes a pipeline file: every fault names its JSON path.
+  public static func load(path: String) throws(PipelineError) -> PipelineSpec {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      let exists = FileManager.default.fileExists(atPath: path)
+      throw PipelineError(file: path, exists ? "cannot read the file" : "no such file")
+    }
+    return try decode(Array(data), file: path)
+  }
+
+  /// Decodes the JSON text of a pipeline file; `file` is used in messages and for the default name.
+  public static func decode(_ text: [UInt8], file: String) throws(PipelineError) -> PipelineSpec {
+    let root: JSONValue
+    do { root = try JSONParser.parse(text) } catch {
+      throw PipelineError(file: file, "not valid JSON at line \(error.line), column \(error.column): \(error.message)")
+    }
+    let object = try JSONObjectReader(root, file: file, path: "")
+    try object.rejectUnknownKeys(topLevelKeys)
+    let version = try decodeVersion(object)
+    let layers = try decodeLayers(object)
+    let dout = try object.optional("dout").map { value throws(PipelineError) in
+      try SourceSpec.decode(value, file: file, path: "dout")
+    }
+    if dout == nil, let last = layers.last, !last.kind.isLoss {
+      throw PipelineError(
+        file: file, path: "dout",
+        "missing: the last layer (\(last.jsonPath) \(last.kind.typeName)) is not a loss, so the upstream gradient must be given")
+    }
+    let defaultName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    return PipelineSpec(
+      file: file, version: version, name: try object.string("name") ?? defaultName,
+      input: try SourceSpec.decode(try object.required("input", "the chain's first input"), file: file, path: "input"),
+      layers: layers, dout: dout, outputs: try nonEmpty(object, "outputs") ?? "out",
+      reference: try nonEmpty(object, "reference"),
+      tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file))
+  }
+
+  private static func decodeVersion(_ object: JSONObjectReader) throws(PipelineError) -> Int {
+    let value = try object.required("version", "\(supportedVersion)")
+    guard value.isIntegerLiteral, case .number(let text) = value, let version = Int(text) else {
+      throw object.error("version", "expected the integer \(supportedVersion), got \(value.kindName)")
+    }
+    guard version == supportedVersion else {
+      throw object.error("version", "unsupported version \(version); this tl-run reads version \(supportedVersion) at most")
+    }
+    return version
+  }
+
+  private static func nonEmpty(_ object: JSONObjectReader, _ key: String) throws(PipelineError) -> String? {
+    guard let text = try object.string(key) else { return nil }
+    guard !text.isEmpty else { throw object.error(key, "must not be empty") }
+    return text
+  }
+
+  private static func decodeLayers(_ object: JSONObjectReader) throws(PipelineError) -> [LayerSpec] {
+    let value = try object.required("layers", "a non-empty list of layers")
+    guard case .array(let entries) = value else {
+      throw object.error("layers", "expected a list of layers, got \(value.kindName)")
+    }
+    guard !entries.isEmpty else { throw object.error("layers", "must hold at least one layer") }
+    var layers: [LayerSpec] = []
+    for (index, entry) in entries.enumerated() {
+      layers.append(try LayerSpec.decode(entry, file: object.file, path: "layers[\(index)]"))
+    }
+    try LayerNames.assign(&layers, file: object.file)
+    return layers
+  }
+}
+
+extension ToleranceSpec {
+  static let keys = ["rtol", "atol", "equal_nan"]
+
+  static func decode(_ value: JSONValue?, file: String) throws(PipelineError) -> ToleranceSpec {
+    guard let value else { return ToleranceSpec() }
+    let object = try JSONObjectReader(value, file: file, path: "tolerance")
+    try object.rejectUnknownKeys(keys + ["arrays"])
+    var spec = ToleranceSpec(file: try ToleranceOverride.decode(object))
+    if let arrays = object.optional("arrays") {
+      let perArray = try JSONObjectReader(arrays, file: file, path: "tolerance.arrays")
+      for (name, entry) in perArray.members {
+        let values = try JSONObjectReader(entry, file: file, path: perArray.childPath(name))
+        try values.rejectUnknownKeys(keys)
+        spec.arrays[name] = try ToleranceOverride.decode(values)
+      }
+    }
+    return spec
+  }
+}
+
+extension ToleranceOverride {
+  static func decode(_ object: JSONObjectReader) throws(PipelineError) -> Self {
+    let values = Self(rtol: try object.double("rtol"), atol: try object.double("atol"), equalNaN: try object.bool("equal_nan"))
+    for (key, number) in [("rtol", values.rtol), ("atol", values.atol)] where (number ?? 0) < 0 {
+      throw object.error(key, "must not be negative")
+    }
+    return values
+  }
+}

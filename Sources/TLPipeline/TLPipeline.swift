@@ -1,1 +1,0 @@
-// Module TLPipeline: see the files beside this one.

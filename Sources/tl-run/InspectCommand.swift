@@ -1,0 +1,19 @@
+import ArgumentParser
+import TLIO
+
+/// `tl-run inspect FILE|SOURCE`: name, dtype, shape and summary statistics of every array.
+struct InspectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspect",
+    abstract: "List the arrays in a file or directory with dtype, shape, min/max/mean and NaN/Inf counts.",
+    discussion: "SOURCE may name one array: a.npy, a.npz:key, a.h5:/group/dataset.")
+
+  @Argument(help: "A .npy, .npz or .h5 file, a directory of .npy files, or one array source.")
+  var source: String
+
+  func run() throws {
+    let location = ArrayLocation(parsing: source)
+    let entries = try ArrayInspector.inspect(location)
+    print(InspectTable.render(entries))
+  }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import TLCompare
+import TLPipeline
+
+/// `tl-run PIPELINE.json`: run one case, write every result, compare with the reference.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results.")
+
+  @Argument(help: "The pipeline file (JSON, \"version\": 1).")
+  var pipeline: String
+
+  @Option(help: "The case directory (default: the pipeline file's directory).")
+  var `case`: String?
+
+  @Flag(help: "Also write each layer's own output as LAYER.out.")
+  var intermediates = false
+
+  @OptionGroup var comparison: ComparisonOptions
+
+  func run() throws {
+    let spec = try PipelineSpec.load(path: pipeline)
+    let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
+    let result = try PipelineRunner.run(spec, options: options)
+    guard let report = result.comparison else {
+      if !comparison.json { print("\(result.name): wrote \(result.results.count) arrays to \(result.outputs); no reference to compare") }
+      else { print("{\"name\": \"\(result.name)\", \"arrays\": []}") }
+      return
+    }
+    if comparison.json {
+      print(report.jsonReport)
+    } else {
+      print("\(result.name): wrote \(result.results.count) arrays to \(result.outputs)")
+      print(report.textReport)
+    }
+    if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+  }
+}

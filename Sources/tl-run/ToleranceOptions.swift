@@ -1,0 +1,24 @@
+import ArgumentParser
+import TLCompare
+
+/// `--rtol`, `--atol`, `--no-equal-nan` and `--json`, shared by `run` and `compare`.
+struct ComparisonOptions: ParsableArguments {
+  @Option(help: "Relative tolerance for every array (beats the pipeline file and the dtype default).")
+  var rtol: Double?
+
+  @Option(help: "Absolute tolerance for every array (beats the pipeline file and the dtype default).")
+  var atol: Double?
+
+  @Flag(inversion: .prefixedNo, help: "Count NaN as equal to NaN (default: the file's setting, else yes).")
+  var equalNan: Bool?
+
+  @Flag(help: "Print the report as JSON on stdout.")
+  var json = false
+
+  var override: ToleranceOverride { ToleranceOverride(rtol: rtol, atol: atol, equalNaN: equalNan) }
+
+  func validate() throws {
+    if let rtol, !(rtol >= 0 && rtol.isFinite) { throw ValidationError("--rtol must be a finite number ≥ 0, got \(rtol)") }
+    if let atol, !(atol >= 0 && atol.isFinite) { throw ValidationError("--atol must be a finite number ≥ 0, got \(atol)") }
+  }
+}

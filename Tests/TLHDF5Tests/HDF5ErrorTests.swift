@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TLHDF5
+import TLTestSupport
+
+private let data = Fixtures.path("h5/data.h5")
+
+/// Each failure names the file and dataset and says why, on one line, in the library's words
+/// where the cause comes from libhdf5.
+@Test(arguments: [
+  (data, "/nested/grp/x", "not found: group /nested has no member 'grp' (members: group)"),
+  (data, "/missing", "not found: group / has no member 'missing' (members: bool, chunked_int64,"),
+  (data, "/nested", "is a group, not a dataset (members: group)"),
+  (data, "/", "is the root group, not a dataset"),
+  (data, "/ints/int8/z", "/ints/int8 is a dataset, not a group"),
+  (data, "/strings/vlen", "holds non-numeric type 'variable-length string'"),
+  (data, "/strings/fixed", "holds non-numeric type 'fixed-length string of 3 bytes'"),
+  (data, "/compound", "holds non-numeric type 'compound'"),
+  (data, "/vlen", "holds non-numeric type 'variable-length sequence'"),
+  (data, "/enum", "holds non-numeric type 'enum of 3 members'"),
+  (data, "/lzf", "compressed with filter 'lzf' (id 32000), which libhdf5"),
+  (Fixtures.path("h5/absent.h5"), "/x", "no such file"),
+  (Fixtures.path("h5/truncated.h5"), "/x", "cannot open the file: truncated file: eof = "),
+  (Fixtures.path("h5/not_hdf5.h5"), "/x", "cannot open the file: file signature not found"),
+])
+func readErrorsNameFileDatasetAndCause(file: String, dataset: String, cause: String) {
+  #expect {
+    try HDF5.read(file: file, dataset: dataset)
+  } throws: { error in
+    guard let error = error as? HDF5Error else { return false }
+    let text = error.description
+    return text.hasPrefix("HDF5 \(file):\(dataset): ") && text.contains(cause) && !text.contains("\n")
+  }
+}
+
+@Test func sourceThatIsNotHDF5IsRefused() {
+  #expect(throws: HDF5Error(file: "a.npy", cause: "is not an HDF5 array source of the form file.h5:/group/dataset")) {
+    try HDF5.read("a.npy")
+  }
+}
+
+@Test func listingAFileThatIsNotHDF5Fails() {
+  let file = Fixtures.path("h5/not_hdf5.h5")
+  #expect {
+    try HDF5.datasets(in: file)
+  } throws: { error in
+    (error as? HDF5Error)?.description == "HDF5 \(file): cannot open the file: file signature not found (not an hdf5 file)"
+  }
+}

@@ -1,0 +1,27 @@
+import Testing
+import TLHDF5
+
+/// `file.h5:/path` sources split at the last `:/`, for `.h5` and `.hdf5` files only.
+@Test(arguments: [
+  ("a.h5:/x", "a.h5", "/x"),
+  ("dir/b.hdf5:/group/sub/x", "dir/b.hdf5", "/group/sub/x"),
+  ("odd:name.h5:/g/x", "odd:name.h5", "/g/x"),
+  ("c:/data/run:/1.h5:/out", "c:/data/run:/1.h5", "/out"),
+  ("UPPER.H5:/x", "UPPER.H5", "/x"),
+])
+func splitsAtTheLastColonSlash(source: String, file: String, dataset: String) throws {
+  let split = try #require(HDF5Path.split(source))
+  #expect(split.file == file)
+  #expect(split.dataset == dataset)
+}
+
+@Test(arguments: ["a.npy", "a.npz:key", "a.h5", "a.txt:/x", "a.h5:x", "noextension:/x"])
+func refusesSourcesThatAreNotHDF5(source: String) {
+  #expect(HDF5Path.split(source) == nil)
+}
+
+/// pipeline.md §3: a dot in an output name becomes a group.
+@Test(arguments: [("embed.dW", "/embed/dW"), ("out", "/out"), ("lstm.h", "/lstm/h"), ("a.b.c", "/a/b/c")])
+func datasetPathsForOutputNames(name: String, path: String) {
+  #expect(HDF5Path.datasetPath(forName: name) == path)
+}
