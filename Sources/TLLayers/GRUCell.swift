@@ -40,13 +40,16 @@ enum GRUCell: RecurrentCell {
   static func backwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
     let (n, h) = (tape.n, tape.h)
     let a = tape.gates(step), hIn = tape.hIn(step), dh = tape.dhMatrix
+    let roundProduct = tape.float32StateProduct
     for row in 0..<n {
       let x = a.base + row * a.ld, hp = hIn.base + row * hIn.ld, dn = dh.base + row * dh.ld
       for j in 0..<h {
         let (d, z, hHat) = (dn[j], x[j], x[2 * h + j])
+        // Both factors are then float32 values, so rounding their exact product is NumPy's.
+        let dhp = roundProduct ? T(Float(d * hp[j])) : d * hp[j]
         dn[j] = d * (1 - z)
         x[2 * h + j] = (d * z) * (1 - hHat * hHat)
-        x[j] = ((d * hHat - d * hp[j]) * z) * (1 - z)
+        x[j] = ((d * hHat - dhp) * z) * (1 - z)
       }
     }
     // dhr = dt_h·Wh_hᵀ, in the step's scratch.

@@ -8,9 +8,16 @@ protocol RecurrentRun: AnyObject {
   /// The backward with upstream dhs (N,T,H) and the last step's dc (LSTM; nil = zeros):
   /// dxs (N,T,D), [dWx, dWh, db], and the gradients of the initial h and c.
   func backward(dhs: NDArray, dcLast: NDArray?) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?)
+  /// The computation dtype of the cached values.
+  var dtype: DType { get }
+  /// The same run in float64, for a backward whose upstream gradient is float64.
+  func widened() -> any RecurrentRun
 }
 
 extension RecurrentTape: RecurrentRun {
+  var dtype: DType { T.dtype }
+  func widened() -> any RecurrentRun { RecurrentTape<Cell, Double>(widening: self) }
+
   func outputs() -> (hs: NDArray, h: NDArray, c: NDArray?) {
     let final = Buffer<T>(zeros: n * h)
     final.p.update(from: hLast.p, count: n * h)
@@ -24,7 +31,7 @@ extension RecurrentTape: RecurrentRun {
   }
 
   func backward(dhs: NDArray, dcLast: NDArray?) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?) {
-    let g = backward(dhs: Buffer(converting: dhs), dcLast: dcLast.map { Buffer(converting: $0) })
+    let g = backward(dhs: Buffer(converting: dhs), dhsIsFloat32: dhs.dtype == .float32, dcLast: dcLast.map { Buffer(converting: $0) })
     let dhCopy = Buffer<T>(zeros: n * h)
     dhCopy.p.update(from: dh.p, count: n * h)
     var dcCopy: NDArray? = nil

@@ -24,6 +24,10 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
   let g: Buffer<T>
   /// h₀·Wh in NumPy's own dtype of that product when it is narrower than `T`, else nil.
   private let initialProduct: Buffer<T>?
+  /// Whether NumPy multiplies dh_next by h_prev in float32 in the only step (T = 1, float32
+  /// dhs and h₀, float64 computation): GRU's dz rounds that product, so the port does too.
+  private(set) var float32StateProduct = false
+  private let h0IsFloat32: Bool
   /// (N,H): the running dh (dh_next on entry to a backward step, dh_prev on exit), and dc.
   let dh: Buffer<T>, dc: Buffer<T>
 
@@ -46,8 +50,21 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
     let h0Array = h0 ?? NDArray(zeros: .float32, shape: [n, h])
     initialProduct =
       DType.promote(h0Array.dtype, whArray.dtype) == T.dtype ? nil : Buffer(converting: Kernel.matmul(h0Array, whArray))
+    h0IsFloat32 = h0Array.dtype == .float32
     if let h0 { copyInitial(h0, into: hPrev) }
     if let c0 { copyInitial(c0, into: cPrev) }
+  }
+
+  /// The same tape with every buffer converted to `T` (exact when widening Float to Double):
+  /// how a backward whose dhs is wider than the forward's dtype continues, as NumPy promotes.
+  init<U: LayerScalar>(widening other: RecurrentTape<Cell, U>) {
+    (n, t, d, h, gh) = (other.n, other.t, other.d, other.h, other.gh)
+    (x, wx, wh, b) = (other.x.converted(to: T.self), other.wx.converted(to: T.self), other.wh.converted(to: T.self), other.b.converted(to: T.self))
+    (a, hPrev, hLast) = (other.a.converted(to: T.self), other.hPrev.converted(to: T.self), other.hLast.converted(to: T.self))
+    (cPrev, cLast, rh) = (other.cPrev.converted(to: T.self), other.cLast.converted(to: T.self), other.rh.converted(to: T.self))
+    (g, dh, dc) = (other.g.converted(to: T.self), other.dh.converted(to: T.self), other.dc.converted(to: T.self))
+    initialProduct = nil  // only the forward uses it
+    h0IsFloat32 = other.h0IsFloat32
   }
 
   /// Writes a state (N,H) into step 0's rows of an (N,T,H) buffer.
@@ -104,7 +121,8 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
 
   /// Runs every step in reverse time order with upstream dhs (N,T,H) and final-step dc, then
   /// the weight products over all rows. Leaves dh (and dc) holding the initial state's gradient.
-  func backward(dhs: Buffer<T>, dcLast: Buffer<T>?) -> RecurrentGradients<T> {
+  func backward(dhs: Buffer<T>, dhsIsFloat32: Bool, dcLast: Buffer<T>?) -> RecurrentGradients<T> {
+    float32StateProduct = T.self == Double.self && t == 1 && dhsIsFloat32 && h0IsFloat32
     for i in 0..<dh.count { dh.p[i] = 0 }
     for i in 0..<dc.count { dc.p[i] = dcLast?.p[i] ?? 0 }
     for step in stride(from: t - 1, through: 0, by: -1) {

@@ -55,10 +55,8 @@ public final class TimeRecurrentLayer: Layer {
         layer: name, type: typeName,
         "expects dhs of shape (N,T,H) = \(Shape.describe(expected)) and dtype float32 or float64, got \(dhs.dtype) \(Shape.describe(dhs.shape))")
     }
-    guard DType.promote(dhs.dtype, shapes.dtype) == shapes.dtype else {
-      throw LayerError(layer: name, type: typeName, "cannot take a \(dhs.dtype) dhs into its \(shapes.dtype) computation")
-    }
-    let result = run.backward(dhs: dhs, dcLast: nil)
+    // A float64 dhs makes NumPy's backward float64 even after a float32 forward.
+    let result = (DType.promote(dhs.dtype, run.dtype) == run.dtype ? run : run.widened()).backward(dhs: dhs, dcLast: nil)
     grads = zip(result.grads, params).map { $0.floating($1.dtype) }
     dh = result.dh
     return result.dxs.floating(.float32)
