@@ -1,7 +1,7 @@
 /// The recurrent and attention layers: TimeRNN, TimeLSTM, TimeGRU, TimeBiLSTM and
 /// TimeAttention. The single-step classes (RNN, LSTM, GRU, WeightSum, AttentionWeight,
 /// Attention) are building blocks with several inputs, so pipelines do not name them.
-let recurrentLayerKinds: [LayerKind] = [.timeRNN, .timeLSTM, .timeGRU, .timeAttention]
+let recurrentLayerKinds: [LayerKind] = [.timeRNN, .timeLSTM, .timeGRU, .timeBiLSTM, .timeAttention]
 
 extension LayerKind {
   /// `TimeRNN`: xs (N,T,D) → hs (N,T,H) float32; params Wx (D,H), Wh (H,H), b (H,); state h.
