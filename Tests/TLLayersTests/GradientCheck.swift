@@ -40,10 +40,11 @@ enum GradientCheck {
   /// within `atol + rtol·|numeric|`. Returns the largest absolute difference.
   @discardableResult
   static func expectGradient(
-    _ name: String, analytic: NDArray, of arrays: [String: NDArray], rtol: Double = 1e-6, atol: Double = 1e-8,
-    sourceLocation: SourceLocation = #_sourceLocation, loss: ([String: NDArray]) throws -> Double
+    _ name: String, analytic: NDArray, of arrays: [String: NDArray], eps: Double = 1e-6, rtol: Double = 1e-6,
+    atol: Double = 1e-8, sourceLocation: SourceLocation = #_sourceLocation,
+    loss: ([String: NDArray]) throws -> Double
   ) throws -> Double {
-    let numeric = try numericGradient(name, of: arrays, loss: loss)
+    let numeric = try numericGradient(name, of: arrays, eps: eps, loss: loss)
     #expect(analytic.shape == numeric.shape, "\(name): shape \(analytic.shape) vs \(numeric.shape)", sourceLocation: sourceLocation)
     let a = analytic.astype(.float64).scalars(as: Double.self), n = numeric.scalars(as: Double.self)
     var worst = 0.0
