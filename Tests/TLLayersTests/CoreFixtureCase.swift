@@ -61,7 +61,8 @@ struct CoreFixtureCase {
     case ("Dropout", let seed?):
       return Dropout(ratio: meta.ratio ?? 0.5, train: meta.train ?? true, seed: seed, name: name)
     case ("TimeDropout", let seed?):
-      return TimeDropout(ratio: meta.ratio ?? 0.5, train: meta.train ?? true, seed: seed, name: name)
+      return TimeDropout(
+        ratio: meta.ratio ?? 0.5, train: meta.train ?? true, seed: seed, name: name)
     default:
       return try kind().make(config)
     }

@@ -27,7 +27,8 @@ struct CoreGradientTests {
   func gradients(_ name: String, _ eps: Double, _ rtol: Double) throws {
     let fixture = try CoreFixtureCase(name)
     let kind = try fixture.kind()
-    let x = try fixture.required("x"), dout = try fixture.required("dout")
+    let x = try fixture.required("x")
+    let dout = try fixture.required("dout")
     var arrays: [String: NDArray] = [:]
     for param in kind.paramNames { arrays[param] = try fixture.required(param).astype(.float64) }
     if x.dtype.isFloatingPoint { arrays["x"] = x.astype(.float64) }
@@ -38,16 +39,19 @@ struct CoreGradientTests {
       let layer = try kind.make(config)
       return (layer, try layer.forward(arrays["x"] ?? x))
     }
-    let loss = { (arrays: [String: NDArray]) in GradientCheck.projection(try run(arrays).out, dout) }
+    let loss = { (arrays: [String: NDArray]) in GradientCheck.projection(try run(arrays).out, dout)
+    }
 
     let (layer, _) = try run(arrays)
     let dx = try layer.backward(dout)
     for (param, grad) in zip(layer.paramNames, layer.grads) {
-      try GradientCheck.expectGradient(param, analytic: grad, of: arrays, eps: eps, rtol: rtol, loss: loss)
+      try GradientCheck.expectGradient(
+        param, analytic: grad, of: arrays, eps: eps, rtol: rtol, loss: loss)
     }
     if arrays["x"] != nil {
       let analytic = try #require(dx, "\(name): float input must give a dx")
-      try GradientCheck.expectGradient("x", analytic: analytic, of: arrays, eps: eps, rtol: rtol, loss: loss)
+      try GradientCheck.expectGradient(
+        "x", analytic: analytic, of: arrays, eps: eps, rtol: rtol, loss: loss)
     }
   }
 }

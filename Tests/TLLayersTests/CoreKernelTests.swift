@@ -14,7 +14,8 @@ struct CoreKernelTests {
 
   @Test("pairwiseSum equals np.sum bit for bit", arguments: [5, 8, 77, 128, 129, 300, 1000, 4099])
   func pairwise(_ n: Int) throws {
-    let vector = try Self.load("vector_\(n)"), expected = try Self.load("sum_\(n)")
+    let vector = try Self.load("vector_\(n)")
+    let expected = try Self.load("sum_\(n)")
     let sum = vector.withUnsafeBufferPointer(of: Float.self) { Kernel.sumAll($0) }
     #expect(sum == expected.scalars(as: Float.self)[0])
     // A sequential sum differs for long vectors, so the test can tell the two orders apart.
@@ -43,7 +44,8 @@ struct CoreKernelTests {
     #expect(first.nextDouble() == 0.5488135039273248)  // np.random.seed(0); np.random.rand()
   }
 
-  @Test("matmul promotes like NumPy and honours transpose flags", arguments: [DType.float32, .float64])
+  @Test(
+    "matmul promotes like NumPy and honours transpose flags", arguments: [DType.float32, .float64])
   func matmul(_ dtype: DType) {
     let a = NDArray(shape: [2, 3], scalars: [1.0, 2, 3, 4, 5, 6]).astype(dtype)
     let b = NDArray(shape: [2, 3], scalars: [Float(1), 0, -1, 2, 1, 0])
@@ -62,8 +64,12 @@ struct CoreKernelTests {
     let ids = NDArray(shape: [2, 2], scalars: [Int8(0), -1, 3, -4])
     #expect(try Kernel.rowIndices(ids, rows: 4, layer: "e", type: "Embedding") == [0, 3, 3, 0])
     let big = NDArray(shape: [2], scalars: [UInt64(1), UInt64.max])
-    #expect(throws: LayerError.self) { try Kernel.rowIndices(big, rows: 4, layer: "e", type: "Embedding") }
+    #expect(throws: LayerError.self) {
+      try Kernel.rowIndices(big, rows: 4, layer: "e", type: "Embedding")
+    }
     let floats = NDArray(shape: [1], scalars: [Float(1)])
-    #expect(throws: LayerError.self) { try Kernel.rowIndices(floats, rows: 4, layer: "e", type: "Embedding") }
+    #expect(throws: LayerError.self) {
+      try Kernel.rowIndices(floats, rows: 4, layer: "e", type: "Embedding")
+    }
   }
 }

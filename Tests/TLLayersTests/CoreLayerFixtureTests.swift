@@ -18,8 +18,10 @@ struct CoreLayerFixtureTests {
     "sigmoid_loss_f32_i32", "sigmoid_loss_f32_u8", "sigmoid_loss_f64_i64",
     "dropout_f32_seeded", "dropout_f64_mask_given", "dropout_f32_eval",
     "time_embedding_f32_i32", "time_embedding_w64_i64", "time_embedding_u8_repeated",
-    "time_embedding_w32_dout64", "time_embedding_t1", "time_embedding_n1", "notebook_time_embedding",
-    "time_affine_f32", "time_affine_f64", "time_affine_x64_w32", "time_affine_b64", "time_affine_n1_t1",
+    "time_embedding_w32_dout64", "time_embedding_t1", "time_embedding_n1",
+    "notebook_time_embedding",
+    "time_affine_f32", "time_affine_f64", "time_affine_x64_w32", "time_affine_b64",
+    "time_affine_n1_t1",
     "time_affine_long_f32", "notebook_time_affine",
     "time_softmax_loss_f32_ignore", "time_softmax_loss_f64_i64", "time_softmax_loss_f32_onehot",
     "time_softmax_loss_t1_u8", "time_softmax_loss_long_f32",
@@ -38,13 +40,17 @@ struct CoreLayerFixtureTests {
       let expected = try fixture.required(file)
       expectAllClose(actual, expected, rtol: rtol, atol: atol, "\(name) \(file)")
       if actual.shape == expected.shape {
-        print("CORE-MAXDIFF \(fixture.meta.type) \(name) \(file) \(expected.dtype) \(maxAbsDifference(actual, expected))")
+        print(
+          "CORE-MAXDIFF \(fixture.meta.type) \(name) \(file) \(expected.dtype) \(maxAbsDifference(actual, expected))"
+        )
       }
     }
 
     let signature = try fixture.kind().infer(fixture.config(), ArraySignature(x))
     let out = try layer.forward(x)
-    #expect(signature == ArraySignature(out), "infer said \(signature), forward gave \(ArraySignature(out))")
+    #expect(
+      signature == ArraySignature(out),
+      "infer said \(signature), forward gave \(ArraySignature(out))")
     try expectClose(out, "out")
 
     let dx = try layer.backward(fixture.required("dout"))
@@ -60,7 +66,8 @@ struct CoreLayerFixtureTests {
     }
     for (extra, array) in layer.extraOutputs { try expectClose(array, extra) }
     if try fixture.array("mask") != nil {
-      #expect(layer.extraOutputs.map(\.name) == ["mask"], "\(name): the mask must be an extra output")
+      #expect(
+        layer.extraOutputs.map(\.name) == ["mask"], "\(name): the mask must be an extra output")
     }
   }
 
@@ -68,11 +75,15 @@ struct CoreLayerFixtureTests {
   func registry() {
     let names = [
       "Embedding", "Affine", "MatMul", "Softmax", "Sigmoid", "SoftmaxWithLoss", "SigmoidWithLoss",
-      "Dropout", "TimeEmbedding", "TimeAffine", "TimeDropout", "TimeSoftmaxWithLoss", "TimeSigmoidWithLoss",
+      "Dropout", "TimeEmbedding", "TimeAffine", "TimeDropout", "TimeSoftmaxWithLoss",
+      "TimeSigmoidWithLoss",
     ]
     for name in names { #expect(LayerRegistry.kind(named: name)?.typeName == name) }
     #expect(coreLayerKinds.map(\.typeName) == names)
     let losses = coreLayerKinds.filter(\.isLoss).map(\.typeName)
-    #expect(losses == ["SoftmaxWithLoss", "SigmoidWithLoss", "TimeSoftmaxWithLoss", "TimeSigmoidWithLoss"])
+    #expect(
+      losses == [
+        "SoftmaxWithLoss", "SigmoidWithLoss", "TimeSoftmaxWithLoss", "TimeSigmoidWithLoss",
+      ])
   }
 }

@@ -10,7 +10,8 @@ enum GradientCheck {
   /// L = Σ out ⊙ dout in Double (for a 0-d loss and dout = 1, the loss itself).
   static func projection(_ out: NDArray, _ dout: NDArray) -> Double {
     precondition(out.count == dout.count, "projection of \(out.shape) on \(dout.shape)")
-    let a = out.astype(.float64).scalars(as: Double.self), b = dout.astype(.float64).scalars(as: Double.self)
+    let a = out.astype(.float64).scalars(as: Double.self)
+    let b = dout.astype(.float64).scalars(as: Double.self)
     return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
   }
 
@@ -21,7 +22,8 @@ enum GradientCheck {
     loss: ([String: NDArray]) throws -> Double
   ) throws -> NDArray {
     let base = try #require(arrays[name], "no array \(name)")
-    precondition(base.dtype == .float64, "finite differences need float64, \(name) is \(base.dtype)")
+    precondition(
+      base.dtype == .float64, "finite differences need float64, \(name) is \(base.dtype)")
     var gradient = [Double](repeating: 0, count: base.count)
     for i in 0..<base.count {
       var shifted = arrays
@@ -40,18 +42,23 @@ enum GradientCheck {
   /// within `atol + rtol·|numeric|`. Returns the largest absolute difference.
   @discardableResult
   static func expectGradient(
-    _ name: String, analytic: NDArray, of arrays: [String: NDArray], eps: Double = 1e-6, rtol: Double = 1e-6,
+    _ name: String, analytic: NDArray, of arrays: [String: NDArray], eps: Double = 1e-6,
+    rtol: Double = 1e-6,
     atol: Double = 1e-8, sourceLocation: SourceLocation = #_sourceLocation,
     loss: ([String: NDArray]) throws -> Double
   ) throws -> Double {
     let numeric = try numericGradient(name, of: arrays, eps: eps, loss: loss)
-    #expect(analytic.shape == numeric.shape, "\(name): shape \(analytic.shape) vs \(numeric.shape)", sourceLocation: sourceLocation)
-    let a = analytic.astype(.float64).scalars(as: Double.self), n = numeric.scalars(as: Double.self)
+    #expect(
+      analytic.shape == numeric.shape, "\(name): shape \(analytic.shape) vs \(numeric.shape)",
+      sourceLocation: sourceLocation)
+    let a = analytic.astype(.float64).scalars(as: Double.self)
+    let n = numeric.scalars(as: Double.self)
     var worst = 0.0
     for (i, (x, y)) in zip(a, n).enumerated() {
       worst = max(worst, abs(x - y))
       if abs(x - y) > atol + rtol * abs(y) {
-        Issue.record("d\(name)[\(i)]: analytic \(x) vs numeric \(y)", sourceLocation: sourceLocation)
+        Issue.record(
+          "d\(name)[\(i)]: analytic \(x) vs numeric \(y)", sourceLocation: sourceLocation)
         break
       }
     }
