@@ -52,7 +52,8 @@ public enum NPY {
     let byteCount = try header.dataByteCount(available: bytes.count - offset, source: source)
     let storage = ArrayStorage(byteCount: byteCount)
     bytes.withUnsafeBytes { all in
-      storage.base.copyMemory(from: all.baseAddress! + offset, byteCount: byteCount)
+      let data = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + byteCount)])
+      UnsafeMutableRawBufferPointer(start: storage.base, count: byteCount).copyMemory(from: data)
     }
     return NPYData.array(from: storage, header: header)
   }

@@ -13,11 +13,12 @@ public enum NPZ {
     try arrayEntries(try open(path)).map(\.key)
   }
 
-  /// Reads the array stored under `member` (a key such as `W`, without `.npy`).
+  /// Reads the array stored under `member`: a key such as `W` (or, as `np.load` also allows,
+  /// the member's file name `W.npy`).
   public static func read(path: String, member: String) throws -> NDArray {
     let archive = try open(path)
     let entries = arrayEntries(archive)
-    guard let found = entries.first(where: { $0.key == member }) else {
+    guard let found = entries.first(where: { $0.key == member || $0.key + ".npy" == member }) else {
       let names = entries.map(\.key).joined(separator: ", ")
       throw FormatError(
         file: path, member: member,

@@ -62,6 +62,11 @@ import Testing
     #expect(error.description.contains("W, b, idx, scalar, empty, Wx"))
   }
 
+  @Test func memberMayBeNamedWithItsFileName() throws {
+    let path = Fixtures.path("npz/stored.npz")
+    #expect(try NPZ.read(path: path, member: "W.npy") == NPZ.read(path: path, member: "W"))
+  }
+
   @Test func duplicateNamesAreRefused() throws {
     let a = NDArray(shape: [1], scalars: [Float(1)])
     let error = try #require(throws: FormatError.self) {
