@@ -43,7 +43,7 @@ public func compareArray(
 }
 
 /// The C-order multi-index of flat position `flat` in an array of `shape`.
-public func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
+func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
   var rest = flat
   var index = [Int](repeating: 0, count: shape.count)
   for axis in shape.indices.reversed() where shape[axis] > 0 {
