@@ -23,8 +23,16 @@ enum Entry {
     } catch let code as ExitCode {
       exit(code.rawValue)
     } catch {
-      // Our errors describe themselves in one line that names the file and the fault.
-      printError("tl-run: \(error)")
+      switch TLRun.exitCode(for: error) {
+      case .success:  // --help reaches here when a default subcommand is involved
+        print(TLRun.fullMessage(for: error))
+        exit(0)
+      case .validationFailure:
+        printError(TLRun.fullMessage(for: error))
+      default:
+        // Our errors describe themselves in one line that names the file and the fault.
+        printError("tl-run: \(error)")
+      }
       exit(2)
     }
   }
