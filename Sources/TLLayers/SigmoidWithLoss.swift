@@ -47,14 +47,23 @@ public final class SigmoidWithLoss: Layer {
   static func loss<T: LayerScalar>(
     _ y: NDArray, _ labels: [Int], column: Int, of columns: Int, _: T.Type
   ) -> T {
-    let batch = labels.count / max(columns, 1)
-    let picked = y.withUnsafeBufferPointer(of: T.self) { p in
-      (0..<batch).map { b in
+    var scratch = [T](repeating: 0, count: labels.count / max(columns, 1))
+    return loss(y, labels, column: column, of: columns, scratch: &scratch)
+  }
+
+  /// ``loss(_:_:column:of:_:)`` gathering p into `scratch` (B elements), reused across columns.
+  static func loss<T: LayerScalar>(
+    _ y: NDArray, _ labels: [Int], column: Int, of columns: Int, scratch: inout [T]
+  ) -> T {
+    let batch = scratch.count
+    y.withUnsafeBufferPointer(of: T.self) { p in
+      for b in 0..<batch {
         let k = b * columns + column
-        return T.log((labels[k] == 0 ? 1 - p[k] : p[k]) + T(1e-7))  // column −1 is y, like 1
+        // Label −1 indexes the last column, y, like label 1.
+        scratch[b] = T.log((labels[k] == 0 ? 1 - p[k] : p[k]) + T(1e-7))
       }
     }
-    return -picked.withUnsafeBufferPointer { Kernel.sumAll($0) } / T(batch)
+    return -scratch.withUnsafeBufferPointer { Kernel.sumAll($0) } / T(batch)
   }
 
   public func backward(_ dout: NDArray) throws -> NDArray? {

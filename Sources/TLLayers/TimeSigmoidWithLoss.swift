@@ -46,7 +46,10 @@ public final class TimeSigmoidWithLoss: Layer {
   private static func loss<T: LayerScalar>(_ y: NDArray, _ labels: [Int], _: T.Type) -> T {
     let steps = y.shape[1]
     var total: T = 0
-    for t in 0..<steps { total += SigmoidWithLoss.loss(y, labels, column: t, of: steps, T.self) }
+    var scratch = [T](repeating: 0, count: y.shape[0])
+    for t in 0..<steps {
+      total += SigmoidWithLoss.loss(y, labels, column: t, of: steps, scratch: &scratch)
+    }
     return total / T(steps)
   }
 
