@@ -29,19 +29,21 @@ public func compareArray(
       actual: actual.castValue(atFlat: flat), expected: expected.castValue(atFlat: flat))
   }
   let extreme = { (found: (value: Double, index: Int)) in
-    ArrayComparison.Extreme(value: found.value, index: multiIndex(found.index, shape: expected.shape))
+    ArrayComparison.Extreme(
+      value: found.value, index: multiIndex(found.index, shape: expected.shape))
   }
   if scan.mismatched > 0 {
     result.maxAbsDiff = scan.maxAbs.map(extreme)
     result.maxRelDiff = scan.maxRel.map(extreme)
   } else {
-    result.maxAbsDiff = scan.largestAbs.map(extreme) ?? ArrayComparison.Extreme(value: 0, index: nil)
+    result.maxAbsDiff =
+      scan.largestAbs.map(extreme) ?? ArrayComparison.Extreme(value: 0, index: nil)
   }
   return result
 }
 
 /// The C-order multi-index of flat position `flat` in an array of `shape`.
-public func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
+func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
   var rest = flat
   var index = [Int](repeating: 0, count: shape.count)
   for axis in shape.indices.reversed() where shape[axis] > 0 {
@@ -56,7 +58,9 @@ public func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
 /// A switch rather than a ``DTypeVisitor``: `accept` lives in another module and is not
 /// inlinable, so code behind it runs as unspecialized generics, about 5× slower on large arrays.
 /// Naming each concrete type here lets the compiler specialize every loop.
-private func scanElements(_ actual: NDArray, _ expected: NDArray, _ tolerance: Tolerance) -> ElementScan {
+private func scanElements(_ actual: NDArray, _ expected: NDArray, _ tolerance: Tolerance)
+  -> ElementScan
+{
   let pair = TypedPair(actual: actual, expected: expected, tolerance: tolerance)
   switch expected.dtype {
   case .float16: return pair.floats(Float16.self)
@@ -75,7 +79,8 @@ private func scanElements(_ actual: NDArray, _ expected: NDArray, _ tolerance: T
     return actual.withUnsafeBytes { a in
       expected.withUnsafeBytes { e in
         ElementRule.scan(
-          a.assumingMemoryBound(to: UInt8.self), e.assumingMemoryBound(to: UInt8.self), tolerance: tolerance)
+          a.assumingMemoryBound(to: UInt8.self), e.assumingMemoryBound(to: UInt8.self),
+          tolerance: tolerance)
       }
     }
   }
@@ -89,13 +94,17 @@ private struct TypedPair {
 
   func floats<F: BinaryFloatingPoint & NDElement>(_: F.Type) -> ElementScan {
     actual.withUnsafeBufferPointer(of: F.self) { a in
-      expected.withUnsafeBufferPointer(of: F.self) { e in ElementRule.scan(a, e, tolerance: tolerance) }
+      expected.withUnsafeBufferPointer(of: F.self) { e in
+        ElementRule.scan(a, e, tolerance: tolerance)
+      }
     }
   }
 
   func integers<I: FixedWidthInteger & NDElement>(_: I.Type) -> ElementScan {
     actual.withUnsafeBufferPointer(of: I.self) { a in
-      expected.withUnsafeBufferPointer(of: I.self) { e in ElementRule.scan(a, e, tolerance: tolerance) }
+      expected.withUnsafeBufferPointer(of: I.self) { e in
+        ElementRule.scan(a, e, tolerance: tolerance)
+      }
     }
   }
 }

@@ -23,17 +23,13 @@ struct RunCommand: ParsableCommand {
     let spec = try PipelineSpec.load(path: pipeline)
     let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
     let result = try PipelineRunner.run(spec, options: options)
-    guard let report = result.comparison else {
-      if !comparison.json { print("\(result.name): wrote \(result.results.count) arrays to \(result.outputs); no reference to compare") }
-      else { print("{\"name\": \"\(result.name)\", \"arrays\": []}") }
-      return
-    }
     if comparison.json {
-      print(report.jsonReport)
+      print(RunReport(result).json)
     } else {
       print("\(result.name): wrote \(result.results.count) arrays to \(result.outputs)")
-      print(report.textReport)
+      print(result.comparison?.textReport ?? "no reference to compare with")
     }
+    guard let report = result.comparison else { return }
     if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
   }
 }

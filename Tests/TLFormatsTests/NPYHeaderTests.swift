@@ -5,7 +5,8 @@ import Testing
 
 /// Header spellings Python's `ast.literal_eval` accepts, and the version/padding rules of `np.save`.
 @Suite struct NPYHeaderTests {
-  static let f8 = NPYHeader(descr: NPYDescr(dtype: .float64, needsSwap: false), fortranOrder: false, shape: [3])
+  static let f8 = NPYHeader(
+    descr: NPYDescr(dtype: .float64, needsSwap: false), fortranOrder: false, shape: [3])
 
   /// Legal spellings of the same header (each was checked with `ast.literal_eval`).
   static let spellings: [(String, NPYHeader)] = [
@@ -27,9 +28,13 @@ import Testing
   @Test(arguments: [
     ("{'descr': '<i4', 'fortran_order': True, 'shape': ()}", DType.int32, true, [Int]()),
     ("{'descr': '>u2', 'fortran_order': False, 'shape': (0, 3)}", .uint16, false, [0, 3]),
-    ("{'descr': '|b1', 'fortran_order': False, 'shape': (2, 3, 4, 5,)}", .bool, false, [2, 3, 4, 5]),
+    (
+      "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 3, 4, 5,)}", .bool, false,
+      [2, 3, 4, 5]
+    ),
   ])
-  func parsesShapesAndDTypes(_ text: String, _ dtype: DType, _ fortran: Bool, _ shape: [Int]) throws {
+  func parsesShapesAndDTypes(_ text: String, _ dtype: DType, _ fortran: Bool, _ shape: [Int]) throws
+  {
     let header = try parse(text)
     #expect(header.descr.dtype == dtype)
     #expect(header.fortranOrder == fortran)
@@ -37,7 +42,10 @@ import Testing
   }
 
   @Test(arguments: [
-    ("{'descr': '<f8', 'fortran_order': False, 'shape': (3)}", "shape is the integer 3, not a tuple"),
+    (
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (3)}",
+      "shape is the integer 3, not a tuple"
+    ),
     ("{'descr': '<f8', 'fortran_order': False, 'shape': (3,),,}", "unexpected ','"),
     ("{'descr': '<f8', 'fortran_order': False, 'shape': (3,)", "text ends"),
     ("{'descr': '<f8, 'fortran_order': False, 'shape': (3,)}", "unexpected"),
@@ -56,12 +64,21 @@ import Testing
 
   /// Our header text against what `np.save` writes (copied from files NumPy 2.4.6 wrote).
   @Test(arguments: [
-    ([3, 4], DType.float32, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }" + String(repeating: " ", count: 20)),
+    (
+      [3, 4], DType.float32,
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }"
+        + String(repeating: " ", count: 20)
+    ),
     ([], .bool, "{'descr': '|b1', 'fortran_order': False, 'shape': (), }"),
-    ([1000, 1], .uint8, "{'descr': '|u1', 'fortran_order': False, 'shape': (1000, 1), }" + String(repeating: " ", count: 17)),
+    (
+      [1000, 1], .uint8,
+      "{'descr': '|u1', 'fortran_order': False, 'shape': (1000, 1), }"
+        + String(repeating: " ", count: 17)
+    ),
   ])
   func dictTextMatchesNumPy(_ shape: [Int], _ dtype: DType, _ expected: String) {
-    let header = NPYHeader(descr: NPYDescr(dtype: dtype, needsSwap: false), fortranOrder: false, shape: shape)
+    let header = NPYHeader(
+      descr: NPYDescr(dtype: dtype, needsSwap: false), fortranOrder: false, shape: shape)
     #expect(header.dictText == expected)
   }
 
@@ -69,14 +86,17 @@ import Testing
   @Test(arguments: [1, 30, 21_000, 22_000])
   func versionAndAlignment(rank: Int) throws {
     let header = NPYHeader(
-      descr: NPYDescr(dtype: .int8, needsSwap: false), fortranOrder: false, shape: Array(repeating: 1, count: rank))
+      descr: NPYDescr(dtype: .int8, needsSwap: false), fortranOrder: false,
+      shape: Array(repeating: 1, count: rank))
     let bytes = header.encoded()
     #expect(bytes.count % 64 == 0)
     #expect(bytes.last == 0x0A)
-    let preamble = try NPYPreamble(Array(bytes.prefix(12)), fileSize: bytes.count, source: Source(file: "t"))
+    let preamble = try NPYPreamble(
+      Array(bytes.prefix(12)), fileSize: bytes.count, source: Source(file: "t"))
     #expect(preamble.major == (bytes.count - 10 > 65_535 ? 2 : 1))
     #expect(preamble.dataOffset == bytes.count)
-    let parsed = try NPYHeader(bytes: bytes[preamble.headerStart...], preamble: preamble, source: Source(file: "t"))
+    let parsed = try NPYHeader(
+      bytes: bytes[preamble.headerStart...], preamble: preamble, source: Source(file: "t"))
     #expect(parsed == header)
   }
 

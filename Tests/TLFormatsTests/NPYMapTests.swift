@@ -37,7 +37,9 @@ import Testing
     ("|u1", false, [2, 3], 67, true),
     ("<i2", false, [2, 3], 70, true),
   ])
-  func inPlaceRule(_ descr: String, _ fortran: Bool, _ shape: [Int], _ offset: Int, _ usable: Bool) throws {
+  func inPlaceRule(_ descr: String, _ fortran: Bool, _ shape: [Int], _ offset: Int, _ usable: Bool)
+    throws
+  {
     let parsed = try NPYDescr(parsing: descr, source: Source(file: "t"))
     let header = NPYHeader(descr: parsed, fortranOrder: fortran, shape: shape)
     #expect(NPY.isUsableInPlace(header, offset: offset) == usable)

@@ -1,0 +1,37 @@
+import Foundation
+import TLCompare
+
+/// The JSON form of one case's run (`tl-run PIPELINE.json --json`), also one entry of a batch
+/// report: the case, where its results went, and the comparison if there was a reference.
+public struct RunReport: Encodable, Sendable {
+  public var name: String
+  /// `pass`, `mismatch` or `error`; `pass` also when there was nothing to compare.
+  public var status: String
+  public var message: String?
+  public var outputs: String?
+  public var written: [String]
+  public var comparison: CollectionReport?
+
+  public init(_ result: CaseResult) {
+    name = result.name
+    status = (result.comparison?.isPass ?? true) ? "pass" : "mismatch"
+    outputs = result.outputs.description
+    written = result.results.map(\.name)
+    comparison = result.comparison?.report
+  }
+
+  public init(name: String, error: any Error) {
+    self.name = name
+    status = "error"
+    message = "\(error)"
+    written = []
+  }
+
+  /// Pretty-printed JSON with sorted keys.
+  public var json: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    guard let data = try? encoder.encode(self) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
