@@ -25,7 +25,7 @@ public final class RecurrentStep {
 
   /// h_next (and c_next for LSTM, which requires `cPrev`), in the computation dtype.
   public func forward(x: NDArray, hPrev: NDArray, cPrev: NDArray? = nil) throws -> (h: NDArray, c: NDArray?) {
-    guard x.rank == 2 else { throw error("expects x of shape (N,D), got \(Shape.describe(x.shape))") }
+    guard x.rank == 2 else { throw error("expects x of shape (N,D), got \(spell(x.shape))") }
     guard (cPrev != nil) == (cell == .lstm) else {
       throw error(cell == .lstm ? "needs c_prev" : "takes no c_prev")
     }
@@ -48,7 +48,7 @@ public final class RecurrentStep {
     var dtype = run.dtype
     for (name, gradient) in [("dh_next", dhNext), ("dc_next", dcNext ?? dhNext)] {
       guard gradient.shape == [shapes.n, shapes.h], gradient.dtype.isLayerFloat else {
-        throw error("expects \(name) of shape (N,H) = \(Shape.describe([shapes.n, shapes.h])), got \(gradient.dtype) \(Shape.describe(gradient.shape))")
+        throw error("expects \(name) of shape (N,H) = \(spell([shapes.n, shapes.h])), got \(gradient.dtype) \(spell(gradient.shape))")
       }
       dtype = DType.promote(dtype, gradient.dtype)
     }

@@ -40,7 +40,7 @@ public final class TimeBiLSTM: Layer {
     let second = try RecurrentShapes(layer: layer, type: "TimeBiLSTM", gates: 4, params: params, xs: xs, suffix: "2")
     guard first.h == second.h else {
       throw LayerError(
-        layer: layer, type: "TimeBiLSTM", "expects Wh2 of shape (H,4H) = \(Shape.describe([first.h, 4 * first.h])) like Wh1, got \(Shape.describe([second.h, 4 * second.h]))")
+        layer: layer, type: "TimeBiLSTM", "expects Wh2 of shape (H,4H) = \(spell([first.h, 4 * first.h])) like Wh1, got \(spell([second.h, 4 * second.h]))")
     }
     return ArraySignature(shape: [first.n, first.t, 2 * first.h], dtype: .float32)
   }
@@ -55,7 +55,7 @@ public final class TimeBiLSTM: Layer {
   public func backward(_ dhs: NDArray) throws -> NDArray? {
     guard let h else { preconditionFailure("TimeBiLSTM \(name): backward before forward") }
     guard dhs.rank == 3, dhs.shape[2] == 2 * h else {
-      throw LayerError(layer: name, type: typeName, "expects dhs of shape (N,T,2H) with 2H = \(2 * h), got \(Shape.describe(dhs.shape))")
+      throw LayerError(layer: name, type: typeName, "expects dhs of shape (N,T,2H) with 2H = \(2 * h), got \(spell(dhs.shape))")
     }
     let dxs1 = try forwardLSTM.backward(dhs.lastAxisSlice(from: 0, width: h))
     let dxs2 = try backwardLSTM.backward(dhs.lastAxisSlice(from: h, width: h).reversedTime())?.reversedTime()

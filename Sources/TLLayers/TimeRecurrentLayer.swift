@@ -53,7 +53,7 @@ public final class TimeRecurrentLayer: Layer {
     guard dhs.shape == expected, dhs.dtype.isLayerFloat else {
       throw LayerError(
         layer: name, type: typeName,
-        "expects dhs of shape (N,T,H) = \(Shape.describe(expected)) and dtype float32 or float64, got \(dhs.dtype) \(Shape.describe(dhs.shape))")
+        "expects dhs of shape (N,T,H) = \(spell(expected)) and dtype float32 or float64, got \(dhs.dtype) \(spell(dhs.shape))")
     }
     // A float64 dhs makes NumPy's backward float64 even after a float32 forward.
     let result = (DType.promote(dhs.dtype, run.dtype) == run.dtype ? run : run.widened()).backward(dhs: dhs, dcLast: nil)
