@@ -14,7 +14,9 @@ final class AttentionRun<T: LayerScalar> {
 
   /// Runs the forward on arrays already checked to be (N,T_enc,H) and (N,T_dec,H).
   init(enc encArray: NDArray, dec decArray: NDArray) {
-    (n, tEnc, tDec, h) = (encArray.shape[0], encArray.shape[1], decArray.shape[1], encArray.shape[2])
+    (n, tEnc, tDec, h) = (
+      encArray.shape[0], encArray.shape[1], decArray.shape[1], encArray.shape[2]
+    )
     (enc, dec) = (Buffer(converting: encArray), Buffer(converting: decArray))
     weights = Buffer(zeros: n * tDec * tEnc)
   }
@@ -22,7 +24,10 @@ final class AttentionRun<T: LayerScalar> {
   /// A run in a wider type over the same cached values (exact when widening).
   init<U: LayerScalar>(widening other: AttentionRun<U>) {
     (n, tEnc, tDec, h) = (other.n, other.tEnc, other.tDec, other.h)
-    (enc, dec, weights) = (other.enc.converted(to: T.self), other.dec.converted(to: T.self), other.weights.converted(to: T.self))
+    (enc, dec, weights) = (
+      other.enc.converted(to: T.self), other.dec.converted(to: T.self),
+      other.weights.converted(to: T.self)
+    )
   }
 
   /// out (N,T_dec,H): c = WeightSum(hs_enc, AttentionWeight(hs_enc, h_t)) for every t.
@@ -31,10 +36,13 @@ final class AttentionRun<T: LayerScalar> {
     let scratch = Buffer<T>(zeros: tEnc * h)
     for step in 0..<tDec {
       for row in 0..<n {
-        let hs = UnsafePointer(enc.p + row * tEnc * h), at = (row * tDec + step)
+        let hs = UnsafePointer(enc.p + row * tEnc * h)
+        let at = (row * tDec + step)
         let a = weights.p + at * tEnc
-        AttentionKernel.weights(hs: hs, h: dec.p + at * h, a: a, t: tEnc, hSize: h, scratch: scratch.p)
-        AttentionKernel.weightSum(hs: hs, a: a, c: out.p + at * h, t: tEnc, hSize: h, scratch: scratch.p)
+        AttentionKernel.weights(
+          hs: hs, h: dec.p + at * h, a: a, t: tEnc, hSize: h, scratch: scratch.p)
+        AttentionKernel.weightSum(
+          hs: hs, a: a, c: out.p + at * h, t: tEnc, hSize: h, scratch: scratch.p)
       }
     }
     return out
@@ -43,16 +51,22 @@ final class AttentionRun<T: LayerScalar> {
   /// (dhs_enc (N,T_enc,H), dhs_dec (N,T_dec,H)) for upstream dout (N,T_dec,H).
   func backward(_ doutArray: NDArray) -> (enc: Buffer<T>, dec: Buffer<T>) {
     let dout = Buffer<T>(converting: doutArray)
-    let dEnc = Buffer<T>(zeros: n * tEnc * h), dDec = Buffer<T>(zeros: n * tDec * h)
-    let dhsStep = Buffer<T>(zeros: tEnc * h), da = Buffer<T>(zeros: tEnc), scratch = Buffer<T>(zeros: tEnc * h)
+    let dEnc = Buffer<T>(zeros: n * tEnc * h)
+    let dDec = Buffer<T>(zeros: n * tDec * h)
+    let dhsStep = Buffer<T>(zeros: tEnc * h)
+    let da = Buffer<T>(zeros: tEnc)
+    let scratch = Buffer<T>(zeros: tEnc * h)
     for step in 0..<tDec {
       for row in 0..<n {
-        let hs = UnsafePointer(enc.p + row * tEnc * h), at = row * tDec + step
+        let hs = UnsafePointer(enc.p + row * tEnc * h)
+        let at = row * tDec + step
         let a = UnsafePointer(weights.p + at * tEnc)
         AttentionKernel.weightSumBackward(
-          hs: hs, a: a, dc: dout.p + at * h, dhs: dhsStep.p, da: da.p, t: tEnc, hSize: h, scratch: scratch.p)
+          hs: hs, a: a, dc: dout.p + at * h, dhs: dhsStep.p, da: da.p, t: tEnc, hSize: h,
+          scratch: scratch.p)
         AttentionKernel.weightsBackward(
-          hs: hs, h: dec.p + at * h, a: a, da: da.p, dhs: dhsStep.p, dh: dDec.p + at * h, t: tEnc, hSize: h,
+          hs: hs, h: dec.p + at * h, a: a, da: da.p, dhs: dhsStep.p, dh: dDec.p + at * h, t: tEnc,
+          hSize: h,
           accumulate: true, scratch: scratch.p)
         let total = dEnc.p + row * tEnc * h
         for i in 0..<(tEnc * h) { total[i] += dhsStep.p[i] }
@@ -89,5 +103,7 @@ extension AttentionRun: AttentionPass {
 
 /// Starts an attention pass in promote(hs_enc, hs_dec), which must be float32 or float64.
 func makeAttentionPass(enc: NDArray, dec: NDArray, dtype: DType) -> any AttentionPass {
-  dtype.byFloat(float: { AttentionRun<Float>(enc: enc, dec: dec) }, double: { AttentionRun<Double>(enc: enc, dec: dec) })
+  dtype.byFloat(
+    float: { AttentionRun<Float>(enc: enc, dec: dec) },
+    double: { AttentionRun<Double>(enc: enc, dec: dec) })
 }

@@ -10,11 +10,17 @@ enum LSTMCell: RecurrentCell {
 
   static func forwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
     let hw = tape.recurrentProduct(step, cols: tape.gh)
-    let a = tape.gates(step), cIn = tape.cIn(step), cOut = tape.cOut(step), hOut = tape.hOut(step)
+    let a = tape.gates(step)
+    let cIn = tape.cIn(step)
+    let cOut = tape.cOut(step)
+    let hOut = tape.hOut(step)
     let (h, b) = (tape.h, tape.b.p)
     for row in 0..<tape.n {
-      let x = a.base + row * a.ld, p = hw.base + row * hw.ld
-      let cp = cIn.base + row * cIn.ld, cn = cOut.base + row * cOut.ld, hn = hOut.base + row * hOut.ld
+      let x = a.base + row * a.ld
+      let p = hw.base + row * hw.ld
+      let cp = cIn.base + row * cIn.ld
+      let cn = cOut.base + row * cOut.ld
+      let hn = hOut.base + row * hOut.ld
       for j in 0..<h {
         let f = T.sigmoid((x[j] + p[j]) + b[j])
         let g = T.tanh((x[h + j] + p[h + j]) + b[h + j])
@@ -31,11 +37,18 @@ enum LSTMCell: RecurrentCell {
   /// ds = dc_next + (dh_next⊙o)⊙(1 − tanh²(c_next)); dA = [df | dg | di | do]; dc_prev = ds⊙f;
   /// dh_prev = dA·Whᵀ.
   static func backwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
-    let a = tape.gates(step), cIn = tape.cIn(step), cOut = tape.cOut(step)
-    let dh = tape.dhMatrix, dc = tape.dcMatrix, h = tape.h
+    let a = tape.gates(step)
+    let cIn = tape.cIn(step)
+    let cOut = tape.cOut(step)
+    let dh = tape.dhMatrix
+    let dc = tape.dcMatrix
+    let h = tape.h
     for row in 0..<tape.n {
-      let x = a.base + row * a.ld, cp = cIn.base + row * cIn.ld, cn = cOut.base + row * cOut.ld
-      let dn = dh.base + row * dh.ld, dcn = dc.base + row * dc.ld
+      let x = a.base + row * a.ld
+      let cp = cIn.base + row * cIn.ld
+      let cn = cOut.base + row * cOut.ld
+      let dn = dh.base + row * dh.ld
+      let dcn = dc.base + row * dc.ld
       for j in 0..<h {
         let (f, g, i, o) = (x[j], x[h + j], x[2 * h + j], x[3 * h + j])
         let tc = T.tanh(cn[j])
@@ -47,6 +60,7 @@ enum LSTMCell: RecurrentCell {
         x[3 * h + j] = (dn[j] * tc) * (o * (1 - o))
       }
     }
-    Kernel.gemm(a.readOnly, transposed: false, tape.whColumns(0, tape.gh), transposed: true, into: dh)
+    Kernel.gemm(
+      a.readOnly, transposed: false, tape.whColumns(0, tape.gh), transposed: true, into: dh)
   }
 }

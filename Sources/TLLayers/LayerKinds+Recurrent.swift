@@ -17,7 +17,8 @@ extension LayerKind {
       stateNames: cell == .lstm ? ["h", "c"] : ["h"], takesDropoutOptions: false, isLoss: false,
       infer: { config, xs in
         try RecurrentShapes(
-          layer: config.name, type: cell.timeTypeName, gates: cell.cellType.gates, params: config.params, xs: xs,
+          layer: config.name, type: cell.timeTypeName, gates: cell.cellType.gates,
+          params: config.params, xs: xs,
           state: config.state.signatures
         ).output
       },

@@ -17,11 +17,14 @@ protocol RecurrentCell {
   /// input state.
   static func backwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int)
   /// dWh (H,G·H) summed over every step, from the cached states and dA.
-  static func recurrentWeightGradient<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, into dWh: MutableMatrix<T>)
+  static func recurrentWeightGradient<T: LayerScalar>(
+    _ tape: RecurrentTape<Self, T>, into dWh: MutableMatrix<T>)
 }
 
 extension RecurrentCell {
-  static func recurrentWeightGradient<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, into dWh: MutableMatrix<T>) {
+  static func recurrentWeightGradient<T: LayerScalar>(
+    _ tape: RecurrentTape<Self, T>, into dWh: MutableMatrix<T>
+  ) {
     tape.plainRecurrentWeightGradient(into: dWh)
   }
 }
@@ -34,20 +37,29 @@ enum RNNCell: RecurrentCell {
 
   static func forwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
     let hw = tape.recurrentProduct(step, cols: tape.h)
-    let a = tape.gates(step), hOut = tape.hOut(step), b = tape.b.p
+    let a = tape.gates(step)
+    let hOut = tape.hOut(step)
+    let b = tape.b.p
     for row in 0..<tape.n {
-      let xw = a.base + row * a.ld, p = hw.base + row * hw.ld, out = hOut.base + row * hOut.ld
+      let xw = a.base + row * a.ld
+      let p = hw.base + row * hw.ld
+      let out = hOut.base + row * hOut.ld
       for j in 0..<tape.h { out[j] = T.tanh((p[j] + xw[j]) + b[j]) }
     }
   }
 
   /// dt = dh_next ⊙ (1 − h_next²) into the gate block; dh_prev = dt·Whᵀ.
   static func backwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
-    let a = tape.gates(step), hNext = tape.hOut(step), dh = tape.dhMatrix
+    let a = tape.gates(step)
+    let hNext = tape.hOut(step)
+    let dh = tape.dhMatrix
     for row in 0..<tape.n {
-      let dt = a.base + row * a.ld, hn = hNext.base + row * hNext.ld, dn = dh.base + row * dh.ld
+      let dt = a.base + row * a.ld
+      let hn = hNext.base + row * hNext.ld
+      let dn = dh.base + row * dh.ld
       for j in 0..<tape.h { dt[j] = dn[j] * (1 - hn[j] * hn[j]) }
     }
-    Kernel.gemm(a.readOnly, transposed: false, tape.whColumns(0, tape.h), transposed: true, into: dh)
+    Kernel.gemm(
+      a.readOnly, transposed: false, tape.whColumns(0, tape.h), transposed: true, into: dh)
   }
 }

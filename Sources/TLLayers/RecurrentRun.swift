@@ -7,7 +7,9 @@ protocol RecurrentRun: AnyObject {
   func outputs() -> (hs: NDArray, h: NDArray, c: NDArray?)
   /// The backward with upstream dhs (N,T,H) and the last step's dc (LSTM; nil = zeros):
   /// dxs (N,T,D), [dWx, dWh, db], and the gradients of the initial h and c.
-  func backward(dhs: NDArray, dcLast: NDArray?) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?)
+  func backward(dhs: NDArray, dcLast: NDArray?) -> (
+    dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?
+  )
   /// The computation dtype of the cached values.
   var dtype: DType { get }
   /// The same run in float64, for a backward whose upstream gradient is float64.
@@ -30,8 +32,12 @@ extension RecurrentTape: RecurrentRun {
     return (hs().array([n, t, h]), final.array([n, h]), c)
   }
 
-  func backward(dhs: NDArray, dcLast: NDArray?) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?) {
-    let g = backward(dhs: Buffer(converting: dhs), dhsIsFloat32: dhs.dtype == .float32, dcLast: dcLast.map { Buffer(converting: $0) })
+  func backward(dhs: NDArray, dcLast: NDArray?) -> (
+    dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?
+  ) {
+    let g = backward(
+      dhs: Buffer(converting: dhs), dhsIsFloat32: dhs.dtype == .float32,
+      dcLast: dcLast.map { Buffer(converting: $0) })
     let dhCopy = Buffer<T>(zeros: n * h)
     dhCopy.p.update(from: dh.p, count: n * h)
     var dcCopy: NDArray? = nil
@@ -51,7 +57,8 @@ func makeRecurrentRun<Cell: RecurrentCell>(
   _: Cell.Type, shapes: RecurrentShapes, xs: NDArray, params: [NDArray], h0: NDArray?, c0: NDArray?
 ) -> any RecurrentRun {
   func run<T: LayerScalar>(_: T.Type) -> any RecurrentRun {
-    let tape = RecurrentTape<Cell, T>(shapes: shapes, xs: xs, wx: params[0], wh: params[1], b: params[2], h0: h0, c0: c0)
+    let tape = RecurrentTape<Cell, T>(
+      shapes: shapes, xs: xs, wx: params[0], wh: params[1], b: params[2], h0: h0, c0: c0)
     tape.forward()
     return tape
   }

@@ -25,19 +25,24 @@ struct RecurrentShapes: Equatable {
     }
     let (wx, wh, b) = (try param("Wx"), try param("Wh"), try param("b"))
     let g = gates == 1 ? "" : "\(gates)"
-    guard xs.shape.count == 3 else { throw fail("expects xs of shape (N,T,D), got \(spell(xs.shape))") }
+    guard xs.shape.count == 3 else {
+      throw fail("expects xs of shape (N,T,D), got \(spell(xs.shape))")
+    }
     guard wh.rank == 2, wh.shape[1] == gates * wh.shape[0] else {
       throw fail("expects Wh\(suffix) of shape (H,\(g)H), got \(spell(wh.shape))")
     }
     (n, t, d, h, self.gates) = (xs.shape[0], xs.shape[1], xs.shape[2], wh.shape[0], gates)
     let gh = gates * h
     guard wx.shape == [d, gh] else {
-      throw fail("expects Wx\(suffix) of shape (D,\(g)H) = \(spell([d, gh])), got \(spell(wx.shape))")
+      throw fail(
+        "expects Wx\(suffix) of shape (D,\(g)H) = \(spell([d, gh])), got \(spell(wx.shape))")
     }
     guard b.shape == [gh] else {
       throw fail("expects b\(suffix) of shape (\(g)H,) = \(spell([gh])), got \(spell(b.shape))")
     }
-    guard t >= 1 else { throw fail("expects at least one time step, got xs of shape \(spell(xs.shape))") }
+    guard t >= 1 else {
+      throw fail("expects at least one time step, got xs of shape \(spell(xs.shape))")
+    }
     var dtype = DType.promote(xs.dtype, wx.dtype, wh.dtype, b.dtype)
     let stateNames = gates == 4 ? ["h", "c"] : ["h"]
     for (name, signature) in state.sorted(by: { $0.key < $1.key }) {
@@ -45,13 +50,16 @@ struct RecurrentShapes: Equatable {
         throw fail("takes state \(stateNames.joined(separator: " and ")), not \(name)")
       }
       guard signature.shape == [n, h] else {
-        throw fail("expects state \(name) of shape (N,H) = \(spell([n, h])), got \(spell(signature.shape))")
+        throw fail(
+          "expects state \(name) of shape (N,H) = \(spell([n, h])), got \(spell(signature.shape))")
       }
       dtype = DType.promote(dtype, signature.dtype)
     }
     if state.count < (gates == 4 ? 2 : 1) { dtype = DType.promote(dtype, .float32) }
     guard dtype.isLayerFloat else {
-      throw fail("computes in \(dtype) (NumPy's promotion of its inputs); only float32 and float64 are supported")
+      throw fail(
+        "computes in \(dtype) (NumPy's promotion of its inputs); only float32 and float64 are supported"
+      )
     }
     self.dtype = dtype
   }

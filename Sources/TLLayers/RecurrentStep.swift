@@ -21,10 +21,14 @@ public final class RecurrentStep {
     grads = params.map { NDArray(zeros: $0.dtype, shape: $0.shape) }
   }
 
-  private func error(_ message: String) -> LayerError { LayerError(layer: "step", type: cell.stepTypeName, message) }
+  private func error(_ message: String) -> LayerError {
+    LayerError(layer: "step", type: cell.stepTypeName, message)
+  }
 
   /// h_next (and c_next for LSTM, which requires `cPrev`), in the computation dtype.
-  public func forward(x: NDArray, hPrev: NDArray, cPrev: NDArray? = nil) throws -> (h: NDArray, c: NDArray?) {
+  public func forward(x: NDArray, hPrev: NDArray, cPrev: NDArray? = nil) throws -> (
+    h: NDArray, c: NDArray?
+  ) {
     guard x.rank == 2 else { throw error("expects x of shape (N,D), got \(spell(x.shape))") }
     guard (cPrev != nil) == (cell == .lstm) else {
       throw error(cell == .lstm ? "needs c_prev" : "takes no c_prev")
@@ -34,7 +38,8 @@ public final class RecurrentStep {
     let xs = x.reshaped([x.shape[0], 1, x.shape[1]])
     let shapes = try RecurrentShapes(
       layer: "step", type: cell.stepTypeName, gates: cell.cellType.gates,
-      params: Dictionary(uniqueKeysWithValues: zip(paramNames, params)), xs: ArraySignature(xs), state: state)
+      params: Dictionary(uniqueKeysWithValues: zip(paramNames, params)), xs: ArraySignature(xs),
+      state: state)
     let run = cell.start(shapes: shapes, xs: xs, params: params, h0: hPrev, c0: cPrev)
     (self.run, self.shapes) = (run, shapes)
     let outputs = run.outputs()
@@ -42,18 +47,25 @@ public final class RecurrentStep {
   }
 
   /// (dx, dh_prev, dc_prev for LSTM); `dcNext` is LSTM's and defaults to zeros.
-  public func backward(dhNext: NDArray, dcNext: NDArray? = nil) throws -> (dx: NDArray, dhPrev: NDArray, dcPrev: NDArray?) {
-    guard let run, let shapes else { preconditionFailure("\(cell.stepTypeName): backward before forward") }
+  public func backward(dhNext: NDArray, dcNext: NDArray? = nil) throws -> (
+    dx: NDArray, dhPrev: NDArray, dcPrev: NDArray?
+  ) {
+    guard let run, let shapes else {
+      preconditionFailure("\(cell.stepTypeName): backward before forward")
+    }
     guard cell == .lstm || dcNext == nil else { throw error("takes no dc_next") }
     var dtype = run.dtype
     for (name, gradient) in [("dh_next", dhNext), ("dc_next", dcNext ?? dhNext)] {
       guard gradient.shape == [shapes.n, shapes.h], gradient.dtype.isLayerFloat else {
-        throw error("expects \(name) of shape (N,H) = \(spell([shapes.n, shapes.h])), got \(gradient.dtype) \(spell(gradient.shape))")
+        throw error(
+          "expects \(name) of shape (N,H) = \(spell([shapes.n, shapes.h])), got \(gradient.dtype) \(spell(gradient.shape))"
+        )
       }
       dtype = DType.promote(dtype, gradient.dtype)
     }
     let result = (dtype == run.dtype ? run : run.widened())
-      .backward(dhs: dhNext.reshaped([shapes.n, 1, shapes.h]), dcLast: cell == .lstm ? dcNext : nil)
+      .backward(
+        dhs: dhNext.reshaped([shapes.n, 1, shapes.h]), dcLast: cell == .lstm ? dcNext : nil)
     grads = zip(result.grads, params).map { $0.floating($1.dtype) }
     return (result.dxs.reshaped([shapes.n, shapes.d]), result.dh, result.dc)
   }

@@ -32,12 +32,17 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
   let dh: Buffer<T>, dc: Buffer<T>
 
   /// Converts the inputs and computes x·Wx; `h0`/`c0` nil mean the book's float32 zeros.
-  init(shapes s: RecurrentShapes, xs: NDArray, wx wxArray: NDArray, wh whArray: NDArray, b bArray: NDArray, h0: NDArray?, c0: NDArray?) {
+  init(
+    shapes s: RecurrentShapes, xs: NDArray, wx wxArray: NDArray, wh whArray: NDArray,
+    b bArray: NDArray, h0: NDArray?, c0: NDArray?
+  ) {
     precondition(s.gates == Cell.gates && s.dtype == T.dtype, "tape for \(s) built as \(Cell.self)")
     (n, t, d, h, gh) = (s.n, s.t, s.d, s.h, s.gates * s.h)
     let xs2 = xs.reshaped([n * t, d])
     x = Buffer(converting: xs2)
-    (wx, wh, b) = (Buffer(converting: wxArray), Buffer(converting: whArray), Buffer(converting: bArray))
+    (wx, wh, b) = (
+      Buffer(converting: wxArray), Buffer(converting: whArray), Buffer(converting: bArray)
+    )
     // NumPy multiplies x by Wx in promote(xs, Wx), which can be narrower than T.
     a = Buffer(converting: Kernel.matmul(xs2, wxArray))
     hPrev = Buffer(zeros: n * t * h)
@@ -49,7 +54,8 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
     (dh, dc) = (Buffer(zeros: n * h), Buffer(zeros: Cell.hasMemory ? n * h : 0))
     let h0Array = h0 ?? NDArray(zeros: .float32, shape: [n, h])
     initialProduct =
-      DType.promote(h0Array.dtype, whArray.dtype) == T.dtype ? nil : Buffer(converting: Kernel.matmul(h0Array, whArray))
+      DType.promote(h0Array.dtype, whArray.dtype) == T.dtype
+      ? nil : Buffer(converting: Kernel.matmul(h0Array, whArray))
     h0IsFloat32 = h0Array.dtype == .float32
     if let h0 { copyInitial(h0, into: hPrev) }
     if let c0 { copyInitial(c0, into: cPrev) }
@@ -59,10 +65,21 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
   /// how a backward whose dhs is wider than the forward's dtype continues, as NumPy promotes.
   init<U: LayerScalar>(widening other: RecurrentTape<Cell, U>) {
     (n, t, d, h, gh) = (other.n, other.t, other.d, other.h, other.gh)
-    (x, wx, wh, b) = (other.x.converted(to: T.self), other.wx.converted(to: T.self), other.wh.converted(to: T.self), other.b.converted(to: T.self))
-    (a, hPrev, hLast) = (other.a.converted(to: T.self), other.hPrev.converted(to: T.self), other.hLast.converted(to: T.self))
-    (cPrev, cLast, rh) = (other.cPrev.converted(to: T.self), other.cLast.converted(to: T.self), other.rh.converted(to: T.self))
-    (g, dh, dc) = (other.g.converted(to: T.self), other.dh.converted(to: T.self), other.dc.converted(to: T.self))
+    (x, wx, wh, b) = (
+      other.x.converted(to: T.self), other.wx.converted(to: T.self), other.wh.converted(to: T.self),
+      other.b.converted(to: T.self)
+    )
+    (a, hPrev, hLast) = (
+      other.a.converted(to: T.self), other.hPrev.converted(to: T.self),
+      other.hLast.converted(to: T.self)
+    )
+    (cPrev, cLast, rh) = (
+      other.cPrev.converted(to: T.self), other.cLast.converted(to: T.self),
+      other.rh.converted(to: T.self)
+    )
+    (g, dh, dc) = (
+      other.g.converted(to: T.self), other.dh.converted(to: T.self), other.dc.converted(to: T.self)
+    )
     initialProduct = nil  // only the forward uses it
     h0IsFloat32 = other.h0IsFloat32
   }
@@ -75,20 +92,29 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
 
   // MARK: Views of step `step` (N rows each)
 
-  func gates(_ step: Int) -> MutableMatrix<T> { MutableMatrix(a.p + step * gh, rows: n, cols: gh, ld: t * gh) }
-  func hIn(_ step: Int) -> Matrix<T> { Matrix(UnsafePointer(hPrev.p + step * h), rows: n, cols: h, ld: t * h) }
-  func cIn(_ step: Int) -> Matrix<T> { Matrix(UnsafePointer(cPrev.p + step * h), rows: n, cols: h, ld: t * h) }
+  func gates(_ step: Int) -> MutableMatrix<T> {
+    MutableMatrix(a.p + step * gh, rows: n, cols: gh, ld: t * gh)
+  }
+  func hIn(_ step: Int) -> Matrix<T> {
+    Matrix(UnsafePointer(hPrev.p + step * h), rows: n, cols: h, ld: t * h)
+  }
+  func cIn(_ step: Int) -> Matrix<T> {
+    Matrix(UnsafePointer(cPrev.p + step * h), rows: n, cols: h, ld: t * h)
+  }
   /// Where step `step` writes its h: the next step's start, or the final h.
   func hOut(_ step: Int) -> MutableMatrix<T> { next(hPrev, hLast, step) }
   func cOut(_ step: Int) -> MutableMatrix<T> { next(cPrev, cLast, step) }
   private func next(_ all: Buffer<T>, _ last: Buffer<T>, _ step: Int) -> MutableMatrix<T> {
     step + 1 < t
-      ? MutableMatrix(all.p + (step + 1) * h, rows: n, cols: h, ld: t * h) : MutableMatrix(last.p, rows: n, cols: h)
+      ? MutableMatrix(all.p + (step + 1) * h, rows: n, cols: h, ld: t * h)
+      : MutableMatrix(last.p, rows: n, cols: h)
   }
   var dhMatrix: MutableMatrix<T> { dh.mutableMatrix(rows: n, cols: h) }
   var dcMatrix: MutableMatrix<T> { dc.mutableMatrix(rows: n, cols: h) }
   /// Columns `from..<from+cols` of Wh (H,G·H).
-  func whColumns(_ from: Int, _ cols: Int) -> Matrix<T> { Matrix(UnsafePointer(wh.p + from), rows: h, cols: cols, ld: gh) }
+  func whColumns(_ from: Int, _ cols: Int) -> Matrix<T> {
+    Matrix(UnsafePointer(wh.p + from), rows: h, cols: cols, ld: gh)
+  }
 
   /// g[:, :cols] ← h_prev·Wh[:, :cols] for step `step` (the product NumPy computes first).
   func recurrentProduct(_ step: Int, cols: Int) -> Matrix<T> {
@@ -127,23 +153,32 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
     for i in 0..<dc.count { dc.p[i] = dcLast?.p[i] ?? 0 }
     for step in stride(from: t - 1, through: 0, by: -1) {
       for row in 0..<n {  // dh_next = dhs[:, t] + dh, as the book's time loop adds them
-        let up = dhs.p + (row * t + step) * h, running = dh.p + row * h
+        let up = dhs.p + (row * t + step) * h
+        let running = dh.p + row * h
         for j in 0..<h { running[j] = up[j] + running[j] }
       }
       Cell.backwardStep(self, step)
     }
     let dA = a.matrix(rows: n * t, cols: gh)
-    let grads = RecurrentGradients<T>(dxs: Buffer(zeros: n * t * d), dWx: Buffer(zeros: d * gh), dWh: Buffer(zeros: h * gh), db: Buffer(zeros: gh))
-    Kernel.gemm(x.matrix(rows: n * t, cols: d), transposed: true, dA, transposed: false, into: grads.dWx.mutableMatrix(rows: d, cols: gh))
+    let grads = RecurrentGradients<T>(
+      dxs: Buffer(zeros: n * t * d), dWx: Buffer(zeros: d * gh), dWh: Buffer(zeros: h * gh),
+      db: Buffer(zeros: gh))
+    Kernel.gemm(
+      x.matrix(rows: n * t, cols: d), transposed: true, dA, transposed: false,
+      into: grads.dWx.mutableMatrix(rows: d, cols: gh))
     Cell.recurrentWeightGradient(self, into: grads.dWh.mutableMatrix(rows: h, cols: gh))
     Kernel.sumRows(dA, into: grads.db.p)
-    Kernel.gemm(dA, transposed: false, wx.matrix(rows: d, cols: gh), transposed: true, into: grads.dxs.mutableMatrix(rows: n * t, cols: d))
+    Kernel.gemm(
+      dA, transposed: false, wx.matrix(rows: d, cols: gh), transposed: true,
+      into: grads.dxs.mutableMatrix(rows: n * t, cols: d))
     return grads
   }
 
   /// dWh = Σ_t h_prevᵀ·dA_t as one product: what RNN and LSTM need.
   func plainRecurrentWeightGradient(into dWh: MutableMatrix<T>) {
-    Kernel.gemm(hPrev.matrix(rows: n * t, cols: h), transposed: true, a.matrix(rows: n * t, cols: gh), transposed: false, into: dWh)
+    Kernel.gemm(
+      hPrev.matrix(rows: n * t, cols: h), transposed: true, a.matrix(rows: n * t, cols: gh),
+      transposed: false, into: dWh)
   }
 }
 

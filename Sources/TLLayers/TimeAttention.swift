@@ -20,12 +20,16 @@ public final class TimeAttention: Layer {
 
   public init(config: LayerConfig) throws {
     name = config.name
-    guard let hsEnc = config.inputs["hs_enc"] else { throw LayerError(layer: name, type: typeName, "needs input hs_enc") }
+    guard let hsEnc = config.inputs["hs_enc"] else {
+      throw LayerError(layer: name, type: typeName, "needs input hs_enc")
+    }
     self.hsEnc = hsEnc
   }
 
   /// Checks hs_enc (N,T_enc,H) against hs_dec (N,T_dec,H) and returns out's signature.
-  static func infer(layer: String, hsEnc: ArraySignature, hsDec: ArraySignature) throws -> ArraySignature {
+  static func infer(layer: String, hsEnc: ArraySignature, hsDec: ArraySignature) throws
+    -> ArraySignature
+  {
     let check = LayerCheck(layer: layer, type: "TimeAttention")
     try check.shape("hs_enc", hsEnc.shape, ["N", "T_enc", "H"])
     try check.shape("hs_dec", hsDec.shape, [.size(hsEnc.shape[0]), "T_dec", .size(hsEnc.shape[2])])
@@ -36,7 +40,8 @@ public final class TimeAttention: Layer {
 
   public func forward(_ hsDec: NDArray) throws -> NDArray {
     _ = try Self.infer(layer: name, hsEnc: ArraySignature(hsEnc), hsDec: ArraySignature(hsDec))
-    let pass = makeAttentionPass(enc: hsEnc, dec: hsDec, dtype: DType.promote(hsEnc.dtype, hsDec.dtype))
+    let pass = makeAttentionPass(
+      enc: hsEnc, dec: hsDec, dtype: DType.promote(hsEnc.dtype, hsDec.dtype))
     (self.pass, decShape, dhsEnc) = (pass, hsDec.shape, nil)
     return pass.outputs().out.floating(hsDec.dtype)
   }
@@ -51,13 +56,16 @@ public final class TimeAttention: Layer {
     return dec.floating(dout.dtype)
   }
 
-  public var extraOutputs: [(name: String, array: NDArray)] { dhsEnc.map { [("dhs_enc", $0)] } ?? [] }
+  public var extraOutputs: [(name: String, array: NDArray)] {
+    dhsEnc.map { [("dhs_enc", $0)] } ?? []
+  }
 }
 
 extension LayerKind {
   /// `TimeAttention`: hs_dec (N,T_dec,H) with input hs_enc (N,T_enc,H) → (N,T_dec,H).
   static let timeAttention = LayerKind(
-    typeName: "TimeAttention", paramNames: [], inputNames: ["hs_enc"], stateNames: [], takesDropoutOptions: false,
+    typeName: "TimeAttention", paramNames: [], inputNames: ["hs_enc"], stateNames: [],
+    takesDropoutOptions: false,
     isLoss: false,
     infer: { config, hsDec in
       guard let hsEnc = config.inputs["hs_enc"] else {

@@ -26,7 +26,9 @@ public final class TimeBiLSTM: Layer {
         }
         return (key, array)
       }
-      return try TimeRecurrentLayer(.lstm, config: LayerConfig(name: config.name, params: Dictionary(uniqueKeysWithValues: params)))
+      return try TimeRecurrentLayer(
+        .lstm,
+        config: LayerConfig(name: config.name, params: Dictionary(uniqueKeysWithValues: params)))
     }
     (forwardLSTM, backwardLSTM) = (try lstm("1"), try lstm("2"))
   }
@@ -35,12 +37,18 @@ public final class TimeBiLSTM: Layer {
   public var grads: [NDArray] { forwardLSTM.grads + backwardLSTM.grads }
 
   /// Checks both directions' params against xs; returns the output (N,T,2H) float32.
-  static func infer(layer: String, params: [String: NDArray], xs: ArraySignature) throws -> ArraySignature {
-    let first = try RecurrentShapes(layer: layer, type: "TimeBiLSTM", gates: 4, params: params, xs: xs, suffix: "1")
-    let second = try RecurrentShapes(layer: layer, type: "TimeBiLSTM", gates: 4, params: params, xs: xs, suffix: "2")
+  static func infer(layer: String, params: [String: NDArray], xs: ArraySignature) throws
+    -> ArraySignature
+  {
+    let first = try RecurrentShapes(
+      layer: layer, type: "TimeBiLSTM", gates: 4, params: params, xs: xs, suffix: "1")
+    let second = try RecurrentShapes(
+      layer: layer, type: "TimeBiLSTM", gates: 4, params: params, xs: xs, suffix: "2")
     guard first.h == second.h else {
       throw LayerError(
-        layer: layer, type: "TimeBiLSTM", "expects Wh2 of shape (H,4H) = \(spell([first.h, 4 * first.h])) like Wh1, got \(spell([second.h, 4 * second.h]))")
+        layer: layer, type: "TimeBiLSTM",
+        "expects Wh2 of shape (H,4H) = \(spell([first.h, 4 * first.h])) like Wh1, got \(spell([second.h, 4 * second.h]))"
+      )
     }
     return ArraySignature(shape: [first.n, first.t, 2 * first.h], dtype: .float32)
   }
@@ -55,10 +63,13 @@ public final class TimeBiLSTM: Layer {
   public func backward(_ dhs: NDArray) throws -> NDArray? {
     guard let h else { preconditionFailure("TimeBiLSTM \(name): backward before forward") }
     guard dhs.rank == 3, dhs.shape[2] == 2 * h else {
-      throw LayerError(layer: name, type: typeName, "expects dhs of shape (N,T,2H) with 2H = \(2 * h), got \(spell(dhs.shape))")
+      throw LayerError(
+        layer: name, type: typeName,
+        "expects dhs of shape (N,T,2H) with 2H = \(2 * h), got \(spell(dhs.shape))")
     }
     let dxs1 = try forwardLSTM.backward(dhs.lastAxisSlice(from: 0, width: h))
-    let dxs2 = try backwardLSTM.backward(dhs.lastAxisSlice(from: h, width: h).reversedTime())?.reversedTime()
+    let dxs2 = try backwardLSTM.backward(dhs.lastAxisSlice(from: h, width: h).reversedTime())?
+      .reversedTime()
     guard var sum = dxs1, let dxs2 else { return nil }
     sum.withUnsafeMutableBufferPointer(of: Float.self) { total in
       dxs2.withUnsafeBufferPointer(of: Float.self) { other in
@@ -72,8 +83,10 @@ public final class TimeBiLSTM: Layer {
 extension LayerKind {
   /// `TimeBiLSTM`: xs (N,T,D) → (N,T,2H) float32; params Wx1, Wh1, b1, Wx2, Wh2, b2.
   static let timeBiLSTM = LayerKind(
-    typeName: "TimeBiLSTM", paramNames: ["Wx1", "Wh1", "b1", "Wx2", "Wh2", "b2"], inputNames: [], stateNames: [],
+    typeName: "TimeBiLSTM", paramNames: ["Wx1", "Wh1", "b1", "Wx2", "Wh2", "b2"], inputNames: [],
+    stateNames: [],
     takesDropoutOptions: false, isLoss: false,
-    infer: { config, xs in try TimeBiLSTM.infer(layer: config.name, params: config.params, xs: xs) },
+    infer: { config, xs in try TimeBiLSTM.infer(layer: config.name, params: config.params, xs: xs)
+    },
     make: { config in try TimeBiLSTM(config: config) })
 }

@@ -38,7 +38,8 @@ public final class TimeRecurrentLayer: Layer {
 
   public func forward(_ xs: NDArray) throws -> NDArray {
     let shapes = try RecurrentShapes(
-      layer: name, type: typeName, gates: cell.cellType.gates, params: Dictionary(uniqueKeysWithValues: zip(paramNames, params)),
+      layer: name, type: typeName, gates: cell.cellType.gates,
+      params: Dictionary(uniqueKeysWithValues: zip(paramNames, params)),
       xs: ArraySignature(xs), state: state.signatures)
     let run = cell.start(shapes: shapes, xs: xs, params: params, h0: state["h"], c0: state["c"])
     let (hs, h, c) = run.outputs()
@@ -48,15 +49,19 @@ public final class TimeRecurrentLayer: Layer {
   }
 
   public func backward(_ dhs: NDArray) throws -> NDArray? {
-    guard let run, let shapes else { preconditionFailure("\(typeName) \(name): backward before forward") }
+    guard let run, let shapes else {
+      preconditionFailure("\(typeName) \(name): backward before forward")
+    }
     let expected = [shapes.n, shapes.t, shapes.h]
     guard dhs.shape == expected, dhs.dtype.isLayerFloat else {
       throw LayerError(
         layer: name, type: typeName,
-        "expects dhs of shape (N,T,H) = \(spell(expected)) and dtype float32 or float64, got \(dhs.dtype) \(spell(dhs.shape))")
+        "expects dhs of shape (N,T,H) = \(spell(expected)) and dtype float32 or float64, got \(dhs.dtype) \(spell(dhs.shape))"
+      )
     }
     // A float64 dhs makes NumPy's backward float64 even after a float32 forward.
-    let result = (DType.promote(dhs.dtype, run.dtype) == run.dtype ? run : run.widened()).backward(dhs: dhs, dcLast: nil)
+    let result = (DType.promote(dhs.dtype, run.dtype) == run.dtype ? run : run.widened()).backward(
+      dhs: dhs, dcLast: nil)
     grads = zip(result.grads, params).map { $0.floating($1.dtype) }
     dh = result.dh
     return result.dxs.floating(.float32)
@@ -89,11 +94,16 @@ public enum RecurrentArchitecture: Sendable, CaseIterable {
   public var timeTypeName: String { cellType.timeTypeName }
 
   /// Runs a forward pass with this cell in the dtype `shapes` computed.
-  func start(shapes: RecurrentShapes, xs: NDArray, params: [NDArray], h0: NDArray?, c0: NDArray?) -> any RecurrentRun {
+  func start(shapes: RecurrentShapes, xs: NDArray, params: [NDArray], h0: NDArray?, c0: NDArray?)
+    -> any RecurrentRun
+  {
     switch self {
-    case .rnn: makeRecurrentRun(RNNCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
-    case .lstm: makeRecurrentRun(LSTMCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
-    case .gru: makeRecurrentRun(GRUCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
+    case .rnn:
+      makeRecurrentRun(RNNCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
+    case .lstm:
+      makeRecurrentRun(LSTMCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
+    case .gru:
+      makeRecurrentRun(GRUCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
     }
   }
 }

@@ -31,7 +31,9 @@ enum RecurrentFixture {
       return
     }
     let (rtol, atol) = expected.dtype == .float64 ? (1e-10, 1e-12) : (1e-5, atol32)
-    expectAllClose(actual, expected, rtol: rtol, atol: atol, "\(caseName) \(name)", sourceLocation: sourceLocation)
+    expectAllClose(
+      actual, expected, rtol: rtol, atol: atol, "\(caseName) \(name)",
+      sourceLocation: sourceLocation)
     if actual.count == expected.count {
       print("maxdiff \(caseName) \(name) \(expected.dtype) \(maxAbsDifference(actual, expected))")
     }

@@ -7,7 +7,9 @@ import Testing
 /// The single-step RNN, LSTM and GRU against the book's classes: results in the computation
 /// dtype (not forced to float32), grads in the params' dtypes.
 struct RecurrentStepTests {
-  static let cases: [(RecurrentArchitecture, String)] = [(.rnn, "rnn"), (.lstm, "lstm"), (.gru, "gru")].flatMap { cell, prefix in
+  static let cases: [(RecurrentArchitecture, String)] = [
+    (.rnn, "rnn"), (.lstm, "lstm"), (.gru, "gru"),
+  ].flatMap { cell, prefix in
     ["f32", "f64", "mixed_w64_x32"].map { (cell, "\(prefix)_step_\($0)") }
   }
 
@@ -18,7 +20,11 @@ struct RecurrentStepTests {
     let cPrev = cell == .lstm ? try load("c_prev") : nil
     let (h, c) = try step.forward(x: try load("x"), hPrev: try load("h_prev"), cPrev: cPrev)
     try RecurrentFixture.expectMatches(h, caseName, "out")
-    if cell == .lstm { try RecurrentFixture.expectMatches(c, caseName, "c_next") } else { #expect(c == nil) }
+    if cell == .lstm {
+      try RecurrentFixture.expectMatches(c, caseName, "c_next")
+    } else {
+      #expect(c == nil)
+    }
 
     let dcNext = cell == .lstm ? try load("dc_next") : nil
     let (dx, dhPrev, dcPrev) = try step.backward(dhNext: try load("dout"), dcNext: dcNext)

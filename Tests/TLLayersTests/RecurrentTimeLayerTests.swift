@@ -7,19 +7,25 @@ import Testing
 /// TimeRNN, TimeLSTM and TimeGRU against the NumPy port of the book's classes: forward hs,
 /// backward dxs, every grad, final h (and c) and dh, with their dtypes.
 struct RecurrentTimeLayerTests {
-  static let cases: [(RecurrentArchitecture, String)] = [
-    (.rnn, "rnn"), (.lstm, "lstm"), (.gru, "gru"),
-  ].flatMap { cell, prefix in
-    ["f32", "f64", "mixed_w64_x32", "n1", "t1", "state_h", "state_h64_w32", "long"].map { (cell, "\(prefix)_\($0)") }
-  } + [(.lstm, "lstm_state_hc"), (.lstm, "lstm_state_hc_f64")]
+  static let cases: [(RecurrentArchitecture, String)] =
+    [
+      (.rnn, "rnn"), (.lstm, "lstm"), (.gru, "gru"),
+    ].flatMap { cell, prefix in
+      ["f32", "f64", "mixed_w64_x32", "n1", "t1", "state_h", "state_h64_w32", "long"].map {
+        (cell, "\(prefix)_\($0)")
+      }
+    } + [(.lstm, "lstm_state_hc"), (.lstm, "lstm_state_hc_f64")]
 
   /// Builds the layer a case describes, with its params and initial state.
-  static func layer(_ cell: RecurrentArchitecture, _ caseName: String) throws -> TimeRecurrentLayer {
+  static func layer(_ cell: RecurrentArchitecture, _ caseName: String) throws -> TimeRecurrentLayer
+  {
     var state: [String: NDArray] = [:]
     if let h0 = try RecurrentFixture.optional(caseName, "h0") { state["h"] = h0 }
     if let c0 = try RecurrentFixture.optional(caseName, "c0") { state["c"] = c0 }
-    let params = try Dictionary(uniqueKeysWithValues: ["Wx", "Wh", "b"].map { ($0, try RecurrentFixture.load(caseName, $0)) })
-    return try TimeRecurrentLayer(cell, config: LayerConfig(name: "rec", params: params, state: state))
+    let params = try Dictionary(
+      uniqueKeysWithValues: ["Wx", "Wh", "b"].map { ($0, try RecurrentFixture.load(caseName, $0)) })
+    return try TimeRecurrentLayer(
+      cell, config: LayerConfig(name: "rec", params: params, state: state))
   }
 
   @Test(arguments: cases)
@@ -29,8 +35,13 @@ struct RecurrentTimeLayerTests {
     let atol32 = caseName.hasSuffix("long") ? 1e-5 : 1e-6
     let xs = try RecurrentFixture.load(caseName, "xs")
     let kind = try #require(LayerRegistry.kind(named: cell.timeTypeName))
-    let config = LayerConfig(name: "rec", params: Dictionary(uniqueKeysWithValues: zip(layer.paramNames, layer.params)), state: layer.state)
-    #expect(try kind.infer(config, ArraySignature(xs)) == ArraySignature(shape: [xs.shape[0], xs.shape[1], layer.params[1].shape[0]], dtype: .float32))
+    let config = LayerConfig(
+      name: "rec", params: Dictionary(uniqueKeysWithValues: zip(layer.paramNames, layer.params)),
+      state: layer.state)
+    #expect(
+      try kind.infer(config, ArraySignature(xs))
+        == ArraySignature(
+          shape: [xs.shape[0], xs.shape[1], layer.params[1].shape[0]], dtype: .float32))
 
     let out = try layer.forward(xs)
     try RecurrentFixture.expectMatches(out, caseName, "out", atol32: atol32)

@@ -33,7 +33,8 @@ enum AttentionKernel {
     da: UnsafeMutablePointer<T>, t: Int, hSize: Int, scratch: UnsafeMutablePointer<T>
   ) {
     for step in 0..<t {
-      let row = hs + step * hSize, out = dhs + step * hSize
+      let row = hs + step * hSize
+      let out = dhs + step * hSize
       for k in 0..<hSize {
         out[k] = dc[k] * a[step]
         scratch[k] = dc[k] * row[k]
@@ -54,7 +55,9 @@ enum AttentionKernel {
     let total = Kernel.pairwiseSum(da, count: t)
     for step in 0..<t { da[step] -= a[step] * total }
     for step in 0..<t {
-      let row = hs + step * hSize, out = dhs + step * hSize, products = scratch + step * hSize
+      let row = hs + step * hSize
+      let out = dhs + step * hSize
+      let products = scratch + step * hSize
       for k in 0..<hSize {
         let dhs1 = da[step] * h[k]
         out[k] = accumulate ? out[k] + dhs1 : dhs1

@@ -26,8 +26,12 @@ struct Buffer<T: LayerScalar> {
   var p: UnsafeMutablePointer<T> { storage.base.assumingMemoryBound(to: T.self) }
 
   /// All of it as a `rows`×`cols` matrix (rows ≥ 0 may be 0).
-  func matrix(rows: Int, cols: Int) -> Matrix<T> { Matrix(UnsafePointer(p), rows: rows, cols: cols) }
-  func mutableMatrix(rows: Int, cols: Int) -> MutableMatrix<T> { MutableMatrix(p, rows: rows, cols: cols) }
+  func matrix(rows: Int, cols: Int) -> Matrix<T> {
+    Matrix(UnsafePointer(p), rows: rows, cols: cols)
+  }
+  func mutableMatrix(rows: Int, cols: Int) -> MutableMatrix<T> {
+    MutableMatrix(p, rows: rows, cols: cols)
+  }
 
   /// The buffer as an array of `shape`, sharing its memory.
   func array(_ shape: [Int]) -> NDArray {
@@ -46,6 +50,8 @@ struct Buffer<T: LayerScalar> {
   /// the book's write into an `'f'` buffer or a grad's `[...] =`.
   func cast(_ dtype: DType, shape: [Int]) -> NDArray {
     if dtype == T.dtype { return array(shape) }
-    return dtype.byFloat(float: { converted(to: Float.self).array(shape) }, double: { converted(to: Double.self).array(shape) })
+    return dtype.byFloat(
+      float: { converted(to: Float.self).array(shape) },
+      double: { converted(to: Double.self).array(shape) })
   }
 }
