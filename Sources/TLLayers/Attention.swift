@@ -130,7 +130,7 @@ public final class AttentionWeight {
 /// forward(hs (N,T,H), h (N,H)) → c (N,H) in promote(hs, h), keeping `attentionWeight` a (N,T);
 /// backward(dc (N,H)) → (dhs = dhs₀ + dhs₁, dh), in promote(hs, h, dc).
 public final class Attention {
-  private var pass: (any AttentionPass)?
+  private var pass: AttentionPass?
   private var shape: (n: Int, t: Int, h: Int) = (0, 0, 0)
   /// The weights of the last forward, (N,T).
   public private(set) var attentionWeight: NDArray?

@@ -76,34 +76,46 @@ final class AttentionRun<T: LayerScalar> {
   }
 }
 
-/// An ``AttentionRun`` with its computation type hidden.
-protocol AttentionPass: AnyObject {
-  var dtype: DType { get }
-  /// out (N,T_dec,H) and the weights (N,T_dec,T_enc), in ``dtype``.
-  func outputs() -> (out: NDArray, weights: NDArray)
-  /// dhs_enc and dhs_dec in promote(dtype, dout), widening the cached values if needed.
-  func backward(_ dout: NDArray) -> (enc: NDArray, dec: NDArray)
+/// An ``AttentionRun`` with its computation type hidden; closures made where the type is
+/// concrete, so the loops they call are specialised (see ``RecurrentRun``).
+struct AttentionPass {
+  let dtype: DType
+  private let outputsBody: () -> (out: NDArray, weights: NDArray)
+  private let backwardBody: (NDArray) -> (enc: NDArray, dec: NDArray)
+
+  init<T: LayerScalar>(_ run: AttentionRun<T>) {
+    dtype = T.dtype
+    outputsBody = { run.outputs() }
+    backwardBody = { dout in
+      // A wider dout makes NumPy's backward wider; the cached values widen exactly.
+      DType.promote(dout.dtype, T.dtype) == T.dtype
+        ? run.arrays(run.backward(dout))
+        : { $0.arrays($0.backward(dout)) }(AttentionRun<Double>(widening: run))
+    }
+  }
+
+  /// out (N,T_dec,H) and the weights (N,T_dec,T_enc), in ``dtype``; runs the forward.
+  func outputs() -> (out: NDArray, weights: NDArray) { outputsBody() }
+
+  /// dhs_enc and dhs_dec in promote(dtype, dout).
+  func backward(_ dout: NDArray) -> (enc: NDArray, dec: NDArray) { backwardBody(dout) }
 }
 
-extension AttentionRun: AttentionPass {
-  var dtype: DType { T.dtype }
-
-  func outputs() -> (out: NDArray, weights: NDArray) {
+extension AttentionRun {
+  fileprivate func outputs() -> (out: NDArray, weights: NDArray) {
     (forward().array([n, tDec, h]), weights.array([n, tDec, tEnc]))
   }
 
-  func backward(_ dout: NDArray) -> (enc: NDArray, dec: NDArray) {
-    if DType.promote(dout.dtype, T.dtype) != T.dtype {
-      return AttentionRun<Double>(widening: self).backward(dout)
-    }
-    let (enc, dec) = backward(dout) as (enc: Buffer<T>, dec: Buffer<T>)
-    return (enc.array([n, tEnc, h]), dec.array([n, tDec, h]))
+  fileprivate func arrays(_ gradients: (enc: Buffer<T>, dec: Buffer<T>)) -> (
+    enc: NDArray, dec: NDArray
+  ) {
+    (gradients.enc.array([n, tEnc, h]), gradients.dec.array([n, tDec, h]))
   }
 }
 
 /// Starts an attention pass in promote(hs_enc, hs_dec), which must be float32 or float64.
-func makeAttentionPass(enc: NDArray, dec: NDArray, dtype: DType) -> any AttentionPass {
+func makeAttentionPass(enc: NDArray, dec: NDArray, dtype: DType) -> AttentionPass {
   dtype.byFloat(
-    float: { AttentionRun<Float>(enc: enc, dec: dec) },
-    double: { AttentionRun<Double>(enc: enc, dec: dec) })
+    float: { AttentionPass(AttentionRun<Float>(enc: enc, dec: dec)) },
+    double: { AttentionPass(AttentionRun<Double>(enc: enc, dec: dec)) })
 }

@@ -12,7 +12,7 @@ public final class RecurrentStep {
   public let paramNames = ["Wx", "Wh", "b"]
   public let params: [NDArray]
   public private(set) var grads: [NDArray]
-  private var run: (any RecurrentRun)?
+  private var run: RecurrentRun?
   private var shapes: RecurrentShapes?
 
   public init(_ cell: RecurrentArchitecture, Wx: NDArray, Wh: NDArray, b: NDArray) {

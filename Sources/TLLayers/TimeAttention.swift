@@ -14,7 +14,7 @@ public final class TimeAttention: Layer {
   public let params: [NDArray] = []
   public let grads: [NDArray] = []
   let hsEnc: NDArray
-  private var pass: (any AttentionPass)?
+  private var pass: AttentionPass?
   private var decShape: [Int] = []
   private var dhsEnc: NDArray?
 

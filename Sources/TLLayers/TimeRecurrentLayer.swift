@@ -17,7 +17,7 @@ public final class TimeRecurrentLayer: Layer {
   public let params: [NDArray]
   public private(set) var grads: [NDArray]
   let state: [String: NDArray]
-  private var run: (any RecurrentRun)?
+  private var run: RecurrentRun?
   private var shapes: RecurrentShapes?
   private var finalState: [(name: String, array: NDArray)] = []
   private var dh: NDArray?
@@ -95,7 +95,7 @@ public enum RecurrentArchitecture: Sendable, CaseIterable {
 
   /// Runs a forward pass with this cell in the dtype `shapes` computed.
   func start(shapes: RecurrentShapes, xs: NDArray, params: [NDArray], h0: NDArray?, c0: NDArray?)
-    -> any RecurrentRun
+    -> RecurrentRun
   {
     switch self {
     case .rnn:

@@ -35,7 +35,7 @@ struct RecurrentGradientTests {
     }
     let dout = try RecurrentFixture.load(caseName, "dout")
 
-    func run(_ arrays: [String: NDArray]) throws -> any RecurrentRun {
+    func run(_ arrays: [String: NDArray]) throws -> RecurrentRun {
       let xs = try #require(arrays["xs"])
       let params = try ["Wx", "Wh", "b"].map { try #require(arrays[$0]) }
       var state = ["h": ArraySignature(try #require(arrays["h0"]))]
