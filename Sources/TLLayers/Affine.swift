@@ -24,7 +24,8 @@ public final class Affine: Layer {
   }
 
   /// Checks W, b and (when given) x (N,D); returns the output's signature.
-  static func infer(W: ArraySignature, b: ArraySignature, x: ArraySignature?, check: LayerCheck) throws
+  static func infer(W: ArraySignature, b: ArraySignature, x: ArraySignature?, check: LayerCheck)
+    throws
     -> ArraySignature?
   {
     try check.float("W", W.dtype)
@@ -38,7 +39,8 @@ public final class Affine: Layer {
   }
 
   public func forward(_ x: NDArray) throws -> NDArray {
-    _ = try Self.infer(W: ArraySignature(W), b: ArraySignature(b), x: ArraySignature(x), check: check)
+    _ = try Self.infer(
+      W: ArraySignature(W), b: ArraySignature(b), x: ArraySignature(x), check: check)
     self.x = x
     return Kernel.affineForward(x, W, b)
   }
@@ -59,8 +61,10 @@ extension LayerKind {
   static let affine = LayerKind.core(
     "Affine", params: ["W", "b"],
     infer: { config, x, check in
-      let W = try check.param(config, "W"), b = try check.param(config, "b")
-      return try check.required(Affine.infer(W: ArraySignature(W), b: ArraySignature(b), x: x, check: check))
+      let W = try check.param(config, "W")
+      let b = try check.param(config, "b")
+      return try check.required(
+        Affine.infer(W: ArraySignature(W), b: ArraySignature(b), x: x, check: check))
     },
     make: { config, check in
       try Affine(W: check.param(config, "W"), b: check.param(config, "b"), name: config.name)

@@ -21,7 +21,10 @@ public final class Dropout: Layer {
 
   /// `mask` replaces the random draw (the book stores a bool mask); `seed` is what
   /// `np.random.seed(seed)` would set before the forward.
-  public init(ratio: Double = 0.5, mask: NDArray? = nil, train: Bool = true, seed: UInt32 = 0, name: String = "dropout") {
+  public init(
+    ratio: Double = 0.5, mask: NDArray? = nil, train: Bool = true, seed: UInt32 = 0,
+    name: String = "dropout"
+  ) {
     self.ratio = ratio
     self.train = train
     givenMask = mask
@@ -30,7 +33,9 @@ public final class Dropout: Layer {
   }
 
   /// Checks x, and the given mask against x's shape; returns x's signature.
-  static func infer(x: ArraySignature, ratio: Double, mask: NDArray?, check: LayerCheck) throws -> ArraySignature {
+  static func infer(x: ArraySignature, ratio: Double, mask: NDArray?, check: LayerCheck) throws
+    -> ArraySignature
+  {
     try check.float("x", x.dtype)
     guard ratio >= 0, ratio < 1 else { throw check.error("expects ratio in [0, 1), got \(ratio)") }
     if let mask {
@@ -71,7 +76,9 @@ extension LayerKind {
   /// Dropout: no params; options ratio (0.5), mask (bool, as the book stores it), train (true).
   static let dropout = LayerKind.core(
     "Dropout", dropout: true,
-    infer: { config, x, check in try Dropout.infer(x: x, ratio: config.ratio ?? 0.5, mask: config.mask, check: check) },
+    infer: { config, x, check in
+      try Dropout.infer(x: x, ratio: config.ratio ?? 0.5, mask: config.mask, check: check)
+    },
     make: { config, _ in
       Dropout(ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, name: config.name)
     })

@@ -23,7 +23,9 @@ public final class Embedding: Layer {
   }
 
   /// Checks W (V,D) and (when given) the dtype of the ids.
-  static func infer(W: ArraySignature, idx: ArraySignature?, check: LayerCheck) throws -> ArraySignature? {
+  static func infer(W: ArraySignature, idx: ArraySignature?, check: LayerCheck) throws
+    -> ArraySignature?
+  {
     try check.float("W", W.dtype)
     try check.shape("W", W.shape, ["V", "D"])
     guard let idx else { return nil }
@@ -33,7 +35,8 @@ public final class Embedding: Layer {
 
   public func forward(_ idx: NDArray) throws -> NDArray {
     _ = try Self.infer(W: ArraySignature(W), idx: ArraySignature(idx), check: check)
-    let rows = try Kernel.rowIndices(idx, rows: W.shape[0], layer: check.layer, type: typeName, what: "idx")
+    let rows = try Kernel.rowIndices(
+      idx, rows: W.shape[0], layer: check.layer, type: typeName, what: "idx")
     self.idx = (idx.shape, rows)
     let d = W.shape[1]
     var out = NDArray(zeros: W.dtype, shape: idx.shape + [d])
@@ -44,11 +47,15 @@ public final class Embedding: Layer {
   }
 
   /// out[k] ← W[rows[k]] in T (W's dtype), for any output shape with K·D elements.
-  static func gather<T: LayerScalar>(_ W: NDArray, _ rows: [Int], into out: inout NDArray, _: T.Type) {
+  static func gather<T: LayerScalar>(
+    _ W: NDArray, _ rows: [Int], into out: inout NDArray, _: T.Type
+  ) {
     let (v, d) = (W.shape[0], W.shape[1])
     W.withUnsafeBufferPointer(of: T.self) { table in
       out.withUnsafeMutableBufferPointer(of: T.self) { dst in
-        Kernel.gatherRows(Matrix(table, rows: v, cols: d), rows, into: MutableMatrix(dst, rows: rows.count, cols: d))
+        Kernel.gatherRows(
+          Matrix(table, rows: v, cols: d), rows, into: MutableMatrix(dst, rows: rows.count, cols: d)
+        )
       }
     }
   }
@@ -70,7 +77,9 @@ public final class Embedding: Layer {
       double: { scatterAdd(src, rows, into: &acc, Double.self) })
   }
 
-  private static func scatterAdd<S: LayerScalar>(_ src: NDArray, _ rows: [Int], into acc: inout NDArray, _: S.Type) {
+  private static func scatterAdd<S: LayerScalar>(
+    _ src: NDArray, _ rows: [Int], into acc: inout NDArray, _: S.Type
+  ) {
     acc.dtype.byFloat(
       float: { scatterAdd(src, S.self, rows, into: &acc, Float.self) },
       double: { scatterAdd(src, S.self, rows, into: &acc, Double.self) })
@@ -82,7 +91,8 @@ public final class Embedding: Layer {
     let (v, d) = (acc.shape[0], acc.shape[1])
     src.withUnsafeBufferPointer(of: S.self) { from in
       acc.withUnsafeMutableBufferPointer(of: A.self) { to in
-        Kernel.scatterAddRows(Matrix(from, rows: rows.count, cols: d), rows, into: MutableMatrix(to, rows: v, cols: d))
+        Kernel.scatterAddRows(
+          Matrix(from, rows: rows.count, cols: d), rows, into: MutableMatrix(to, rows: v, cols: d))
       }
     }
   }
@@ -93,7 +103,8 @@ extension LayerKind {
   static let embedding = LayerKind.core(
     "Embedding", params: ["W"],
     infer: { config, idx, check in
-      try check.required(Embedding.infer(W: ArraySignature(check.param(config, "W")), idx: idx, check: check))
+      try check.required(
+        Embedding.infer(W: ArraySignature(check.param(config, "W")), idx: idx, check: check))
     },
     make: { config, check in try Embedding(W: check.param(config, "W"), name: config.name) })
 }

@@ -38,13 +38,16 @@ struct LayerCheck: Sendable {
   func shape(_ name: String, _ shape: [Int], _ pattern: [Dim]) throws {
     guard shape.count == pattern.count, zip(pattern, shape).allSatisfy({ $0.matches($1) }) else {
       throw error(
-        "expects \(name) of shape \(Self.spell(pattern.map(\.description))), got \(Self.spell(shape.map(String.init)))")
+        "expects \(name) of shape \(Self.spell(pattern.map(\.description))), got \(Self.spell(shape.map(String.init)))"
+      )
     }
   }
 
   /// Throws unless `dtype` is float32 or float64.
   func float(_ name: String, _ dtype: DType) throws {
-    guard dtype.isLayerFloat else { throw error("expects \(name) of float32 or float64, got \(dtype)") }
+    guard dtype.isLayerFloat else {
+      throw error("expects \(name) of float32 or float64, got \(dtype)")
+    }
   }
 
   /// Throws unless `dtype` is an integer dtype (what NumPy accepts as an index array).
@@ -55,7 +58,9 @@ struct LayerCheck: Sendable {
   /// Throws unless promote(dtypes) is float32 or float64 (e.g. int32 one-hot · float32 W).
   func promotedFloat(_ what: String, _ dtypes: DType...) throws -> DType {
     let result = dtypes.dropFirst().reduce(dtypes[0]) { DType.promote($0, $1) }
-    guard result.isLayerFloat else { throw error("computes \(what) in \(result), which is not float32 or float64") }
+    guard result.isLayerFloat else {
+      throw error("computes \(what) in \(result), which is not float32 or float64")
+    }
     return result
   }
 
@@ -81,7 +86,9 @@ struct LayerCheck: Sendable {
 
   /// The signature an `infer` given an input always returns.
   func required(_ signature: ArraySignature?) throws -> ArraySignature {
-    guard let signature else { preconditionFailure("\(type) infer with an input returns a signature") }
+    guard let signature else {
+      preconditionFailure("\(type) infer with an input returns a signature")
+    }
     return signature
   }
 }

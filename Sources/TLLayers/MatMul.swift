@@ -22,7 +22,9 @@ public final class MatMul: Layer {
   }
 
   /// Checks W and (when given) x (N,D), which may be integer one-hot rows.
-  static func infer(W: ArraySignature, x: ArraySignature?, check: LayerCheck) throws -> ArraySignature? {
+  static func infer(W: ArraySignature, x: ArraySignature?, check: LayerCheck) throws
+    -> ArraySignature?
+  {
     try check.float("W", W.dtype)
     try check.shape("W", W.shape, ["D", "H"])
     guard let x else { return nil }
@@ -53,7 +55,8 @@ extension LayerKind {
   static let matMul = LayerKind.core(
     "MatMul", params: ["W"],
     infer: { config, x, check in
-      try check.required(MatMul.infer(W: ArraySignature(check.param(config, "W")), x: x, check: check))
+      try check.required(
+        MatMul.infer(W: ArraySignature(check.param(config, "W")), x: x, check: check))
     },
     make: { config, check in try MatMul(W: check.param(config, "W"), name: config.name) })
 }

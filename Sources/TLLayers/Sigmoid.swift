@@ -22,7 +22,8 @@ public final class Sigmoid: Layer {
   public func forward(_ x: NDArray) throws -> NDArray {
     _ = try Self.infer(x: ArraySignature(x), check: check)
     var out = x
-    x.dtype.byFloat(float: { Self.sigmoid(&out, Float.self) }, double: { Self.sigmoid(&out, Double.self) })
+    x.dtype.byFloat(
+      float: { Self.sigmoid(&out, Float.self) }, double: { Self.sigmoid(&out, Double.self) })
     self.out = out
     return out
   }

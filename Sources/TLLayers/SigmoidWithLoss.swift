@@ -34,7 +34,8 @@ public final class SigmoidWithLoss: Layer {
     _ = try Self.infer(x: ArraySignature(x), ts: ts, check: check)
     let labels = try Kernel.labels(ts, classes: 2, check: check)
     var y = x
-    x.dtype.byFloat(float: { Sigmoid.sigmoid(&y, Float.self) }, double: { Sigmoid.sigmoid(&y, Double.self) })
+    x.dtype.byFloat(
+      float: { Sigmoid.sigmoid(&y, Float.self) }, double: { Sigmoid.sigmoid(&y, Double.self) })
     self.y = y
     return x.dtype.byFloat(
       float: { NDArray(scalar: Self.loss(y, labels, column: 0, of: 1, Float.self)) },
@@ -43,26 +44,40 @@ public final class SigmoidWithLoss: Layer {
 
   /// The loss of column `column` of (B, columns) sigmoids y with labels in the same layout:
   /// −Σ_b log(p_b + 1e-7) / B, the sum pairwise over the gathered p as `np.sum` does it.
-  static func loss<T: LayerScalar>(_ y: NDArray, _ labels: [Int], column: Int, of columns: Int, _: T.Type) -> T {
-    let batch = labels.count / max(columns, 1)
-    let picked = y.withUnsafeBufferPointer(of: T.self) { p in
-      (0..<batch).map { b in
+  static func loss<T: LayerScalar>(
+    _ y: NDArray, _ labels: [Int], column: Int, of columns: Int, _: T.Type
+  ) -> T {
+    var scratch = [T](repeating: 0, count: labels.count / max(columns, 1))
+    return loss(y, labels, column: column, of: columns, scratch: &scratch)
+  }
+
+  /// ``loss(_:_:column:of:_:)`` gathering p into `scratch` (B elements), reused across columns.
+  static func loss<T: LayerScalar>(
+    _ y: NDArray, _ labels: [Int], column: Int, of columns: Int, scratch: inout [T]
+  ) -> T {
+    let batch = scratch.count
+    y.withUnsafeBufferPointer(of: T.self) { p in
+      for b in 0..<batch {
         let k = b * columns + column
-        return T.log((labels[k] == 0 ? 1 - p[k] : p[k]) + T(1e-7))  // column −1 is y, like 1
+        // Label −1 indexes the last column, y, like label 1.
+        scratch[b] = T.log((labels[k] == 0 ? 1 - p[k] : p[k]) + T(1e-7))
       }
     }
-    return -picked.withUnsafeBufferPointer { Kernel.sumAll($0) } / T(batch)
+    return -scratch.withUnsafeBufferPointer { Kernel.sumAll($0) } / T(batch)
   }
 
   public func backward(_ dout: NDArray) throws -> NDArray? {
     guard let y else { preconditionFailure("\(typeName).backward before forward") }
     let scale = try check.scalarDout(dout)
     let labels = try Kernel.labels(ts, classes: 2, check: check)
-    return Self.gradient(y, labels, dtype: DType.promote(y.dtype, ts.dtype), scale: scale, batch: labels.count)
+    return Self.gradient(
+      y, labels, dtype: DType.promote(y.dtype, ts.dtype), scale: scale, batch: labels.count)
   }
 
   /// (y − t)·dout/batch for every element, in `dtype` (promote(y, ts)), as a new array.
-  static func gradient(_ y: NDArray, _ labels: [Int], dtype: DType, scale: Double, batch: Int) -> NDArray {
+  static func gradient(_ y: NDArray, _ labels: [Int], dtype: DType, scale: Double, batch: Int)
+    -> NDArray
+  {
     var dx = y.floating(dtype)
     dtype.byFloat(
       float: { gradient(&dx, labels, Float(scale), Float(batch)) },
@@ -70,7 +85,9 @@ public final class SigmoidWithLoss: Layer {
     return dx
   }
 
-  private static func gradient<T: LayerScalar>(_ dx: inout NDArray, _ labels: [Int], _ scale: T, _ batch: T) {
+  private static func gradient<T: LayerScalar>(
+    _ dx: inout NDArray, _ labels: [Int], _ scale: T, _ batch: T
+  ) {
     dx.withUnsafeMutableBufferPointer(of: T.self) { p in
       for i in p.indices { p[i] = (p[i] - T(labels[i])) * scale / batch }
     }
@@ -81,6 +98,9 @@ extension LayerKind {
   /// SigmoidWithLoss: no params; x (B,) scores; input ts (B,) integer 0/1 labels.
   static let sigmoidWithLoss = LayerKind.core(
     "SigmoidWithLoss", inputs: ["ts"], loss: true,
-    infer: { config, x, check in try SigmoidWithLoss.infer(x: x, ts: check.input(config, "ts"), check: check) },
-    make: { config, check in try SigmoidWithLoss(ts: check.input(config, "ts"), name: config.name) })
+    infer: { config, x, check in
+      try SigmoidWithLoss.infer(x: x, ts: check.input(config, "ts"), check: check)
+    },
+    make: { config, check in try SigmoidWithLoss(ts: check.input(config, "ts"), name: config.name) }
+  )
 }

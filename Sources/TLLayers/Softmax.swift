@@ -24,7 +24,8 @@ public final class Softmax: Layer {
   public func forward(_ x: NDArray) throws -> NDArray {
     _ = try Self.infer(x: ArraySignature(x), check: check)
     var out = x
-    x.dtype.byFloat(float: { Self.softmax(&out, Float.self) }, double: { Self.softmax(&out, Double.self) })
+    x.dtype.byFloat(
+      float: { Self.softmax(&out, Float.self) }, double: { Self.softmax(&out, Double.self) })
     self.out = out
     return out
   }
@@ -44,12 +45,16 @@ public final class Softmax: Layer {
     try check.float("dout", dout.dtype)
     var dx = Kernel.multiply(out, dout)
     let cast = out.floating(dx.dtype)
-    dx.dtype.byFloat(float: { Self.subtractProjection(&dx, cast, Float.self) }, double: { Self.subtractProjection(&dx, cast, Double.self) })
+    dx.dtype.byFloat(
+      float: { Self.subtractProjection(&dx, cast, Float.self) },
+      double: { Self.subtractProjection(&dx, cast, Double.self) })
     return dx
   }
 
   /// dx ← dx − out ⊙ Σ_row dx, with the row sum pairwise like `np.sum(axis=1)`.
-  private static func subtractProjection<T: LayerScalar>(_ dx: inout NDArray, _ out: NDArray, _: T.Type) {
+  private static func subtractProjection<T: LayerScalar>(
+    _ dx: inout NDArray, _ out: NDArray, _: T.Type
+  ) {
     let cols = dx.shape[1]
     out.withUnsafeBufferPointer(of: T.self) { y in
       dx.withUnsafeMutableBufferPointer(of: T.self) { g in

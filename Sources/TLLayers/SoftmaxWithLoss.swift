@@ -32,7 +32,8 @@ public final class SoftmaxWithLoss: Layer {
     _ = try Self.infer(x: ArraySignature(x), ts: ts, check: check)
     let labels = try Kernel.softmaxLabels(ts, scores: x.shape, check: check)
     var y = x
-    x.dtype.byFloat(float: { Softmax.softmax(&y, Float.self) }, double: { Softmax.softmax(&y, Double.self) })
+    x.dtype.byFloat(
+      float: { Softmax.softmax(&y, Float.self) }, double: { Softmax.softmax(&y, Double.self) })
     cache = (y, labels)
     return x.dtype.byFloat(
       float: { NDArray(scalar: Self.loss(y, labels, Float.self)) },
@@ -59,8 +60,12 @@ public final class SoftmaxWithLoss: Layer {
   }
 
   /// dx ← ((y − onehot(t)) · dout) / B, in place on a copy of y.
-  private static func gradient<T: LayerScalar>(_ dx: inout NDArray, _ labels: [Int], _ dout: Double, _: T.Type) {
-    let cols = dx.shape[1], batch = T(labels.count), scale = T(dout)
+  private static func gradient<T: LayerScalar>(
+    _ dx: inout NDArray, _ labels: [Int], _ dout: Double, _: T.Type
+  ) {
+    let cols = dx.shape[1]
+    let batch = T(labels.count)
+    let scale = T(dout)
     dx.withUnsafeMutableBufferPointer(of: T.self) { p in
       for (b, t) in labels.enumerated() { p[b * cols + (t < 0 ? t + cols : t)] -= 1 }
       for i in p.indices { p[i] = p[i] * scale / batch }
@@ -72,6 +77,9 @@ extension LayerKind {
   /// SoftmaxWithLoss: no params; x (B,C); input ts (B,) labels or (B,C) one-hot.
   static let softmaxWithLoss = LayerKind.core(
     "SoftmaxWithLoss", inputs: ["ts"], loss: true,
-    infer: { config, x, check in try SoftmaxWithLoss.infer(x: x, ts: check.input(config, "ts"), check: check) },
-    make: { config, check in try SoftmaxWithLoss(ts: check.input(config, "ts"), name: config.name) })
+    infer: { config, x, check in
+      try SoftmaxWithLoss.infer(x: x, ts: check.input(config, "ts"), check: check)
+    },
+    make: { config, check in try SoftmaxWithLoss(ts: check.input(config, "ts"), name: config.name) }
+  )
 }

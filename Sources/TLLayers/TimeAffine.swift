@@ -24,7 +24,8 @@ public final class TimeAffine: Layer {
   }
 
   /// Checks W, b and (when given) x; returns the signature of the output.
-  static func infer(W: ArraySignature, b: ArraySignature, x: ArraySignature?, check: LayerCheck) throws
+  static func infer(W: ArraySignature, b: ArraySignature, x: ArraySignature?, check: LayerCheck)
+    throws
     -> ArraySignature?
   {
     try check.float("W", W.dtype)
@@ -34,11 +35,13 @@ public final class TimeAffine: Layer {
     guard let x else { return nil }
     try check.shape("x", x.shape, ["N", "T", .size(W.shape[0])])
     let product = try check.promotedFloat("x·W", x.dtype, W.dtype)
-    return ArraySignature(shape: x.shape.dropLast() + [W.shape[1]], dtype: DType.promote(product, b.dtype))
+    return ArraySignature(
+      shape: x.shape.dropLast() + [W.shape[1]], dtype: DType.promote(product, b.dtype))
   }
 
   public func forward(_ x: NDArray) throws -> NDArray {
-    _ = try Self.infer(W: ArraySignature(W), b: ArraySignature(b), x: ArraySignature(x), check: check)
+    _ = try Self.infer(
+      W: ArraySignature(W), b: ArraySignature(b), x: ArraySignature(x), check: check)
     let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
     self.x = x
     return Kernel.affineForward(x.reshaped([n * t, d]), W, b).reshaped([n, t, W.shape[1]])
@@ -62,7 +65,8 @@ extension LayerKind {
   static let timeAffine = LayerKind.core(
     "TimeAffine", params: ["W", "b"],
     infer: { config, x, check in
-      let W = try check.param(config, "W"), b = try check.param(config, "b")
+      let W = try check.param(config, "W")
+      let b = try check.param(config, "b")
       let out = try TimeAffine.infer(W: ArraySignature(W), b: ArraySignature(b), x: x, check: check)
       return try check.required(out)
     },

@@ -21,7 +21,10 @@ public final class TimeDropout: Layer {
 
   /// `mask` replaces the random draw (the book stores float32 flg·scale); `seed` is what
   /// `np.random.seed(seed)` would set before the forward.
-  public init(ratio: Double = 0.5, mask: NDArray? = nil, train: Bool = true, seed: UInt32 = 0, name: String = "time_dropout") {
+  public init(
+    ratio: Double = 0.5, mask: NDArray? = nil, train: Bool = true, seed: UInt32 = 0,
+    name: String = "time_dropout"
+  ) {
     self.ratio = ratio
     self.train = train
     givenMask = mask
@@ -30,7 +33,9 @@ public final class TimeDropout: Layer {
   }
 
   /// Checks xs and the given mask (same shape, float); returns the output's signature.
-  static func infer(xs: ArraySignature, ratio: Double, mask: NDArray?, train: Bool, check: LayerCheck) throws
+  static func infer(
+    xs: ArraySignature, ratio: Double, mask: NDArray?, train: Bool, check: LayerCheck
+  ) throws
     -> ArraySignature
   {
     try check.float("xs", xs.dtype)
@@ -44,7 +49,8 @@ public final class TimeDropout: Layer {
   }
 
   public func forward(_ xs: NDArray) throws -> NDArray {
-    _ = try Self.infer(xs: ArraySignature(xs), ratio: ratio, mask: givenMask, train: train, check: check)
+    _ = try Self.infer(
+      xs: ArraySignature(xs), ratio: ratio, mask: givenMask, train: train, check: check)
     guard train else { return xs }
     let mask = givenMask ?? drawMask(shape: xs.shape)
     self.mask = mask
@@ -74,9 +80,11 @@ extension LayerKind {
   static let timeDropout = LayerKind.core(
     "TimeDropout", dropout: true,
     infer: { config, xs, check in
-      try TimeDropout.infer(xs: xs, ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, check: check)
+      try TimeDropout.infer(
+        xs: xs, ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, check: check)
     },
     make: { config, _ in
-      TimeDropout(ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, name: config.name)
+      TimeDropout(
+        ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, name: config.name)
     })
 }

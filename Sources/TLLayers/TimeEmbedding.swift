@@ -24,7 +24,9 @@ public final class TimeEmbedding: Layer {
   }
 
   /// Checks W (V,D) and (when given) xs: (N,T) of an integer dtype.
-  static func infer(W: ArraySignature, xs: ArraySignature?, check: LayerCheck) throws -> ArraySignature? {
+  static func infer(W: ArraySignature, xs: ArraySignature?, check: LayerCheck) throws
+    -> ArraySignature?
+  {
     try check.float("W", W.dtype)
     try check.shape("W", W.shape, ["V", "D"])
     guard let xs else { return nil }
@@ -35,15 +37,24 @@ public final class TimeEmbedding: Layer {
 
   public func forward(_ xs: NDArray) throws -> NDArray {
     _ = try Self.infer(W: ArraySignature(W), xs: ArraySignature(xs), check: check)
-    let rows = try Kernel.rowIndices(xs, rows: W.shape[0], layer: check.layer, type: typeName, what: "xs")
+    let rows = try Kernel.rowIndices(
+      xs, rows: W.shape[0], layer: check.layer, type: typeName, what: "xs")
     ids = (rows, xs.shape[0], xs.shape[1])
     let (v, d) = (W.shape[0], W.shape[1])
     var out = NDArray(zeros: .float32, shape: xs.shape + [d])
     out.withUnsafeMutableBufferPointer(of: Float.self) { dst in
       let target = MutableMatrix(dst, rows: rows.count, cols: d)
       W.dtype.byFloat(
-        float: { W.withUnsafeBufferPointer(of: Float.self) { Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target) } },
-        double: { W.withUnsafeBufferPointer(of: Double.self) { Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target) } })
+        float: {
+          W.withUnsafeBufferPointer(of: Float.self) {
+            Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target)
+          }
+        },
+        double: {
+          W.withUnsafeBufferPointer(of: Double.self) {
+            Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target)
+          }
+        })
     }
     return out
   }
@@ -72,7 +83,8 @@ public final class TimeEmbedding: Layer {
   /// book's per-step Embedding), then add the touched rows into the total and re-zero them.
   /// One reused V×D buffer instead of the book's T of them; the same roundings.
   private static func accumulate<S: LayerScalar, A: LayerScalar>(
-    _ dout: NDArray, _: S.Type, _ ids: (rows: [Int], n: Int, t: Int), into dW: inout NDArray, _: A.Type
+    _ dout: NDArray, _: S.Type, _ ids: (rows: [Int], n: Int, t: Int), into dW: inout NDArray,
+    _: A.Type
   ) {
     let (v, d) = (dW.shape[0], dW.shape[1])
     var step = [A](repeating: 0, count: v * d)
@@ -86,7 +98,8 @@ public final class TimeEmbedding: Layer {
           for t in 0..<ids.t {
             let rows = byStep[t * ids.n..<(t + 1) * ids.n]
             guard let base = src.baseAddress else { return }
-            Kernel.scatterAddRows(Matrix(base + t * d, rows: ids.n, cols: d, ld: ids.t * d), rows, into: stepMatrix)
+            Kernel.scatterAddRows(
+              Matrix(base + t * d, rows: ids.n, cols: d, ld: ids.t * d), rows, into: stepMatrix)
             for row in rows {
               for j in 0..<d {
                 total[row * d + j] += stepBuffer[row * d + j]
@@ -105,7 +118,8 @@ extension LayerKind {
   static let timeEmbedding = LayerKind.core(
     "TimeEmbedding", params: ["W"],
     infer: { config, xs, check in
-      try check.required(TimeEmbedding.infer(W: ArraySignature(check.param(config, "W")), xs: xs, check: check))
+      try check.required(
+        TimeEmbedding.infer(W: ArraySignature(check.param(config, "W")), xs: xs, check: check))
     },
     make: { config, check in try TimeEmbedding(W: check.param(config, "W"), name: config.name) })
 }

@@ -34,7 +34,8 @@ public final class TimeSigmoidWithLoss: Layer {
     _ = try Self.infer(xs: ArraySignature(xs), ts: ts, check: check)
     let labels = try Kernel.labels(ts, classes: 2, check: check)
     var y = xs
-    xs.dtype.byFloat(float: { Sigmoid.sigmoid(&y, Float.self) }, double: { Sigmoid.sigmoid(&y, Double.self) })
+    xs.dtype.byFloat(
+      float: { Sigmoid.sigmoid(&y, Float.self) }, double: { Sigmoid.sigmoid(&y, Double.self) })
     self.y = y
     return xs.dtype.byFloat(
       float: { NDArray(scalar: Self.loss(y, labels, Float.self)) },
@@ -45,7 +46,10 @@ public final class TimeSigmoidWithLoss: Layer {
   private static func loss<T: LayerScalar>(_ y: NDArray, _ labels: [Int], _: T.Type) -> T {
     let steps = y.shape[1]
     var total: T = 0
-    for t in 0..<steps { total += SigmoidWithLoss.loss(y, labels, column: t, of: steps, T.self) }
+    var scratch = [T](repeating: 0, count: y.shape[0])
+    for t in 0..<steps {
+      total += SigmoidWithLoss.loss(y, labels, column: t, of: steps, scratch: &scratch)
+    }
     return total / T(steps)
   }
 
@@ -54,7 +58,8 @@ public final class TimeSigmoidWithLoss: Layer {
     let (n, steps) = (y.shape[0], y.shape[1])
     let scale = try check.scalarDout(dout) * (1 / Double(steps))  // `dout *= 1/T` in Python floats
     let labels = try Kernel.labels(ts, classes: 2, check: check)
-    let dx = SigmoidWithLoss.gradient(y, labels, dtype: DType.promote(y.dtype, ts.dtype), scale: scale, batch: n)
+    let dx = SigmoidWithLoss.gradient(
+      y, labels, dtype: DType.promote(y.dtype, ts.dtype), scale: scale, batch: n)
     return dx.floating(Float.self)  // `dxs = np.empty(..., dtype='f')`
   }
 }
@@ -63,6 +68,10 @@ extension LayerKind {
   /// TimeSigmoidWithLoss: no params; xs (N,T) scores; input ts (N,T) integer 0/1 labels.
   static let timeSigmoidWithLoss = LayerKind.core(
     "TimeSigmoidWithLoss", inputs: ["ts"], loss: true,
-    infer: { config, xs, check in try TimeSigmoidWithLoss.infer(xs: xs, ts: check.input(config, "ts"), check: check) },
-    make: { config, check in try TimeSigmoidWithLoss(ts: check.input(config, "ts"), name: config.name) })
+    infer: { config, xs, check in
+      try TimeSigmoidWithLoss.infer(xs: xs, ts: check.input(config, "ts"), check: check)
+    },
+    make: { config, check in
+      try TimeSigmoidWithLoss(ts: check.input(config, "ts"), name: config.name)
+    })
 }

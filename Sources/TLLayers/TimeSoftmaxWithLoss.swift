@@ -34,7 +34,8 @@ public final class TimeSoftmaxWithLoss: Layer {
     let labels = try Kernel.softmaxLabels(ts, scores: xs.shape, check: check)
     let (rows, v) = (xs.shape[0] * xs.shape[1], xs.shape[2])
     var ys = xs.reshaped([rows, v])
-    xs.dtype.byFloat(float: { Softmax.softmax(&ys, Float.self) }, double: { Softmax.softmax(&ys, Double.self) })
+    xs.dtype.byFloat(
+      float: { Softmax.softmax(&ys, Float.self) }, double: { Softmax.softmax(&ys, Double.self) })
     cache = (ys, labels, xs.shape)
     let total = xs.dtype.byFloat(
       float: { Double(Self.maskedLogSum(ys, labels, Float.self)) },
@@ -71,7 +72,8 @@ public final class TimeSoftmaxWithLoss: Layer {
   private static func gradient<T: LayerScalar>(
     _ dx: inout NDArray, _ labels: [Int], _ dout: Double, _ count: Double, _: T.Type
   ) {
-    let v = dx.shape[1], scale = T(dout)
+    let v = dx.shape[1]
+    let scale = T(dout)
     dx.withUnsafeMutableBufferPointer(of: T.self) { p in
       for (k, t) in labels.enumerated() {
         p[k * v + (t < 0 ? t + v : t)] -= 1
@@ -86,6 +88,10 @@ extension LayerKind {
   /// TimeSoftmaxWithLoss: no params; xs (N,T,V); input ts (N,T) labels (−1 ignored) or one-hot.
   static let timeSoftmaxWithLoss = LayerKind.core(
     "TimeSoftmaxWithLoss", inputs: ["ts"], loss: true,
-    infer: { config, xs, check in try TimeSoftmaxWithLoss.infer(xs: xs, ts: check.input(config, "ts"), check: check) },
-    make: { config, check in try TimeSoftmaxWithLoss(ts: check.input(config, "ts"), name: config.name) })
+    infer: { config, xs, check in
+      try TimeSoftmaxWithLoss.infer(xs: xs, ts: check.input(config, "ts"), check: check)
+    },
+    make: { config, check in
+      try TimeSoftmaxWithLoss(ts: check.input(config, "ts"), name: config.name)
+    })
 }

@@ -8,11 +8,15 @@ extension Kernel {
     precondition(a.shape == b.shape, "multiply \(a.shape) by \(b.shape)")
     let dtype = DType.promote(a.dtype, b.dtype)
     var out = NDArray(zeros: dtype, shape: a.shape)
-    dtype.byFloat(float: { multiply(a, b, into: &out, Float.self) }, double: { multiply(a, b, into: &out, Double.self) })
+    dtype.byFloat(
+      float: { multiply(a, b, into: &out, Float.self) },
+      double: { multiply(a, b, into: &out, Double.self) })
     return out
   }
 
-  private static func multiply<T: LayerScalar>(_ a: NDArray, _ b: NDArray, into out: inout NDArray, _: T.Type) {
+  private static func multiply<T: LayerScalar>(
+    _ a: NDArray, _ b: NDArray, into out: inout NDArray, _: T.Type
+  ) {
     let b = b.floating(T.self)
     out.withUnsafeMutableBufferPointer(of: T.self) { po in
       a.convertElements(into: po)
@@ -25,7 +29,8 @@ extension Kernel {
   /// x · s for a Python float s, which NumPy casts to x's dtype first (NEP 50 "weak" scalars).
   static func scaled(_ x: NDArray, by s: Double) -> NDArray {
     var out = x
-    x.dtype.byFloat(float: { scale(&out, Float(s), Float.self) }, double: { scale(&out, s, Double.self) })
+    x.dtype.byFloat(
+      float: { scale(&out, Float(s), Float.self) }, double: { scale(&out, s, Double.self) })
     return out
   }
 

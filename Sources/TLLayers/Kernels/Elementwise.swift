@@ -3,12 +3,16 @@ import TLArray
 /// Fused single passes over contiguous buffers: activations, bias add, row softmax.
 extension Kernel {
   /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`.
-  static func sigmoid<T: LayerScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int) {
+  static func sigmoid<T: LayerScalar>(
+    _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int
+  ) {
     for i in 0..<count { dst[i] = T.sigmoid(src[i]) }
   }
 
   /// dst[i] ← tanh(src[i]); `dst` may be `src`.
-  static func tanh<T: LayerScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int) {
+  static func tanh<T: LayerScalar>(
+    _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int
+  ) {
     for i in 0..<count { dst[i] = T.tanh(src[i]) }
   }
 
@@ -26,7 +30,8 @@ extension Kernel {
     precondition(x.rows == out.rows && x.cols == out.cols, "softmax shapes differ")
     guard x.cols > 0 else { return }
     for r in 0..<x.rows {
-      let src = x.base + r * x.ld, dst = out.base + r * out.ld
+      let src = x.base + r * x.ld
+      let dst = out.base + r * out.ld
       var maxValue = src[0]
       for j in 1..<x.cols where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
       for j in 0..<x.cols { dst[j] = T.exp(src[j] - maxValue) }
@@ -40,7 +45,8 @@ extension Kernel {
     precondition(m.rank == 2 && b.shape == [m.shape[1]], "bias \(b.shape) for \(m.shape)")
     let dtype = DType.promote(m.dtype, b.dtype)
     var out = m.floating(dtype)  // m is usually a fresh product, so no copy happens
-    dtype.byFloat(float: { addBias(b, to: &out, Float.self) }, double: { addBias(b, to: &out, Double.self) })
+    dtype.byFloat(
+      float: { addBias(b, to: &out, Float.self) }, double: { addBias(b, to: &out, Double.self) })
     return out
   }
 

@@ -12,7 +12,9 @@ extension Kernel {
   ) {
     let (m, k) = ta ? (a.cols, a.rows) : (a.rows, a.cols)
     let (kb, n) = tb ? (b.cols, b.rows) : (b.rows, b.cols)
-    precondition(k == kb && c.rows == m && c.cols == n, "gemm (\(m)×\(k))·(\(kb)×\(n)) into \(c.rows)×\(c.cols)")
+    precondition(
+      k == kb && c.rows == m && c.cols == n,
+      "gemm (\(m)×\(k))·(\(kb)×\(n)) into \(c.rows)×\(c.cols)")
     if k == 0 {  // BLAS may skip beta-scaling when k = 0; NumPy gives zeros
       if !accumulate { for r in 0..<m { for j in 0..<n { c[r, j] = 0 } } }
       return
@@ -24,10 +26,13 @@ extension Kernel {
 
   /// op(a)·op(b) of two 2-D arrays in NumPy's result dtype: both float32 → sgemm; otherwise both
   /// are converted to `promote(a, b)` (int·float32 → float64) first.
-  static func matmul(_ a: NDArray, _ b: NDArray, transA ta: Bool = false, transB tb: Bool = false) -> NDArray {
+  static func matmul(_ a: NDArray, _ b: NDArray, transA ta: Bool = false, transB tb: Bool = false)
+    -> NDArray
+  {
     precondition(a.rank == 2 && b.rank == 2, "matmul of \(a.shape) and \(b.shape)")
     let dtype = DType.promote(a.dtype, b.dtype)
-    let m = ta ? a.shape[1] : a.shape[0], n = tb ? b.shape[0] : b.shape[1]
+    let m = ta ? a.shape[1] : a.shape[0]
+    let n = tb ? b.shape[0] : b.shape[1]
     var out = NDArray(zeros: dtype, shape: [m, n])
     dtype.byFloat(
       float: { matmul(a, ta, b, tb, into: &out, Float.self) },
@@ -38,7 +43,8 @@ extension Kernel {
   private static func matmul<T: LayerScalar>(
     _ a: NDArray, _ ta: Bool, _ b: NDArray, _ tb: Bool, into out: inout NDArray, _: T.Type
   ) {
-    let a = a.floating(T.self), b = b.floating(T.self)
+    let a = a.floating(T.self)
+    let b = b.floating(T.self)
     let (m, n) = (out.shape[0], out.shape[1])
     a.withUnsafeBufferPointer(of: T.self) { pa in
       b.withUnsafeBufferPointer(of: T.self) { pb in

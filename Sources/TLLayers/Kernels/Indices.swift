@@ -5,7 +5,9 @@ import TLArray
 extension Kernel {
   /// The rows that `ids` select in a table of `rows` rows: any integer dtype, negatives wrap
   /// (−1 → last row). Throws for non-integer ids and ids outside [−rows, rows), naming `what`.
-  static func rowIndices(_ ids: NDArray, rows: Int, layer: String, type: String, what: String = "ids") throws -> [Int] {
+  static func rowIndices(
+    _ ids: NDArray, rows: Int, layer: String, type: String, what: String = "ids"
+  ) throws -> [Int] {
     guard ids.dtype.isInteger else {
       throw LayerError(layer: layer, type: type, "\(what) must be integers, got \(ids.dtype)")
     }
@@ -24,7 +26,8 @@ extension Kernel {
     if let bad {
       throw LayerError(
         layer: layer, type: type,
-        "\(what) value \(bad.value) at \(describeIndex(bad.index, in: ids.shape)) is out of bounds for \(rows) rows")
+        "\(what) value \(bad.value) at \(describeIndex(bad.index, in: ids.shape)) is out of bounds for \(rows) rows"
+      )
     }
     return indices
   }
@@ -61,7 +64,8 @@ extension Kernel {
   ) {
     precondition(out.rows == indices.count && out.cols == table.cols, "gather shapes differ")
     for (k, row) in indices.enumerated() {
-      let src = table.base + row * table.ld, dst = out.base + k * out.ld
+      let src = table.base + row * table.ld
+      let dst = out.base + k * out.ld
       for j in 0..<table.cols { dst[j] = Out(src[j]) }
     }
   }
@@ -73,7 +77,8 @@ extension Kernel {
   ) {
     precondition(src.rows == indices.count && src.cols == acc.cols, "scatter-add shapes differ")
     for (k, row) in indices.enumerated() {
-      let from = src.base + k * src.ld, to = acc.base + row * acc.ld
+      let from = src.base + k * src.ld
+      let to = acc.base + row * acc.ld
       if Src.self == Acc.self {
         let from = UnsafeRawPointer(from).assumingMemoryBound(to: Acc.self)
         for j in 0..<src.cols { to[j] += from[j] }

@@ -12,7 +12,8 @@ extension Kernel {
     for (i, v) in values.enumerated() {
       guard v >= -1, v < Double(classes) else {
         throw check.error(
-          "ts value \(Int64(exactly: v).map(String.init) ?? String(v)) at \(describeIndex(i, in: ts.shape)) is outside [-1, \(classes))")
+          "ts value \(Int64(exactly: v).map(String.init) ?? String(v)) at \(describeIndex(i, in: ts.shape)) is outside [-1, \(classes))"
+        )
       }
       out[i] = Int(v)
     }

@@ -27,7 +27,8 @@ struct LegacyRandom {
 
   /// One `np.random.rand()` value in [0, 1): ((a>>5)·2²⁶ + (b>>6)) / 2⁵³.
   mutating func nextDouble() -> Double {
-    let a = Double(nextUInt32() >> 5), b = Double(nextUInt32() >> 6)
+    let a = Double(nextUInt32() >> 5)
+    let b = Double(nextUInt32() >> 6)
     return (a * 67_108_864 + b) / 9_007_199_254_740_992
   }
 

@@ -20,7 +20,9 @@ struct Matrix<T> {
   init(_ buffer: UnsafeBufferPointer<T>, rows: Int, cols: Int) {
     precondition(buffer.count >= rows * cols, "buffer of \(buffer.count) for \(rows)×\(cols)")
     // An empty buffer has no base address; any aligned pointer will do since nothing is read.
-    self.init(buffer.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!, rows: rows, cols: cols)
+    self.init(
+      buffer.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!, rows: rows,
+      cols: cols)
   }
 
   @inline(__always) subscript(row: Int, col: Int) -> T { base[row * ld + col] }
@@ -44,7 +46,9 @@ struct MutableMatrix<T> {
   /// A whole contiguous buffer seen as `rows`×`cols`.
   init(_ buffer: UnsafeMutableBufferPointer<T>, rows: Int, cols: Int) {
     precondition(buffer.count >= rows * cols, "buffer of \(buffer.count) for \(rows)×\(cols)")
-    self.init(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!, rows: rows, cols: cols)
+    self.init(
+      buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!,
+      rows: rows, cols: cols)
   }
 
   /// The same memory, read-only.

@@ -5,24 +5,40 @@ extension Kernel {
   /// NumPy's pairwise sum of `n` values `stride` apart: what `np.sum` does along a contiguous
   /// axis (1-D arrays, `axis=-1`, softmax row sums). Sequential below 8, eight interleaved
   /// partial sums up to 128, halves split at a multiple of 8 above.
-  static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T {
+  static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T
+  {
     if n < 8 {
       var res: T = 0
       for i in 0..<n { res += a[i * stride] }
       return res
     }
     if n <= 128 {
-      var r0 = a[0], r1 = a[stride], r2 = a[2 * stride], r3 = a[3 * stride]
-      var r4 = a[4 * stride], r5 = a[5 * stride], r6 = a[6 * stride], r7 = a[7 * stride]
+      var r0 = a[0]
+      var r1 = a[stride]
+      var r2 = a[2 * stride]
+      var r3 = a[3 * stride]
+      var r4 = a[4 * stride]
+      var r5 = a[5 * stride]
+      var r6 = a[6 * stride]
+      var r7 = a[7 * stride]
       var i = 8
       while i < n - n % 8 {
         let p = a + i * stride
-        r0 += p[0]; r1 += p[stride]; r2 += p[2 * stride]; r3 += p[3 * stride]
-        r4 += p[4 * stride]; r5 += p[5 * stride]; r6 += p[6 * stride]; r7 += p[7 * stride]
+        r0 += p[0]
+        r1 += p[stride]
+        r2 += p[2 * stride]
+        r3 += p[3 * stride]
+        r4 += p[4 * stride]
+        r5 += p[5 * stride]
+        r6 += p[6 * stride]
+        r7 += p[7 * stride]
         i += 8
       }
       var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-      while i < n { res += a[i * stride]; i += 1 }
+      while i < n {
+        res += a[i * stride]
+        i += 1
+      }
       return res
     }
     var half = n / 2
@@ -51,7 +67,9 @@ extension Kernel {
   static func sumRows(_ m: NDArray) -> NDArray {
     precondition(m.rank == 2, "sumRows of \(m.shape)")
     var out = NDArray(zeros: m.dtype, shape: [m.shape[1]])
-    m.dtype.byFloat(float: { sumRows(m, into: &out, Float.self) }, double: { sumRows(m, into: &out, Double.self) })
+    m.dtype.byFloat(
+      float: { sumRows(m, into: &out, Float.self) }, double: { sumRows(m, into: &out, Double.self) }
+    )
     return out
   }
 

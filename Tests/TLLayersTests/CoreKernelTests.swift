@@ -1,0 +1,75 @@
+import TLArray
+import TLFormats
+import TLTestSupport
+import Testing
+
+@testable import TLLayers
+
+/// The shared kernels against NumPy: sums bit for bit, the legacy RNG, products with transposes.
+@Suite("Core kernels")
+struct CoreKernelTests {
+  static func load(_ file: String) throws -> NDArray {
+    try NPY.read(path: Fixtures.path("layers/kernel_sums/\(file).npy"))
+  }
+
+  @Test("pairwiseSum equals np.sum bit for bit", arguments: [5, 8, 77, 128, 129, 300, 1000, 4099])
+  func pairwise(_ n: Int) throws {
+    let vector = try Self.load("vector_\(n)")
+    let expected = try Self.load("sum_\(n)")
+    let sum = vector.withUnsafeBufferPointer(of: Float.self) { Kernel.sumAll($0) }
+    #expect(sum == expected.scalars(as: Float.self)[0])
+    // A sequential sum differs for long vectors, so the test can tell the two orders apart.
+    if n == 4099 {
+      let naive = vector.scalars(as: Float.self).reduce(0, +)
+      #expect(naive != sum)
+    }
+  }
+
+  @Test("sumRows equals np.sum(axis=0) bit for bit, including the pairwise single column")
+  func axisZero() throws {
+    for (matrix, expected) in [("matrix", "sum_axis0"), ("column", "column_sum_axis0")] {
+      let m = try Self.load(matrix)
+      #expect(Kernel.sumRows(m) == (try Self.load(expected)), "\(matrix)")
+    }
+  }
+
+  @Test("LegacyRandom reproduces np.random.seed(1234); np.random.rand() draws")
+  func legacyRandom() throws {
+    // The mask NumPy drew with seed 1234 and ratio 0.5 for a (2,3,4) array.
+    let mask = try NPY.read(path: Fixtures.path("layers/time_dropout_f32_seeded/mask.npy"))
+    var random = LegacyRandom(seed: 1234)
+    let kept = (0..<mask.count).map { _ in random.nextDouble() > 0.5 }
+    #expect(kept == mask.scalars(as: Float.self).map { $0 != 0 })
+    var first = LegacyRandom(seed: 0)
+    #expect(first.nextDouble() == 0.5488135039273248)  // np.random.seed(0); np.random.rand()
+  }
+
+  @Test(
+    "matmul promotes like NumPy and honours transpose flags", arguments: [DType.float32, .float64])
+  func matmul(_ dtype: DType) {
+    let a = NDArray(shape: [2, 3], scalars: [1.0, 2, 3, 4, 5, 6]).astype(dtype)
+    let b = NDArray(shape: [2, 3], scalars: [Float(1), 0, -1, 2, 1, 0])
+    let abT = Kernel.matmul(a, b, transB: true)
+    #expect(abT.dtype == DType.promote(dtype, .float32))
+    #expect(abT.astype(.float64).scalars(as: Double.self) == [-2, 4, -2, 13])
+    let aTb = Kernel.matmul(a, b, transA: true)
+    #expect(aTb.shape == [3, 3])
+    #expect(aTb.astype(.float64).scalars(as: Double.self) == [9, 4, -1, 12, 5, -2, 15, 6, -3])
+    let ints = NDArray(shape: [1, 2], scalars: [Int32(1), 2])
+    #expect(Kernel.matmul(ints, b).dtype == .float64)  // int32 · float32 → float64
+  }
+
+  @Test("rowIndices wraps negatives, accepts every integer width and rejects the rest")
+  func rowIndices() throws {
+    let ids = NDArray(shape: [2, 2], scalars: [Int8(0), -1, 3, -4])
+    #expect(try Kernel.rowIndices(ids, rows: 4, layer: "e", type: "Embedding") == [0, 3, 3, 0])
+    let big = NDArray(shape: [2], scalars: [UInt64(1), UInt64.max])
+    #expect(throws: LayerError.self) {
+      try Kernel.rowIndices(big, rows: 4, layer: "e", type: "Embedding")
+    }
+    let floats = NDArray(shape: [1], scalars: [Float(1)])
+    #expect(throws: LayerError.self) {
+      try Kernel.rowIndices(floats, rows: 4, layer: "e", type: "Embedding")
+    }
+  }
+}
