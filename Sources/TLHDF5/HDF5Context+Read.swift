@@ -1,25 +1,6 @@
 import CHDF5
 import TLArray
 
-extension HDF5 {
-  /// Reads the dataset an array source `file.h5:/group/dataset` names (split at the last `:/`).
-  public static func read(_ source: String) throws -> NDArray {
-    guard let (file, dataset) = HDF5Path.split(source) else {
-      throw HDF5Error(file: source, cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
-    }
-    return try read(file: file, dataset: dataset)
-  }
-
-  /// Reads dataset `dataset` of `file` into an array of the dataset's own dtype and shape.
-  public static func read(file: String, dataset: String) throws -> NDArray {
-    try withLock {
-      let context = HDF5Context(file: file, dataset: dataset)
-      let handle = try context.openFile()
-      return try context.readArray(try context.openDataset(handle, dataset))
-    }
-  }
-}
-
 extension HDF5Context {
   /// The whole dataset, in its own dtype, shape `[]` for a scalar.
   func readArray(_ dataset: HDF5Handle) throws -> NDArray {
