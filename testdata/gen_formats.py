@@ -1,9 +1,10 @@
 """Writes the .npy/.npz fixtures for TLFormatsTests (run from anywhere; numpy==2.4.6).
 
-testdata/npy/       every dtype x byte order (<, >, |) x layout (C 2-D, Fortran 2-D, Fortran 3-D),
-                    header versions 1.0/2.0/3.0, hand-written headers (double quotes, other key
-                    order, `(3, )`, newlines), unaligned and 16-aligned headers, 0-d, empty,
-                    1-D, high-rank; manifest.json gives each file's dtype, shape, flat C-order
+testdata/npy/       c_order/DTYPE.npy (np.save, native), big_endian/DTYPE.npy, fortran/DTYPE[-be].npy
+                    (2-D), fortran_3d/DTYPE[-be].npy for the 12 dtypes; versions/ (header 2.0,
+                    3.0); headers/ (double quotes, other key order, `(3, )`, newlines, comments,
+                    unaligned and 16-aligned, trailing bytes); shapes/ (0-d, empty, 1-D, 3-D,
+                    rank 32); manifest.json gives each file's dtype, shape, flat C-order
                     values (as Python repr strings, so int64 and NaN survive) and whether the
                     file is exactly what np.save writes on a little-endian machine.
 testdata/npz/       np.savez (stored), np.savez_compressed (deflated), and an archive written to
@@ -15,6 +16,7 @@ testdata/bad/       one tiny malformed file per fault the readers must report.
 import io
 import json
 import os
+import shutil
 import struct
 import time
 import zipfile
@@ -62,17 +64,25 @@ def record(directory, name, array, np_save_native=False, **extra):
     MANIFEST.append(entry)
 
 
+def path(name):
+    """The path of `name` under testdata/npy, creating its subdirectory."""
+    full = os.path.join(NPY, name)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    return full
+
+
 def save(name, array, native=False):
-    np.save(os.path.join(NPY, name), array)
+    np.save(path(name), array)
     record(NPY, name, array, np_save_native=native)
 
 
-def write_raw(name, header_text, array, prefix_len_fmt="<H", version=(1, 0)):
-    """A file with a hand-written header dict text (no padding added) and C-order data."""
+def write_raw(name, header_text, array, fortran=False):
+    """A version 1.0 file with a hand-written header dict text (no padding added) and the data
+    in C order, or in Fortran order when `fortran`."""
     raw = header_text.encode("latin1")
-    blob = npformat.magic(*version) + struct.pack(prefix_len_fmt, len(raw)) + raw
-    with open(os.path.join(NPY, name), "wb") as f:
-        f.write(blob + np.ascontiguousarray(array).tobytes())
+    blob = npformat.magic(1, 0) + struct.pack("<H", len(raw)) + raw
+    with open(path(name), "wb") as f:
+        f.write(blob + array.tobytes(order="F" if fortran else "C"))
     check = np.load(os.path.join(NPY, name))
     assert check.dtype == array.dtype and np.array_equal(check, array, equal_nan=True), name
     record(NPY, name, array)
@@ -87,28 +97,29 @@ def dtype_variants():
             tag = {"<": "le", ">": "be", "|": "na"}[order]
             dt = np.dtype(name).newbyteorder(order) if order != "|" else np.dtype(name)
             native = order != ">"
-            save(f"{name}-{tag}-c2.npy", a2.astype(dt), native)
-            save(f"{name}-{tag}-f2.npy", np.asfortranarray(a2.astype(dt)))
-            save(f"{name}-{tag}-f3.npy", np.asfortranarray(a3.astype(dt)))
+            suffix = "" if native else "-be"
+            save(f"{'c_order' if native else 'big_endian'}/{name}.npy", a2.astype(dt), native)
+            save(f"fortran/{name}{suffix}.npy", np.asfortranarray(a2.astype(dt)))
+            save(f"fortran_3d/{name}{suffix}.npy", np.asfortranarray(a3.astype(dt)))
 
 
 def shape_variants():
     a = values("float64", 12, seed=7)
-    save("scalar-f8.npy", np.array(a[5]), True)
-    save("scalar-i8.npy", np.array(values("int64", 1, seed=8)[0]), True)
-    save("empty-0x3-f4.npy", np.zeros((0, 3), np.float32), True)
-    save("empty-0-u2.npy", np.zeros((0,), np.uint16), True)
-    save("vector-i4.npy", values("int32", 7, seed=9), True)
-    save("cube-f2.npy", values("float16", 24, seed=10).reshape(2, 3, 4), True)
-    save("rank32-f8.npy", values("float64", 6, seed=11).reshape([1] * 30 + [2, 3]), True)
-    save("big-first-axis-u1.npy", np.arange(1000, dtype=np.uint8).reshape(1000, 1), True)
+    save("shapes/scalar-f8.npy", np.array(a[5]), True)
+    save("shapes/scalar-i8.npy", np.array(values("int64", 1, seed=8)[0]), True)
+    save("shapes/empty-0x3-f4.npy", np.zeros((0, 3), np.float32), True)
+    save("shapes/empty-0-u2.npy", np.zeros((0,), np.uint16), True)
+    save("shapes/vector-i4.npy", values("int32", 7, seed=9), True)
+    save("shapes/cube-f2.npy", values("float16", 24, seed=10).reshape(2, 3, 4), True)
+    save("shapes/rank32-f8.npy", values("float64", 6, seed=11).reshape([1] * 30 + [2, 3]), True)
+    save("shapes/big-first-axis-u1.npy", np.arange(1000, dtype=np.uint8).reshape(1000, 1), True)
 
 
 def version_variants():
     a = values("float32", 12, seed=12).reshape(3, 4)
     for major in (2, 3):
-        name = f"v{major}-f4.npy"
-        with open(os.path.join(NPY, name), "wb") as f:
+        name = f"versions/v{major}-f4.npy"
+        with open(path(name), "wb") as f:
             npformat.write_array(f, a, version=(major, 0))
         record(NPY, name, a)
 
@@ -116,14 +127,23 @@ def version_variants():
 def header_variants():
     a = values("float64", 3, seed=13)
     body = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }"
-    write_raw("hand-double-quotes.npy", '{"descr": "<f8", "fortran_order": False, "shape": (3,)}\n', a)
-    write_raw("hand-key-order.npy", "{'shape': (3, ), 'fortran_order': False, 'descr': '<f8'}\n", a)
-    write_raw("hand-newlines.npy", "{\n  'descr' : '<f8' ,\n  'fortran_order':False,\n  'shape':(3 ,),\n}\n", a)
-    write_raw("unaligned.npy", body + "\n", a)
+    write_raw("headers/hand-double-quotes.npy", '{"descr": "<f8", "fortran_order": False, "shape": (3,)}\n', a)
+    write_raw("headers/hand-key-order.npy", "{'shape': (3, ), 'fortran_order': False, 'descr': '<f8'}\n", a)
+    write_raw("headers/hand-newlines.npy", "{\n  'descr' : '<f8' ,\n  'fortran_order':False,\n  'shape':(3 ,),\n}\n", a)
+    write_raw("headers/unaligned.npy", body + "\n", a)
     pad = 16 - (10 + len(body) + 1) % 16
-    write_raw("aligned16.npy", body + " " * pad + "\n", a)
+    write_raw("headers/aligned16.npy", body + " " * pad + "\n", a)
+    write_raw("headers/hand-comment-prefix-strings.npy",
+              "{u'descr': '<' 'f8', # a comment\n 'fortran_order': False, 'shape': (0x3,),}  \n", a)
+    c = values("uint32", 6, seed=15).reshape(2, 3)
+    write_raw("headers/hand-fortran-big-endian.npy", "{'descr': '>u4', 'fortran_order': True, 'shape': (2, 3)}\n",
+              c.astype(">u4"), fortran=True)
+    np.save(path("headers/trailing-bytes.npy"), a)
+    with open(os.path.join(NPY, "headers/trailing-bytes.npy"), "ab") as f:
+        f.write(b"extra bytes NumPy ignores")
+    record(NPY, "headers/trailing-bytes.npy", a)
     b = values("int16", 6, seed=14).reshape(2, 3)
-    write_raw("hand-big-endian-no-prefix-pad.npy", "{'descr':'>i2','fortran_order':False,'shape':(2,3)}",
+    write_raw("headers/hand-big-endian-no-prefix-pad.npy", "{'descr':'>i2','fortran_order':False,'shape':(2,3)}",
               b.astype(">i2"))
 
 
@@ -180,7 +200,8 @@ def main():
     time.tzset()
     time.time = lambda: 1_700_000_000.0
     for d in (NPY, NPZ, BAD):
-        os.makedirs(d, exist_ok=True)
+        shutil.rmtree(d, ignore_errors=True)  # no stale files from an older layout
+        os.makedirs(d)
     dtype_variants()
     shape_variants()
     version_variants()

@@ -19,7 +19,7 @@ public func compareArray(
     result.status = .dtypeMismatch
     return result
   }
-  let scan = expected.dtype.accept(ScanVisitor(actual: actual, expected: expected, tolerance: tolerance))
+  let scan = scanElements(actual, expected, tolerance)
   result.total = expected.count
   result.mismatched = scan.mismatched
   result.status = scan.mismatched == 0 ? .pass : .mismatch
@@ -29,19 +29,21 @@ public func compareArray(
       actual: actual.castValue(atFlat: flat), expected: expected.castValue(atFlat: flat))
   }
   let extreme = { (found: (value: Double, index: Int)) in
-    ArrayComparison.Extreme(value: found.value, index: multiIndex(found.index, shape: expected.shape))
+    ArrayComparison.Extreme(
+      value: found.value, index: multiIndex(found.index, shape: expected.shape))
   }
   if scan.mismatched > 0 {
     result.maxAbsDiff = scan.maxAbs.map(extreme)
     result.maxRelDiff = scan.maxRel.map(extreme)
   } else {
-    result.maxAbsDiff = scan.largestAbs.map(extreme) ?? ArrayComparison.Extreme(value: 0, index: nil)
+    result.maxAbsDiff =
+      scan.largestAbs.map(extreme) ?? ArrayComparison.Extreme(value: 0, index: nil)
   }
   return result
 }
 
 /// The C-order multi-index of flat position `flat` in an array of `shape`.
-public func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
+func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
   var rest = flat
   var index = [Int](repeating: 0, count: shape.count)
   for axis in shape.indices.reversed() where shape[axis] > 0 {
@@ -52,15 +54,28 @@ public func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
 }
 
 /// Runs the typed loop of ``ElementRule`` for the arrays' runtime dtype.
-private struct ScanVisitor: DTypeVisitor {
-  let actual: NDArray
-  let expected: NDArray
-  let tolerance: Tolerance
-
-  func visit<T: NDElement>(_: T.Type) -> ElementScan {
-    if let float = T.self as? any (BinaryFloatingPoint & NDElement).Type { return floats(float) }
-    if let integer = T.self as? any (FixedWidthInteger & NDElement).Type { return integers(integer) }
-    // bool: NumPy stores it as one byte 0 or 1, so it is compared as uint8.
+///
+/// A switch rather than a ``DTypeVisitor``: `accept` lives in another module and is not
+/// inlinable, so code behind it runs as unspecialized generics, about 5× slower on large arrays.
+/// Naming each concrete type here lets the compiler specialize every loop.
+private func scanElements(_ actual: NDArray, _ expected: NDArray, _ tolerance: Tolerance)
+  -> ElementScan
+{
+  let pair = TypedPair(actual: actual, expected: expected, tolerance: tolerance)
+  switch expected.dtype {
+  case .float16: return pair.floats(Float16.self)
+  case .float32: return pair.floats(Float.self)
+  case .float64: return pair.floats(Double.self)
+  case .int8: return pair.integers(Int8.self)
+  case .int16: return pair.integers(Int16.self)
+  case .int32: return pair.integers(Int32.self)
+  case .int64: return pair.integers(Int64.self)
+  case .uint8: return pair.integers(UInt8.self)
+  case .uint16: return pair.integers(UInt16.self)
+  case .uint32: return pair.integers(UInt32.self)
+  case .uint64: return pair.integers(UInt64.self)
+  case .bool:
+    // NumPy stores a bool as one byte, 0 or 1, so it is compared as uint8.
     return actual.withUnsafeBytes { a in
       expected.withUnsafeBytes { e in
         ElementRule.scan(
@@ -69,16 +84,27 @@ private struct ScanVisitor: DTypeVisitor {
       }
     }
   }
+}
 
-  private func floats<F: BinaryFloatingPoint & NDElement>(_: F.Type) -> ElementScan {
+/// Two arrays of one dtype, read as typed buffers.
+private struct TypedPair {
+  let actual: NDArray
+  let expected: NDArray
+  let tolerance: Tolerance
+
+  func floats<F: BinaryFloatingPoint & NDElement>(_: F.Type) -> ElementScan {
     actual.withUnsafeBufferPointer(of: F.self) { a in
-      expected.withUnsafeBufferPointer(of: F.self) { e in ElementRule.scan(a, e, tolerance: tolerance) }
+      expected.withUnsafeBufferPointer(of: F.self) { e in
+        ElementRule.scan(a, e, tolerance: tolerance)
+      }
     }
   }
 
-  private func integers<I: FixedWidthInteger & NDElement>(_: I.Type) -> ElementScan {
+  func integers<I: FixedWidthInteger & NDElement>(_: I.Type) -> ElementScan {
     actual.withUnsafeBufferPointer(of: I.self) { a in
-      expected.withUnsafeBufferPointer(of: I.self) { e in ElementRule.scan(a, e, tolerance: tolerance) }
+      expected.withUnsafeBufferPointer(of: I.self) { e in
+        ElementRule.scan(a, e, tolerance: tolerance)
+      }
     }
   }
 }

@@ -36,8 +36,10 @@ public func compareCollections(
   actual: [(name: String, array: NDArray)], expected: [(name: String, array: NDArray)],
   policy: TolerancePolicy = .defaults
 ) -> CollectionComparison {
-  let outputs = Dictionary(actual.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
-  let references = Dictionary(expected.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
+  let outputs = Dictionary(
+    actual.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
+  let references = Dictionary(
+    expected.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
   var results: [ArrayComparison] = []
   for (name, reference) in references {
     let tolerance = policy.tolerance(for: name, dtype: reference.dtype)
@@ -48,10 +50,12 @@ public func compareCollections(
           expectedShape: reference.shape, tolerance: tolerance))
       continue
     }
-    results.append(compareArray(name: name, actual: output, expected: reference, tolerance: tolerance))
+    results.append(
+      compareArray(name: name, actual: output, expected: reference, tolerance: tolerance))
   }
   for (name, output) in outputs where references[name] == nil {
-    results.append(ArrayComparison(name: name, status: .unchecked, dtype: output.dtype, shape: output.shape))
+    results.append(
+      ArrayComparison(name: name, status: .unchecked, dtype: output.dtype, shape: output.shape))
   }
   return CollectionComparison(arrays: results)
 }

@@ -43,18 +43,23 @@ enum ElementRule {
   static func scan<F: BinaryFloatingPoint>(
     _ actual: UnsafeBufferPointer<F>, _ expected: UnsafeBufferPointer<F>, tolerance: Tolerance
   ) -> ElementScan {
-    let rtol = F(tolerance.rtol), atol = F(tolerance.atol), equalNaN = tolerance.equalNaN
+    let rtol = F(tolerance.rtol)
+    let atol = F(tolerance.atol)
+    let equalNaN = tolerance.equalNaN
     var scan = ElementScan()
     var largest: F = 0
     var largestIndex: Int?
     for i in 0..<actual.count {
-      let a = actual[i], e = expected[i]
+      let a = actual[i]
+      let e = expected[i]
       let difference = (a - e).magnitude
       if difference > largest {
         largest = difference
         largestIndex = i
       }
-      if isClose(a, e, difference: difference, rtol: rtol, atol: atol, equalNaN: equalNaN) { continue }
+      if isClose(a, e, difference: difference, rtol: rtol, atol: atol, equalNaN: equalNaN) {
+        continue
+      }
       scan.record(i, abs: Double(difference), rel: Double(difference / e.magnitude))
     }
     scan.largestAbs = largestIndex.map { (Double(largest), $0) }
@@ -89,10 +94,12 @@ enum ElementRule {
   @inline(__always)
   static func distance<I: FixedWidthInteger>(_ x: I, _ y: I) -> UInt64 {
     if I.isSigned {
-      let a = Int64(x), b = Int64(y)
+      let a = Int64(x)
+      let b = Int64(y)
       return a >= b ? UInt64(bitPattern: a &- b) : UInt64(bitPattern: b &- a)
     }
-    let a = UInt64(x), b = UInt64(y)
+    let a = UInt64(x)
+    let b = UInt64(y)
     return a >= b ? a - b : b - a
   }
 

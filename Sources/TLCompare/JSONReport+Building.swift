@@ -3,11 +3,13 @@ import TLArray
 
 extension ArrayComparison {
   /// This result as a JSON report entry, values spelled as in ``textLines(nameWidth:)``.
-  public var jsonReport: ArrayReport {
+  public var report: ArrayReport {
     let shown = displayDType
     let valuesCompared = status == .pass || status == .mismatch
     let extreme = { (e: Extreme) in
-      ArrayReport.Extreme(value: JSONScalar(reportText: ValueFormat.difference(e.value, dtype: shown)), index: e.index)
+      ArrayReport.Extreme(
+        value: JSONScalar(reportText: ValueFormat.difference(e.value, dtype: shown)), index: e.index
+      )
     }
     return ArrayReport(
       name: name, status: status, dtype: dtype?.rawValue, shape: shape,
@@ -17,26 +19,38 @@ extension ArrayComparison {
       firstMismatches: valuesCompared
         ? firstMismatches.map {
           ArrayReport.Mismatch(
-            index: $0.index, actual: JSONScalar(reportText: ValueFormat.string($0.actual, dtype: shown)),
+            index: $0.index,
+            actual: JSONScalar(reportText: ValueFormat.string($0.actual, dtype: shown)),
             expected: JSONScalar(reportText: ValueFormat.string($0.expected, dtype: shown)))
         } : nil,
       maxAbsDiff: maxAbsDiff.map(extreme), maxRelDiff: maxRelDiff.map(extreme),
-      rtol: tolerance?.rtol, atol: tolerance?.atol, equalNaN: tolerance?.equalNaN)
+      rtol: tolerance.map { JSONScalar(reportText: $0.rtol.description) },
+      atol: tolerance.map { JSONScalar(reportText: $0.atol.description) },
+      equalNaN: tolerance?.equalNaN)
   }
 }
 
 extension CollectionComparison {
   /// The collection as a JSON report.
-  public var jsonReport: CollectionReport {
+  public var report: CollectionReport {
     CollectionReport(
-      arrays: arrays.map(\.jsonReport), compared: compared, passed: passed, failed: failed,
+      arrays: arrays.map(\.report), compared: compared, passed: passed, failed: failed,
       unchecked: unchecked, exitStatus: exitStatus)
   }
 
   /// The JSON report encoded with sorted keys (stable for diffs and golden files).
-  public func jsonData(prettyPrinted: Bool = true) throws -> Data {
+  public func jsonData(prettyPrinted: Bool = true) -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
-    return try encoder.encode(jsonReport)
+    do {
+      return try encoder.encode(report)
+    } catch {
+      // Every float in a report is a JSONScalar, finite or spelled as a string, so nothing is
+      // left that JSONEncoder refuses.
+      preconditionFailure("a comparison report could not be encoded: \(error)")
+    }
   }
+
+  /// The JSON report as text, pretty-printed with sorted keys, for `--json`.
+  public var jsonReport: String { String(decoding: jsonData(), as: UTF8.self) }
 }

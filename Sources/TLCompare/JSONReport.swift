@@ -107,14 +107,17 @@ public struct ArrayReport: Codable, Sendable, Equatable {
   public var firstMismatches: [Mismatch]?
   public var maxAbsDiff: Extreme?
   public var maxRelDiff: Extreme?
-  public var rtol: Double?
-  public var atol: Double?
+  public var rtol: JSONScalar?
+  public var atol: JSONScalar?
   public var equalNaN: Bool?
 
   enum CodingKeys: String, CodingKey {
     case name, status, dtype, shape, mismatched, total, percent, rtol, atol
-    case expectedDType = "expected_dtype", expectedShape = "expected_shape"
-    case firstMismatches = "first_mismatches", maxAbsDiff = "max_abs_diff", maxRelDiff = "max_rel_diff"
+    case expectedDType = "expected_dtype"
+    case expectedShape = "expected_shape"
+    case firstMismatches = "first_mismatches"
+    case maxAbsDiff = "max_abs_diff"
+    case maxRelDiff = "max_rel_diff"
     case equalNaN = "equal_nan"
   }
 }

@@ -8,7 +8,8 @@ extension ArrayComparison {
   public func textLines(nameWidth: Int = 0) -> [String] {
     let paddedName = name.padding(toLength: max(nameWidth, name.count), withPad: " ", startingAt: 0)
     let described = [displayDType.map(\.rawValue), (expectedShape ?? shape).map(Shape.describe)]
-    let head = ([paddedName] + [described.compactMap { $0 }.joined(separator: " ")]).joined(separator: "  ")
+    let head = ([paddedName] + [described.compactMap { $0 }.joined(separator: " ")]).joined(
+      separator: "  ")
     switch status {
     case .pass:
       let diff = maxAbsDiff.map { ValueFormat.difference($0.value, dtype: displayDType) } ?? "0"
@@ -16,9 +17,13 @@ extension ArrayComparison {
     case .mismatch:
       return ["\(head)  MISMATCH  \(mismatchSummary)"] + mismatchDetails
     case .shapeMismatch:
-      return ["\(head)  SHAPE MISMATCH  actual \(sideDescription(dtype, shape)), expected \(sideDescription(expectedDType, expectedShape))"]
+      return [
+        "\(head)  SHAPE MISMATCH  actual \(sideDescription(dtype, shape)), expected \(sideDescription(expectedDType, expectedShape))"
+      ]
     case .dtypeMismatch:
-      return ["\(head)  DTYPE MISMATCH  actual \(dtype?.rawValue ?? "?"), expected \(expectedDType?.rawValue ?? "?")"]
+      return [
+        "\(head)  DTYPE MISMATCH  actual \(dtype?.rawValue ?? "?"), expected \(expectedDType?.rawValue ?? "?")"
+      ]
     case .missing:
       return ["\(head)  MISSING  in the reference, not in the output"]
     case .unchecked:
@@ -72,6 +77,7 @@ extension CollectionComparison {
   /// Every array's lines, names aligned, then ``summaryLine``.
   public var textReport: String {
     let width = arrays.map(\.name.count).max() ?? 0
-    return (arrays.flatMap { $0.textLines(nameWidth: width) } + [summaryLine]).joined(separator: "\n")
+    return (arrays.flatMap { $0.textLines(nameWidth: width) } + [summaryLine]).joined(
+      separator: "\n")
   }
 }

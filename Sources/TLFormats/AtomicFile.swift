@@ -24,7 +24,9 @@ enum AtomicFile {
       try body { chunk in try writeAll(descriptor, chunk, source: source) }
       closed = true
       guard close(descriptor) == 0 else { throw source.error("close failed: \(errnoText())") }
-      guard rename(temporary, path) == 0 else { throw source.error("cannot rename into place: \(errnoText())") }
+      guard rename(temporary, path) == 0 else {
+        throw source.error("cannot rename into place: \(errnoText())")
+      }
     } catch {
       unlink(temporary)
       throw error
@@ -39,7 +41,9 @@ enum AtomicFile {
     return "\(directory).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
   }
 
-  private static func writeAll(_ descriptor: Int32, _ chunk: UnsafeRawBufferPointer, source: Source) throws {
+  private static func writeAll(_ descriptor: Int32, _ chunk: UnsafeRawBufferPointer, source: Source)
+    throws
+  {
     guard var next = chunk.baseAddress else { return }
     var left = chunk.count
     while left > 0 {

@@ -44,14 +44,16 @@ public enum NPY {
   }
 
   static func decode(_ bytes: [UInt8], source: Source) throws -> NDArray {
-    let preamble = try NPYPreamble(Array(bytes.prefix(NPYPreamble.maxLength)), fileSize: bytes.count, source: source)
+    let preamble = try NPYPreamble(
+      Array(bytes.prefix(NPYPreamble.maxLength)), fileSize: bytes.count, source: source)
     let header = try NPYHeader(
       bytes: bytes[preamble.headerStart..<preamble.dataOffset], preamble: preamble, source: source)
     let offset = preamble.dataOffset
     let byteCount = try header.dataByteCount(available: bytes.count - offset, source: source)
     let storage = ArrayStorage(byteCount: byteCount)
     bytes.withUnsafeBytes { all in
-      storage.base.copyMemory(from: all.baseAddress! + offset, byteCount: byteCount)
+      let data = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + byteCount)])
+      UnsafeMutableRawBufferPointer(start: storage.base, count: byteCount).copyMemory(from: data)
     }
     return NPYData.array(from: storage, header: header)
   }
@@ -83,7 +85,9 @@ public enum NPY {
       && (!header.fortranOrder || NPYData.isSameInBothOrders(header.shape))
   }
 
-  private static func mapped(_ file: ReadableFile, header: NPYHeader, offset: Int, byteCount: Int) throws -> NDArray {
+  private static func mapped(_ file: ReadableFile, header: NPYHeader, offset: Int, byteCount: Int)
+    throws -> NDArray
+  {
     let length = offset + byteCount
     let base = try file.mapPrivate(length: length)
     let storage = ArrayStorage(adopting: base + offset, byteCount: byteCount) { data, _ in

@@ -31,7 +31,9 @@ enum NPYData {
     }
   }
 
-  private static func swap<T: FixedWidthInteger>(_ base: UnsafeMutableRawPointer, count: Int, as: T.Type) {
+  private static func swap<T: FixedWidthInteger>(
+    _ base: UnsafeMutableRawPointer, count: Int, as: T.Type
+  ) {
     let size = MemoryLayout<T>.size
     for i in 0..<count {
       let value = base.loadUnaligned(fromByteOffset: i * size, as: T.self)
@@ -44,7 +46,8 @@ enum NPYData {
   /// Walks the destination in C order with an odometer over the indices, moving the source
   /// offset by each axis's Fortran stride, so no division happens per element.
   static func fortranToC(
-    from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, shape: [Int], itemSize: Int
+    from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, shape: [Int],
+    itemSize: Int
   ) {
     let count = Shape.count(shape)
     guard count > 0 else { return }

@@ -12,7 +12,8 @@ extension NPYHeader {
   var dictText: String {
     let order = fortranOrder ? "True" : "False"
     let shapeText = Shape.describe(shape)
-    var text = "{'descr': '\(NPYDescr.string(for: descr.dtype))', 'fortran_order': \(order), 'shape': \(shapeText), }"
+    var text =
+      "{'descr': '\(NPYDescr.string(for: descr.dtype))', 'fortran_order': \(order), 'shape': \(shapeText), }"
     if let growth = fortranOrder ? shape.last : shape.first {
       text += String(repeating: " ", count: max(0, Self.growthAxisMaxDigits - String(growth).count))
     }

@@ -17,7 +17,8 @@ struct NPYHeader: Equatable, Sendable {
   /// Parses the header text (the bytes after the preamble, padding included).
   init(bytes: some Collection<UInt8>, preamble: NPYPreamble, source: Source) throws {
     // latin-1 maps each byte to the code point of the same value.
-    let text = preamble.isUTF8
+    let text =
+      preamble.isUTF8
       ? String(decoding: bytes, as: UTF8.self)
       : String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
     let literal: PythonLiteral
@@ -32,7 +33,8 @@ struct NPYHeader: Equatable, Sendable {
     let values = try Self.entries(entries, source: source)
     descr = try Self.descr(values["descr"], source: source)
     guard case .bool(let fortran) = values["fortran_order"] else {
-      throw source.error("fortran_order is \(values["fortran_order"]?.kindName ?? "missing"), not True or False")
+      throw source.error(
+        "fortran_order is \(values["fortran_order"]?.kindName ?? "missing"), not True or False")
     }
     fortranOrder = fortran
     shape = try Self.shape(values["shape"], source: source)
@@ -48,7 +50,8 @@ struct NPYHeader: Equatable, Sendable {
         throw source.error("header key \(key.kindName) is not a string")
       }
       guard keys.contains(name) else {
-        throw source.error("header has unknown key '\(name)' (expected descr, fortran_order, shape)")
+        throw source.error(
+          "header has unknown key '\(name)' (expected descr, fortran_order, shape)")
       }
       guard values[name] == nil else { throw source.error("header has key '\(name)' twice") }
       values[name] = value
@@ -63,14 +66,16 @@ struct NPYHeader: Equatable, Sendable {
     switch value {
     case .string(let text): return try NPYDescr(parsing: text, source: source)
     case .list:
-      throw source.error("dtype is structured (a list of fields); tl-run reads only plain numeric arrays")
+      throw source.error(
+        "dtype is structured (a list of fields); tl-run reads only plain numeric arrays")
     default: throw source.error("descr is \(value?.kindName ?? "missing"), not a dtype string")
     }
   }
 
   private static func shape(_ value: PythonLiteral?, source: Source) throws -> [Int] {
     guard case .tuple(let items) = value else {
-      throw source.error("shape is \(value?.kindName ?? "missing"), not a tuple of non-negative integers")
+      throw source.error(
+        "shape is \(value?.kindName ?? "missing"), not a tuple of non-negative integers")
     }
     return try items.map { item in
       guard case .int(let dim) = item else {
@@ -89,7 +94,9 @@ struct NPYHeader: Equatable, Sendable {
       throw source.error("shape \(described) overflows the byte count")
     }
     guard bytes <= available else {
-      throw source.error("data of shape \(described) needs \(bytes) bytes but the file holds \(available) after the header")
+      throw source.error(
+        "data of shape \(described) needs \(bytes) bytes but the file holds \(available) after the header"
+      )
     }
     return bytes
   }

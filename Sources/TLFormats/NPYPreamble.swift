@@ -31,7 +31,7 @@ struct NPYPreamble: Equatable, Sendable {
         throw source.error("not a .npy file: looks like \(like.name)")
       }
       let shown = first.prefix(6).map { String(pythonByte: $0) }.joined()
-      throw source.error("not a .npy file: starts with \(shown), not \\x93NUMPY")
+      throw source.error("not a .npy file: starts with '\(shown)', not '\\x93NUMPY'")
     }
     guard first.count >= 10 else {
       throw source.error("truncated: \(fileSize) bytes, shorter than the .npy preamble")
@@ -39,18 +39,21 @@ struct NPYPreamble: Equatable, Sendable {
     major = first[6]
     minor = first[7]
     guard minor == 0, (1...3).contains(major) else {
-      throw source.error("unsupported .npy version \(major).\(minor) (tl-run reads 1.0, 2.0 and 3.0)")
+      throw source.error(
+        "unsupported .npy version \(major).\(minor) (tl-run reads 1.0, 2.0 and 3.0)")
     }
     if major == 1 {
       headerLength = Int(first[8]) | Int(first[9]) << 8
     } else {
       guard first.count >= 12 else {
-        throw source.error("truncated: \(fileSize) bytes, shorter than the .npy \(major).0 preamble")
+        throw source.error(
+          "truncated: \(fileSize) bytes, shorter than the .npy \(major).0 preamble")
       }
       headerLength = (8..<12).reduce(0) { $0 | Int(first[$1]) << (8 * ($1 - 8)) }
     }
     guard dataOffset <= fileSize else {
-      throw source.error("header length \(headerLength) runs past the end of the file (\(fileSize) bytes)")
+      throw source.error(
+        "header length \(headerLength) runs past the end of the file (\(fileSize) bytes)")
     }
   }
 }

@@ -4,14 +4,18 @@ import ZIPFoundation
 
 extension NPZ {
   /// Inflates one member, checks its CRC-32 against the central directory, and decodes it.
-  static func decode(_ entry: Entry, key: String, in archive: Archive, path: String) throws -> NDArray {
+  static func decode(_ entry: Entry, key: String, in archive: Archive, path: String) throws
+    -> NDArray
+  {
     let source = Source(file: path, member: key)
     var bytes: [UInt8] = []
     // Reserve no more than the archive itself could plausibly back; growth handles the rest.
     bytes.reserveCapacity(Int(min(UInt64(entry.uncompressedSize), 1 << 26)))
     let checksum: CRC32
     do {
-      checksum = try archive.extract(entry, skipCRC32: false) { chunk in bytes.append(contentsOf: chunk) }
+      checksum = try archive.extract(entry, skipCRC32: false) { chunk in
+        bytes.append(contentsOf: chunk)
+      }
     } catch {
       throw source.error("corrupt member: \(describe(error))")
     }
@@ -19,7 +23,8 @@ extension NPZ {
       throw source.error("CRC mismatch (stored \(hex(entry.checksum)), data \(hex(checksum)))")
     }
     guard bytes.count == entry.uncompressedSize else {
-      throw source.error("member holds \(bytes.count) bytes, the directory says \(entry.uncompressedSize)")
+      throw source.error(
+        "member holds \(bytes.count) bytes, the directory says \(entry.uncompressedSize)")
     }
     return try NPY.decode(bytes, source: source)
   }

@@ -13,14 +13,16 @@ public enum NPZ {
     try arrayEntries(try open(path)).map(\.key)
   }
 
-  /// Reads the array stored under `member` (a key such as `W`, without `.npy`).
+  /// Reads the array stored under `member`: a key such as `W` (or, as `np.load` also allows,
+  /// the member's file name `W.npy`).
   public static func read(path: String, member: String) throws -> NDArray {
     let archive = try open(path)
     let entries = arrayEntries(archive)
-    guard let found = entries.first(where: { $0.key == member }) else {
+    guard let found = entries.first(where: { $0.key == member || $0.key + ".npy" == member }) else {
       let names = entries.map(\.key).joined(separator: ", ")
       throw FormatError(
-        file: path, member: member, message: "no such member; the archive holds \(names.isEmpty ? "no arrays" : names)")
+        file: path, member: member,
+        message: "no such member; the archive holds \(names.isEmpty ? "no arrays" : names)")
     }
     return try decode(found.entry, key: member, in: archive, path: path)
   }
@@ -35,7 +37,9 @@ public enum NPZ {
 
   /// Writes `arrays` as members `NAME.npy`, stored (`np.savez`) or deflated
   /// (`np.savez_compressed`); the archive appears under `path` whole or not at all.
-  public static func write(_ arrays: [(name: String, array: NDArray)], to path: String, compressed: Bool) throws {
+  public static func write(
+    _ arrays: [(name: String, array: NDArray)], to path: String, compressed: Bool
+  ) throws {
     var seen = Set<String>()
     for (name, _) in arrays where !seen.insert(name).inserted {
       throw FormatError(file: path, member: name, message: "two arrays have this name")
@@ -83,12 +87,15 @@ public enum NPZ {
     let file = try ReadableFile(path: path, source: source)
     guard file.size > 0 else { throw source.error("file is empty") }
     let first = try file.bytes(offset: 0, count: min(file.size, 6))
-    if first == NPYPreamble.magic { throw source.error("not a .npz archive: looks like a .npy file") }
+    if first == NPYPreamble.magic {
+      throw source.error("not a .npz archive: looks like a .npy file")
+    }
     do {
       return try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
     } catch {
       let zipStart: [UInt8] = [0x50, 0x4B]
-      let why = first.starts(with: zipStart) ? "truncated or corrupt zip archive" : "not a zip archive"
+      let why =
+        first.starts(with: zipStart) ? "truncated or corrupt zip archive" : "not a zip archive"
       throw source.error("\(why): no readable central directory")
     }
   }

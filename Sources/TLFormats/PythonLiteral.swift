@@ -95,23 +95,32 @@ struct PythonLiteralParser {
       index += 1
       return .list(try items(closing: "]").values)
     case UInt8(ascii: "'"), UInt8(ascii: "\""): return .string(try strings())
-    case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try integer()
+    case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      return try integer()
     default: return try name()
     }
   }
 
   /// Comma-separated values up to `closing`; a trailing comma is allowed.
-  mutating func items(closing: Unicode.Scalar) throws(PythonLiteralError) -> (values: [PythonLiteral], sawComma: Bool) {
+  mutating func items(closing: Unicode.Scalar) throws(PythonLiteralError) -> (
+    values: [PythonLiteral], sawComma: Bool
+  ) {
     var values: [PythonLiteral] = []
     var sawComma = false
     while true {
       skipSpace()
-      if current == UInt8(ascii: closing) { index += 1; return (values, sawComma) }
+      if current == UInt8(ascii: closing) {
+        index += 1
+        return (values, sawComma)
+      }
       if !values.isEmpty {
         try expect(",", "where ',' or '\(closing)' was expected")
         sawComma = true
         skipSpace()
-        if current == UInt8(ascii: closing) { index += 1; return (values, sawComma) }
+        if current == UInt8(ascii: closing) {
+          index += 1
+          return (values, sawComma)
+        }
       }
       values.append(try value())
     }
@@ -130,11 +139,17 @@ struct PythonLiteralParser {
     var entries: [(key: PythonLiteral, value: PythonLiteral)] = []
     while true {
       skipSpace()
-      if current == UInt8(ascii: "}") { index += 1; return .dict(entries) }
+      if current == UInt8(ascii: "}") {
+        index += 1
+        return .dict(entries)
+      }
       if !entries.isEmpty {
         try expect(",", "where ',' or '}' was expected")
         skipSpace()
-        if current == UInt8(ascii: "}") { index += 1; return .dict(entries) }
+        if current == UInt8(ascii: "}") {
+          index += 1
+          return .dict(entries)
+        }
       }
       let key = try value()
       try expect(":", "where ':' was expected")

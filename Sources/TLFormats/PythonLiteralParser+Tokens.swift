@@ -48,12 +48,16 @@ extension PythonLiteralParser {
       guard let c = current else {
         throw PythonLiteralError(message: "string starting at offset \(start) is not closed")
       }
-      if c == quote && (!triple || (index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote)) {
+      if c == quote
+        && (!triple
+          || (index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote))
+      {
         index += triple ? 3 : 1
         return String(decoding: out, as: UTF8.self)
       }
       if c == 0x0A && !triple {
-        throw PythonLiteralError(message: "string starting at offset \(start) runs past the end of the line")
+        throw PythonLiteralError(
+          message: "string starting at offset \(start) runs past the end of the line")
       }
       index += 1
       if c == UInt8(ascii: "\\"), let next = current {
@@ -82,10 +86,14 @@ extension PythonLiteralParser {
     var radix = 10
     if current == UInt8(ascii: "0"), index + 1 < bytes.count {
       let radixes: [UInt8: Int] = [0x78: 16, 0x58: 16, 0x6F: 8, 0x4F: 8, 0x62: 2, 0x42: 2]
-      if let r = radixes[bytes[index + 1]] { radix = r; index += 2 }
+      if let r = radixes[bytes[index + 1]] {
+        radix = r
+        index += 2
+      }
     }
     var digits = ""
-    while let c = current, let digit = Character(Unicode.Scalar(c)).hexDigitValue ?? (c == UInt8(ascii: "_") ? -1 : nil),
+    while let c = current,
+      let digit = Character(Unicode.Scalar(c)).hexDigitValue ?? (c == UInt8(ascii: "_") ? -1 : nil),
       digit < radix
     {
       if digit >= 0 { digits.append(Character(Unicode.Scalar(c))) }
@@ -106,7 +114,9 @@ extension PythonLiteralParser {
       index += 1
     }
     let word = String(decoding: bytes[start..<index], as: UTF8.self)
-    let names: [String: PythonLiteral] = ["True": .bool(true), "False": .bool(false), "None": .none]
+    let names: [String: PythonLiteral] = [
+      "True": .bool(true), "False": .bool(false), "None": .none,
+    ]
     guard let value = names[word] else {
       index = start
       throw unexpected("where a value was expected")

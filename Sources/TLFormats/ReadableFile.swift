@@ -26,7 +26,8 @@ final class ReadableFile {
     }
     guard info.st_mode & S_IFMT == S_IFREG else {
       close(descriptor)
-      throw source.error(info.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "is not a regular file")
+      throw source.error(
+        info.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "is not a regular file")
     }
     self.descriptor = descriptor
     self.size = Int(info.st_size)
@@ -41,7 +42,9 @@ final class ReadableFile {
       let got = pread(descriptor, destination + done, count - done, off_t(offset + done))
       if got < 0 && errno == EINTR { continue }
       guard got >= 0 else { throw source.error("read failed: \(errnoText())") }
-      guard got > 0 else { throw source.error("file shrank while being read (\(offset + done) bytes)") }
+      guard got > 0 else {
+        throw source.error("file shrank while being read (\(offset + done) bytes)")
+      }
       done += got
     }
   }
@@ -60,7 +63,9 @@ final class ReadableFile {
   /// never changes. Unmap with `munmap(base, length)`.
   func mapPrivate(length: Int) throws -> UnsafeMutableRawPointer {
     let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0)
-    guard let base, base != MAP_FAILED else { throw source.error("cannot memory-map: \(errnoText())") }
+    guard let base, base != MAP_FAILED else {
+      throw source.error("cannot memory-map: \(errnoText())")
+    }
     return base
   }
 }

@@ -25,10 +25,9 @@ extension ArrayIO {
     case .npz(let path):
       try NPZ.write(arrays, to: path, compressed: compress)
     case .hdf5Dataset(let path, let dataset):
-      try HDF5File.writeCollection(
-        [(ArrayNames.fromHDF5(dataset), try single(arrays, location))], to: path, gzipLevel: compress ? 4 : nil)
+      try HDF5.write(try single(arrays, location), to: path, dataset: dataset, gzipLevel: compress ? 4 : nil)
     case .hdf5(let path):
-      try HDF5File.writeCollection(arrays, to: path, gzipLevel: compress ? 4 : nil)
+      try HDF5.writeCollection(arrays, to: path, gzipLevel: compress ? 4 : nil)
     case .directory(let path):
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
       for (name, array) in arrays { try NPY.write(array, to: join(path, name + ".npy")) }

@@ -13,7 +13,7 @@ public enum ArrayIO {
     case .npzMember(let path, let member):
       return try NPZ.read(path: path, member: member)
     case .hdf5Dataset(let path, let dataset):
-      return try HDF5File(path: path, mode: .readOnly).read(dataset: dataset)
+      return try HDF5.read(file: path, dataset: dataset)
     case .directory, .npz, .hdf5:
       let all = try readAll(location)
       guard all.count == 1, let only = all.first else {
@@ -33,8 +33,9 @@ public enum ArrayIO {
     case .npz(let path):
       return try NPZ.readAll(path: path)
     case .hdf5(let path):
-      let file = try HDF5File(path: path, mode: .readOnly)
-      return try file.datasets().map { info in (ArrayNames.fromHDF5(info.path), try file.read(dataset: info.path)) }
+      return try HDF5.datasets(in: path).map { info in
+        (ArrayNames.fromHDF5(info.path), try HDF5.read(file: path, dataset: info.path))
+      }
     case .directory(let path):
       return try npyFiles(in: path).map { name in (name, try NPY.read(path: join(path, name + ".npy"))) }
     }
@@ -53,7 +54,8 @@ public enum ArrayIO {
     return entries.filter { $0.hasSuffix(".npy") }.map { String($0.dropLast(4)) }.sorted()
   }
 
-  static func join(_ directory: String, _ name: String) -> String {
+  /// `directory/name`.
+  public static func join(_ directory: String, _ name: String) -> String {
     URL(fileURLWithPath: directory).appendingPathComponent(name).path
   }
 

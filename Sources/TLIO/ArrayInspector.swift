@@ -17,19 +17,30 @@ public struct InspectEntry: Sendable {
 public enum ArrayInspector {
   public static func inspect(_ location: ArrayLocation) throws -> [InspectEntry] {
     if case .hdf5(let path) = location {
-      let file = try HDF5File(path: path, mode: .readOnly)
-      return try file.datasets().map { info in
-        let storage = ([info.chunks.map { "chunks \(Shape.describe($0))" }].compactMap { $0 } + info.filters)
-          .joined(separator: ", ")
-        guard let dtype = info.dtype else {
-          return InspectEntry(name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage)
-        }
-        let array = try file.read(dataset: info.path)
-        return InspectEntry(name: info.path, dtype: dtype.rawValue, shape: array.shape, statistics: array.statistics(), storage: storage)
-      }
+      return try HDF5.datasets(in: path).map { info in try hdf5Entry(info, file: path) }
     }
     return try ArrayIO.readAll(location).map { name, array in
       InspectEntry(name: name, dtype: array.dtype.rawValue, shape: array.shape, statistics: array.statistics(), storage: "")
+    }
+  }
+}
+
+extension ArrayInspector {
+  /// A dataset's row; one tl-run cannot read (a string type, an unavailable filter) is listed
+  /// with the reason instead of failing the whole listing.
+  static func hdf5Entry(_ info: HDF5DatasetInfo, file: String) throws -> InspectEntry {
+    var storage = ([info.chunks.map { "chunks \(Shape.describe($0))" }].compactMap { $0 } + info.filters)
+    guard info.dtype != nil else {
+      return InspectEntry(name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage.joined(separator: ", "))
+    }
+    do {
+      let array = try HDF5.read(file: file, dataset: info.path)
+      return InspectEntry(
+        name: info.path, dtype: array.dtype.rawValue, shape: array.shape, statistics: array.statistics(),
+        storage: storage.joined(separator: ", "))
+    } catch let error as HDF5Error {
+      storage.append("unreadable: \(error.cause)")
+      return InspectEntry(name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage.joined(separator: ", "))
     }
   }
 }

@@ -99,7 +99,10 @@ struct JSONParser {
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
     let intStart = index
     guard digits(&self) > 0 else { throw fail("invalid number") }
-    if bytes[intStart] == UInt8(ascii: "0"), index - intStart > 1 { throw fail("invalid number (leading zero)") }
+    if bytes[intStart] == UInt8(ascii: "0"), index - intStart > 1 {
+      index = intStart
+      throw fail("invalid number (leading zero)")
+    }
     if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
       index += 1
       guard digits(&self) > 0 else { throw fail("invalid number (no digits after '.')") }

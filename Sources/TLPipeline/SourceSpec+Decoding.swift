@@ -7,7 +7,7 @@ extension SourceSpec {
     case .string(let text):
       guard !text.isEmpty else { throw PipelineError(file: file, path: path, "empty file name") }
       return SourceSpec(form: .file(text), jsonPath: path)
-    case .number, .bool:
+    case .number:
       return SourceSpec(form: .inline(try InlineArray.make(data: value, dtype: nil, file: file, path: path)), jsonPath: path)
     case .object:
       let object = try JSONObjectReader(value, file: file, path: path)

@@ -6,25 +6,39 @@ import Foundation
 @main
 enum Entry {
   static func main() {
+    var command: any ParsableCommand
     do {
-      var command = try TLRun.parseAsRoot()
-      try command.run()
-    } catch let code as ExitCode {
-      exit(code.rawValue)
+      command = try TLRun.parseAsRoot()
     } catch {
       let code = TLRun.exitCode(for: error)
       if code == .success {
         print(TLRun.fullMessage(for: error))
         exit(0)
       }
-      let message = TLRun.fullMessage(for: error)
-      FileHandle.standardError.write(Data("tl-run: \(message)\n".utf8))
+      printError(TLRun.fullMessage(for: error))
+      exit(2)
+    }
+    do {
+      try command.run()
+    } catch let code as ExitCode {
+      exit(code.rawValue)
+    } catch {
+      switch TLRun.exitCode(for: error) {
+      case .success:  // --help reaches here when a default subcommand is involved
+        print(TLRun.fullMessage(for: error))
+        exit(0)
+      case .validationFailure:
+        printError(TLRun.fullMessage(for: error))
+      default:
+        // Our errors describe themselves in one line that names the file and the fault.
+        printError("tl-run: \(error)")
+      }
       exit(2)
     }
   }
 }
 
-/// Writes one line to stderr (progress, warnings); stdout is kept for reports.
+/// Writes one line to stderr (errors, progress); stdout is kept for reports.
 func printError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
 }

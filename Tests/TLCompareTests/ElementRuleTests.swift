@@ -18,38 +18,92 @@ private let noNaN = Tolerance(rtol: 0, atol: 0, equalNaN: false)
 private let edges = Tolerance(rtol: 0.5, atol: 0.25)  // bound 1.25 at |expected| = 2
 
 @Test(arguments: [
-  ElementCase(label: "equal", dtype: .float64, actual: 0.1, expected: 0.1, tolerance: none, close: true),
-  ElementCase(label: "rtol edge passes", dtype: .float64, actual: 5, expected: 4, tolerance: Tolerance(rtol: 0.25, atol: 0), close: true),
-  ElementCase(label: "just past rtol edge", dtype: .float64, actual: Double(5).nextUp, expected: 4, tolerance: Tolerance(rtol: 0.25, atol: 0), close: false),
-  ElementCase(label: "atol edge passes", dtype: .float64, actual: 0.5, expected: 0, tolerance: Tolerance(rtol: 0.9, atol: 0.5), close: true),
-  ElementCase(label: "just past atol edge", dtype: .float64, actual: Double(0.5).nextUp, expected: 0, tolerance: Tolerance(rtol: 0.9, atol: 0.5), close: false),
-  ElementCase(label: "atol + rtol edge below", dtype: .float64, actual: -3.25, expected: -2, tolerance: edges, close: true),
-  ElementCase(label: "atol + rtol edge above", dtype: .float64, actual: -0.75, expected: -2, tolerance: edges, close: true),
-  ElementCase(label: "past atol + rtol edge", dtype: .float64, actual: Double(-3.25).nextDown, expected: -2, tolerance: edges, close: false),
-  ElementCase(label: "float32 edge passes", dtype: .float32, actual: -3.25, expected: -2, tolerance: edges, close: true),
-  ElementCase(label: "float32 past edge", dtype: .float32, actual: Double(Float(-3.25).nextDown), expected: -2, tolerance: edges, close: false),
-  ElementCase(label: "reference on the right", dtype: .float64, actual: 0, expected: 1, tolerance: Tolerance(rtol: 1, atol: 0), close: true),
-  ElementCase(label: "reference on the right, swapped", dtype: .float64, actual: 1, expected: 0, tolerance: Tolerance(rtol: 1, atol: 0), close: false),
-  ElementCase(label: "NaN vs NaN, equal_nan", dtype: .float32, actual: .nan, expected: .nan, tolerance: none, close: true),
-  ElementCase(label: "NaN vs NaN, not equal_nan", dtype: .float32, actual: .nan, expected: .nan, tolerance: noNaN, close: false),
-  ElementCase(label: "NaN vs number", dtype: .float64, actual: .nan, expected: 1, tolerance: Tolerance(rtol: 1, atol: 1), close: false),
-  ElementCase(label: "number vs NaN", dtype: .float64, actual: 1, expected: .nan, tolerance: Tolerance(rtol: 1, atol: 1), close: false),
-  ElementCase(label: "inf vs inf", dtype: .float64, actual: .infinity, expected: .infinity, tolerance: none, close: true),
-  ElementCase(label: "-inf vs -inf", dtype: .float16, actual: -.infinity, expected: -.infinity, tolerance: none, close: true),
-  ElementCase(label: "inf vs -inf", dtype: .float64, actual: .infinity, expected: -.infinity, tolerance: Tolerance(rtol: 1, atol: 1), close: false),
-  ElementCase(label: "inf vs large", dtype: .float32, actual: .infinity, expected: 3e38, tolerance: Tolerance(rtol: 1, atol: 1), close: false),
-  ElementCase(label: "−0.0 vs 0.0", dtype: .float64, actual: -0.0, expected: 0.0, tolerance: none, close: true),
-  ElementCase(label: "0.0 vs −0.0 float16", dtype: .float16, actual: 0.0, expected: -0.0, tolerance: none, close: true),
-  ElementCase(label: "subnormal vs 0", dtype: .float64, actual: 5e-324, expected: 0, tolerance: none, close: false),
-  ElementCase(label: "int within atol", dtype: .int32, actual: 5, expected: 3, tolerance: Tolerance(rtol: 0, atol: 2), close: true),
-  ElementCase(label: "int past atol", dtype: .int32, actual: 6, expected: 3, tolerance: Tolerance(rtol: 0, atol: 2.9), close: false),
-  ElementCase(label: "uint8 difference both ways", dtype: .uint8, actual: 0, expected: 255, tolerance: none, close: false),
-  ElementCase(label: "bool differs", dtype: .bool, actual: 1, expected: 0, tolerance: none, close: false),
-  ElementCase(label: "bool equal", dtype: .bool, actual: 1, expected: 1, tolerance: none, close: true),
+  ElementCase(
+    label: "equal", dtype: .float64, actual: 0.1, expected: 0.1, tolerance: none, close: true),
+  ElementCase(
+    label: "rtol edge passes", dtype: .float64, actual: 5, expected: 4,
+    tolerance: Tolerance(rtol: 0.25, atol: 0), close: true),
+  ElementCase(
+    label: "just past rtol edge", dtype: .float64, actual: Double(5).nextUp, expected: 4,
+    tolerance: Tolerance(rtol: 0.25, atol: 0), close: false),
+  ElementCase(
+    label: "atol edge passes", dtype: .float64, actual: 0.5, expected: 0,
+    tolerance: Tolerance(rtol: 0.9, atol: 0.5), close: true),
+  ElementCase(
+    label: "just past atol edge", dtype: .float64, actual: Double(0.5).nextUp, expected: 0,
+    tolerance: Tolerance(rtol: 0.9, atol: 0.5), close: false),
+  ElementCase(
+    label: "atol + rtol edge below", dtype: .float64, actual: -3.25, expected: -2, tolerance: edges,
+    close: true),
+  ElementCase(
+    label: "atol + rtol edge above", dtype: .float64, actual: -0.75, expected: -2, tolerance: edges,
+    close: true),
+  ElementCase(
+    label: "past atol + rtol edge", dtype: .float64, actual: Double(-3.25).nextDown, expected: -2,
+    tolerance: edges, close: false),
+  ElementCase(
+    label: "float32 edge passes", dtype: .float32, actual: -3.25, expected: -2, tolerance: edges,
+    close: true),
+  ElementCase(
+    label: "float32 past edge", dtype: .float32, actual: Double(Float(-3.25).nextDown),
+    expected: -2, tolerance: edges, close: false),
+  ElementCase(
+    label: "reference on the right", dtype: .float64, actual: 0, expected: 1,
+    tolerance: Tolerance(rtol: 1, atol: 0), close: true),
+  ElementCase(
+    label: "reference on the right, swapped", dtype: .float64, actual: 1, expected: 0,
+    tolerance: Tolerance(rtol: 1, atol: 0), close: false),
+  ElementCase(
+    label: "NaN vs NaN, equal_nan", dtype: .float32, actual: .nan, expected: .nan, tolerance: none,
+    close: true),
+  ElementCase(
+    label: "NaN vs NaN, not equal_nan", dtype: .float32, actual: .nan, expected: .nan,
+    tolerance: noNaN, close: false),
+  ElementCase(
+    label: "NaN vs number", dtype: .float64, actual: .nan, expected: 1,
+    tolerance: Tolerance(rtol: 1, atol: 1), close: false),
+  ElementCase(
+    label: "number vs NaN", dtype: .float64, actual: 1, expected: .nan,
+    tolerance: Tolerance(rtol: 1, atol: 1), close: false),
+  ElementCase(
+    label: "inf vs inf", dtype: .float64, actual: .infinity, expected: .infinity, tolerance: none,
+    close: true),
+  ElementCase(
+    label: "-inf vs -inf", dtype: .float16, actual: -.infinity, expected: -.infinity,
+    tolerance: none, close: true),
+  ElementCase(
+    label: "inf vs -inf", dtype: .float64, actual: .infinity, expected: -.infinity,
+    tolerance: Tolerance(rtol: 1, atol: 1), close: false),
+  ElementCase(
+    label: "inf vs large", dtype: .float32, actual: .infinity, expected: 3e38,
+    tolerance: Tolerance(rtol: 1, atol: 1), close: false),
+  ElementCase(
+    label: "−0.0 vs 0.0", dtype: .float64, actual: -0.0, expected: 0.0, tolerance: none, close: true
+  ),
+  ElementCase(
+    label: "0.0 vs −0.0 float16", dtype: .float16, actual: 0.0, expected: -0.0, tolerance: none,
+    close: true),
+  ElementCase(
+    label: "subnormal vs 0", dtype: .float64, actual: 5e-324, expected: 0, tolerance: none,
+    close: false),
+  ElementCase(
+    label: "int within atol", dtype: .int32, actual: 5, expected: 3,
+    tolerance: Tolerance(rtol: 0, atol: 2), close: true),
+  ElementCase(
+    label: "int past atol", dtype: .int32, actual: 6, expected: 3,
+    tolerance: Tolerance(rtol: 0, atol: 2.9), close: false),
+  ElementCase(
+    label: "uint8 difference both ways", dtype: .uint8, actual: 0, expected: 255, tolerance: none,
+    close: false),
+  ElementCase(
+    label: "bool differs", dtype: .bool, actual: 1, expected: 0, tolerance: none, close: false),
+  ElementCase(
+    label: "bool equal", dtype: .bool, actual: 1, expected: 1, tolerance: none, close: true),
 ])
 func elementRule(_ c: ElementCase) {
   let result = compareArray(
-    name: "x", actual: array([c.actual], c.dtype), expected: array([c.expected], c.dtype), tolerance: c.tolerance)
+    name: "x", actual: array([c.actual], c.dtype), expected: array([c.expected], c.dtype),
+    tolerance: c.tolerance)
   #expect(result.status == (c.close ? .pass : .mismatch))
   #expect(result.mismatched == (c.close ? 0 : 1) && result.total == 1)
 }
@@ -67,12 +121,14 @@ func elementRule(_ c: ElementCase) {
   var changed = values
   changed[1 * 12 + 2 * 4 + 3] += 0.5  // index [1, 2, 3] of (2, 3, 4)
   let result = compareArray(
-    name: "dx", actual: array(changed, shape: [2, 3, 4]), expected: array(values, shape: [2, 3, 4]),
+    name: "dx", actual: array(changed, shape: [2, 3, 4]),
+    expected: array(values, shape: [2, 3, 4]),
     tolerance: .float64)
   #expect(result.status == .mismatch && result.mismatched == 1 && result.total == 24)
   #expect(
     result.firstMismatches == [
-      ArrayComparison.ElementMismatch(index: [1, 2, 3], actual: .float(changed[23]), expected: .float(values[23]))
+      ArrayComparison.ElementMismatch(
+        index: [1, 2, 3], actual: .float(changed[23]), expected: .float(values[23]))
     ])
   #expect(result.maxAbsDiff?.index == [1, 2, 3] && result.maxRelDiff?.index == [1, 2, 3])
   #expect(abs((result.maxAbsDiff?.value ?? 0) - 0.5) < 1e-12)
@@ -94,9 +150,11 @@ func elementRule(_ c: ElementCase) {
 
 @Test func onlyTheFirstFiveMismatchesAreListed() {
   let result = compareArray(
-    name: "W", actual: array((0..<8).map(Double.init)), expected: array(Array(repeating: -1, count: 8)),
+    name: "W", actual: array((0..<8).map(Double.init)),
+    expected: array(Array(repeating: -1, count: 8)),
     tolerance: .exact)
-  #expect(result.mismatched == 8 && result.firstMismatches.map(\.index) == [[0], [1], [2], [3], [4]])
+  #expect(
+    result.mismatched == 8 && result.firstMismatches.map(\.index) == [[0], [1], [2], [3], [4]])
 }
 
 @Test func emptyAndZeroDimensionalArrays() {
@@ -104,7 +162,8 @@ func elementRule(_ c: ElementCase) {
   let none = compareArray(name: "e", actual: empty, expected: empty, tolerance: .float32)
   #expect(none.status == .pass && none.total == 0 && none.percent == 0)
   let scalar = compareArray(
-    name: "loss", actual: NDArray(scalar: 1.5), expected: NDArray(scalar: 1.25), tolerance: .float64)
+    name: "loss", actual: NDArray(scalar: 1.5), expected: NDArray(scalar: 1.25), tolerance: .float64
+  )
   #expect(scalar.status == .mismatch && scalar.total == 1)
   #expect(scalar.firstMismatches.first?.index == [] && scalar.maxAbsDiff?.index == [])
 }
@@ -112,12 +171,16 @@ func elementRule(_ c: ElementCase) {
 @Test func int64BeyondDoublePrecisionComparesExactly() {
   let big = Int64(1) << 53
   let result = compareArray(
-    name: "ids", actual: NDArray(shape: [2], scalars: [big + 1, 7]), expected: NDArray(shape: [2], scalars: [big, 7]),
+    name: "ids", actual: NDArray(shape: [2], scalars: [big + 1, 7]),
+    expected: NDArray(shape: [2], scalars: [big, 7]),
     tolerance: .default(for: .int64))
   #expect(result.status == .mismatch && result.mismatched == 1)
-  #expect(result.firstMismatches.first?.actual == .int(big + 1) && result.firstMismatches.first?.expected == .int(big))
+  #expect(
+    result.firstMismatches.first?.actual == .int(big + 1)
+      && result.firstMismatches.first?.expected == .int(big))
   let unsigned = compareArray(
-    name: "u", actual: NDArray(scalar: UInt64.max), expected: NDArray(scalar: UInt64.max - 1), tolerance: .exact)
+    name: "u", actual: NDArray(scalar: UInt64.max), expected: NDArray(scalar: UInt64.max - 1),
+    tolerance: .exact)
   #expect(unsigned.status == .mismatch && unsigned.maxAbsDiff?.value == 1)
 }
 
@@ -131,8 +194,23 @@ func elementRule(_ c: ElementCase) {
 
 @Test func dtypeMismatchFailsEvenWithEqualValues() {
   let values: [Double] = [1, 2, 3]
-  let result = compareArray(name: "out", actual: array(values, .float64), expected: array(values, .float32), tolerance: .float32)
+  let result = compareArray(
+    name: "out", actual: array(values, .float64), expected: array(values, .float32),
+    tolerance: .float32)
   #expect(result.status == .dtypeMismatch && result.status.isFailure)
   #expect(result.dtype == .float64 && result.expectedDType == .float32)
   #expect(result.mismatched == 0 && result.total == 0)
+}
+
+@Test(arguments: DType.allCases)
+func everyDTypeFindsOneChangedElement(dtype: DType) {
+  let expected = array([0, 1, 1, 0, 1, 1], dtype, shape: [2, 3])
+  let actual = array([0, 1, 1, 0, 0, 1], dtype, shape: [2, 3])
+  let result = compareArray(
+    name: "x", actual: actual, expected: expected, tolerance: .default(for: dtype))
+  #expect(result.status == .mismatch && result.mismatched == 1 && result.total == 6)
+  #expect(result.firstMismatches.map(\.index) == [[1, 1]] && result.maxAbsDiff?.value == 1)
+  #expect(
+    compareArray(name: "x", actual: expected, expected: expected, tolerance: .exact).status == .pass
+  )
 }

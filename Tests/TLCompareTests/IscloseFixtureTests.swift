@@ -19,7 +19,8 @@ struct IscloseCase: Decodable, Sendable, CustomTestStringConvertible {
 
   enum CodingKeys: String, CodingKey {
     case dtype, actual, expected, rtol, atol, isclose
-    case equalNaN = "equal_nan", exactIntegers = "exact_integers"
+    case equalNaN = "equal_nan"
+    case exactIntegers = "exact_integers"
   }
 
   var testDescription: String {
@@ -34,7 +35,8 @@ private struct IscloseFile: Decodable {
 
 private func loadCases() -> [IscloseCase] {
   let url = URL(fileURLWithPath: Fixtures.path("compare/isclose_cases.json"))
-  guard let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(IscloseFile.self, from: data)
+  guard let data = try? Data(contentsOf: url),
+    let file = try? JSONDecoder().decode(IscloseFile.self, from: data)
   else { return [] }
   return file.cases
 }
@@ -46,8 +48,10 @@ private func loadCases() -> [IscloseCase] {
 @Test(arguments: loadCases())
 func elementRuleAgreesWithNumpyIsclose(_ row: IscloseCase) throws {
   let dtype = try #require(DType(name: row.dtype))
-  let actual = try #require(parseElement(row.actual, dtype), "cannot parse \(row.actual) as \(dtype)")
-  let expected = try #require(parseElement(row.expected, dtype), "cannot parse \(row.expected) as \(dtype)")
+  let actual = try #require(
+    parseElement(row.actual, dtype), "cannot parse \(row.actual) as \(dtype)")
+  let expected = try #require(
+    parseElement(row.expected, dtype), "cannot parse \(row.expected) as \(dtype)")
   let tolerance = Tolerance(rtol: row.rtol, atol: row.atol, equalNaN: row.equalNaN)
   let result = compareArray(name: "x", actual: actual, expected: expected, tolerance: tolerance)
   let ours = result.status == .pass

@@ -17,7 +17,9 @@ private struct ElementParser: DTypeVisitor {
       guard text == "True" || text == "False" else { return nil }
       return NDArray(shape: [1], scalars: [text == "True"])
     }
-    guard let parsable = T.self as? any (NDElement & LosslessStringConvertible).Type else { return nil }
+    guard let parsable = T.self as? any (NDElement & LosslessStringConvertible).Type else {
+      return nil
+    }
     return parse(parsable)
   }
 

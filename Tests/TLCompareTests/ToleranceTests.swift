@@ -15,7 +15,9 @@ func defaultTolerancePerDType(dtype: DType, rtol: Double, atol: Double) {
 /// A policy with every source set, so each case can show which one wins.
 private let layered = TolerancePolicy(
   commandLine: ToleranceOverride(rtol: 0.1),
-  arrays: ["embed.dW": ToleranceOverride(rtol: 0.2, atol: 0.02), "dx": ToleranceOverride(equalNaN: true)],
+  arrays: [
+    "embed.dW": ToleranceOverride(rtol: 0.2, atol: 0.02), "dx": ToleranceOverride(equalNaN: true),
+  ],
   file: ToleranceOverride(rtol: 0.3, atol: 0.03, equalNaN: false))
 
 struct ResolutionCase: Sendable, CustomTestStringConvertible {
@@ -45,7 +47,8 @@ struct ResolutionCase: Sendable, CustomTestStringConvertible {
     label: "per-array equal_nan beats file", policy: layered, name: "dx", dtype: .float16,
     expected: Tolerance(rtol: 0.1, atol: 0.03, equalNaN: true)),
   ResolutionCase(
-    label: "command-line atol applies to integers", policy: TolerancePolicy(commandLine: ToleranceOverride(atol: 1)),
+    label: "command-line atol applies to integers",
+    policy: TolerancePolicy(commandLine: ToleranceOverride(atol: 1)),
     name: "ids", dtype: .int64, expected: Tolerance(rtol: 0, atol: 1)),
 ])
 func toleranceResolutionOrder(_ c: ResolutionCase) {
@@ -53,8 +56,14 @@ func toleranceResolutionOrder(_ c: ResolutionCase) {
 }
 
 @Test(arguments: [
-  (TolerancePolicy(commandLine: ToleranceOverride(rtol: -1)), "--rtol must be a finite number ≥ 0, got -1.0"),
-  (TolerancePolicy(file: ToleranceOverride(atol: .nan)), "tolerance.atol must be a finite number ≥ 0, got nan"),
+  (
+    TolerancePolicy(commandLine: ToleranceOverride(rtol: -1)),
+    "--rtol must be a finite number ≥ 0, got -1.0"
+  ),
+  (
+    TolerancePolicy(file: ToleranceOverride(atol: .nan)),
+    "tolerance.atol must be a finite number ≥ 0, got nan"
+  ),
   (
     TolerancePolicy(arrays: ["embed.dW": ToleranceOverride(atol: .infinity)]),
     "tolerance.arrays.embed.dW.atol must be a finite number ≥ 0, got inf"

@@ -12,9 +12,14 @@ struct ExpectedArray: Decodable, Sendable, CustomTestStringConvertible {
   var shape: [Int]
   var values: [String]
   /// True when the file is byte for byte what `np.save` writes for this array on this machine.
-  var np_save_native: Bool?
+  var npSaveNative: Bool?
 
   var testDescription: String { file ?? name ?? "?" }
+
+  enum CodingKeys: String, CodingKey {
+    case file, name, dtype, shape, values
+    case npSaveNative = "np_save_native"
+  }
 
   /// Checks dtype, shape and every value exactly (NaN matches NaN, −0.0 only −0.0).
   func check(_ array: NDArray, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -22,11 +27,16 @@ struct ExpectedArray: Decodable, Sendable, CustomTestStringConvertible {
     #expect(array.dtype.rawValue == dtype, "\(label): dtype", sourceLocation: sourceLocation)
     #expect(array.shape == shape, "\(label): shape", sourceLocation: sourceLocation)
     guard array.count == values.count, let type = DType(rawValue: dtype) else {
-      Issue.record("\(label): \(array.count) elements, expected \(values.count)", sourceLocation: sourceLocation)
+      Issue.record(
+        "\(label): \(array.count) elements, expected \(values.count)",
+        sourceLocation: sourceLocation)
       return
     }
-    for (i, text) in values.enumerated() where !Self.matches(array.castValue(atFlat: i), text, type) {
-      Issue.record("\(label)[\(i)] = \(array.castValue(atFlat: i)), expected \(text)", sourceLocation: sourceLocation)
+    for (i, text) in values.enumerated() where !Self.matches(array.castValue(atFlat: i), text, type)
+    {
+      Issue.record(
+        "\(label)[\(i)] = \(array.castValue(atFlat: i)), expected \(text)",
+        sourceLocation: sourceLocation)
       return
     }
   }

@@ -21,17 +21,21 @@ struct BadCase: Sendable, CustomTestStringConvertible {
     BadCase(file: "short-preamble.npy", words: ["truncated", "9 bytes"]),
     BadCase(file: "zip.npy", words: ["not a .npy file", "looks like a zip archive (.npz?)"]),
     BadCase(file: "pickle.npy", words: ["looks like a pickle"]),
-    BadCase(file: "text.npy", words: ["not a .npy file", "starts with hello "]),
+    BadCase(
+      file: "text.npy", words: ["not a .npy file", "starts with 'hello ', not '\\x93NUMPY'"]),
     BadCase(file: "version-4.npy", words: ["unsupported .npy version 4.0"]),
     BadCase(file: "version-1-1.npy", words: ["unsupported .npy version 1.1"]),
-    BadCase(file: "header-past-end.npy", words: ["header length 9000 runs past the end of the file (68 bytes)"]),
+    BadCase(
+      file: "header-past-end.npy",
+      words: ["header length 9000 runs past the end of the file (68 bytes)"]),
     BadCase(file: "header-past-end-v2.npy", words: ["header length 4294967280 runs past the end"]),
     BadCase(file: "not-dict.npy", words: ["header is a tuple, not a dict"]),
     BadCase(file: "not-literal.npy", words: ["not a Python literal", "'o'"]),
     BadCase(file: "missing-key.npy", words: ["lacks key 'fortran_order'"]),
     BadCase(file: "duplicate-key.npy", words: ["key 'descr' twice"]),
     BadCase(file: "unknown-key.npy", words: ["unknown key 'extra'"]),
-    BadCase(file: "fortran-not-bool.npy", words: ["fortran_order is the integer 0, not True or False"]),
+    BadCase(
+      file: "fortran-not-bool.npy", words: ["fortran_order is the integer 0, not True or False"]),
     BadCase(file: "shape-list.npy", words: ["shape is a list, not a tuple"]),
     BadCase(file: "shape-negative.npy", words: ["negative dimension -2"]),
     BadCase(file: "shape-float.npy", words: ["not a Python literal", "'.'"]),
@@ -57,7 +61,8 @@ struct BadCase: Sendable, CustomTestStringConvertible {
     BadCase(file: "crc.npz", member: "W", words: ["CRC mismatch"]),
     BadCase(file: "truncated.npz", words: ["truncated or corrupt zip archive"]),
     BadCase(file: "not-zip.npz", words: ["looks like a .npy file"]),
-    BadCase(file: "member-not-npy.npz", member: "W", words: ["not a .npy file", "starts with this i"]),
+    BadCase(
+      file: "member-not-npy.npz", member: "W", words: ["not a .npy file", "starts with 'this i'"]),
     BadCase(file: "empty.npy", words: ["file is empty"]),
     BadCase(file: "text.npy", words: ["not a zip archive"]),
   ]
@@ -69,7 +74,9 @@ struct BadCase: Sendable, CustomTestStringConvertible {
     check(error, bad, path: path)
     // The same bytes from memory (as in an archive) give the same message.
     if let bytes = FileManager.default.contents(atPath: path) {
-      let again = try #require(throws: FormatError.self) { try NPY.decode([UInt8](bytes), name: path) }
+      let again = try #require(throws: FormatError.self) {
+        try NPY.decode([UInt8](bytes), name: path)
+      }
       if bad.file != "no-such-file.npy" { #expect(again == error) }
     }
   }
@@ -80,7 +87,9 @@ struct BadCase: Sendable, CustomTestStringConvertible {
     let error = try #require(throws: FormatError.self) { try NPZ.readAll(path: path) }
     check(error, bad, path: path)
     if let member = bad.member {
-      let direct = try #require(throws: FormatError.self) { try NPZ.read(path: path, member: member) }
+      let direct = try #require(throws: FormatError.self) {
+        try NPZ.read(path: path, member: member)
+      }
       #expect(direct == error)
     }
   }

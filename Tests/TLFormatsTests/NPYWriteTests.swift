@@ -7,7 +7,7 @@ import Testing
 
 /// Our writer against `np.save`: reading a NumPy file and writing it back gives the same bytes.
 @Suite struct NPYWriteTests {
-  static let saved = Manifest.npy.filter { $0.np_save_native == true }
+  static let saved = Manifest.npy.filter { $0.npSaveNative == true }
 
   @Test(arguments: saved)
   func roundTripIsByteIdentical(_ expected: ExpectedArray) throws {

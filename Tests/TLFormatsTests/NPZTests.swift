@@ -24,7 +24,10 @@ import Testing
     let stored = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("npz/stored.npz")))
     let deflated = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("npz/deflated.npz")))
     let streamed = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("npz/streamed.npz")))
-    let (s, d, t) = (ZipLayout.localHeaders(stored), ZipLayout.localHeaders(deflated), ZipLayout.localHeaders(streamed))
+    let (s, d, t) = (
+      ZipLayout.localHeaders(stored), ZipLayout.localHeaders(deflated),
+      ZipLayout.localHeaders(streamed)
+    )
     #expect(s.count == 6 && s.allSatisfy { $0.method == 0 && $0.zip64 })
     #expect(d.count == 6 && d.allSatisfy { $0.method == 8 && $0.zip64 })
     #expect(t.count >= 1 && t.allSatisfy { $0.method == 8 && $0.dataDescriptor })
@@ -59,6 +62,11 @@ import Testing
     #expect(error.description.contains("W, b, idx, scalar, empty, Wx"))
   }
 
+  @Test func memberMayBeNamedWithItsFileName() throws {
+    let path = Fixtures.path("npz/stored.npz")
+    #expect(try NPZ.read(path: path, member: "W.npy") == NPZ.read(path: path, member: "W"))
+  }
+
   @Test func duplicateNamesAreRefused() throws {
     let a = NDArray(shape: [1], scalars: [Float(1)])
     let error = try #require(throws: FormatError.self) {
@@ -86,10 +94,14 @@ enum ZipLayout {
     var out: [LocalHeader] = []
     var at = 0
     while at + 30 <= d.count && u32(d, at) == 0x0403_4B50 {
-      let flags = u16(d, at + 6), nameLength = u16(d, at + 26), extraLength = u16(d, at + 28)
+      let flags = u16(d, at + 6)
+      let nameLength = u16(d, at + 26)
+      let extraLength = u16(d, at + 28)
       let name = String(decoding: d[(at + 30)..<(at + 30 + nameLength)], as: UTF8.self)
       let sized = u32(d, at + 18) == 0xFFFF_FFFF
-      out.append(LocalHeader(name: name, method: UInt16(u16(d, at + 8)), dataDescriptor: flags & 8 != 0, zip64: sized))
+      out.append(
+        LocalHeader(
+          name: name, method: UInt16(u16(d, at + 8)), dataDescriptor: flags & 8 != 0, zip64: sized))
       guard flags & 8 == 0 else { return out }  // sizes follow the data; stop scanning
       var compressed = u32(d, at + 18)
       if sized { compressed = u32(d, at + 30 + nameLength + 12) }  // ZIP64 extra: usize, csize

@@ -1,0 +1,65 @@
+import TLArray
+
+/// Fused single passes over contiguous buffers: activations, bias add, row softmax.
+extension Kernel {
+  /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`.
+  static func sigmoid<T: LayerScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int) {
+    for i in 0..<count { dst[i] = T.sigmoid(src[i]) }
+  }
+
+  /// dst[i] ← tanh(src[i]); `dst` may be `src`.
+  static func tanh<T: LayerScalar>(_ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int) {
+    for i in 0..<count { dst[i] = T.tanh(src[i]) }
+  }
+
+  /// m[r, j] ← m[r, j] + b[j] for every row: the bias add after a product (NumPy broadcasting).
+  static func addRowVector<T: LayerScalar>(_ b: UnsafePointer<T>, to m: MutableMatrix<T>) {
+    for r in 0..<m.rows {
+      let row = m.base + r * m.ld
+      for j in 0..<m.cols { row[j] += b[j] }
+    }
+  }
+
+  /// The book's 2-D softmax per row: subtract the row max, exponentiate, divide by the pairwise
+  /// row sum (functions.py). `out` may be `x`.
+  static func softmaxRows<T: LayerScalar>(_ x: Matrix<T>, into out: MutableMatrix<T>) {
+    precondition(x.rows == out.rows && x.cols == out.cols, "softmax shapes differ")
+    guard x.cols > 0 else { return }
+    for r in 0..<x.rows {
+      let src = x.base + r * x.ld, dst = out.base + r * out.ld
+      var maxValue = src[0]
+      for j in 1..<x.cols where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
+      for j in 0..<x.cols { dst[j] = T.exp(src[j] - maxValue) }
+      let total = pairwiseSum(UnsafePointer(dst), count: x.cols)
+      for j in 0..<x.cols { dst[j] /= total }
+    }
+  }
+
+  /// `m + b` for an (R,M) product and a bias (M,), in NumPy's result dtype promote(m, b).
+  static func addBias(_ m: NDArray, _ b: NDArray) -> NDArray {
+    precondition(m.rank == 2 && b.shape == [m.shape[1]], "bias \(b.shape) for \(m.shape)")
+    let dtype = DType.promote(m.dtype, b.dtype)
+    var out = m.floating(dtype)  // m is usually a fresh product, so no copy happens
+    dtype.byFloat(float: { addBias(b, to: &out, Float.self) }, double: { addBias(b, to: &out, Double.self) })
+    return out
+  }
+
+  private static func addBias<T: LayerScalar>(_ b: NDArray, to out: inout NDArray, _: T.Type) {
+    let b = b.floating(T.self)
+    let (rows, cols) = (out.shape[0], out.shape[1])
+    b.withUnsafeBufferPointer(of: T.self) { pb in
+      out.withUnsafeMutableBufferPointer(of: T.self) { po in
+        guard let bias = pb.baseAddress else { return }
+        addRowVector(bias, to: MutableMatrix(po, rows: rows, cols: cols))
+      }
+    }
+  }
+}
+
+extension NDArray {
+  /// This array's values written into a buffer of `dtype` and `shape` (the book's
+  /// `grads[i][...] = value`: a cast on write into the param's dtype).
+  func assigned(as dtype: DType, shape: [Int]) -> NDArray {
+    floating(dtype).reshaped(shape)
+  }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import TLArray
+
+/// The two float types layers compute in: BLAS-capable and stored unboxed in an ``NDArray``.
+///
+/// The elementary functions are the C library's (`expf`/`exp`…), which may differ from NumPy's
+/// SIMD float32 loops by a few ULP (layers.md §10); float64 agrees to ~1e-16.
+protocol LayerScalar: BLASScalar, NDElement {
+  /// e^x in this precision.
+  static func exp(_ x: Self) -> Self
+  /// The natural logarithm in this precision.
+  static func log(_ x: Self) -> Self
+  /// The hyperbolic tangent in this precision.
+  static func tanh(_ x: Self) -> Self
+}
+
+extension Float: LayerScalar {
+  @inline(__always) static func exp(_ x: Float) -> Float { Foundation.expf(x) }
+  @inline(__always) static func log(_ x: Float) -> Float { Foundation.logf(x) }
+  @inline(__always) static func tanh(_ x: Float) -> Float { Foundation.tanhf(x) }
+}
+
+extension Double: LayerScalar {
+  @inline(__always) static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+  @inline(__always) static func log(_ x: Double) -> Double { Foundation.log(x) }
+  @inline(__always) static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+}
+
+extension LayerScalar {
+  /// The book's sigmoid, 1/(1+e^(−x)), unstabilised and in this precision (functions.py).
+  @inline(__always) static func sigmoid(_ x: Self) -> Self { 1 / (1 + exp(-x)) }
+}
+
+extension DType {
+  /// Whether layers can compute in this dtype (float32 or float64; float16 is not supported).
+  var isLayerFloat: Bool { self == .float32 || self == .float64 }
+
+  /// Runs the `float` body for float32 and the `double` body for float64: the one switch that
+  /// turns a runtime dtype into a specialised generic call, `byFloat(float: { f(Float.self) },
+  /// double: { f(Double.self) })`. Any other dtype is a programmer error (`infer` rejects it).
+  @inline(__always)
+  func byFloat<R>(float: () throws -> R, double: () throws -> R) rethrows -> R {
+    switch self {
+    case .float32: return try float()
+    case .float64: return try double()
+    default: preconditionFailure("layers compute in float32 or float64, not \(self)")
+    }
+  }
+
+  /// NumPy's result dtype of several arrays (`np.result_type(a, b, c)`).
+  static func promote(_ first: DType, _ rest: DType...) -> DType {
+    rest.reduce(first) { promote($0, $1) }
+  }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import TLTestSupport
+
+@Test func inspectListsDTypeShapeAndStatistics() throws {
+  let result = try tlRun("inspect", "testdata/npy/c_order/float64.npy")
+  #expect(result.status == 0, "\(result.stderr)")
+  let lines = result.stdout.split(separator: "\n")
+  #expect(lines.first?.hasPrefix("NAME") == true)
+  #expect(lines.count == 2 && lines[1].contains("float64") && lines[1].contains("(3, 4)"), "\(result.stdout)")
+}
+
+@Test func inspectListsEveryDatasetOfAnHDF5File() throws {
+  let result = try tlRun("inspect", "testdata/h5/data.h5")
+  #expect(result.status == 0, "\(result.stderr)")
+  #expect(result.stdout.contains("/nested/group/deep/x") && result.stdout.contains("shuffle, deflate"))
+  #expect(result.stdout.contains("unreadable: compressed with filter 'lzf'"))
+}
+
+/// Each malformed input gives status 2 and exactly one stderr line naming the file.
+@Test(arguments: [
+  ["inspect", "testdata/bad/truncated-data.npy"],
+  ["inspect", "testdata/bad/zip.npy"],
+  ["inspect", "testdata/bad/crc.npz"],
+  ["inspect", "testdata/h5/truncated.h5"],
+  ["inspect", "testdata/h5/data.h5:/strings/vlen"],
+  ["inspect", "testdata/h5/data.h5:/nested/missing"],
+  ["inspect", "testdata/npz/stored.npz:nope"],
+  ["inspect", "no/such/file.npy"],
+  ["compare", "testdata/npy/c_order/float32.npy", "testdata/bad/empty.npy"],
+])
+func badInputsExitTwoWithOneLine(arguments: [String]) throws {
+  let process = try tlRunArray(arguments)
+  #expect(process.status == 2)
+  let lines = process.stderr.split(separator: "\n")
+  #expect(lines.count == 1, "stderr: \(process.stderr)")
+  let file = arguments.last.map { String($0.split(separator: ":").first ?? "") } ?? ""
+  #expect(process.stderr.contains(file), "stderr does not name \(file): \(process.stderr)")
+  #expect(process.stdout.isEmpty)
+}
+
+@Test func badArgumentsExitTwo() throws {
+  #expect(try tlRun("compare", "only-one.npy").status == 2)
+  #expect(try tlRun("compare", "a.npy", "b.npy", "--rtol", "-1").status == 2)
+  #expect(try tlRun("--help").status == 0)
+}
+
+@Test func compareExitStatusFollowsTheResult() throws {
+  let same = try tlRun("compare", "testdata/npy/c_order", "testdata/npy/c_order")
+  #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+  let directory = try scratchCopy("testdata/npy/c_order")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  // Change one float32 element through tl-run itself: convert to npz and back would not change
+  // values, so patch the last 4 bytes of the data (the last element) instead.
+  let file = directory.appendingPathComponent("float32.npy")
+  var bytes = try Data(contentsOf: file)
+  bytes[bytes.count - 1] ^= 0x01
+  try bytes.write(to: file)
+  let changed = try tlRun("compare", directory.path, "testdata/npy/c_order")
+  #expect(changed.status == 1)
+  #expect(changed.stdout.contains("float32") && changed.stdout.contains("Mismatched elements: 1 / 12"), "\(changed.stdout)")
+  #expect(changed.stdout.contains("[2, 3]"), "the report must point at the element: \(changed.stdout)")
+  let shape = try tlRun("compare", "testdata/npy/c_order/float32.npy", "testdata/npy/fortran_3d/float32.npy")
+  #expect(shape.status == 1 && shape.stdout.lowercased().contains("shape"), "\(shape.stdout)")
+}
+
+@Test func convertRoundTripsByteIdentically() throws {
+  let directory = try Fixtures.temporaryDirectory("convert")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let npz = directory.appendingPathComponent("all.npz").path
+  let h5 = directory.appendingPathComponent("all.h5").path
+  let back = directory.appendingPathComponent("back").path
+  #expect(try tlRun("convert", "testdata/npy/c_order", npz, "--compress").status == 0)
+  #expect(try tlRun("convert", npz, h5).status == 0)
+  let toDirectory = try tlRun("convert", h5, back)
+  #expect(toDirectory.status == 0, "\(toDirectory.stderr)")
+  for name in try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("npy/c_order")) where name.hasSuffix(".npy") {
+    let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("npy/c_order/\(name)")))
+    let copied = try Data(contentsOf: URL(fileURLWithPath: back).appendingPathComponent(name))
+    #expect(original == copied, "\(name) changed on its way through .npz and .h5")
+  }
+}
+
+@Test func convertNeverWritesOverItsSource() throws {
+  let file = try scratchCopy("testdata/npy/c_order/int32.npy")
+  defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+  let before = try Data(contentsOf: file)
+  let result = try tlRun("convert", file.path, file.path)
+  #expect(result.status == 2 && result.stderr.contains("refusing to write over"), "\(result.stderr)")
+  #expect(try Data(contentsOf: file) == before)
+}
+
+func tlRunArray(_ arguments: [String]) throws -> ProcessResult {
+  switch arguments.count {
+  case 2: try tlRun(arguments[0], arguments[1])
+  case 3: try tlRun(arguments[0], arguments[1], arguments[2])
+  default: try tlRun(arguments[0])
+  }
+}
