@@ -1,7 +1,7 @@
 import CHDF5
 import TLArray
 
-extension HDF5File {
+extension HDF5 {
   /// Writes `array` as dataset `dataset` (`/group/x`) of `file`, creating the file and the
   /// groups on the way as needed and replacing a dataset of that path; gzip-compressed (with
   /// shuffle, in h5py's chunk shape) when `gzipLevel` (0…9) is given.
@@ -27,7 +27,7 @@ extension HDF5File {
       throw context.error("gzip level \(gzipLevel) is not in 0...9")
     }
     try AtomicReplacement.write(to: file, context) { temporary, existed in
-      try HDF5.withLock {
+      try withLock {
         let handle = try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
         for item in items {
           var itemContext = context

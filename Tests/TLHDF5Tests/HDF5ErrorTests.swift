@@ -22,7 +22,7 @@ private let data = Fixtures.path("h5/data.h5")
 ])
 func readErrorsNameFileDatasetAndCause(file: String, dataset: String, cause: String) {
   #expect {
-    try HDF5File(path: file).read(dataset: dataset)
+    try HDF5.read(file: file, dataset: dataset)
   } throws: { error in
     guard let error = error as? HDF5Error else { return false }
     let text = error.description
@@ -39,20 +39,20 @@ func readErrorsNameFileDatasetAndCause(file: String, dataset: String, cause: Str
 func openErrorsNameFileAndCause(fixture: String, cause: String) {
   let file = Fixtures.path(fixture)
   #expect(throws: HDF5Error(file: file, cause: cause)) {
-    try HDF5File.read("\(file):/x")
+    try HDF5.read("\(file):/x")
   }
 }
 
 @Test func sourceThatIsNotHDF5IsRefused() {
   #expect(throws: HDF5Error(file: "a.npy", cause: "is not an HDF5 array source of the form file.h5:/group/dataset")) {
-    try HDF5File.read("a.npy")
+    try HDF5.read("a.npy")
   }
 }
 
 @Test func listingAFileThatIsNotHDF5Fails() {
   let file = Fixtures.path("h5/not_hdf5.h5")
   #expect {
-    try HDF5File(path: file).datasets()
+    try HDF5.datasets(in: file)
   } throws: { error in
     (error as? HDF5Error)?.description == "HDF5 \(file): cannot open the file: file signature not found (not an hdf5 file)"
   }

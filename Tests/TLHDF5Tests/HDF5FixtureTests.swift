@@ -23,7 +23,7 @@ private func readableDatasets() throws -> [String] {
 /// exactly the dtype, shape and values NumPy saved from h5py's read of it.
 @Test(arguments: try readableDatasets())
 func readsWhatH5pyReads(path: String) throws {
-  let array = try HDF5File(path: Fixtures.path("h5/data.h5")).read(dataset: path)
+  let array = try HDF5.read(file: Fixtures.path("h5/data.h5"), dataset: path)
   let twin = Fixtures.path("h5/npy/" + path.dropFirst().replacingOccurrences(of: "/", with: "__") + ".npy")
   let expected = try NPY.read(path: twin)
   expectAllClose(array, expected, rtol: 0, atol: 0, path)
@@ -33,6 +33,6 @@ func readsWhatH5pyReads(path: String) throws {
 /// A source string reads the same dataset as the file and path given apart.
 @Test func readsAnArraySource() throws {
   let file = Fixtures.path("h5/data.h5")
-  let viaSource = try HDF5File.read("\(file):/nested/group/deep/x")
+  let viaSource = try HDF5.read("\(file):/nested/group/deep/x")
   #expect(viaSource == (try NPY.read(path: Fixtures.path("h5/npy/nested__group__deep__x.npy"))))
 }

@@ -18,7 +18,7 @@ private struct H5pyEntry: Decodable {
 @Test func listsEveryDatasetAsH5pyDoes() throws {
   let json = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("h5/data_listing.json")))
   let expected = try JSONDecoder().decode([H5pyEntry].self, from: json)
-  let listed = try HDF5File(path: Fixtures.path("h5/data.h5")).datasets()
+  let listed = try HDF5.datasets(in: Fixtures.path("h5/data.h5"))
   #expect(listed.map(\.path) == expected.map(\.path))
   for (info, entry) in zip(listed, expected) {
     #expect(info.dtype == entry.dtype.flatMap(DType.init(name:)), "\(entry.path)")
@@ -35,6 +35,6 @@ private struct H5pyEntry: Decodable {
   ("/compound", "compound"), ("/enum", "enum of 3 members"),
 ])
 func typeDescriptions(path: String, description: String) throws {
-  let info = try HDF5File(path: Fixtures.path("h5/data.h5")).info(dataset: path)
+  let info = try HDF5.datasetInfo(file: Fixtures.path("h5/data.h5"), dataset: path)
   #expect(info.typeDescription == description)
 }

@@ -31,12 +31,12 @@ func writeThenReadEveryDType(dtype: DType, gzipLevel: Int?) throws {
   let arrays = shapes.enumerated().map { index, shape in
     (name: "case\(index).x", array: sampleArray(dtype, shape: shape, seed: UInt64(index + 1)))
   }
-  try HDF5File.writeCollection(arrays, to: file, gzipLevel: gzipLevel)
+  try HDF5.writeCollection(arrays, to: file, gzipLevel: gzipLevel)
   for (name, array) in arrays {
     let path = HDF5Path.datasetPath(forName: name)
-    let back = try HDF5File(path: file).read(dataset: path)
+    let back = try HDF5.read(file: file, dataset: path)
     #expect(back == array, "\(dtype) \(Shape.describe(array.shape)) at \(path)")
-    let info = try HDF5File(path: file).info(dataset: path)
+    let info = try HDF5.datasetInfo(file: file, dataset: path)
     let compressed = gzipLevel != nil && array.count > 0 && !array.shape.isEmpty
     #expect(info.filters == (compressed ? ["shuffle", "deflate"] : []), "\(path)")
   }
@@ -62,9 +62,9 @@ func gzipChunksLikeH5py(expected: H5pyChunks) throws {
   defer { try? FileManager.default.removeItem(at: directory) }
   let file = directory.appendingPathComponent("zeros.h5").path
   let array = NDArray(zeros: try #require(DType(name: expected.dtype)), shape: expected.shape)
-  try HDF5File.write(array, to: file, dataset: "/zeros", gzipLevel: 9)
-  #expect(try HDF5File(path: file).info(dataset: "/zeros").chunks == expected.chunks)
-  #expect(try HDF5File(path: file).read(dataset: "/zeros") == array)
+  try HDF5.write(array, to: file, dataset: "/zeros", gzipLevel: 9)
+  #expect(try HDF5.datasetInfo(file: file, dataset: "/zeros").chunks == expected.chunks)
+  #expect(try HDF5.read(file: file, dataset: "/zeros") == array)
   if array.byteCount > 100_000 {
     let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? .max
     #expect(size < array.byteCount / 20, "zeros compress: \(size) bytes for \(array.byteCount)")
@@ -79,14 +79,14 @@ func gzipChunksLikeH5py(expected: H5pyChunks) throws {
   let original = Fixtures.path("h5/data.h5")
   let file = directory.appendingPathComponent("copy.h5").path
   try FileManager.default.copyItem(atPath: original, toPath: file)
-  let before = try HDF5File(path: file).datasets()
+  let before = try HDF5.datasets(in: file)
   let dW = sampleArray(.float64, shape: [4, 3])
   let x = sampleArray(.int32, shape: [7], seed: 9)
-  try HDF5File.writeCollection([("embed.dW", dW), ("nested.group.deep.x", x)], to: file, gzipLevel: nil)
-  #expect(try HDF5File(path: file).read(dataset: "/embed/dW") == dW)
-  #expect(try HDF5File(path: file).read(dataset: "/nested/group/deep/x") == x)
-  #expect(try HDF5File(path: file).read(dataset: "/ints/uint64") == HDF5File(path: original).read(dataset: "/ints/uint64"))
-  let after = try HDF5File(path: file).datasets().map(\.path)
+  try HDF5.writeCollection([("embed.dW", dW), ("nested.group.deep.x", x)], to: file, gzipLevel: nil)
+  #expect(try HDF5.read(file: file, dataset: "/embed/dW") == dW)
+  #expect(try HDF5.read(file: file, dataset: "/nested/group/deep/x") == x)
+  #expect(try HDF5.read(file: file, dataset: "/ints/uint64") == HDF5.read(file: original, dataset: "/ints/uint64"))
+  let after = try HDF5.datasets(in: file).map(\.path)
   #expect(after == (before.map(\.path) + ["/embed/dW"]).sorted())
   #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["copy.h5"])
 }
@@ -104,7 +104,7 @@ func failedWritesLeaveTheFileUntouched(name: String, cause: String, fixture: Str
   try FileManager.default.copyItem(atPath: Fixtures.path("h5/\(fixture)"), toPath: file)
   let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
   #expect {
-    try HDF5File.writeCollection([(name, NDArray(scalar: 1.0))], to: file, gzipLevel: nil)
+    try HDF5.writeCollection([(name, NDArray(scalar: 1.0))], to: file, gzipLevel: nil)
   } throws: { error in
     guard let error = error as? HDF5Error else { return false }
     return error.description.hasPrefix("HDF5 \(file)") && error.description.contains(cause)
@@ -119,7 +119,7 @@ func refusesGzipLevelsOutsideZeroToNine(level: Int) throws {
   defer { try? FileManager.default.removeItem(at: directory) }
   let file = directory.appendingPathComponent("out.h5").path
   #expect(throws: HDF5Error(file: file, cause: "gzip level \(level) is not in 0...9")) {
-    try HDF5File.write(NDArray(scalar: Float(1)), to: file, dataset: "/x", gzipLevel: level)
+    try HDF5.write(NDArray(scalar: Float(1)), to: file, dataset: "/x", gzipLevel: level)
   }
   #expect(!FileManager.default.fileExists(atPath: file))
 }

@@ -37,10 +37,10 @@ private func onNewThread(_ body: @escaping @Sendable () -> Void) {
   let printed = try capturingStandardError {
     for file in failing {
       onNewThread {
-        do { _ = try HDF5File(path: file).read(dataset: "/x") } catch { errors.append(error) }
+        do { _ = try HDF5.read(file: file, dataset: "/x") } catch { errors.append(error) }
       }
       onNewThread {
-        do { _ = try HDF5File(path: file).datasets() } catch { errors.append(error) }
+        do { _ = try HDF5.datasets(in: file) } catch { errors.append(error) }
       }
     }
   }
@@ -52,13 +52,13 @@ private func onNewThread(_ body: @escaping @Sendable () -> Void) {
 /// Reads from many threads at once return what one thread reads.
 @Test func concurrentReadsAgree() throws {
   let file = Fixtures.path("h5/data.h5")
-  let paths = try HDF5File(path: file).datasets().filter { $0.dtype != nil && !$0.filters.contains("lzf") }.map(\.path)
-  let expected = try paths.map { try HDF5File(path: file).read(dataset: $0) }
+  let paths = try HDF5.datasets(in: file).filter { $0.dtype != nil && !$0.filters.contains("lzf") }.map(\.path)
+  let expected = try paths.map { try HDF5.read(file: file, dataset: $0) }
   let mismatches = LockedErrors()
   DispatchQueue.concurrentPerform(iterations: 64) { iteration in
     let index = iteration % paths.count
     do {
-      if try HDF5File(path: file).read(dataset: paths[index]) != expected[index] {
+      if try HDF5.read(file: file, dataset: paths[index]) != expected[index] {
         mismatches.append(HDF5Error(file: file, dataset: paths[index], cause: "differs"))
       }
     } catch { mismatches.append(error) }

@@ -1,0 +1,46 @@
+import CHDF5
+import TLArray
+
+extension HDF5 {
+  /// Reads the dataset an array source `file.h5:/group/dataset` names (split at the last `:/`).
+  public static func read(_ source: String) throws -> NDArray {
+    guard let (file, dataset) = HDF5Path.split(source) else {
+      throw HDF5Error(file: source, cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
+    }
+    return try read(file: file, dataset: dataset)
+  }
+
+  /// The whole dataset `dataset` (`/group/x`) of `file` in its own dtype and shape (`[]` for
+  /// a scalar, `[0]` for h5py.Empty). Throws for a missing, truncated or non-HDF5 file, a path
+  /// that does not exist (naming the deepest group that does), a group, a non-numeric type or
+  /// a filter this libhdf5 lacks.
+  public static func read(file: String, dataset: String) throws -> NDArray {
+    try withLock {
+      // Errors about the file as a whole name no dataset.
+      let handle = try HDF5Context(file: file).openFile()
+      let context = HDF5Context(file: file, dataset: dataset)
+      return try context.readArray(try context.openDataset(handle, dataset))
+    }
+  }
+
+  /// Every dataset in `file`, by full path in sorted order. Attributes are not datasets and
+  /// are never listed. Only hard links are followed, so no dataset is listed twice through a
+  /// soft link and a group linked into itself ends the walk.
+  public static func datasets(in file: String) throws -> [HDF5DatasetInfo] {
+    try withLock {
+      let context = HDF5Context(file: file)
+      let handle = try context.openFile()
+      var visitedGroups: Set<haddr_t> = []
+      return try context.datasetPaths(handle, group: "/", visited: &visitedGroups).sorted()
+        .map { dataset in try context.info(handle, dataset) }
+    }
+  }
+
+  /// The metadata of one dataset, with the same errors as ``read(file:dataset:)``.
+  public static func datasetInfo(file: String, dataset: String) throws -> HDF5DatasetInfo {
+    try withLock {
+      let context = HDF5Context(file: file)
+      return try context.info(try context.openFile(), dataset)
+    }
+  }
+}
