@@ -5,7 +5,8 @@ extension HDF5 {
   /// Reads the dataset an array source `file.h5:/group/dataset` names (split at the last `:/`).
   public static func read(_ source: String) throws -> NDArray {
     guard let (file, dataset) = HDF5Path.split(source) else {
-      throw HDF5Error(file: source, cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
+      throw HDF5Error(
+        file: source, cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
     }
     return try read(file: file, dataset: dataset)
   }

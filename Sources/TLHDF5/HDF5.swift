@@ -24,7 +24,9 @@ public enum HDF5 {
   /// The linked libhdf5's version, `1.10.8`.
   public static var libraryVersion: String {
     withLock {
-      var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
+      var major: UInt32 = 0
+      var minor: UInt32 = 0
+      var release: UInt32 = 0
       guard H5get_libversion(&major, &minor, &release) >= 0 else { return "unknown" }
       return "\(major).\(minor).\(release)"
     }

@@ -7,7 +7,9 @@ extension HDF5Context {
     let fileType = try own(H5Dget_type(dataset.id), .datatype, "cannot read the datatype")
     let classification = HDF5TypeMap.classify(fileType.id)
     guard let dtype = classification.dtype else {
-      throw error("holds non-numeric type '\(classification.description)'; only bool, integer and float datasets can be read")
+      throw error(
+        "holds non-numeric type '\(classification.description)'; only bool, integer and float datasets can be read"
+      )
     }
     let shape = try shape(of: dataset)
     try checkFiltersAvailable(try storage(of: dataset).filters)
@@ -17,7 +19,9 @@ extension HDF5Context {
     let storage = ArrayStorage(byteCount: byteCount)
     if byteCount > 0 {
       let memoryType = try HDF5TypeMap.memoryType(for: dtype, self)
-      let status = H5Dread(dataset.id, memoryType.id, tlh5_select_all(), tlh5_select_all(), tlh5_default(), storage.base)
+      let status = H5Dread(
+        dataset.id, memoryType.id, tlh5_select_all(), tlh5_select_all(), tlh5_default(),
+        storage.base)
       try check(status, "cannot read the data")
     }
     if dtype == .bool { try checkBoolBytes(storage, count: byteCount) }

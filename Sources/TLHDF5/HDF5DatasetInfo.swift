@@ -20,7 +20,9 @@ public struct HDF5DatasetInfo: Sendable, Equatable {
 
 extension HDF5Context {
   /// Paths of the datasets reachable from `group` through hard links.
-  func datasetPaths(_ file: HDF5Handle, group: String, visited: inout Set<haddr_t>) throws -> [String] {
+  func datasetPaths(_ file: HDF5Handle, group: String, visited: inout Set<haddr_t>) throws
+    -> [String]
+  {
     var found: [String] = []
     for name in try memberNames(file, group: group) {
       let path = group == "/" ? "/\(name)" : "\(group)/\(name)"

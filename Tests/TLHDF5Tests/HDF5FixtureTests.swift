@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import TLArray
 import TLFormats
 import TLHDF5
 import TLTestSupport
+import Testing
 
 /// The numeric datasets of testdata/h5/data.h5 that plain libhdf5 can read (not lzf), from
 /// h5py's own listing.
@@ -24,7 +24,8 @@ private func readableDatasets() throws -> [String] {
 @Test(arguments: try readableDatasets())
 func readsWhatH5pyReads(path: String) throws {
   let array = try HDF5.read(file: Fixtures.path("h5/data.h5"), dataset: path)
-  let twin = Fixtures.path("h5/npy/" + path.dropFirst().replacingOccurrences(of: "/", with: "__") + ".npy")
+  let twin = Fixtures.path(
+    "h5/npy/" + path.dropFirst().replacingOccurrences(of: "/", with: "__") + ".npy")
   let expected = try NPY.read(path: twin)
   expectAllClose(array, expected, rtol: 0, atol: 0, path)
   #expect(array.dtype == expected.dtype && array.shape == expected.shape, "\(path)")
