@@ -1,0 +1,66 @@
+import TLArray
+
+/// The sizes and computation dtype of a TimeRNN/TimeLSTM/TimeGRU call, checked from the shapes
+/// alone: xs (N,T,D), Wx (D,G·H), Wh (H,G·H), b (G·H,), state h and c (N,H), where G is the
+/// number of gate blocks (1 RNN, 4 LSTM, 3 GRU).
+struct RecurrentShapes: Equatable {
+  var n: Int, t: Int, d: Int, h: Int, gates: Int
+  /// NumPy's dtype of the step arithmetic: promote(xs, Wx, Wh, b, h₀, c₀), with float32 for a
+  /// missing state (the book's `np.zeros(..., dtype='f')`). `h`, `c` and `dh` come out in it.
+  var dtype: DType
+
+  /// Checks every shape and dtype; errors name `layer` and both shapes, e.g.
+  /// `expects Wx of shape (D,4H) = (3,20), got (3,16)`. `suffix` picks `Wx1`… for TimeBiLSTM.
+  init(
+    layer: String, type: String, gates: Int, params: [String: NDArray], xs: ArraySignature,
+    state: [String: ArraySignature] = [:], suffix: String = ""
+  ) throws {
+    func fail(_ message: String) -> LayerError { LayerError(layer: layer, type: type, message) }
+    func param(_ name: String) throws -> NDArray {
+      guard let array = params[name + suffix] else { throw fail("needs param \(name + suffix)") }
+      guard array.dtype.isLayerFloat else {
+        throw fail("expects \(name + suffix) of dtype float32 or float64, got \(array.dtype)")
+      }
+      return array
+    }
+    let (wx, wh, b) = (try param("Wx"), try param("Wh"), try param("b"))
+    let g = gates == 1 ? "" : "\(gates)"
+    guard xs.shape.count == 3 else { throw fail("expects xs of shape (N,T,D), got \(Shape.describe(xs.shape))") }
+    guard wh.rank == 2, wh.shape[1] == gates * wh.shape[0] else {
+      throw fail("expects Wh\(suffix) of shape (H,\(g)H), got \(Shape.describe(wh.shape))")
+    }
+    (n, t, d, h, self.gates) = (xs.shape[0], xs.shape[1], xs.shape[2], wh.shape[0], gates)
+    let gh = gates * h
+    guard wx.shape == [d, gh] else {
+      throw fail("expects Wx\(suffix) of shape (D,\(g)H) = \(Shape.describe([d, gh])), got \(Shape.describe(wx.shape))")
+    }
+    guard b.shape == [gh] else {
+      throw fail("expects b\(suffix) of shape (\(g)H,) = \(Shape.describe([gh])), got \(Shape.describe(b.shape))")
+    }
+    guard t >= 1 else { throw fail("expects at least one time step, got xs of shape \(Shape.describe(xs.shape))") }
+    var dtype = DType.promote(xs.dtype, wx.dtype, wh.dtype, b.dtype)
+    let stateNames = gates == 4 ? ["h", "c"] : ["h"]
+    for (name, signature) in state.sorted(by: { $0.key < $1.key }) {
+      guard stateNames.contains(name) else {
+        throw fail("takes state \(stateNames.joined(separator: " and ")), not \(name)")
+      }
+      guard signature.shape == [n, h] else {
+        throw fail("expects state \(name) of shape (N,H) = \(Shape.describe([n, h])), got \(Shape.describe(signature.shape))")
+      }
+      dtype = DType.promote(dtype, signature.dtype)
+    }
+    if state.count < (gates == 4 ? 2 : 1) { dtype = DType.promote(dtype, .float32) }
+    guard dtype.isLayerFloat else {
+      throw fail("computes in \(dtype) (NumPy's promotion of its inputs); only float32 and float64 are supported")
+    }
+    self.dtype = dtype
+  }
+
+  /// hs (N,T,H): always float32, the book's `'f'` buffer.
+  var output: ArraySignature { ArraySignature(shape: [n, t, h], dtype: .float32) }
+}
+
+extension Dictionary where Key == String, Value == NDArray {
+  /// The signatures of the arrays, for shape checks that need no values.
+  var signatures: [String: ArraySignature] { mapValues { ArraySignature($0) } }
+}
