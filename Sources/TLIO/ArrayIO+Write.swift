@@ -13,8 +13,13 @@ extension ArrayIO {
     protecting: [String] = []
   ) throws {
     let targets = targetFiles(arrays.map(\.name), location)
-    let protected = Set(protecting.map(canonical))
-    if let clash = targets.first(where: { protected.contains(canonical($0)) }) {
+    let protected = protecting.map(canonical)
+    // A target clashes when it is a protected file or lies inside a protected directory.
+    let clash = targets.first { target in
+      let path = canonical(target)
+      return protected.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+    }
+    if let clash {
       throw ArrayIOError(path: clash, "refusing to write over an input or reference")
     }
     switch location {

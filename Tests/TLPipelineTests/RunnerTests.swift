@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import TLArray
+import TLFormats
+import TLIO
+import TLPipeline
+import TLTestSupport
+
+@Test(arguments: ["seed_time_embedding", "seed_time_affine"])
+func seedPipelinesMatchTheNotebooks(example: String) throws {
+  let scratch = try ScratchCase(copying: example)
+  defer { scratch.remove() }
+  let result = try scratch.run()
+  let comparison = try #require(result.comparison)
+  #expect(comparison.isPass, "\(comparison.textReport)")
+  #expect(comparison.compared == (example == "seed_time_embedding" ? 2 : 4))
+  // The notebook's TimeEmbedding writes float32 out for float64 W.
+  let out = try NPY.read(path: scratch.path("out/out.npy"))
+  #expect(out.dtype == (example == "seed_time_embedding" ? .float32 : .float64))
+}
+
+/// Results go to a directory, an .npz or an .h5, under the §3 names, and read back equal.
+@Test(arguments: ["out", "results.npz", "results.h5"])
+func everyOutputFormatHoldsEveryResult(outputs: String) throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  try scratch.editPipeline { $0["outputs"] = outputs }
+  let result = try scratch.run()
+  let written = try ArrayIO.readAll(ArrayLocation(parsing: scratch.path(outputs)))
+  #expect(Set(written.map(\.name)) == ["out", "dx", "affine.dW", "affine.db"])
+  for (name, array) in result.results {
+    let read = try #require(written.first { $0.name == name }?.array)
+    #expect(read == array, "\(name) changed on its way through \(outputs)")
+  }
+}
+
+@Test func intermediatesAddEachLayersOutput() throws {
+  let scratch = try ScratchCase(copying: "seed_time_embedding")
+  defer { scratch.remove() }
+  let result = try scratch.run(RunOptions(intermediates: true))
+  #expect(result.results.map(\.name).contains("embed.out"))
+  #expect(scratch.exists("out/embed.out.npy"))
+}
+
+@Test func aChangedReferenceValueIsFoundAtItsIndex() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  var db = try NPY.read(path: scratch.path("expected/affine.db.npy"))
+  db.withUnsafeMutableBufferPointer(of: Double.self) { $0[3] += 1e-3 }
+  try NPY.write(db, to: scratch.path("expected/affine.db.npy"))
+  let comparison = try #require(try scratch.run().comparison)
+  #expect(comparison.exitStatus == 1)
+  let bad = try #require(comparison.arrays.first { $0.name == "affine.db" })
+  #expect(bad.status == .mismatch && bad.mismatched == 1 && bad.firstMismatches.first?.index == [3])
+}
+
+@Test func aReferenceWithoutOutputIsMissingAndExtraOutputsAreUnchecked() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  try FileManager.default.moveItem(atPath: scratch.path("expected/dx.npy"), toPath: scratch.path("expected/dh.npy"))
+  let comparison = try #require(try scratch.run().comparison)
+  #expect(comparison.arrays.first { $0.name == "dh" }?.status == .missing)
+  #expect(comparison.arrays.first { $0.name == "dx" }?.status == .unchecked)
+  #expect(comparison.exitStatus == 1)
+}
+
+@Test func aRunRefusesToWriteOverItsReferenceAndWritesNothing() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  try scratch.editPipeline { $0["outputs"] = "expected" }
+  let before = try Data(contentsOf: URL(fileURLWithPath: scratch.path("expected/out.npy")))
+  #expect(throws: PipelineError.self) { try scratch.run() }
+  #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("expected/out.npy"))) == before)
+}
+
+@Test func aRunRefusesToWriteOverItsInput() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  try FileManager.default.moveItem(atPath: scratch.path("x.npy"), toPath: scratch.path("out.npy"))
+  try scratch.editPipeline { $0["input"] = "out.npy"; $0["outputs"] = "." }
+  do {
+    _ = try scratch.run()
+    Issue.record("wrote over its input")
+  } catch {
+    #expect("\(error)".contains("refusing to write over an input or reference"), "\(error)")
+  }
+  #expect(!scratch.exists("dx.npy"), "nothing may be written when the run is refused")
+}
+
+/// Faults found before computing: the message names the file, the JSON path and the shapes,
+/// and no output directory appears.
+@Test(arguments: [
+  ("params", "affine_W.npy", "layers[0]: TimeAffine \"affine\""),
+  ("input", "missing.npy", "input: missing.npy: no such file"),
+  ("dout", "affine_W.npy", "dout"),
+])
+func faultsBeforeComputingWriteNothing(key: String, value: String, fragment: String) throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  if key == "params" {
+    // A W of shape (2, 5) where x has D = 1.
+    try NPY.write(NDArray(zeros: .float64, shape: [2, 5]), to: scratch.path("affine_W.npy"))
+  } else {
+    try scratch.editPipeline { $0[key] = value }
+  }
+  do {
+    _ = try scratch.run()
+    Issue.record("ran despite a bad \(key)")
+  } catch {
+    #expect("\(error)".hasPrefix(scratch.pipeline), "\(error)")
+    #expect("\(error)".contains(fragment), "\(error)")
+    if key == "params" { #expect("\(error)".contains("got (4,5,1)"), "both shapes must be named: \(error)") }
+  }
+  #expect(!scratch.exists("out"))
+}
+
+/// NaN, ±inf, −0.0, empty and 0-d arrays through a real chain (Sigmoid, then a loss).
+@Test func edgeValuesCompareAsNumPyDoes() throws {
+  let x = NDArray(shape: [2, 3], scalars: [Float](arrayLiteral: .nan, .infinity, -.infinity, -0.0, 0, 1))
+  let json = #"{"version": 1, "input": "x.npy", "layers": [{"name": "s", "type": "Sigmoid"}], "dout": "dout.npy", "reference": "expected", "tolerance": {"equal_nan": true}}"#
+  let scratch = try ScratchCase(json: json, arrays: ["x": x, "dout": NDArray(zeros: .float32, shape: [2, 3])])
+  defer { scratch.remove() }
+  try FileManager.default.createDirectory(atPath: scratch.path("expected"), withIntermediateDirectories: true)
+  // σ(NaN) = NaN, σ(inf) = 1, σ(−inf) = 0, σ(−0.0) = 0.5 — what NumPy's 1/(1+exp(−x)) gives.
+  let expected = NDArray(shape: [2, 3], scalars: [Float](arrayLiteral: .nan, 1, 0, 0.5, 0.5, 1 / (1 + exp(Float(-1)))))
+  try NPY.write(expected, to: scratch.path("expected/out.npy"))
+  let result = try scratch.run()
+  #expect(result.comparison?.isPass == true, "\(result.comparison?.textReport ?? "")")
+  try scratch.editPipeline { $0["tolerance"] = ["equal_nan": false] }
+  #expect(try scratch.run().comparison?.isPass == false, "NaN must differ from NaN when equal_nan is false")
+
+  let empty = try ScratchCase(json: json, arrays: ["x": NDArray(zeros: .float32, shape: [0, 3]), "dout": NDArray(zeros: .float32, shape: [0, 3])])
+  defer { empty.remove() }
+  try FileManager.default.createDirectory(atPath: empty.path("expected"), withIntermediateDirectories: true)
+  try NPY.write(NDArray(zeros: .float32, shape: [0, 3]), to: empty.path("expected/out.npy"))
+  #expect(try empty.run().comparison?.isPass == true)
+}
