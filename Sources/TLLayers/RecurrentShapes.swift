@@ -43,7 +43,17 @@ struct RecurrentShapes: Equatable {
     guard t >= 1 else {
       throw fail("expects at least one time step, got xs of shape \(spell(xs.shape))")
     }
-    var dtype = DType.promote(xs.dtype, wx.dtype, wh.dtype, b.dtype)
+    dtype = try Self.computationDtype(
+      [xs.dtype, wx.dtype, wh.dtype, b.dtype], state: state, n: n, h: h, gates: gates, fail: fail)
+  }
+
+  /// Checks the state arrays (N,H) and returns promote(inputs, state), with float32 standing in
+  /// for a missing state.
+  private static func computationDtype(
+    _ inputs: [DType], state: [String: ArraySignature], n: Int, h: Int, gates: Int,
+    fail: (String) -> LayerError
+  ) throws -> DType {
+    var dtype = inputs.dropFirst().reduce(inputs[0]) { DType.promote($0, $1) }
     let stateNames = gates == 4 ? ["h", "c"] : ["h"]
     for (name, signature) in state.sorted(by: { $0.key < $1.key }) {
       guard stateNames.contains(name) else {
@@ -55,13 +65,13 @@ struct RecurrentShapes: Equatable {
       }
       dtype = DType.promote(dtype, signature.dtype)
     }
-    if state.count < (gates == 4 ? 2 : 1) { dtype = DType.promote(dtype, .float32) }
+    if state.count < stateNames.count { dtype = DType.promote(dtype, .float32) }
     guard dtype.isLayerFloat else {
       throw fail(
         "computes in \(dtype) (NumPy's promotion of its inputs); only float32 and float64 are supported"
       )
     }
-    self.dtype = dtype
+    return dtype
   }
 
   /// hs (N,T,H): always float32, the book's `'f'` buffer.
