@@ -19,6 +19,16 @@ public enum ArrayInspector {
     if case .hdf5(let path) = location {
       return try HDF5.datasets(in: path).map { info in try hdf5Entry(info, file: path) }
     }
+    if case .hdf5Dataset(let path, let dataset) = location {
+      // One named dataset must be readable: a refused type is an error here, not a row.
+      let array = try HDF5.read(file: path, dataset: dataset)
+      let info = try HDF5.datasetInfo(file: path, dataset: dataset)
+      return [
+        InspectEntry(
+          name: info.path, dtype: array.dtype.rawValue, shape: array.shape, statistics: array.statistics(),
+          storage: storageDescription(info).joined(separator: ", "))
+      ]
+    }
     return try ArrayIO.readAll(location).map { name, array in
       InspectEntry(name: name, dtype: array.dtype.rawValue, shape: array.shape, statistics: array.statistics(), storage: "")
     }
@@ -26,10 +36,15 @@ public enum ArrayInspector {
 }
 
 extension ArrayInspector {
+  /// `chunks (64, 64)`, then the filters in pipeline order.
+  static func storageDescription(_ info: HDF5DatasetInfo) -> [String] {
+    (info.chunks.map { ["chunks \(Shape.describe($0))"] } ?? []) + info.filters
+  }
+
   /// A dataset's row; one tl-run cannot read (a string type, an unavailable filter) is listed
   /// with the reason instead of failing the whole listing.
   static func hdf5Entry(_ info: HDF5DatasetInfo, file: String) throws -> InspectEntry {
-    var storage = ([info.chunks.map { "chunks \(Shape.describe($0))" }].compactMap { $0 } + info.filters)
+    var storage = storageDescription(info)
     guard info.dtype != nil else {
       return InspectEntry(name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage.joined(separator: ", "))
     }
