@@ -23,12 +23,13 @@ let package = Package(
     .systemLibrary(
       name: "CHDF5", pkgConfig: "hdf5-serial",
       providers: [.apt(["libhdf5-dev", "pkg-config"])]),
+    .systemLibrary(name: "CTLZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
     .target(name: "TLArray"),
     .target(
       name: "TLFormats",
       dependencies: ["TLArray", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-    .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5"]),
+    .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5", "CTLZlib"]),
     .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
     .target(name: "TLCompare", dependencies: ["TLArray"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
