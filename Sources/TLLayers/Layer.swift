@@ -41,11 +41,15 @@ public struct LayerConfig: Sendable {
   public var ratio: Double?
   public var mask: NDArray?
   public var train: Bool
+  /// Dropout without a mask: the seed `np.random.seed` would set before the forward (default 0).
+  public var seed: UInt32?
 
   public init(
     name: String, params: [String: NDArray] = [:], inputs: [String: NDArray] = [:],
-    state: [String: NDArray] = [:], ratio: Double? = nil, mask: NDArray? = nil, train: Bool = true
+    state: [String: NDArray] = [:], ratio: Double? = nil, mask: NDArray? = nil, train: Bool = true,
+    seed: UInt32? = nil
   ) {
+    self.seed = seed
     self.name = name
     self.params = params
     self.inputs = inputs

@@ -85,6 +85,7 @@ extension LayerKind {
     },
     make: { config, _ in
       TimeDropout(
-        ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, name: config.name)
+        ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, seed: config.seed ?? 0,
+        name: config.name)
     })
 }

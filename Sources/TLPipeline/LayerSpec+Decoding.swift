@@ -1,8 +1,8 @@
 import TLLayers
 
 extension LayerSpec {
-  static let keys = ["type", "name", "params", "inputs", "state", "ratio", "mask", "train"]
-  static let dropoutKeys = ["ratio", "mask", "train"]
+  static let keys = ["type", "name", "params", "inputs", "state", "ratio", "mask", "train", "seed"]
+  static let dropoutKeys = ["ratio", "mask", "train", "seed"]
 
   /// One entry of `layers`: its type must exist, its params, inputs and state must be exactly
   /// the ones that type takes.
@@ -32,7 +32,17 @@ extension LayerSpec {
         try SourceSpec.decode(value, file: file, path: object.childPath("mask"))
       },
       train: try object.bool("train"),
+      seed: try seed(object),
       jsonPath: path)
+  }
+
+  /// `seed`: an integer in [0, 2³²), as `np.random.seed` takes.
+  private static func seed(_ object: JSONObjectReader) throws(PipelineError) -> UInt32? {
+    guard let value = object.optional("seed") else { return nil }
+    guard value.isIntegerLiteral, case .number(let text) = value, let seed = UInt32(text) else {
+      throw object.error("seed", "expected an integer in [0, 4294967295], as np.random.seed takes")
+    }
+    return seed
   }
 
   /// A map of name → array source where every name in `exactly` must appear.

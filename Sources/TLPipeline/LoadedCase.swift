@@ -17,7 +17,7 @@ public struct LoadedCase: Sendable {
     let input = try resolver.load(spec.input)
     var configs: [LayerConfig] = []
     for layer in spec.layers {
-      var config = LayerConfig(name: layer.name, ratio: layer.ratio, train: layer.train ?? true)
+      var config = LayerConfig(name: layer.name, ratio: layer.ratio, train: layer.train ?? true, seed: layer.seed)
       for (key, source) in layer.params { config.params[key] = try resolver.load(source) }
       for (key, source) in layer.inputs { config.inputs[key] = try resolver.load(source) }
       for (key, source) in layer.state { config.state[key] = try resolver.load(source) }

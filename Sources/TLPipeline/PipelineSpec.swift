@@ -46,6 +46,7 @@ public struct LayerSpec: Sendable {
   public var ratio: Double?
   public var mask: SourceSpec?
   public var train: Bool?
+  public var seed: UInt32?
   /// `layers[1]`, for messages.
   public var jsonPath: String
 }

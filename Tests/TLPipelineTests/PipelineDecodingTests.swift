@@ -54,6 +54,8 @@ private let embedAffine = #"""
    #"layers[0].ratio: only Dropout and TimeDropout take "ratio""#),
   (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeDropout", "ratio": 1.5}], "dout": "d.npy"}"#,
    "layers[0].ratio: must be in [0, 1)"),
+  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeDropout", "seed": -1}], "dout": "d.npy"}"#,
+   "layers[0].seed: expected an integer in [0, 4294967295]"),
   (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "name": "1x"}], "dout": "d.npy"}"#,
    #"layers[0].name: "1x" is not a valid name"#),
   (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "name": "s"}, {"type": "Sigmoid", "name": "s"}], "dout": "d.npy"}"#,

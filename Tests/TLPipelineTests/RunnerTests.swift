@@ -135,3 +135,20 @@ func faultsBeforeComputingWriteNothing(key: String, value: String, fragment: Str
   try NPY.write(NDArray(zeros: .float32, shape: [0, 3]), to: empty.path("expected/out.npy"))
   #expect(try empty.run().comparison?.isPass == true)
 }
+
+/// `"seed": 7` draws the mask `np.random.seed(7); np.random.rand(...)` gives, which is how the
+/// dropout example's NumPy reference was made; another seed gives another mask.
+@Test(arguments: [(7, true), (8, false)])
+func aDropoutSeedReproducesNumPysMask(seed: Int, matches: Bool) throws {
+  let scratch = try ScratchCase(copying: "dropout")
+  defer { scratch.remove() }
+  try scratch.editPipeline { pipeline in
+    guard var layers = pipeline["layers"] as? [[String: Any]] else { return }
+    layers[1]["mask"] = nil
+    layers[1]["seed"] = seed
+    pipeline["layers"] = layers
+  }
+  let comparison = try #require(try scratch.run().comparison)
+  #expect(comparison.isPass == matches, "\(comparison.textReport)")
+  #expect(comparison.arrays.first { $0.name == "drop.mask" }?.status == (matches ? .pass : .mismatch))
+}
