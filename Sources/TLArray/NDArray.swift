@@ -30,7 +30,9 @@ public struct NDArray: @unchecked Sendable {
   public init<T: NDElement>(shape: [Int], scalars: [T]) {
     precondition(Shape.count(shape) == scalars.count, "\(scalars.count) scalars for shape \(shape)")
     let storage = ArrayStorage(byteCount: scalars.count * MemoryLayout<T>.stride)
-    scalars.withUnsafeBytes { storage.base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    scalars.withUnsafeBytes { bytes in
+      if let source = bytes.baseAddress { storage.base.copyMemory(from: source, byteCount: bytes.count) }
+    }
     self.init(dtype: T.dtype, shape: shape, storage: storage)
   }
 

@@ -26,7 +26,8 @@ public func expectAllClose(
     let excess = abs(a - e) - (atol + rtol * abs(e))
     if excess > 0 || excess.isNaN {
       mismatches += 1
-      if worst == nil || excess > worst!.excess || excess.isNaN { worst = (i, excess.isNaN ? .infinity : excess) }
+      let score = excess.isNaN ? Double.infinity : excess
+      if score > (worst?.excess ?? -1) { worst = (i, score) }
     }
   }
   if let worst {
