@@ -9,8 +9,8 @@ struct MergeReportsCommand: ParsableCommand {
     abstract: "Join the --report files of a batch's shards into one report.",
     discussion: """
       Refuses reports of different pipelines, two reports of the same shard, shards of \
-      different splits, and any case that appears twice. Shards missing from a split are \
-      named on stderr. Exit status, as for the batch itself: 2 if any case had an error (or \
+      different splits, and any case that appears twice. A split with shards missing is an \
+      error too (a crashed shard must not pass CI unseen) unless --allow-partial. Exit status, as for the batch itself: 2 if any case had an error (or \
       the reports cannot be merged), else 1 if any mismatched, else 0.
       """)
 
@@ -22,6 +22,9 @@ struct MergeReportsCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("Also write the merged report as JUnit XML.", valueName: "FILE.xml"))
   var junit: String?
+
+  @Flag(help: "Merge even when some shards of the split are missing (they are named on stderr).")
+  var allowPartial = false
 
   func validate() throws {
     if inputs.isEmpty { throw ValidationError("merge-reports needs at least one report to merge") }
@@ -37,6 +40,9 @@ struct MergeReportsCommand: ParsableCommand {
     var reports: [(file: String, report: BatchReport)] = []
     for input in inputs { reports.append((input, try BatchReport.read(path: input))) }
     let (merged, warnings) = try BatchReport.merge(reports)
+    if let missing = warnings.first, !allowPartial {
+      throw BatchError("merge-reports: \(missing); pass --allow-partial to merge anyway")
+    }
     for warning in warnings { printError("tl-run: merge-reports: \(warning)") }
     try BatchReportFile.write(merged.json + "\n", to: output)
     if let junit { try BatchReportFile.write(JUnitReport.xml(merged), to: junit) }

@@ -70,6 +70,11 @@ func scratchBatch() throws -> (root: URL, pipeline: String, cases: String) {
   let overlap = try tlRunBatch(["merge-reports", merged + ".2", reports[0], reports[1], reports[0]])
   #expect(overlap.status == 2 && overlap.stderr.contains("are both shard 0/3"), "\(overlap.stderr)")
   #expect(!FileManager.default.fileExists(atPath: merged + ".2"))
+  let partial = try tlRunBatch(["merge-reports", merged + ".3", reports[0], reports[2]])
+  #expect(partial.status == 2 && partial.stderr.contains("shard 1 of 3 missing"), "\(partial.stderr)")
+  let allowed = try tlRunBatch(["merge-reports", merged + ".3", reports[0], reports[2], "--allow-partial"])
+  #expect([1, 2].contains(allowed.status) && allowed.stderr.contains("shard 1 of 3 missing"))
+  #expect(try reportStatuses(merged + ".3").count == fixtureStatuses.count - (try reportStatuses(reports[1])).count)
 }
 
 @Test(arguments: [
