@@ -19,9 +19,17 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var comparison: ComparisonOptions
 
+  @OptionGroup(title: "Batch") var batch: BatchOptions
+
   func run() throws {
     let spec = try PipelineSpec.load(path: pipeline)
     let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
+    if batch.batch != nil {
+      if `case` != nil { throw ValidationError("--case and --batch exclude each other: in a batch every subdirectory is a case") }
+      let status = try batch.run(spec, options: options, json: comparison.json)
+      if status != 0 { throw ExitCode(status) }
+      return
+    }
     let result = try PipelineRunner.run(spec, options: options)
     if comparison.json {
       print(RunReport(result).json)

@@ -11,6 +11,6 @@ struct TLRun: ParsableCommand {
       malformed file, shape mismatch, bad arguments).
       """,
     version: "0.1.0",
-    subcommands: [RunCommand.self, InspectCommand.self, ConvertCommand.self, CompareCommand.self],
+    subcommands: [RunCommand.self, InspectCommand.self, ConvertCommand.self, CompareCommand.self, MergeReportsCommand.self],
     defaultSubcommand: RunCommand.self)
 }
