@@ -79,11 +79,15 @@ public final class SharedArrayCache: @unchecked Sendable {
 
   public init() {}
 
+  /// The array, read on first use; the lock is held while reading so that cases starting
+  /// together read a shared file once, not once each.
   func array(at location: ArrayLocation) throws -> NDArray {
-    let key = location.description
-    if let cached = lock.withLock({ arrays[key] }) { return cached }
-    let array = try ArrayIO.read(location)
-    lock.withLock { arrays[key] = array }
-    return array
+    try lock.withLock {
+      let key = location.description
+      if let cached = arrays[key] { return cached }
+      let array = try ArrayIO.read(location)
+      arrays[key] = array
+      return array
+    }
   }
 }
