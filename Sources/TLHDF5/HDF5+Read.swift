@@ -16,11 +16,37 @@ extension HDF5 {
   /// that does not exist (naming the deepest group that does), a group, a non-numeric type or
   /// a filter this libhdf5 lacks.
   public static func read(file: String, dataset: String) throws -> NDArray {
+    try read(file: file, dataset: dataset, useDirectChunks: true)
+  }
+
+  /// ``read(file:dataset:)``, where `useDirectChunks` false makes the library read every
+  /// dataset, even those whose chunks this module can decode itself (tests compare the two).
+  static func read(file: String, dataset: String, useDirectChunks: Bool) throws -> NDArray {
+    let array = try pendingRead(file: file, dataset: dataset, useDirectChunks: useDirectChunks)
+      .finish()
+    if array.dtype == .bool { try checkBoolBytes(array, file: file, dataset: dataset) }
+    return array
+  }
+
+  /// The part of a read done under the library lock: the array itself, or the chunks to decode.
+  static func pendingRead(file: String, dataset: String, useDirectChunks: Bool) throws
+    -> HDF5PendingRead
+  {
     try withLock {
       // Errors about the file as a whole name no dataset.
       let handle = try HDF5Context(file: file).openFile()
       let context = HDF5Context(file: file, dataset: dataset)
-      return try context.readArray(try context.openDataset(handle, dataset))
+      return try context.prepareRead(
+        handle, try context.openDataset(handle, dataset), useDirectChunks: useDirectChunks)
+    }
+  }
+
+  /// A Swift `Bool` must be 0 or 1; an enum value outside FALSE/TRUE converts to all ones.
+  private static func checkBoolBytes(_ array: NDArray, file: String, dataset: String) throws {
+    let invalid = array.withUnsafeBytes { bytes in bytes.firstIndex(where: { $0 > 1 }) }
+    if let invalid {
+      throw HDF5Error(
+        file: file, dataset: dataset, cause: "bool element \(invalid) is neither FALSE nor TRUE")
     }
   }
 
