@@ -19,8 +19,10 @@ extension HDF5ChunkPlan {
     let largest = chunks.map(\.size).max() ?? 0
     let failures = FirstFailure()
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      let scratch = Scratch(storedBytes: largest, chunkBytes: chunkByteCount)
-      defer { scratch.deallocate() }
+      let scratch: Scratch
+      do { scratch = try Scratch(storedBytes: largest, chunkBytes: chunkByteCount) } catch {
+        return failures.record(error, chunk: chunks[worker].origin)
+      }
       for index in stride(from: worker, to: chunks.count, by: workers) {
         guard !failures.happened else { return }
         do {
@@ -55,7 +57,7 @@ extension HDF5ChunkPlan {
       next ^= 1
       switch step {
       case .deflate:
-        try HDF5ChunkCodec.inflate(UnsafeRawBufferPointer(current), into: target)
+        try scratch.inflater.inflate(UnsafeRawBufferPointer(current), into: target)
       case .shuffle:
         guard current.count == target.count else { throw sizeFailure(current.count) }
         HDF5ChunkCodec.unshuffle(
@@ -91,19 +93,22 @@ extension HDF5ChunkPlan {
   }
 }
 
-/// One worker's buffers: the stored bytes of the largest chunk and two whole decoded chunks.
+/// One worker's buffers, the stored bytes of the largest chunk and two whole decoded chunks,
+/// and its inflate stream.
 private final class Scratch {
   let stored: UnsafeMutableRawBufferPointer
   let first: UnsafeMutableRawBufferPointer
   let second: UnsafeMutableRawBufferPointer
+  let inflater: HDF5ChunkCodec.Inflater
 
-  init(storedBytes: Int, chunkBytes: Int) {
+  init(storedBytes: Int, chunkBytes: Int) throws {
+    inflater = try HDF5ChunkCodec.Inflater()
     stored = .allocate(byteCount: max(storedBytes, 1), alignment: 64)
     first = .allocate(byteCount: chunkBytes, alignment: 64)
     second = .allocate(byteCount: chunkBytes, alignment: 64)
   }
 
-  func deallocate() {
+  deinit {
     stored.deallocate()
     first.deallocate()
     second.deallocate()

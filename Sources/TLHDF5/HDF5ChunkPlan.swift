@@ -107,10 +107,6 @@ extension HDF5Context {
   {
     let grid = zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 }
     let total = grid.reduce(1, *)
-    let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
-    var stored: hsize_t = 0
-    try check(H5Dget_num_chunks(dataset.id, space.id, &stored), "cannot count the chunks")
-    guard stored == total else { return nil }
     var chunks: [HDF5ChunkPlan.Chunk] = []
     chunks.reserveCapacity(total)
     var position = [Int](repeating: 0, count: grid.count)
