@@ -17,21 +17,22 @@ extension HDF5ChunkPlan {
     let placement = ChunkPlacement(shape: shape, chunkShape: chunkShape, itemSize: dtype.itemSize)
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunks.count))
     let largest = chunks.map(\.size).max() ?? 0
-    let failures = FirstFailure()
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    let queue = ChunkQueue(count: chunks.count)
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let scratch: Scratch
       do { scratch = try Scratch(storedBytes: largest, chunkBytes: chunkByteCount) } catch {
-        return failures.record(error, chunk: chunks[worker].origin)
+        return queue.fail(error, chunk: chunks[0].origin)
       }
-      for index in stride(from: worker, to: chunks.count, by: workers) {
-        guard !failures.happened else { return }
+      // Workers take the next chunk as they finish one, so a worker whose core is busy with
+      // another process does not hold the others up.
+      while let index = queue.next() {
         do {
           let decoded = try decode(chunks[index], descriptor, scratch)
           placement.copy(decoded, origin: chunks[index].origin, into: storage.base)
-        } catch { failures.record(error, chunk: chunks[index].origin) }
+        } catch { queue.fail(error, chunk: chunks[index].origin) }
       }
     }
-    if let (failure, origin) = failures.first {
+    if let (failure, origin) = queue.failure {
       let cause = (failure as? HDF5ChunkCodec.Failure)?.cause ?? "\(failure)"
       throw error("the chunk at \(origin) \(cause)")
     }
@@ -115,15 +116,28 @@ private final class Scratch {
   }
 }
 
-/// The first failure any worker met, with the chunk it concerned; later ones are dropped.
-private final class FirstFailure: @unchecked Sendable {
+/// Hands out chunk indices to the workers, until all are taken or one worker failed; keeps the
+/// first failure, with the chunk it concerned.
+private final class ChunkQueue: @unchecked Sendable {
   private let lock = NSLock()
-  private var failure: (any Error, [Int])?
+  private let count: Int
+  private var taken = 0
+  private var firstFailure: (any Error, [Int])?
 
-  var happened: Bool { lock.withLock { failure != nil } }
-  var first: (any Error, [Int])? { lock.withLock { failure } }
+  init(count: Int) { self.count = count }
 
-  func record(_ error: any Error, chunk origin: [Int]) {
-    lock.withLock { if failure == nil { failure = (error, origin) } }
+  /// The next chunk to decode, or nil when none is left or a worker failed.
+  func next() -> Int? {
+    lock.withLock {
+      guard taken < count, firstFailure == nil else { return nil }
+      taken += 1
+      return taken - 1
+    }
+  }
+
+  var failure: (any Error, [Int])? { lock.withLock { firstFailure } }
+
+  func fail(_ error: any Error, chunk origin: [Int]) {
+    lock.withLock { if firstFailure == nil { firstFailure = (error, origin) } }
   }
 }
