@@ -14,7 +14,9 @@ extension HDF5 {
   /// The whole dataset `dataset` (`/group/x`) of `file` in its own dtype and shape (`[]` for
   /// a scalar, `[0]` for h5py.Empty). Throws for a missing, truncated or non-HDF5 file, a path
   /// that does not exist (naming the deepest group that does), a group, a non-numeric type or
-  /// a filter this libhdf5 lacks.
+  /// a filter this libhdf5 lacks. A chunked dataset compressed only with deflate and/or
+  /// shuffle, every chunk stored, is decoded by this module on every core rather than by the
+  /// library (``HDF5ChunkPlan``), to exactly the bytes the library reads.
   public static func read(file: String, dataset: String) throws -> NDArray {
     try read(file: file, dataset: dataset, useDirectChunks: true)
   }
