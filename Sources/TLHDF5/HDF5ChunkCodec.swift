@@ -1,7 +1,5 @@
-import CTLZlib
-
-/// Undoes libhdf5's deflate and shuffle filters and swaps byte order, on raw buffers, so that
-/// chunks decode on any thread without the library.
+/// Undoes libhdf5's shuffle filter (deflate: ``HDF5ChunkCodec/Inflater``) and swaps byte
+/// order, on raw buffers, so that chunks decode on any thread without the library.
 enum HDF5ChunkCodec {
   /// Why a chunk did not decode, one line.
   struct Failure: Error {
@@ -69,57 +67,6 @@ enum HDF5ChunkCodec {
         bytes.swapAt(low, high)
         low += 1
         high -= 1
-      }
-    }
-  }
-}
-
-extension HDF5ChunkCodec {
-  /// A zlib inflate stream reused for every chunk one worker decodes (zlib's state and window
-  /// are allocated once, not per chunk).
-  final class Inflater {
-    /// zlib keeps a pointer back to the stream, so it lives at one address.
-    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-
-    init() throws {
-      stream.initialize(to: z_stream())
-      let status = inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-      guard status == Z_OK else {
-        stream.deallocate()
-        throw Failure(cause: "cannot be inflated: zlib cannot start (status \(status))")
-      }
-    }
-
-    deinit {
-      inflateEnd(stream)
-      stream.deallocate()
-    }
-
-    /// Inflates the zlib stream `source` into `destination`, which it must fill exactly (a
-    /// chunk decodes to its whole size). One call with the whole output at hand, so zlib
-    /// needs no window copy.
-    func inflate(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer)
-      throws
-    {
-      guard let input = source.baseAddress, let output = destination.baseAddress else {
-        throw Failure(cause: "is empty")
-      }
-      inflateReset(stream)
-      stream.pointee.next_in = UnsafeMutablePointer(mutating: input.assumingMemoryBound(to: Bytef.self))
-      stream.pointee.avail_in = uInt(source.count)
-      stream.pointee.next_out = output.assumingMemoryBound(to: Bytef.self)
-      stream.pointee.avail_out = uInt(destination.count)
-      let status = CTLZlib.inflate(stream, Z_FINISH)
-      let produced = destination.count - Int(stream.pointee.avail_out)
-      switch status {
-      case Z_STREAM_END where produced == destination.count: return
-      case Z_STREAM_END:
-        throw Failure(cause: "inflates to \(produced) bytes, not the chunk's \(destination.count)")
-      case Z_BUF_ERROR where stream.pointee.avail_out == 0:
-        throw Failure(cause: "inflates to more than the chunk's \(destination.count) bytes")
-      default:
-        let message = stream.pointee.msg.map { String(cString: $0) } ?? "status \(status)"
-        throw Failure(cause: "is not valid zlib data (zlib: \(message))")
       }
     }
   }

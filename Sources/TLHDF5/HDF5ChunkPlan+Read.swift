@@ -5,8 +5,9 @@ extension HDF5ChunkPlan {
   /// Reads every chunk from the file with `pread` and decodes it on a worker thread (one per
   /// core), without the library or its lock: inflate, unshuffle, byte swap, then the chunk's
   /// part inside the dataset (edge chunks are partial) goes to its place in the C-order array.
-  /// The result is the dataset, dtype and shape as the library would read it.
-  func read() throws -> NDArray {
+  /// The result is the dataset, dtype and shape as the library would read it. `engine`
+  /// inflates (tests compare both).
+  func read(engine: HDF5ChunkCodec.Engine = .fastest) throws -> NDArray {
     let byteCount = shape.reduce(dtype.itemSize, *)
     let storage = ArrayStorage(byteCount: byteCount)
     let descriptor = open(file, O_RDONLY | O_CLOEXEC)
@@ -20,7 +21,7 @@ extension HDF5ChunkPlan {
     let queue = ChunkQueue(count: chunks.count)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let scratch: Scratch
-      do { scratch = try Scratch(storedBytes: largest, chunkBytes: chunkByteCount) } catch {
+      do { scratch = try Scratch(engine, storedBytes: largest, chunkBytes: chunkByteCount) } catch {
         return queue.fail(error, chunk: chunks[0].origin)
       }
       // Workers take the next chunk as they finish one, so a worker whose core is busy with
@@ -102,8 +103,8 @@ private final class Scratch {
   let second: UnsafeMutableRawBufferPointer
   let inflater: HDF5ChunkCodec.Inflater
 
-  init(storedBytes: Int, chunkBytes: Int) throws {
-    inflater = try HDF5ChunkCodec.Inflater()
+  init(_ engine: HDF5ChunkCodec.Engine, storedBytes: Int, chunkBytes: Int) throws {
+    inflater = try HDF5ChunkCodec.Inflater(engine)
     stored = .allocate(byteCount: max(storedBytes, 1), alignment: 64)
     first = .allocate(byteCount: chunkBytes, alignment: 64)
     second = .allocate(byteCount: chunkBytes, alignment: 64)

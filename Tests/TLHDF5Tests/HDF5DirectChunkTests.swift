@@ -72,16 +72,30 @@ func directChunksMatchTheLibrary(fixture: ChunkedFixture) throws {
   expectAllClose(direct, expected, rtol: 0, atol: 0, fixture.testDescription)
 }
 
+/// The chunk plan of a dataset the module decodes itself.
+private func plan(_ file: String, _ path: String) throws -> HDF5ChunkPlan {
+  guard case .chunks(let plan) = try HDF5.pendingRead(file: file, dataset: path, useDirectChunks: true)
+  else { throw HDF5Error(file: file, dataset: path, cause: "is not decoded directly") }
+  return plan
+}
+
+/// zlib and libdeflate (where the system has it) inflate every chunk to the library's bytes.
+@Test(
+  .enabled(if: Libdeflate.shared != nil, "the system has no libdeflate.so.0"),
+  arguments: try (dataFileChunked() + chunkedFileFixtures).filter(\.direct))
+func bothInflatersMatchTheLibrary(fixture: ChunkedFixture) throws {
+  let file = Fixtures.path("h5/\(fixture.file)")
+  let library = try HDF5.read(file: file, dataset: fixture.path, useDirectChunks: false)
+  for engine in HDF5ChunkCodec.Engine.allCases {
+    #expect(try plan(file, fixture.path).read(engine: engine) == library, "\(engine)")
+  }
+}
+
 /// The masked fixture really holds chunks that skip shuffle, deflate and both.
 @Test func maskedChunksSkipFilters() throws {
-  let pending = try HDF5.pendingRead(
-    file: Fixtures.path("h5/chunked.h5"), dataset: "/masked", useDirectChunks: true)
-  guard case .chunks(let plan) = pending else {
-    Issue.record("/masked is not decoded directly")
-    return
-  }
-  #expect(plan.steps == [.shuffle, .deflate])
-  #expect(plan.chunks.map(\.filterMask) == [0, 1, 2, 3, 0, 2])
+  let masked = try plan(Fixtures.path("h5/chunked.h5"), "/masked")
+  #expect(masked.steps == [.shuffle, .deflate])
+  #expect(masked.chunks.map(\.filterMask) == [0, 1, 2, 3, 0, 2])
 }
 
 /// Unallocated chunks read as the dataset's fill value (through the library).
@@ -106,22 +120,21 @@ func directChunksMatchTheLibrary(fixture: ChunkedFixture) throws {
   #expect(try HDF5.read(file: file, dataset: "/x") == array)
 }
 
-/// A corrupted chunk throws an error naming the dataset and the chunk, not a crash.
-@Test func corruptChunkThrows() throws {
+/// A corrupted chunk throws an error naming the dataset and the chunk, whichever engine
+/// inflates it, not a crash.
+@Test(arguments: HDF5ChunkCodec.Engine.allCases.filter { $0 == .zlib || Libdeflate.shared != nil })
+func corruptChunkThrows(engine: HDF5ChunkCodec.Engine) throws {
   let directory = try Fixtures.temporaryDirectory("corrupt-chunk")
   let file = directory.appendingPathComponent("corrupt.h5").path
   try FileManager.default.copyItem(atPath: Fixtures.path("h5/chunked.h5"), toPath: file)
-  let pending = try HDF5.pendingRead(file: file, dataset: "/edges_f64", useDirectChunks: true)
-  guard case .chunks(let plan) = pending, let chunk = plan.chunks.last else {
-    Issue.record("/edges_f64 is not decoded directly")
-    return
-  }
+  let corrupted = try plan(file, "/edges_f64")
+  let chunk = try #require(corrupted.chunks.last)
   let handle = try #require(FileHandle(forWritingAtPath: file))
   try handle.seek(toOffset: UInt64(chunk.offset))
   try handle.write(contentsOf: Data(repeating: 0xA5, count: chunk.size))
   try handle.close()
   #expect {
-    try HDF5.read(file: file, dataset: "/edges_f64")
+    try corrupted.read(engine: engine)
   } throws: { error in
     let text = "\(error)"
     return text.contains("corrupt.h5:/edges_f64: the chunk at \(chunk.origin)")
