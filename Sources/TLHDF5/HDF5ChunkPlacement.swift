@@ -34,17 +34,23 @@ struct ChunkPlacement {
     let extent = shape.indices.map { min(chunkShape[$0], shape[$0] - origin[$0]) }
     let rowBytes = extent[last] * itemSize
     let start = array + zip(origin, arrayStrides).reduce(0) { $0 + $1.0 * $1.1 }
-    let outer = Array(extent[..<last])
     var position = [Int](repeating: 0, count: last)
-    for _ in 0..<outer.reduce(1, *) {
-      var from = 0
-      var to = 0
-      for axis in 0..<last {
-        from += position[axis] * chunkStrides[axis]
-        to += position[axis] * arrayStrides[axis]
-      }
+    var from = 0
+    var to = 0
+    for _ in 0..<extent[..<last].reduce(1, *) {
       (start + to).copyMemory(from: source + from, byteCount: rowBytes)
-      HDF5ChunkPlan.advance(&position, within: outer)
+      // Next row: step the innermost outer axis, carrying into the ones before it.
+      var axis = last - 1
+      while axis >= 0 {
+        position[axis] += 1
+        from += chunkStrides[axis]
+        to += arrayStrides[axis]
+        if position[axis] < extent[axis] { break }
+        from -= extent[axis] * chunkStrides[axis]
+        to -= extent[axis] * arrayStrides[axis]
+        position[axis] = 0
+        axis -= 1
+      }
     }
   }
 }
