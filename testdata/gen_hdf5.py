@@ -13,6 +13,13 @@
 - chunks.json: the chunk shapes h5py picks for gzip-compressed datasets of a few shapes and
   dtypes (f.create_dataset(..., compression="gzip").chunks), which our writer must match.
 - truncated.h5: data.h5 cut to its first half; not_hdf5.h5: a text file with an .h5 name.
+- chunked.h5 (h5py's default, earliest file format) and chunked_v110.h5 (libver v110, which
+  libhdf5 1.10 reads, so the newer chunk indexes: single chunk, fixed array, extensible array, v2 B-tree): chunked
+  datasets for the reader's own chunk decoding: partial edge chunks in 1-3 dimensions, deflate
+  and/or shuffle in either byte order and every item size, chunks written raw with a filter
+  mask that skips deflate, shuffle or both, a dataset with unallocated chunks (fill value),
+  and fletcher32 (a filter the reader leaves to libhdf5); chunked_npy/<file>__<path>.npy holds
+  h5py's read of each.
 
 Deterministic: fixed values and seeds, no timestamps (h5py's default track_times=False).
 Run: python3 testdata/gen_hdf5.py (numpy and h5py pinned in testdata/requirements.txt).
@@ -20,6 +27,7 @@ Run: python3 testdata/gen_hdf5.py (numpy and h5py pinned in testdata/requirement
 
 import json
 import pathlib
+import zlib
 
 import h5py
 import numpy as np
@@ -107,6 +115,71 @@ def write_chunk_choices(path):
     (OUT / "chunks.json").write_text("[\n" + lines + "\n]\n")
 
 
+def chunked_datasets():
+    """(name, array, create_dataset keywords) of chunked datasets, each with edge chunks."""
+    gzip = dict(compression="gzip", compression_opts=4)
+    return [
+        ("edges_f64", rng.standard_normal((7, 10)), dict(chunks=(3, 4), shuffle=True, **gzip)),
+        ("edges_3d_i16", rng.integers(-30000, 30000, (5, 6, 7)).astype(np.int16),
+         dict(chunks=(2, 4, 3), compression="gzip", compression_opts=9)),
+        ("shuffle_only_u32_be", rng.integers(0, 2**32, (9, 11), dtype=np.uint32).astype(">u4"),
+         dict(chunks=(4, 4), shuffle=True)),
+        ("gzip_shuffle_f32_be", rng.standard_normal((10, 3)).astype(">f4"), dict(chunks=(3, 3), shuffle=True, **gzip)),
+        ("gzip_i64_be", rng.integers(-2**62, 2**62, (13,)).astype(">i8"), dict(chunks=(5,), **gzip)),
+        ("float16", rng.standard_normal(33).astype(np.float16), dict(chunks=(8,), shuffle=True, **gzip)),
+        ("bool", rng.random((6, 5)) < 0.5, dict(chunks=(4, 2), shuffle=True, **gzip)),
+        ("uint8", rng.integers(0, 256, 20, dtype=np.uint8), dict(chunks=(6,), **gzip)),
+        ("chunk_past_data", rng.standard_normal((2, 3)), dict(chunks=(5, 5), maxshape=(None, None), shuffle=True, **gzip)),
+        ("fletcher32", rng.standard_normal((6, 4)).astype(np.float32), dict(chunks=(4, 4), fletcher32=True, **gzip)),
+    ]
+
+
+def write_masked(f):
+    """A (5, 6) float32 dataset, chunks (2, 3), shuffle then gzip, whose chunks are written raw
+    with filter masks that skip nothing, shuffle (bit 0), deflate (bit 1) or both."""
+    data = rng.standard_normal((5, 6)).astype(np.float32)
+    dset = f.create_dataset("masked", shape=data.shape, dtype=np.float32, chunks=(2, 3), shuffle=True, compression="gzip")
+    plist = dset.id.get_create_plist()
+    assert [plist.get_filter(i)[0] for i in range(2)] == [h5py.h5z.FILTER_SHUFFLE, h5py.h5z.FILTER_DEFLATE]
+    masks = iter([0, 1, 2, 3, 0, 2])
+    for row in range(0, 5, 2):
+        for column in range(0, 6, 3):
+            chunk = np.zeros((2, 3), np.float32)  # the part past the dataset's edge is never read
+            part = data[row:row + 2, column:column + 3]
+            chunk[:part.shape[0], :part.shape[1]] = part
+            raw, mask = chunk.tobytes(), next(masks)
+            if not mask & 1:
+                raw = np.frombuffer(raw, np.uint8).reshape(-1, 4).T.tobytes()
+            if not mask & 2:
+                raw = zlib.compress(raw, 6)
+            dset.id.write_direct_chunk((row, column), raw, filter_mask=mask)
+    assert np.array_equal(dset[()], data), "h5py reads the masked chunks back"
+
+
+def write_chunked(path, libver):
+    """The chunked datasets (and for the earliest format the masked and unallocated ones)."""
+    twins = OUT / "chunked_npy"
+    twins.mkdir(exist_ok=True)
+    with h5py.File(path, "w", libver=libver) as f:
+        if libver != "earliest":
+            gzip = dict(compression="gzip", shuffle=True)
+            data = rng.standard_normal((9, 7)).astype(np.float32)
+            f.create_dataset("single_chunk", data=data, chunks=(9, 7), **gzip)
+            f.create_dataset("fixed_array", data=data, chunks=(4, 3), **gzip)
+            f.create_dataset("extensible_array", data=data, chunks=(4, 3), maxshape=(None, 7), **gzip)
+            f.create_dataset("btree_v2", data=data, chunks=(4, 3), maxshape=(None, None), **gzip)
+        else:
+            for name, array, options in chunked_datasets():
+                f.create_dataset(name, data=array, **options)
+            write_masked(f)
+            # Only the top-left chunk is written: the other five read as the fill value.
+            sparse = f.create_dataset("unallocated", shape=(6, 8), dtype=np.float32, chunks=(3, 4),
+                                      compression="gzip", fillvalue=-1.5)
+            sparse[0:3, 0:4] = np.arange(12, dtype=np.float32).reshape(3, 4)
+        for name in f:
+            np.save(twins / f"{path.stem}__{name}.npy", f[name][()])
+
+
 def main():
     OUT.mkdir(exist_ok=True)
     (OUT / "npy").mkdir(exist_ok=True)
@@ -131,6 +204,8 @@ def main():
     whole = path.read_bytes()
     (OUT / "truncated.h5").write_bytes(whole[: len(whole) // 2])
     (OUT / "not_hdf5.h5").write_text("this is a text file, not HDF5\n")
+    write_chunked(OUT / "chunked.h5", "earliest")
+    write_chunked(OUT / "chunked_v110.h5", ("v110", "v110"))
 
 
 if __name__ == "__main__":

@@ -39,3 +39,6 @@ static inline hid_t tlh5_std_u32le(void) { return H5T_STD_U32LE; }
 static inline hid_t tlh5_std_u64le(void) { return H5T_STD_U64LE; }
 static inline hid_t tlh5_ieee_f32le(void) { return H5T_IEEE_F32LE; }
 static inline hid_t tlh5_ieee_f64le(void) { return H5T_IEEE_F64LE; }
+
+// The address a missing chunk reports: `((haddr_t)(int64_t)(-1))`, a cast Swift does not import.
+static inline haddr_t tlh5_haddr_undef(void) { return HADDR_UNDEF; }

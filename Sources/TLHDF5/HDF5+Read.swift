@@ -14,13 +14,41 @@ extension HDF5 {
   /// The whole dataset `dataset` (`/group/x`) of `file` in its own dtype and shape (`[]` for
   /// a scalar, `[0]` for h5py.Empty). Throws for a missing, truncated or non-HDF5 file, a path
   /// that does not exist (naming the deepest group that does), a group, a non-numeric type or
-  /// a filter this libhdf5 lacks.
+  /// a filter this libhdf5 lacks. A chunked dataset compressed only with deflate and/or
+  /// shuffle, every chunk stored, is decoded by this module on every core rather than by the
+  /// library (``HDF5ChunkPlan``), to exactly the bytes the library reads.
   public static func read(file: String, dataset: String) throws -> NDArray {
+    try read(file: file, dataset: dataset, useDirectChunks: true)
+  }
+
+  /// ``read(file:dataset:)``, where `useDirectChunks` false makes the library read every
+  /// dataset, even those whose chunks this module can decode itself (tests compare the two).
+  static func read(file: String, dataset: String, useDirectChunks: Bool) throws -> NDArray {
+    let array = try pendingRead(file: file, dataset: dataset, useDirectChunks: useDirectChunks)
+      .finish()
+    if array.dtype == .bool { try checkBoolBytes(array, file: file, dataset: dataset) }
+    return array
+  }
+
+  /// The part of a read done under the library lock: the array itself, or the chunks to decode.
+  static func pendingRead(file: String, dataset: String, useDirectChunks: Bool) throws
+    -> HDF5PendingRead
+  {
     try withLock {
       // Errors about the file as a whole name no dataset.
       let handle = try HDF5Context(file: file).openFile()
       let context = HDF5Context(file: file, dataset: dataset)
-      return try context.readArray(try context.openDataset(handle, dataset))
+      return try context.prepareRead(
+        handle, try context.openDataset(handle, dataset), useDirectChunks: useDirectChunks)
+    }
+  }
+
+  /// A Swift `Bool` must be 0 or 1; an enum value outside FALSE/TRUE converts to all ones.
+  private static func checkBoolBytes(_ array: NDArray, file: String, dataset: String) throws {
+    let invalid = array.withUnsafeBytes { bytes in bytes.firstIndex(where: { $0 > 1 }) }
+    if let invalid {
+      throw HDF5Error(
+        file: file, dataset: dataset, cause: "bool element \(invalid) is neither FALSE nor TRUE")
     }
   }
 

@@ -7,7 +7,8 @@ import Foundation
 /// Every call into the library goes through ``withLock(_:)``: one process-wide lock (only some
 /// libhdf5 builds are thread-safe), and the place that switches off the library's own error
 /// printing on whichever thread is calling, so its messages reach the user only inside
-/// ``HDF5Error``s.
+/// ``HDF5Error``s. Reading and inflating the chunks of a deflate/shuffle dataset happens
+/// after the lock is released, on worker threads, from chunk locations gathered under it.
 public enum HDF5 {
   /// Recursive, because a handle may be released (and closed) while the lock is held.
   private static let lock = NSRecursiveLock()

@@ -6,6 +6,8 @@ struct HDF5Filter {
   let id: H5Z_filter_t
   /// The name stored with the filter (`deflate`, `shuffle`, `lzf`), or `filter <id>`.
   let name: String
+  /// The filter's client data (`shuffle`: the element size; `deflate`: the level).
+  let parameters: [UInt32]
 }
 
 extension HDF5Context {
@@ -42,13 +44,17 @@ extension HDF5Context {
     let count = try check(H5Pget_nfilters(plist.id), "cannot count the filters")
     let filters = try (0..<UInt32(count)).map { index in
       var flags: UInt32 = 0
-      var valueCount = 0
+      var valueCount = 8
+      var values = [UInt32](repeating: 0, count: valueCount)
       var config: UInt32 = 0
       var name = [CChar](repeating: 0, count: 256)
-      let id = H5Pget_filter2(plist.id, index, &flags, &valueCount, nil, name.count, &name, &config)
+      let id = H5Pget_filter2(
+        plist.id, index, &flags, &valueCount, &values, name.count, &name, &config)
       try check(id, "cannot read filter \(index)")
       let text = String(cBuffer: name)
-      return HDF5Filter(id: id, name: text.isEmpty ? "filter \(id)" : text)
+      return HDF5Filter(
+        id: id, name: text.isEmpty ? "filter \(id)" : text,
+        parameters: Array(values.prefix(min(valueCount, values.count))))
     }
     return (chunks, filters)
   }

@@ -1,9 +1,27 @@
 import CHDF5
 import TLArray
 
+/// What a read finds under the library lock: the array the library read, or the chunks to
+/// read and decode after the lock is released.
+enum HDF5PendingRead {
+  case array(NDArray)
+  case chunks(HDF5ChunkPlan)
+
+  /// The array, decoding the chunks first if need be; call it without holding the lock.
+  func finish() throws -> NDArray {
+    switch self {
+    case .array(let array): array
+    case .chunks(let plan): try plan.read()
+    }
+  }
+}
+
 extension HDF5Context {
-  /// The whole dataset, in its own dtype, shape `[]` for a scalar.
-  func readArray(_ dataset: HDF5Handle) throws -> NDArray {
+  /// The whole dataset, in its own dtype, shape `[]` for a scalar; a chunked dataset that only
+  /// deflate and shuffle compress comes back as a chunk plan when `useDirectChunks` is set.
+  func prepareRead(_ file: HDF5Handle, _ dataset: HDF5Handle, useDirectChunks: Bool) throws
+    -> HDF5PendingRead
+  {
     let fileType = try own(H5Dget_type(dataset.id), .datatype, "cannot read the datatype")
     let classification = HDF5TypeMap.classify(fileType.id)
     guard let dtype = classification.dtype else {
@@ -16,6 +34,11 @@ extension HDF5Context {
     guard let byteCount = Shape.checkedByteCount(shape, itemSize: dtype.itemSize) else {
       throw error("shape \(Shape.describe(shape)) of \(dtype) is too large to hold in memory")
     }
+    if useDirectChunks, byteCount > 0,
+      let plan = try chunkPlan(file, dataset, fileType: fileType, dtype: dtype, shape: shape)
+    {
+      return .chunks(plan)
+    }
     let storage = ArrayStorage(byteCount: byteCount)
     if byteCount > 0 {
       let memoryType = try HDF5TypeMap.memoryType(for: dtype, self)
@@ -24,15 +47,6 @@ extension HDF5Context {
         storage.base)
       try check(status, "cannot read the data")
     }
-    if dtype == .bool { try checkBoolBytes(storage, count: byteCount) }
-    return NDArray(dtype: dtype, shape: shape, storage: storage)
-  }
-
-  /// A Swift `Bool` must be 0 or 1; an enum value outside FALSE/TRUE converts to all ones.
-  private func checkBoolBytes(_ storage: ArrayStorage, count: Int) throws {
-    let bytes = UnsafeRawBufferPointer(start: storage.base, count: count)
-    if let index = bytes.firstIndex(where: { $0 > 1 }) {
-      throw error("bool element \(index) is neither FALSE nor TRUE")
-    }
+    return .array(NDArray(dtype: dtype, shape: shape, storage: storage))
   }
 }
