@@ -6,7 +6,9 @@ import TLLayers
 public enum ChainExecutor {
   /// The results in a stable order: `out`, `dx`, then per layer its grads and extra outputs
   /// (and its own `out` when `intermediates` is set).
-  public static func run(_ loaded: LoadedCase, intermediates: Bool = false) throws(PipelineError) -> [(name: String, array: NDArray)] {
+  public static func run(
+    _ loaded: LoadedCase, intermediates: Bool = false, timer: inout PhaseTimer
+  ) throws(PipelineError) -> [(name: String, array: NDArray)] {
     let spec = loaded.spec
     var layers: [any Layer] = []
     var value = loaded.input
@@ -14,7 +16,7 @@ public enum ChainExecutor {
     for (index, layer) in spec.layers.enumerated() {
       do {
         let built = try layer.kind.make(loaded.configs[index])
-        value = try built.forward(value)
+        value = try timer.measure("\(layer.name) forward") { [value] in try built.forward(value) }
         layers.append(built)
         layerOutputs.append(value)
       } catch {
@@ -26,7 +28,7 @@ public enum ChainExecutor {
     for index in layers.indices.reversed() {
       guard let upstream = gradient else { break }
       do {
-        gradient = try layers[index].backward(upstream)
+        gradient = try timer.measure("\(spec.layers[index].name) backward") { try layers[index].backward(upstream) }
       } catch {
         throw failure(spec, index, "backward", error)
       }

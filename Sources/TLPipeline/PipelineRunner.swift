@@ -14,7 +14,8 @@ public struct RunOptions: Sendable {
   /// Write nothing (compare only).
   public var dryRun: Bool
 
-  public init(caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none, dryRun: Bool = false) {
+  public init(caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none, dryRun: Bool = false
+  ) {
     self.caseDirectory = caseDirectory
     self.intermediates = intermediates
     self.tolerance = tolerance
@@ -30,6 +31,8 @@ public struct CaseResult: Sendable {
   public var results: [(name: String, array: NDArray)]
   /// nil when the pipeline has no reference.
   public var comparison: CollectionComparison?
+  /// Each phase's wall time (always measured: a clock read per phase costs nothing).
+  public var timings = PhaseTimer()
 }
 
 /// Runs one case: load and check everything, compute, write, compare.
@@ -41,8 +44,9 @@ public enum PipelineRunner {
     let pipelineDirectory = SourceResolver.directory(of: spec.file)
     let resolver = SourceResolver(
       pipelineFile: spec.file, caseDirectory: options.caseDirectory ?? pipelineDirectory, sharedCache: sharedCache)
-    let loaded = try LoadedCase.load(spec, resolver: resolver)
-    let results = try ChainExecutor.run(loaded, intermediates: options.intermediates)
+    var timer = PhaseTimer()
+    let loaded = try timer.measure("load and check") { () throws(PipelineError) in try LoadedCase.load(spec, resolver: resolver) }
+    let results = try ChainExecutor.run(loaded, intermediates: options.intermediates, timer: &timer)
     var reference: [(name: String, array: NDArray)]? = nil
     var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
     if let text = spec.reference {
@@ -54,14 +58,14 @@ public enum PipelineRunner {
     }
     let outputs = resolver.outputPath(spec.outputs)
     if !options.dryRun {
-      do { try ArrayIO.write(results, to: outputs, protecting: protected) } catch {
+      do { try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected) } } catch {
         throw PipelineError(file: spec.file, path: "outputs", "\(error)")
       }
     }
-    let comparison = reference.map { expected in
-      compareCollections(actual: results, expected: expected, policy: policy(spec, options))
+    let comparison = timer.measure("compare") {
+      reference.map { expected in compareCollections(actual: results, expected: expected, policy: policy(spec, options)) }
     }
-    return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison)
+    return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
   }
 
   static func policy(_ spec: PipelineSpec, _ options: RunOptions) -> TolerancePolicy {

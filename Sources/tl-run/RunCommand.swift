@@ -17,6 +17,9 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Also write each layer's own output as LAYER.out.")
   var intermediates = false
 
+  @Flag(help: "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr.")
+  var timings = false
+
   @OptionGroup var comparison: ComparisonOptions
 
   @OptionGroup(title: "Batch") var batch: BatchOptions
@@ -31,6 +34,7 @@ struct RunCommand: ParsableCommand {
       return
     }
     let result = try PipelineRunner.run(spec, options: options)
+    if timings { printError(result.timings.report) }
     if comparison.json {
       print(RunReport(result).json)
     } else {

@@ -152,3 +152,11 @@ func aDropoutSeedReproducesNumPysMask(seed: Int, matches: Bool) throws {
   #expect(comparison.isPass == matches, "\(comparison.textReport)")
   #expect(comparison.arrays.first { $0.name == "drop.mask" }?.status == (matches ? .pass : .mismatch))
 }
+
+@Test func timingsNameEveryPhaseInOrder() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  let phases = try scratch.run().timings.phases
+  #expect(phases.map(\.name) == ["load and check", "affine forward", "affine backward", "write", "compare"])
+  #expect(phases.allSatisfy { $0.seconds >= 0 })
+}
