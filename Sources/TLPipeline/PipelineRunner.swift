@@ -11,15 +11,11 @@ public struct RunOptions: Sendable {
   public var intermediates: Bool
   /// `--rtol` / `--atol` from the command line, which beat the file's tolerances.
   public var tolerance: ToleranceOverride
-  /// Write nothing (compare only).
-  public var dryRun: Bool
 
-  public init(caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none, dryRun: Bool = false
-  ) {
+  public init(caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none) {
     self.caseDirectory = caseDirectory
     self.intermediates = intermediates
     self.tolerance = tolerance
-    self.dryRun = dryRun
   }
 }
 
@@ -57,10 +53,8 @@ public enum PipelineRunner {
       }
     }
     let outputs = resolver.outputPath(spec.outputs)
-    if !options.dryRun {
-      do { try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected) } } catch {
-        throw PipelineError(file: spec.file, path: "outputs", "\(error)")
-      }
+    do { try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected) } } catch {
+      throw PipelineError(file: spec.file, path: "outputs", "\(error)")
     }
     let comparison = timer.measure("compare") {
       reference.map { expected in compareCollections(actual: results, expected: expected, policy: policy(spec, options)) }
