@@ -7,7 +7,8 @@ enum AtomicReplacement {
   /// so `body` can add to it; `existed` says which), then renames it to `path`. On failure the
   /// temporary file is removed and `path` is untouched.
   static func write(
-    to path: String, _ context: HDF5Context, _ body: (_ temporary: String, _ existed: Bool) throws -> Void
+    to path: String, _ context: HDF5Context,
+    _ body: (_ temporary: String, _ existed: Bool) throws -> Void
   ) throws {
     let manager = FileManager.default
     let url = URL(fileURLWithPath: path)
@@ -19,12 +20,14 @@ enum AtomicReplacement {
     do {
       if existed {
         do { try manager.copyItem(atPath: path, toPath: temporary) } catch {
-          throw context.error("cannot copy it to a temporary file beside it: \(error.localizedDescription)")
+          throw context.error(
+            "cannot copy it to a temporary file beside it: \(error.localizedDescription)")
         }
       }
       try body(temporary, existed)
       guard rename(temporary, path) == 0 else {
-        throw context.error("cannot rename the temporary file into place: \(String(cString: strerror(errno)))")
+        throw context.error(
+          "cannot rename the temporary file into place: \(String(cString: strerror(errno)))")
       }
     } catch {
       try? manager.removeItem(atPath: temporary)

@@ -5,49 +5,43 @@ extension HDF5 {
   /// Reads the dataset an array source `file.h5:/group/dataset` names (split at the last `:/`).
   public static func read(_ source: String) throws -> NDArray {
     guard let (file, dataset) = HDF5Path.split(source) else {
-      throw HDF5Error(file: source, cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
+      throw HDF5Error(
+        file: source, cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
     }
     return try read(file: file, dataset: dataset)
   }
 
-  /// Reads dataset `dataset` of `file` into an array of the dataset's own dtype and shape.
+  /// The whole dataset `dataset` (`/group/x`) of `file` in its own dtype and shape (`[]` for
+  /// a scalar, `[0]` for h5py.Empty). Throws for a missing, truncated or non-HDF5 file, a path
+  /// that does not exist (naming the deepest group that does), a group, a non-numeric type or
+  /// a filter this libhdf5 lacks.
   public static func read(file: String, dataset: String) throws -> NDArray {
     try withLock {
+      // Errors about the file as a whole name no dataset.
+      let handle = try HDF5Context(file: file).openFile()
       let context = HDF5Context(file: file, dataset: dataset)
-      let handle = try context.openFile()
       return try context.readArray(try context.openDataset(handle, dataset))
     }
   }
-}
 
-extension HDF5Context {
-  /// The whole dataset, in its own dtype, shape `[]` for a scalar.
-  func readArray(_ dataset: HDF5Handle) throws -> NDArray {
-    let fileType = try own(H5Dget_type(dataset.id), .datatype, "cannot read the datatype")
-    let classification = HDF5TypeMap.classify(fileType.id)
-    guard let dtype = classification.dtype else {
-      throw error("holds non-numeric type '\(classification.description)'; only bool, integer and float datasets can be read")
+  /// Every dataset in `file`, by full path in sorted order. Attributes are not datasets and
+  /// are never listed. Only hard links are followed, so no dataset is listed twice through a
+  /// soft link and a group linked into itself ends the walk.
+  public static func datasets(in file: String) throws -> [HDF5DatasetInfo] {
+    try withLock {
+      let context = HDF5Context(file: file)
+      let handle = try context.openFile()
+      var visitedGroups: Set<haddr_t> = []
+      return try context.datasetPaths(handle, group: "/", visited: &visitedGroups).sorted()
+        .map { dataset in try context.info(handle, dataset) }
     }
-    let shape = try shape(of: dataset)
-    try checkFiltersAvailable(try storage(of: dataset).filters)
-    guard let byteCount = Shape.checkedByteCount(shape, itemSize: dtype.itemSize) else {
-      throw error("shape \(Shape.describe(shape)) of \(dtype) is too large to hold in memory")
-    }
-    let storage = ArrayStorage(byteCount: byteCount)
-    if byteCount > 0 {
-      let memoryType = try HDF5TypeMap.memoryType(for: dtype, self)
-      let status = H5Dread(dataset.id, memoryType.id, tlh5_select_all(), tlh5_select_all(), tlh5_default(), storage.base)
-      try check(status, "cannot read the data")
-    }
-    if dtype == .bool { try checkBoolBytes(storage, count: byteCount) }
-    return NDArray(dtype: dtype, shape: shape, storage: storage)
   }
 
-  /// A Swift `Bool` must be 0 or 1; an enum value outside FALSE/TRUE converts to all ones.
-  private func checkBoolBytes(_ storage: ArrayStorage, count: Int) throws {
-    let bytes = UnsafeRawBufferPointer(start: storage.base, count: count)
-    if let index = bytes.firstIndex(where: { $0 > 1 }) {
-      throw error("bool element \(index) is neither FALSE nor TRUE")
+  /// The metadata of one dataset, with the same errors as ``read(file:dataset:)``.
+  public static func datasetInfo(file: String, dataset: String) throws -> HDF5DatasetInfo {
+    try withLock {
+      let context = HDF5Context(file: file)
+      return try context.info(try context.openFile(), dataset)
     }
   }
 }

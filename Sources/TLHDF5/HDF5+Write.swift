@@ -5,7 +5,9 @@ extension HDF5 {
   /// Writes `array` as dataset `dataset` (`/group/x`) of `file`, creating the file and the
   /// groups on the way as needed and replacing a dataset of that path; gzip-compressed (with
   /// shuffle, in h5py's chunk shape) when `gzipLevel` (0…9) is given.
-  public static func write(_ array: NDArray, to file: String, dataset: String, gzipLevel: Int? = nil) throws {
+  public static func write(
+    _ array: NDArray, to file: String, dataset: String, gzipLevel: Int? = nil
+  ) throws {
     try writeDatasets([(HDF5Path.absolute(dataset), array)], to: file, gzipLevel: gzipLevel)
   }
 
@@ -28,7 +30,8 @@ extension HDF5 {
     }
     try AtomicReplacement.write(to: file, context) { temporary, existed in
       try withLock {
-        let handle = try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
+        let handle =
+          try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
         for item in items {
           var itemContext = context
           itemContext.dataset = item.path
@@ -43,7 +46,9 @@ extension HDF5 {
 extension HDF5Context {
   /// Creates a new, empty file at `path` (h5py's default format version: the earliest).
   func createFile(_ path: String) throws -> HDF5Handle {
-    try own(H5Fcreate(path, tlh5_acc_excl(), tlh5_default(), tlh5_default()), .file, "cannot create the file")
+    try own(
+      H5Fcreate(path, tlh5_acc_excl(), tlh5_default(), tlh5_default()), .file,
+      "cannot create the file")
   }
 
   /// Creates dataset `path` holding `array`, after removing a dataset of that path.
@@ -52,15 +57,20 @@ extension HDF5Context {
     let fileType = try HDF5TypeMap.fileType(for: array.dtype, self)
     let memoryType = try HDF5TypeMap.memoryType(for: array.dtype, self)
     let space = try dataspace(for: array.shape)
-    let linkProperties = try own(H5Pcreate(tlh5_link_create_class()), .propertyList, "cannot make link properties")
-    try check(H5Pset_create_intermediate_group(linkProperties.id, 1), "cannot ask for intermediate groups")
+    let linkProperties = try own(
+      H5Pcreate(tlh5_link_create_class()), .propertyList, "cannot make link properties")
+    try check(
+      H5Pset_create_intermediate_group(linkProperties.id, 1), "cannot ask for intermediate groups")
     let creation = try creationProperties(array, gzipLevel: gzipLevel)
     let dataset = try own(
-      H5Dcreate2(file.id, path, fileType.id, space.id, linkProperties.id, creation.id, tlh5_default()),
+      H5Dcreate2(
+        file.id, path, fileType.id, space.id, linkProperties.id, creation.id, tlh5_default()),
       .dataset, "cannot create the dataset")
     guard array.count > 0 else { return }
     try array.withUnsafeBytes { bytes in
-      let status = H5Dwrite(dataset.id, memoryType.id, tlh5_select_all(), tlh5_select_all(), tlh5_default(), bytes.baseAddress)
+      let status = H5Dwrite(
+        dataset.id, memoryType.id, tlh5_select_all(), tlh5_select_all(), tlh5_default(),
+        bytes.baseAddress)
       try check(status, "cannot write the data")
     }
   }
@@ -75,7 +85,9 @@ extension HDF5Context {
       guard try linkExists(file, prefix) else { return }
       let type = try objectType(file, prefix)
       if depth < names.count - 1 {
-        guard type == H5I_GROUP else { throw error("\(prefix) is a dataset, so it cannot hold \(path)") }
+        guard type == H5I_GROUP else {
+          throw error("\(prefix) is a dataset, so it cannot hold \(path)")
+        }
       } else {
         guard type == H5I_DATASET else { throw error("is a group; a dataset does not replace it") }
         try check(H5Ldelete(file.id, prefix, tlh5_default()), "cannot remove the existing dataset")
@@ -94,9 +106,12 @@ extension HDF5Context {
   /// Contiguous layout, or chunks with shuffle and gzip when asked for and the array has
   /// elements along at least one axis (scalars and empty arrays cannot be chunked).
   private func creationProperties(_ array: NDArray, gzipLevel: Int?) throws -> HDF5Handle {
-    let plist = try own(H5Pcreate(tlh5_dataset_create_class()), .propertyList, "cannot make dataset properties")
+    let plist = try own(
+      H5Pcreate(tlh5_dataset_create_class()), .propertyList, "cannot make dataset properties")
     guard let gzipLevel, !array.shape.isEmpty, array.count > 0 else { return plist }
-    let chunks = HDF5Chunking.chunkShape(for: array.shape, itemSize: array.dtype.itemSize).map { hsize_t($0) }
+    let chunks = HDF5Chunking.chunkShape(for: array.shape, itemSize: array.dtype.itemSize).map {
+      hsize_t($0)
+    }
     try check(H5Pset_chunk(plist.id, Int32(chunks.count), chunks), "cannot set the chunk shape")
     try check(H5Pset_shuffle(plist.id), "cannot add the shuffle filter")
     try check(H5Pset_deflate(plist.id, UInt32(gzipLevel)), "cannot add the gzip filter")

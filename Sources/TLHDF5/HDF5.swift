@@ -2,11 +2,12 @@ import CHDF5
 import Foundation
 
 /// Reads and writes ``TLArray/NDArray``s as HDF5 datasets through libhdf5, and lists a file's
-/// datasets.
+/// datasets for `inspect`.
 ///
-/// Every call into the library goes through ``withLock(_:)``: one process-wide lock, because
-/// only some libhdf5 builds are thread-safe, and a place to switch off the library's own
-/// error printing on whichever thread is calling.
+/// Every call into the library goes through ``withLock(_:)``: one process-wide lock (only some
+/// libhdf5 builds are thread-safe), and the place that switches off the library's own error
+/// printing on whichever thread is calling, so its messages reach the user only inside
+/// ``HDF5Error``s.
 public enum HDF5 {
   /// Recursive, because a handle may be released (and closed) while the lock is held.
   private static let lock = NSRecursiveLock()
@@ -23,7 +24,9 @@ public enum HDF5 {
   /// The linked libhdf5's version, `1.10.8`.
   public static var libraryVersion: String {
     withLock {
-      var major: UInt32 = 0, minor: UInt32 = 0, release: UInt32 = 0
+      var major: UInt32 = 0
+      var minor: UInt32 = 0
+      var release: UInt32 = 0
       guard H5get_libversion(&major, &minor, &release) >= 0 else { return "unknown" }
       return "\(major).\(minor).\(release)"
     }

@@ -11,7 +11,9 @@ enum HDF5Chunking {
     precondition(!shape.isEmpty && shape.allSatisfy { $0 > 0 }, "no chunks for shape \(shape)")
     var chunks = shape
     let datasetBytes = Double(shape.reduce(itemSize, *))
-    let target = min(max(baseBytes * Foundation.pow(2, Foundation.log10(datasetBytes / (1024 * 1024))), minBytes), maxBytes)
+    let target = min(
+      max(baseBytes * Foundation.pow(2, Foundation.log10(datasetBytes / (1024 * 1024))), minBytes),
+      maxBytes)
     var index = 0
     while true {
       let elements = chunks.reduce(1, *)

@@ -30,7 +30,8 @@ extension HDF5Context {
 
   /// The chunk shape (nil unless chunked) and the filters, in pipeline order.
   func storage(of dataset: HDF5Handle) throws -> (chunks: [Int]?, filters: [HDF5Filter]) {
-    let plist = try own(H5Dget_create_plist(dataset.id), .propertyList, "cannot read the creation properties")
+    let plist = try own(
+      H5Dget_create_plist(dataset.id), .propertyList, "cannot read the creation properties")
     var chunks: [Int]? = nil
     if H5Pget_layout(plist.id) == H5D_CHUNKED {
       let rank = try check(H5Pget_chunk(plist.id, 0, nil), "cannot read the chunk rank")
@@ -40,11 +41,13 @@ extension HDF5Context {
     }
     let count = try check(H5Pget_nfilters(plist.id), "cannot count the filters")
     let filters = try (0..<UInt32(count)).map { index in
-      var flags: UInt32 = 0, valueCount = 0, config: UInt32 = 0
+      var flags: UInt32 = 0
+      var valueCount = 0
+      var config: UInt32 = 0
       var name = [CChar](repeating: 0, count: 256)
       let id = H5Pget_filter2(plist.id, index, &flags, &valueCount, nil, name.count, &name, &config)
       try check(id, "cannot read filter \(index)")
-      let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      let text = String(cBuffer: name)
       return HDF5Filter(id: id, name: text.isEmpty ? "filter \(id)" : text)
     }
     return (chunks, filters)
@@ -56,7 +59,8 @@ extension HDF5Context {
     for filter in filters where H5Zfilter_avail(filter.id) <= 0 {
       H5Eclear2(tlh5_error_default())
       throw error(
-        "compressed with filter '\(filter.name)' (id \(filter.id)), which libhdf5 \(HDF5.libraryVersion) does not have; rewrite it with gzip")
+        "compressed with filter '\(filter.name)' (id \(filter.id)), which libhdf5 \(HDF5.libraryVersion) does not have; rewrite it with gzip"
+      )
     }
   }
 }

@@ -18,7 +18,8 @@ extension HDF5Context {
     for (depth, name) in names.enumerated() {
       let next = group == "/" ? "/\(name)" : "\(group)/\(name)"
       guard try linkExists(file, next) else {
-        throw error("not found: group \(group) has no member '\(name)' (\(try membersSummary(file, group)))")
+        throw error(
+          "not found: group \(group) has no member '\(name)' (\(try membersSummary(file, group)))")
       }
       let type = try objectType(file, next)
       if depth == names.count - 1 {
@@ -56,18 +57,21 @@ extension HDF5Context {
 
   /// The names of the links in the group at `path`, in name order.
   func memberNames(_ file: HDF5Handle, group path: String) throws -> [String] {
-    let group = try own(H5Gopen2(file.id, path, tlh5_default()), .group, "cannot open group \(path)")
+    let group = try own(
+      H5Gopen2(file.id, path, tlh5_default()), .group, "cannot open group \(path)")
     var info = H5G_info_t()
     try check(H5Gget_info(group.id, &info), "cannot list group \(path)")
     return try (0..<info.nlinks).map { index in
       let doing = "cannot read link \(index) of group \(path)"
       let length = try check(
-        H5Lget_name_by_idx(group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, tlh5_default()), doing)
+        H5Lget_name_by_idx(
+          group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, tlh5_default()), doing)
       var buffer = [CChar](repeating: 0, count: Int(length) + 1)
       try check(
-        H5Lget_name_by_idx(group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, tlh5_default()),
+        H5Lget_name_by_idx(
+          group.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, tlh5_default()),
         doing)
-      return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      return String(cBuffer: buffer)
     }
   }
 

@@ -27,7 +27,9 @@ struct HDF5Context {
   }
 
   /// Takes ownership of the identifier a call returned, or throws when the call failed.
-  func own(_ id: hid_t, _ kind: HDF5Handle.Kind, _ doing: @autoclosure () -> String) throws -> HDF5Handle {
+  func own(_ id: hid_t, _ kind: HDF5Handle.Kind, _ doing: @autoclosure () -> String) throws
+    -> HDF5Handle
+  {
     guard id >= 0 else { throw libraryError(doing()) }
     return HDF5Handle(id, kind)
   }
@@ -50,7 +52,8 @@ enum HDF5ErrorStack {
   private static let collectEntry: H5E_walk2_t = { _, entry, data in
     guard let entry, let data else { return 0 }
     let collector = Unmanaged<Collector>.fromOpaque(data).takeUnretainedValue()
-    collector.add(description: message(entry.pointee.desc), minor: minorMessage(entry.pointee.min_num))
+    collector.add(
+      description: message(entry.pointee.desc), minor: minorMessage(entry.pointee.min_num))
     return 0
   }
 
@@ -73,6 +76,13 @@ enum HDF5ErrorStack {
   private static func minorMessage(_ id: hid_t) -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     guard H5Eget_msg(id, nil, &buffer, buffer.count) > 0 else { return "" }
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return String(cBuffer: buffer)
+  }
+}
+
+extension String {
+  /// The UTF-8 text before the first NUL of a buffer libhdf5 filled in.
+  init(cBuffer buffer: [CChar]) {
+    self.init(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }

@@ -20,7 +20,8 @@ final class HDF5Handle {
   }
 
   deinit {
-    let id = self.id, kind = self.kind
+    let id = self.id
+    let kind = self.kind
     HDF5.withLock {
       if kind.close(id) < 0 { H5Eclear2(tlh5_error_default()) }
     }

@@ -19,7 +19,8 @@ extension HDF5TypeMap {
 
   /// The type an ``NDArray`` of `dtype` has in memory: what reads convert to and writes from.
   static func memoryType(for dtype: DType, _ context: HDF5Context) throws -> HDF5Handle {
-    try makeType(for: dtype, predefined: nativeTypes, halfOrder: H5Tget_order(tlh5_native_float()), context)
+    try makeType(
+      for: dtype, predefined: nativeTypes, halfOrder: H5Tget_order(tlh5_native_float()), context)
   }
 
   /// The type a dataset of `dtype` gets in a file we write: h5py's choices, little-endian.

@@ -44,16 +44,29 @@ enum HDF5TypeMap {
   }
   /// IEEE half, single and double precision by size in bytes.
   private static let floats: [Int: (layout: FloatLayout, dtype: DType)] = [
-    2: (FloatLayout(signPosition: 15, exponentPosition: 10, exponentSize: 5, mantissaPosition: 0, mantissaSize: 10, bias: 15), .float16),
-    4: (FloatLayout(signPosition: 31, exponentPosition: 23, exponentSize: 8, mantissaPosition: 0, mantissaSize: 23, bias: 127), .float32),
-    8: (FloatLayout(signPosition: 63, exponentPosition: 52, exponentSize: 11, mantissaPosition: 0, mantissaSize: 52, bias: 1023), .float64),
+    2: (
+      FloatLayout(
+        signPosition: 15, exponentPosition: 10, exponentSize: 5, mantissaPosition: 0,
+        mantissaSize: 10, bias: 15), .float16
+    ),
+    4: (
+      FloatLayout(
+        signPosition: 31, exponentPosition: 23, exponentSize: 8, mantissaPosition: 0,
+        mantissaSize: 23, bias: 127), .float32
+    ),
+    8: (
+      FloatLayout(
+        signPosition: 63, exponentPosition: 52, exponentSize: 11, mantissaPosition: 0,
+        mantissaSize: 52, bias: 1023), .float64
+    ),
   ]
 
   /// Names of the datatype classes that never hold a numeric array, by `H5T_class_t` value.
   private static let refusedClasses: [UInt32: String] = [
     UInt32(H5T_TIME.rawValue): "time", UInt32(H5T_BITFIELD.rawValue): "bitfield",
     UInt32(H5T_OPAQUE.rawValue): "opaque", UInt32(H5T_COMPOUND.rawValue): "compound",
-    UInt32(H5T_REFERENCE.rawValue): "reference", UInt32(H5T_VLEN.rawValue): "variable-length sequence",
+    UInt32(H5T_REFERENCE.rawValue): "reference",
+    UInt32(H5T_VLEN.rawValue): "variable-length sequence",
     UInt32(H5T_ARRAY.rawValue): "array",
   ]
 
@@ -75,9 +88,12 @@ enum HDF5TypeMap {
       }
       return .numeric(known.dtype, bigEndian: bigEndian)
     case H5T_ENUM:
-      return isBool(type) ? .numeric(.bool, bigEndian: false) : .refused("enum of \(H5Tget_nmembers(type)) members")
+      return isBool(type)
+        ? .numeric(.bool, bigEndian: false) : .refused("enum of \(H5Tget_nmembers(type)) members")
     case H5T_STRING:
-      return .refused(H5Tis_variable_str(type) > 0 ? "variable-length string" : "fixed-length string of \(size) bytes")
+      return .refused(
+        H5Tis_variable_str(type) > 0
+          ? "variable-length string" : "fixed-length string of \(size) bytes")
     default:
       let name = refusedClasses[UInt32(typeClass.rawValue)] ?? "type class \(typeClass.rawValue)"
       return .refused(name)
@@ -85,7 +101,11 @@ enum HDF5TypeMap {
   }
 
   private static func floatLayout(_ type: hid_t) -> FloatLayout {
-    var spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0
+    var spos = 0
+    var epos = 0
+    var esize = 0
+    var mpos = 0
+    var msize = 0
     H5Tget_fields(type, &spos, &epos, &esize, &mpos, &msize)
     return FloatLayout(
       signPosition: spos, exponentPosition: epos, exponentSize: esize, mantissaPosition: mpos,
@@ -97,13 +117,16 @@ enum HDF5TypeMap {
     let base = H5Tget_super(type)
     guard base >= 0 else { return false }
     defer { H5Tclose(base) }
-    guard H5Tget_class(base) == H5T_INTEGER, H5Tget_size(base) == 1, H5Tget_nmembers(type) == 2 else {
+    guard H5Tget_class(base) == H5T_INTEGER, H5Tget_size(base) == 1, H5Tget_nmembers(type) == 2
+    else {
       return false
     }
     var members: [String: Int8] = [:]
     for index in 0..<UInt32(2) {
       var value: Int8 = 0
-      guard let name = H5Tget_member_name(type, index), H5Tget_member_value(type, index, &value) >= 0 else {
+      guard let name = H5Tget_member_name(type, index),
+        H5Tget_member_value(type, index, &value) >= 0
+      else {
         return false
       }
       members[String(cString: name)] = value

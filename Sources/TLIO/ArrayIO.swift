@@ -56,7 +56,7 @@ public enum ArrayIO {
 
   /// `directory/name`.
   public static func join(_ directory: String, _ name: String) -> String {
-    URL(fileURLWithPath: directory).appendingPathComponent(name).path
+    (directory as NSString).appendingPathComponent(name)
   }
 
   private static func example(_ location: ArrayLocation, _ name: String) -> String {

@@ -1,62 +1,51 @@
 import TLArray
 
-/// Ports the book's `TimeAffine` (common/time_layers.py): one Affine over all N·T rows at once.
+/// Ports the book's `TimeAffine` (common/time_layers.py): one ``Affine`` over all N·T rows.
 ///
 /// xs (N,T,D) · W (D,M) + b (M,) → (N,T,M), in promote(promote(xs, W), b): nothing is forced to
-/// float32. Backward: dx (N,T,D) in promote(dout, W), not x's dtype (layers.md §5.6).
+/// float32. Backward: dx (N,T,D) in promote(dout, W), not x's dtype (layers.md §5.6). As in the
+/// book, it is the plain Affine on reshaped views, so there is one GEMM per pass.
 public final class TimeAffine: Layer {
   public let typeName = "TimeAffine"
-  public let paramNames = ["W", "b"]
-  public let W: NDArray
-  public let b: NDArray
-  public private(set) var grads: [NDArray]
-  public var params: [NDArray] { [W, b] }
+  public var paramNames: [String] { affine.paramNames }
+  public var params: [NDArray] { affine.params }
+  public var grads: [NDArray] { affine.grads }
+  private let affine: Affine
   private let check: LayerCheck
-  private var x: NDArray?
+  private var xShape: [Int]?
 
   /// Takes W (D,M) and b (M,) of float32 or float64; throws for anything else.
   public init(W: NDArray, b: NDArray, name: String = "time_affine") throws {
     check = LayerCheck(layer: name, type: typeName)
     _ = try Self.infer(W: ArraySignature(W), b: ArraySignature(b), x: nil, check: check)
-    self.W = W
-    self.b = b
-    grads = [NDArray(zeros: W.dtype, shape: W.shape), NDArray(zeros: b.dtype, shape: b.shape)]
+    affine = try Affine(W: W, b: b, name: name)
   }
 
-  /// Checks W, b and (when given) x; returns the signature of the output.
+  /// Checks W, b and (when given) xs (N,T,D); returns the signature of the output.
   static func infer(W: ArraySignature, b: ArraySignature, x: ArraySignature?, check: LayerCheck)
-    throws
-    -> ArraySignature?
+    throws -> ArraySignature?
   {
-    try check.float("W", W.dtype)
-    try check.float("b", b.dtype)
-    try check.shape("W", W.shape, ["D", "M"])
-    try check.shape("b", b.shape, [.size(W.shape[1])])
+    _ = try Affine.infer(W: W, b: b, x: nil, check: check)  // W is (D,M) from here on
     guard let x else { return nil }
     try check.shape("x", x.shape, ["N", "T", .size(W.shape[0])])
-    let product = try check.promotedFloat("x·W", x.dtype, W.dtype)
-    return ArraySignature(
-      shape: x.shape.dropLast() + [W.shape[1]], dtype: DType.promote(product, b.dtype))
+    let rows = ArraySignature(shape: [x.shape[0] * x.shape[1], x.shape[2]], dtype: x.dtype)
+    let out = try Affine.infer(W: W, b: b, x: rows, check: check)
+    return out.map { ArraySignature(shape: [x.shape[0], x.shape[1], $0.shape[1]], dtype: $0.dtype) }
   }
 
   public func forward(_ x: NDArray) throws -> NDArray {
-    _ = try Self.infer(
-      W: ArraySignature(W), b: ArraySignature(b), x: ArraySignature(x), check: check)
+    let W = affine.W
+    _ = try Self.infer(W: ArraySignature(W), b: ArraySignature(affine.b), x: ArraySignature(x), check: check)
     let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-    self.x = x
-    return Kernel.affineForward(x.reshaped([n * t, d]), W, b).reshaped([n, t, W.shape[1]])
+    xShape = x.shape
+    return try affine.forward(x.reshaped([n * t, d])).reshaped([n, t, W.shape[1]])
   }
 
   public func backward(_ dout: NDArray) throws -> NDArray? {
-    guard let x else { preconditionFailure("\(typeName).backward before forward") }
-    let (n, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-    try check.shape("dout", dout.shape, [.size(n), .size(t), .size(W.shape[1])])
-    try check.float("dout", dout.dtype)
-    let (dx, dW, db) = Kernel.affineBackward(
-      x.reshaped([n * t, d]), W, b, dout.reshaped([n * t, W.shape[1]]))
-    grads[0] = dW
-    grads[1] = db ?? grads[1]
-    return dx.reshaped(x.shape)
+    guard let xShape else { preconditionFailure("\(typeName).backward before forward") }
+    let (n, t, m) = (xShape[0], xShape[1], affine.W.shape[1])
+    try check.shape("dout", dout.shape, [.size(n), .size(t), .size(m)])
+    return try affine.backward(dout.reshaped([n * t, m]))?.reshaped(xShape)
   }
 }
 

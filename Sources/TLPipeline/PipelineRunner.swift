@@ -38,7 +38,7 @@ public enum PipelineRunner {
   public static func run(
     _ spec: PipelineSpec, options: RunOptions = RunOptions(), sharedCache: SharedArrayCache? = nil
   ) throws(PipelineError) -> CaseResult {
-    let pipelineDirectory = URL(fileURLWithPath: spec.file).deletingLastPathComponent().path
+    let pipelineDirectory = SourceResolver.directory(of: spec.file)
     let resolver = SourceResolver(
       pipelineFile: spec.file, caseDirectory: options.caseDirectory ?? pipelineDirectory, sharedCache: sharedCache)
     let loaded = try LoadedCase.load(spec, resolver: resolver)

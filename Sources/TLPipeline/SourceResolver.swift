@@ -16,9 +16,16 @@ public final class SourceResolver: @unchecked Sendable {
 
   public init(pipelineFile: String, caseDirectory: String, sharedCache: SharedArrayCache? = nil) {
     self.pipelineFile = pipelineFile
-    self.pipelineDirectory = URL(fileURLWithPath: pipelineFile).deletingLastPathComponent().path
+    self.pipelineDirectory = Self.directory(of: pipelineFile)
     self.caseDirectory = caseDirectory
     self.sharedCache = sharedCache
+  }
+
+  /// The directory part of `file` as the user wrote it (`.` for a bare name), so messages
+  /// and reports show paths the way they were given.
+  public static func directory(of file: String) -> String {
+    let parent = (file as NSString).deletingLastPathComponent
+    return parent.isEmpty ? "." : parent
   }
 
   /// The array `source` names; a fault is reported with the pipeline file and the JSON path.
@@ -27,10 +34,9 @@ public final class SourceResolver: @unchecked Sendable {
     case .inline(let array):
       return array
     case .file(let text):
-      let location = try locate(text, jsonPath: source.jsonPath)
+      let (location, besidePipeline) = try resolve(text, jsonPath: source.jsonPath)
       filesRead.append(ArrayIO.canonical(location.path))
       do {
-        let besidePipeline = !location.path.hasPrefix(caseDirectory + "/") && caseDirectory != pipelineDirectory
         if besidePipeline, let sharedCache { return try sharedCache.array(at: location) }
         return try ArrayIO.read(location)
       } catch {
@@ -41,11 +47,19 @@ public final class SourceResolver: @unchecked Sendable {
 
   /// Resolves a relative path (`case/x` first, then `pipeline-dir/x`); fails naming both.
   public func locate(_ text: String, jsonPath: String) throws(PipelineError) -> ArrayLocation {
+    try resolve(text, jsonPath: jsonPath).location
+  }
+
+  /// The location, and whether it was found beside the pipeline rather than in the case (such
+  /// arrays are shared by every case of a batch).
+  private func resolve(_ text: String, jsonPath: String) throws(PipelineError) -> (location: ArrayLocation, besidePipeline: Bool) {
     let location = ArrayLocation(parsing: text)
-    if location.path.hasPrefix("/") { return location }
-    let candidates = [caseDirectory, pipelineDirectory].map { ArrayIO.join($0, location.path) }
-    if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
-      return location.withPath(found)
+    if location.path.hasPrefix("/") { return (location, false) }
+    let inCase = ArrayIO.join(caseDirectory, location.path)
+    if FileManager.default.fileExists(atPath: inCase) { return (location.withPath(inCase), false) }
+    let beside = ArrayIO.join(pipelineDirectory, location.path)
+    if caseDirectory != pipelineDirectory, FileManager.default.fileExists(atPath: beside) {
+      return (location.withPath(beside), true)
     }
     let places = caseDirectory == pipelineDirectory ? "in \(caseDirectory)" : "in \(caseDirectory) or \(pipelineDirectory)"
     throw PipelineError(file: pipelineFile, path: jsonPath, "\(location.path): no such file \(places)")

@@ -35,5 +35,7 @@ func scratchCopy(_ relative: String) throws -> URL {
   let source = Fixtures.repositoryRoot.appendingPathComponent(relative)
   let target = directory.appendingPathComponent(source.lastPathComponent)
   try FileManager.default.copyItem(at: source, to: target)
+  // Results of earlier runs in the working tree are not part of an example.
+  try? FileManager.default.removeItem(at: target.appendingPathComponent("out"))
   return target
 }

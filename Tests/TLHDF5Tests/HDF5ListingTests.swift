@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import TLArray
 import TLHDF5
 import TLTestSupport
+import Testing
 
 /// One dataset as h5py described it (testdata/h5/data_listing.json).
 private struct H5pyEntry: Decodable {

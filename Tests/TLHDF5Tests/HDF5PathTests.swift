@@ -1,5 +1,5 @@
-import Testing
 import TLHDF5
+import Testing
 
 /// `file.h5:/path` sources split at the last `:/`, for `.h5` and `.hdf5` files only.
 @Test(arguments: [
@@ -21,7 +21,9 @@ func refusesSourcesThatAreNotHDF5(source: String) {
 }
 
 /// pipeline.md §3: a dot in an output name becomes a group.
-@Test(arguments: [("embed.dW", "/embed/dW"), ("out", "/out"), ("lstm.h", "/lstm/h"), ("a.b.c", "/a/b/c")])
+@Test(arguments: [
+  ("embed.dW", "/embed/dW"), ("out", "/out"), ("lstm.h", "/lstm/h"), ("a.b.c", "/a/b/c"),
+])
 func datasetPathsForOutputNames(name: String, path: String) {
   #expect(HDF5Path.datasetPath(forName: name) == path)
 }

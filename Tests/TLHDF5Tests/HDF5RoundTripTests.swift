@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import TLArray
 import TLHDF5
 import TLTestSupport
+import Testing
 
 /// An array of `dtype` whose bytes follow a fixed pseudo-random sequence, so every bit pattern
 /// (integer extremes, NaN payloads, −0.0, infinities) can occur; bool elements are 0 or 1.
@@ -82,10 +82,13 @@ func gzipChunksLikeH5py(expected: H5pyChunks) throws {
   let before = try HDF5.datasets(in: file)
   let dW = sampleArray(.float64, shape: [4, 3])
   let x = sampleArray(.int32, shape: [7], seed: 9)
-  try HDF5.writeCollection([("embed.dW", dW), ("nested.group.deep.x", x)], to: file, gzipLevel: nil)
+  try HDF5.writeCollection(
+    [("embed.dW", dW), ("nested.group.deep.x", x)], to: file, gzipLevel: nil)
   #expect(try HDF5.read(file: file, dataset: "/embed/dW") == dW)
   #expect(try HDF5.read(file: file, dataset: "/nested/group/deep/x") == x)
-  #expect(try HDF5.read(file: file, dataset: "/ints/uint64") == HDF5.read(file: original, dataset: "/ints/uint64"))
+  #expect(
+    try HDF5.read(file: file, dataset: "/ints/uint64")
+      == HDF5.read(file: original, dataset: "/ints/uint64"))
   let after = try HDF5.datasets(in: file).map(\.path)
   #expect(after == (before.map(\.path) + ["/embed/dW"]).sorted())
   #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["copy.h5"])

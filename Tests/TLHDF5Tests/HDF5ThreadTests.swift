@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import TLArray
 import TLHDF5
 import TLTestSupport
+import Testing
 
 /// What the process writes to stderr (fd 2) while `body` runs.
 private func capturingStandardError(_ body: () -> Void) throws -> String {
@@ -52,7 +52,8 @@ private func onNewThread(_ body: @escaping @Sendable () -> Void) {
 /// Reads from many threads at once return what one thread reads.
 @Test func concurrentReadsAgree() throws {
   let file = Fixtures.path("h5/data.h5")
-  let paths = try HDF5.datasets(in: file).filter { $0.dtype != nil && !$0.filters.contains("lzf") }.map(\.path)
+  let paths = try HDF5.datasets(in: file).filter { $0.dtype != nil && !$0.filters.contains("lzf") }
+    .map(\.path)
   let expected = try paths.map { try HDF5.read(file: file, dataset: $0) }
   let mismatches = LockedErrors()
   DispatchQueue.concurrentPerform(iterations: 64) { iteration in

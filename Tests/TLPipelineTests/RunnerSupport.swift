@@ -20,7 +20,8 @@ struct ScratchCase {
 
   /// A directory with only `pipeline.json` holding `json`, plus the given arrays as `.npy` files.
   init(json: String, arrays: [String: NDArray]) throws {
-    directory = try Fixtures.temporaryDirectory("runner")
+    directory = try Fixtures.temporaryDirectory("runner").appendingPathComponent("case")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     try Data(json.utf8).write(to: directory.appendingPathComponent("pipeline.json"))
     for (name, array) in arrays { try NPY.write(array, to: path(name + ".npy")) }
   }
@@ -41,5 +42,10 @@ struct ScratchCase {
 
   func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }
 
-  func remove() { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  /// Removes the temporary directory this case was made in (the parent of ``directory``).
+  func remove() {
+    let root = directory.deletingLastPathComponent()
+    precondition(root.lastPathComponent.hasPrefix("tl-run-runner-"), "refusing to remove \(root.path)")
+    try? FileManager.default.removeItem(at: root)
+  }
 }

@@ -18,33 +18,11 @@ public struct HDF5DatasetInfo: Sendable, Equatable {
   public let filters: [String]
 }
 
-extension HDF5 {
-  /// Every dataset in `file`, by full path in sorted order; attributes are not datasets and
-  /// are never listed. Only hard links are followed, so no dataset is listed twice through a
-  /// soft link and a group linked into itself ends the walk.
-  public static func datasets(in file: String) throws -> [HDF5DatasetInfo] {
-    try withLock {
-      let context = HDF5Context(file: file)
-      let handle = try context.openFile()
-      var visitedGroups: Set<haddr_t> = []
-      return try context.datasetPaths(handle, group: "/", visited: &visitedGroups)
-        .sorted()
-        .map { path in try context.info(handle, path) }
-    }
-  }
-
-  /// The metadata of one dataset, with the same errors as ``read(file:dataset:)``.
-  public static func datasetInfo(file: String, dataset: String) throws -> HDF5DatasetInfo {
-    try withLock {
-      let context = HDF5Context(file: file, dataset: dataset)
-      return try context.info(try context.openFile(), dataset)
-    }
-  }
-}
-
 extension HDF5Context {
   /// Paths of the datasets reachable from `group` through hard links.
-  fileprivate func datasetPaths(_ file: HDF5Handle, group: String, visited: inout Set<haddr_t>) throws -> [String] {
+  func datasetPaths(_ file: HDF5Handle, group: String, visited: inout Set<haddr_t>) throws
+    -> [String]
+  {
     var found: [String] = []
     for name in try memberNames(file, group: group) {
       let path = group == "/" ? "/\(name)" : "\(group)/\(name)"
@@ -62,7 +40,7 @@ extension HDF5Context {
   }
 
   /// The metadata of the dataset at `path`.
-  fileprivate func info(_ file: HDF5Handle, _ path: String) throws -> HDF5DatasetInfo {
+  func info(_ file: HDF5Handle, _ path: String) throws -> HDF5DatasetInfo {
     var context = self
     context.dataset = path
     let dataset = try context.openDataset(file, path)

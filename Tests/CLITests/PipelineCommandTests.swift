@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TLTestSupport
+
+/// Every committed example, run as a user would, in a scratch copy: all agree with NumPy.
+@Test(arguments: try FileManager.default.contentsOfDirectory(atPath: Fixtures.repositoryRoot.appendingPathComponent("pipelines").path)
+  .filter { FileManager.default.fileExists(atPath: Fixtures.repositoryRoot.appendingPathComponent("pipelines/\($0)/pipeline.json").path) }
+  .sorted())
+func examplePipelinesPass(example: String) throws {
+  let directory = try scratchCopy("pipelines/\(example)")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let result = try tlRun(directory.appendingPathComponent("pipeline.json").path)
+  #expect(result.status == 0, "\(example): \(result.stdout)\(result.stderr)")
+  #expect(result.stdout.contains("0 failed"), "\(result.stdout)")
+}
+
+@Test func aBrokenReferenceExitsOneAndPointsAtTheElement() throws {
+  let directory = try scratchCopy("pipelines/seed_time_embedding")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  // Flip the exponent's low bit of dW[8, 2] (the fourth float64 from the end; row 9 is zero):
+  // the value halves or doubles.
+  let file = directory.appendingPathComponent("expected/embed.dW.npy")
+  var bytes = try Data(contentsOf: file)
+  bytes[bytes.count - 26] ^= 0x10
+  try bytes.write(to: file)
+  let result = try tlRun(directory.appendingPathComponent("pipeline.json").path)
+  #expect(result.status == 1)
+  #expect(result.stdout.contains("embed.dW") && result.stdout.contains("[8, 2]"), "\(result.stdout)")
+  let json = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--json")
+  #expect(json.status == 1 && json.stdout.contains("\"status\" : \"mismatch\""), "\(json.stdout)")
+}
+
+@Test func commandLineTolerancesOverrideTheDefaults() throws {
+  let directory = try scratchCopy("pipelines/seed_time_affine")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let file = directory.appendingPathComponent("expected/affine.db.npy")
+  var bytes = try Data(contentsOf: file)
+  bytes[bytes.count - 8] ^= 0x01  // the lowest mantissa bit of db[4]: a difference of one ulp
+  try bytes.write(to: file)
+  let pipeline = directory.appendingPathComponent("pipeline.json").path
+  #expect(try tlRun(pipeline).status == 0, "one ulp is within the float64 default")
+  #expect(try tlRun(pipeline, "--rtol", "0", "--atol", "0").status == 1)
+}
+
+/// A bad pipeline exits 2 with one line naming the file and the field, and writes nothing.
+@Test(arguments: [
+  (#""version": 1,"#, #""version": 7,"#, "version: unsupported version 7"),
+  (#""W": "embed_W.npy""#, #""Wz": "embed_W.npy""#, "layers[0].params.Wz"),
+  (#""input": "xs.npy""#, #""input": "nope.npy""#, "input: nope.npy: no such file"),
+  (#""dout": "dout.npy""#, #""dout": "embed_W.npy""#, "dout: shape (10, 3) does not match"),
+])
+func badPipelinesExitTwo(find: String, replace: String, fragment: String) throws {
+  let directory = try scratchCopy("pipelines/seed_time_embedding")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let file = directory.appendingPathComponent("pipeline.json")
+  let text = try String(contentsOf: file, encoding: .utf8)
+  #expect(text.contains(find))
+  try text.replacingOccurrences(of: find, with: replace).write(to: file, atomically: true, encoding: .utf8)
+  let result = try tlRun(file.path)
+  #expect(result.status == 2)
+  #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(fragment), "\(result.stderr)")
+  #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+}
