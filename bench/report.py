@@ -105,8 +105,10 @@ def _sweep_lines(rows):
 def render(results):
     """All tables as Markdown text."""
     rows = results["rows"]
+    load = " → ".join(f"{l[0]:.2f}" for l in (results.get("load_before"), results.get("load_after")) if l)
     lines = [f"Medians of {results['runs']} runs per side (after one warm-up), whole processes; "
-             "peak = max ru_maxrss over the runs."]
+             f"peak = max ru_maxrss over the runs. 1-min load average before → after: {load} "
+             "(2 cores, shared)."]
     for group, title in GROUP_TITLES.items():
         group_rows = [r for r in rows if r["group"] == group]
         if group_rows:

@@ -107,7 +107,8 @@ def main():
         env["OPENBLAS_NUM_THREADS"] = str(args.threads)
     data = os.path.join(HERE, "data")
     os.makedirs(data, exist_ok=True)
-    results = {"rows": [], "runs": args.runs, "threads": args.threads}
+    results = {"rows": [], "runs": args.runs, "threads": args.threads,
+               "load_before": os.getloadavg()}
     if not args.no_sgemm:
         print("measuring raw GEMM speed (bench/sgemm_peak.py)...", flush=True)
         probe = run_once([sys.executable, os.path.join(HERE, "sgemm_peak.py")], env=env)
@@ -119,6 +120,7 @@ def main():
         row = measure_case(case, pipeline, args, env)
         results["rows"].append(row)
         print("  " + report.one_line(row), flush=True)
+    results["load_after"] = os.getloadavg()
     text = report.render(results)
     print("\n" + text)
     with open(os.path.join(data, "results.json"), "w") as f:
