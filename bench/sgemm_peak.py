@@ -1,0 +1,72 @@
+"""The machine's raw GEMM speed, the yardstick for TimeAffine's GFLOP/s: cblas_sgemm and
+cblas_dgemm of Debian's libopenblas (the library tl-run links) called through ctypes, and
+numpy's np.dot (numpy's wheel bundles its own OpenBLAS), at TimeAffine's forward shape
+(N·T, D)·(D, M) and at a square 2000³.
+
+Usage: python3 bench/sgemm_peak.py [NT D M]   — prints one JSON object (GFLOP/s, best of 5).
+"""
+
+import ctypes
+import json
+import sys
+import time
+
+import numpy as np
+
+DEBIAN_OPENBLAS = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
+ROW_MAJOR, NO_TRANS = 101, 111
+
+
+def _best_seconds(call, repeats=5):
+    call()  # warm up threads and caches
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def cblas_gflops(library, dtype, m, k, n):
+    """GFLOP/s of C = A·B with A (m,k), B (k,n) through cblas_[sd]gemm of `library`."""
+    gemm = library.cblas_sgemm if dtype == np.float32 else library.cblas_dgemm
+    scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
+    gemm.restype = None
+    gemm.argtypes = [ctypes.c_int] * 6 + [scalar, ctypes.c_void_p, ctypes.c_int,
+                     ctypes.c_void_p, ctypes.c_int, scalar, ctypes.c_void_p, ctypes.c_int]
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    b = rng.standard_normal((k, n)).astype(dtype)
+    c = np.empty((m, n), dtype=dtype)
+
+    def call():
+        gemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1.0, a.ctypes.data, k,
+             b.ctypes.data, n, 0.0, c.ctypes.data, n)
+
+    seconds = _best_seconds(call)
+    assert np.allclose(c[:2, :2], a[:2] @ b[:, :2], rtol=1e-3, atol=1e-3)
+    return 2 * m * k * n / seconds / 1e9
+
+
+def numpy_gflops(dtype, m, k, n):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((m, k)).astype(dtype)
+    b = rng.standard_normal((k, n)).astype(dtype)
+    return 2 * m * k * n / _best_seconds(lambda: np.dot(a, b)) / 1e9
+
+
+def main(argv):
+    nt, d, m = (int(v) for v in argv) if len(argv) == 3 else (700, 650, 10000)
+    library = ctypes.CDLL(DEBIAN_OPENBLAS)
+    result = {}
+    for label, dtype in (("sgemm", np.float32), ("dgemm", np.float64)):
+        for shape_label, shape in (("affine", (nt, d, m)), ("square2000", (2000, 2000, 2000))):
+            result[f"openblas_{label}_{shape_label}"] = cblas_gflops(library, dtype, *shape)
+            result[f"numpy_{label}_{shape_label}"] = numpy_gflops(dtype, *shape)
+    get_threads = getattr(library, "openblas_get_num_threads", None)
+    result["openblas_threads"] = get_threads() if get_threads else None
+    print(json.dumps({k: (round(v, 1) if isinstance(v, float) else v) for k, v in result.items()}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
