@@ -2,7 +2,7 @@
 the share of each thread's samples whose call chain passes through a phase (inclusive), and
 the share whose innermost frame is a kind of work (self).
 
-Usage: perf script -i perf.data -F tid,sym | python3 bench/perf_summary.py
+Usage: perf script -i perf.data -F tid,ip,sym | python3 bench/perf_summary.py
 """
 
 import re
@@ -42,7 +42,7 @@ def samples(lines):
             if tid is not None:
                 yield tid, frames
             tid, frames = None, []
-        elif not line.startswith(("\t", " ")):
+        elif not line.startswith("\t"):  # " 9144 ": the sample's thread id
             tid = int(line.split()[0])
         else:
             frames.append(line.strip())

@@ -17,4 +17,4 @@ DIR=bench/data/$CASE
 echo "$CASE at ${PERF_FREQ:-1999} Hz; load $(cut -d' ' -f1-3 /proc/loadavg)"
 perf record -q -F "${PERF_FREQ:-1999}" --call-graph dwarf,65528 -o "$DIR/perf.data" -- \
   "$TL_RUN" "$DIR/pipeline.json" >/dev/null
-perf script -i "$DIR/perf.data" -F tid,sym 2>/dev/null | python3 bench/perf_summary.py
+perf script -i "$DIR/perf.data" -F tid,ip,sym 2>/dev/null | python3 bench/perf_summary.py

@@ -5,7 +5,8 @@
 public struct NDArray: @unchecked Sendable {
   public let dtype: DType
   public private(set) var shape: [Int]
-  @usableFromInline var storage: ArrayStorage
+  /// The bytes, shared by copies until one of them is written.
+  public internal(set) var storage: ArrayStorage
 
   /// Wraps `storage`, whose first `count * dtype.itemSize` bytes are the elements in C order.
   public init(dtype: DType, shape: [Int], storage: ArrayStorage) {
@@ -22,7 +23,7 @@ public struct NDArray: @unchecked Sendable {
   public init(zeros dtype: DType, shape: [Int]) {
     let bytes = Shape.count(shape) * dtype.itemSize
     let storage = ArrayStorage(byteCount: bytes)
-    storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    if !storage.isZeroed { storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     self.init(dtype: dtype, shape: shape, storage: storage)
   }
 

@@ -39,12 +39,12 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
     precondition(s.gates == Cell.gates && s.dtype == T.dtype, "tape for \(s) built as \(Cell.self)")
     (n, t, d, h, gh) = (s.n, s.t, s.d, s.h, s.gates * s.h)
     let xs2 = xs.reshaped([n * t, d])
-    x = Buffer(converting: xs2)
-    (wx, wh, b) = (
-      Buffer(converting: wxArray), Buffer(converting: whArray), Buffer(converting: bArray)
-    )
-    // NumPy multiplies x by Wx in promote(xs, Wx), which can be narrower than T.
-    a = Buffer(converting: Kernel.matmul(xs2, wxArray))
+    // Inputs are only read: a tape of their own dtype views them in place.
+    x = Buffer(viewing: xs2)
+    (wx, wh, b) = (Buffer(viewing: wxArray), Buffer(viewing: whArray), Buffer(viewing: bArray))
+    // NumPy multiplies x by Wx in promote(xs, Wx), which can be narrower than T. The product is
+    // fresh, so in T it becomes the gate buffer itself.
+    a = Buffer(viewing: Kernel.matmul(xs2, wxArray))
     hPrev = Buffer(zeros: n * t * h)
     hLast = Buffer(zeros: n * h)
     let memory = Cell.hasMemory ? n * t * h : 0

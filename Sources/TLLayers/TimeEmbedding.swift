@@ -81,31 +81,42 @@ public final class TimeEmbedding: Layer {
 
   /// For each t: scatter-add dout[:,t,:] into a zeroed step buffer (in W's dtype, like the
   /// book's per-step Embedding), then add the touched rows into the total and re-zero them.
-  /// One reused V×D buffer instead of the book's T of them; the same roundings.
+  /// The step buffer holds only the ≤ N distinct rows of one step (a slot per row) instead of
+  /// the book's T buffers of V×D; the additions and their roundings are the same.
   private static func accumulate<S: LayerScalar, A: LayerScalar>(
     _ dout: NDArray, _: S.Type, _ ids: (rows: [Int], n: Int, t: Int), into dW: inout NDArray,
     _: A.Type
   ) {
     let (v, d) = (dW.shape[0], dW.shape[1])
-    var step = [A](repeating: 0, count: v * d)
-    // ids[:, t] for every t, so each step's indices are one contiguous slice.
-    var byStep = [Int](repeating: 0, count: ids.rows.count)
-    for n in 0..<ids.n { for t in 0..<ids.t { byStep[t * ids.n + n] = ids.rows[n * ids.t + t] } }
+    var step = [A](repeating: 0, count: ids.n * d)
+    var slotOfRow = [Int](repeating: -1, count: v)
+    var slots = [Int](repeating: 0, count: ids.n)  // ids[:, t] as slots of the step buffer
+    var touched: [Int] = []  // the distinct rows of step t, in slot order
+    touched.reserveCapacity(ids.n)
     dout.withUnsafeBufferPointer(of: S.self) { src in
       dW.withUnsafeMutableBufferPointer(of: A.self) { total in
         step.withUnsafeMutableBufferPointer { stepBuffer in
-          let stepMatrix = MutableMatrix(stepBuffer, rows: v, cols: d)
+          guard let base = src.baseAddress, let stepBase = stepBuffer.baseAddress else { return }
+          let stepMatrix = MutableMatrix(stepBase, rows: ids.n, cols: d)
           for t in 0..<ids.t {
-            let rows = byStep[t * ids.n..<(t + 1) * ids.n]
-            guard let base = src.baseAddress else { return }
-            Kernel.scatterAddRows(
-              Matrix(base + t * d, rows: ids.n, cols: d, ld: ids.t * d), rows, into: stepMatrix)
-            for row in rows {
-              for j in 0..<d {
-                total[row * d + j] += stepBuffer[row * d + j]
-                stepBuffer[row * d + j] = 0  // a repeated row then adds +0, which changes nothing
+            for n in 0..<ids.n {
+              let row = ids.rows[n * ids.t + t]
+              if slotOfRow[row] < 0 {
+                slotOfRow[row] = touched.count
+                touched.append(row)
               }
+              slots[n] = slotOfRow[row]
             }
+            Kernel.scatterAddRows(
+              Matrix(base + t * d, rows: ids.n, cols: d, ld: ids.t * d), slots, into: stepMatrix)
+            for (slot, row) in touched.enumerated() {
+              for j in 0..<d {
+                total[row * d + j] += stepBuffer[slot * d + j]
+                stepBuffer[slot * d + j] = 0
+              }
+              slotOfRow[row] = -1
+            }
+            touched.removeAll(keepingCapacity: true)
           }
         }
       }

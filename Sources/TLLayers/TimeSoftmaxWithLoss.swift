@@ -5,8 +5,10 @@ import TLArray
 ///
 /// loss = −(Σ_k mask_k · log ys[k, t_k]) / M with **no epsilon**, M the count of labels ≠ −1,
 /// returned as a 0-d **float64** (the float32 sum divided by an int64 count, §5.7). backward:
-/// dx = (ys − onehot)·dout/M ⊙ mask in xs's dtype; ignored rows become (signed) zeros. Unlike
-/// the book, backward leaves the cached softmax intact, so calling it twice gives the same dx.
+/// dx = (ys − onehot)·dout/M ⊙ mask in xs's dtype; ignored rows become (signed) zeros. As in
+/// the book, dx is computed in the cached softmax's own buffer (no N·T·V copy); the cache is
+/// handed over, so a second backward needs a new forward (it throws, where the book would
+/// silently return a wrong dx).
 public final class TimeSoftmaxWithLoss: Layer {
   public let typeName = "TimeSoftmaxWithLoss"
   public let paramNames: [String] = []
@@ -57,14 +59,17 @@ public final class TimeSoftmaxWithLoss: Layer {
   private static func validCount(_ labels: [Int]) -> Int { labels.lazy.filter { $0 != -1 }.count }
 
   public func backward(_ dout: NDArray) throws -> NDArray? {
-    guard let cache else { preconditionFailure("\(typeName).backward before forward") }
     let scale = try check.scalarDout(dout)
-    var dx = cache.ys
-    let count = Double(Self.validCount(cache.labels))
+    guard case let (ys, labels, shape)? = cache else {
+      throw check.error("backward needs a forward first (each forward's softmax serves one backward)")
+    }
+    cache = nil
+    var dx = consume ys  // the only reference now: the gradient is written in place
+    let count = Double(Self.validCount(labels))
     dx.dtype.byFloat(
-      float: { Self.gradient(&dx, cache.labels, scale, count, Float.self) },
-      double: { Self.gradient(&dx, cache.labels, scale, count, Double.self) })
-    return dx.reshaped(cache.shape)
+      float: { Self.gradient(&dx, labels, scale, count, Float.self) },
+      double: { Self.gradient(&dx, labels, scale, count, Double.self) })
+    return dx.reshaped(shape)
   }
 
   /// dx ← ((ys − onehot)·dout / M) · mask in place; the division by the int64 count M is done

@@ -18,7 +18,7 @@ public enum ChainExecutor {
         let built = try layer.kind.make(loaded.configs[index])
         value = try timer.measure("\(layer.name) forward") { [value] in try built.forward(value) }
         layers.append(built)
-        layerOutputs.append(value)
+        if intermediates { layerOutputs.append(value) }  // else each output may go when used
       } catch {
         throw failure(spec, index, "forward", error)
       }

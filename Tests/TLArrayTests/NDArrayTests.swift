@@ -46,3 +46,23 @@ import TLArray
   #expect(ints.min == -1 && ints.max == 4 && ints.mean == 2)
   #expect(NDArray(zeros: .float32, shape: [0]).statistics().mean == nil)
 }
+
+/// Buffers from 1 MiB up are pages of their own (``LargeBuffer``): zeroed without a memset,
+/// aligned, and copied on write like any other storage.
+@Test func largeStorageIsZeroedAlignedAndCopiedOnWrite() {
+  let count = LargeBuffer.threshold / 4 + 3  // just over the threshold, not a page multiple
+  var a = NDArray(zeros: .float32, shape: [count])
+  #expect(a.storage.isZeroed)
+  #expect(Int(bitPattern: a.storage.base) % (2 << 20) == 0)
+  #expect(a.scalars(as: Float.self).allSatisfy { $0 == 0 })
+  a.withUnsafeMutableBufferPointer(of: Float.self) { p in
+    for i in p.indices { p[i] = Float(i % 7) }
+  }
+  var b = a
+  b.withUnsafeMutableBufferPointer(of: Float.self) { $0[count - 1] = -1 }
+  #expect(a.scalars(as: Float.self)[count - 1] == Float((count - 1) % 7))
+  #expect(b.scalars(as: Float.self)[count - 1] == -1)
+  #expect(b.scalars(as: Float.self)[count - 2] == Float((count - 2) % 7))
+  let small = ArrayStorage(byteCount: LargeBuffer.threshold - 1)
+  #expect(!small.isZeroed && Int(bitPattern: small.base) % 64 == 0)
+}

@@ -89,9 +89,11 @@ struct CoreLayerErrorTests {
     #expect(loss.dtype == .float64 && loss.shape == [])
     let first = try #require(try layer.backward(NDArray(scalar: 1.0)))
     #expect(first.dtype == .float32)
-    // Unlike the book, a second backward returns the same dx (the softmax cache is not reused).
-    #expect(try layer.backward(NDArray(scalar: 1.0)) == first)
     #expect(throws: LayerError.self) { try layer.backward(NDArray(zeros: .float64, shape: [2])) }
+    // The softmax cache became dx: a second backward is refused instead of giving a wrong dx.
+    #expect(throws: LayerError.self) { try layer.backward(NDArray(scalar: 1.0)) }
+    _ = try layer.forward(xs)
+    #expect(try layer.backward(NDArray(scalar: 1.0)) == first)
   }
 
   @Test("dropout masks must match x, and ratio must be in [0, 1)")

@@ -56,4 +56,20 @@ struct RecurrentTimeLayerTests {
       try RecurrentFixture.expectMatches(extras[name], caseName, name, atol32: atol32)
     }
   }
+
+  /// The tape views xs and the params in place when their dtype is the computation's: forward
+  /// and backward must leave every input exactly as it was.
+  @Test(arguments: [(RecurrentArchitecture.rnn, "rnn_f32"), (.lstm, "lstm_f64"), (.gru, "gru_f32")])
+  func inputsAreNotWritten(cell: RecurrentArchitecture, caseName: String) throws {
+    let layer = try Self.layer(cell, caseName)
+    let xs = try RecurrentFixture.load(caseName, "xs")
+    let before = [xs] + layer.params
+    let bytes = { (array: NDArray) in
+      [UInt8](UnsafeRawBufferPointer(start: array.storage.base, count: array.byteCount))
+    }
+    let snapshots = before.map(bytes)
+    _ = try layer.forward(xs)
+    _ = try layer.backward(try RecurrentFixture.load(caseName, "dout"))
+    for (array, snapshot) in zip(before, snapshots) { #expect(bytes(array) == snapshot) }
+  }
 }

@@ -13,7 +13,22 @@ struct Buffer<T: LayerScalar> {
   init(zeros count: Int) {
     self.count = count
     storage = ArrayStorage(byteCount: count * MemoryLayout<T>.stride)
-    storage.base.initializeMemory(as: T.self, repeating: 0, count: count)
+    if !storage.isZeroed { storage.base.initializeMemory(as: T.self, repeating: 0, count: count) }
+  }
+
+  /// `array`'s own memory when it already holds `T` (no copy), else a converted copy. Only for
+  /// buffers nothing writes, or for an array no one else holds (a fresh product).
+  init(viewing array: NDArray) {
+    if array.dtype == T.dtype {
+      self.init(storage: array.storage, count: array.count)
+    } else {
+      self.init(converting: array)
+    }
+  }
+
+  private init(storage: ArrayStorage, count: Int) {
+    self.storage = storage
+    self.count = count
   }
 
   /// The elements of `array`, converted to `T` with NumPy's cast values.
