@@ -59,7 +59,7 @@ def selected_cases(args):
 def measure_case(case, pipeline, args, env):
     """Warm-up, then alternate tl-run and NumPy runs; returns the row for the report."""
     directory = os.path.dirname(pipeline)
-    tl_argv = [args.tl_run, pipeline]
+    tl_argv = [args.tl_run, pipeline, "--timings"]  # phase times on stderr; costs two clock reads a phase
     np_argv = [sys.executable, os.path.join(HERE, "numpy_run.py"), pipeline,
                os.path.join(directory, "out_numpy")]
     row = {"case": case.name, "group": case.group, "dtype": case.dtype, "note": case.note,
@@ -81,11 +81,22 @@ def measure_case(case, pipeline, args, env):
         np_runs.append(run_once(np_argv, env=env))
     if tl_runs:
         row["tl"] = summarize(tl_runs).__dict__
+        tl_computes = sorted(compute_seconds(r.stderr) for r in tl_runs)
+        row["tl"]["compute_median_s"] = tl_computes[len(tl_computes) // 2]
         row["check"] = check_outputs(args.tl_run, directory, case.dtype)
     row["numpy"] = summarize(np_runs).__dict__
     computes = sorted(json.loads(r.stdout)["compute"] for r in np_runs)
     row["numpy"]["compute_median_s"] = computes[len(computes) // 2]
     return row
+
+
+PHASE = re.compile(r"^\s*([0-9.]+) ms  \S+ (forward|backward)$", re.M)
+
+
+def compute_seconds(stderr):
+    """The sum of tl-run's forward and backward phases (--timings): the compute alone, without
+    start-up, loading and writing, to set beside numpy_run.py's own "compute"."""
+    return sum(float(ms) for ms, _ in PHASE.findall(stderr)) / 1e3
 
 
 def check_outputs(tl_run, directory, dtype):

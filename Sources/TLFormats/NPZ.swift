@@ -47,9 +47,7 @@ public enum NPZ {
     let temporary = AtomicFile.temporaryPath(for: path)
     do {
       try writeArchive(arrays, to: temporary, compressed: compressed, path: path)
-      guard rename(temporary, path) == 0 else {
-        throw FormatError(file: path, message: "cannot rename into place: \(errnoText())")
-      }
+      try AtomicFile.replace(path, with: temporary, source: Source(file: path))
     } catch {
       unlink(temporary)
       throw error

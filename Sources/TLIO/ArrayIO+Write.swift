@@ -22,6 +22,7 @@ extension ArrayIO {
     if let clash {
       throw ArrayIOError(path: clash, "refusing to write over an input or reference")
     }
+    defer { AtomicFile.finishRemovals() }  // the replaced files are gone when this returns
     switch location {
     case .npy(let path):
       try NPY.write(try single(arrays, location), to: path)

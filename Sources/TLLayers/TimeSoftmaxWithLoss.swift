@@ -35,9 +35,10 @@ public final class TimeSoftmaxWithLoss: Layer {
     _ = try Self.infer(xs: ArraySignature(xs), ts: ts, check: check)
     let labels = try Kernel.softmaxLabels(ts, scores: xs.shape, check: check)
     let (rows, v) = (xs.shape[0] * xs.shape[1], xs.shape[2])
-    var ys = xs.reshaped([rows, v])
+    var ys = NDArray(zeros: xs.dtype, shape: [rows, v])  // written whole: no copy of xs first
     xs.dtype.byFloat(
-      float: { Softmax.softmax(&ys, Float.self) }, double: { Softmax.softmax(&ys, Double.self) })
+      float: { Softmax.softmax(xs, into: &ys, Float.self) },
+      double: { Softmax.softmax(xs, into: &ys, Double.self) })
     cache = (ys, labels, xs.shape)
     let total = xs.dtype.byFloat(
       float: { Double(Self.maskedLogSum(ys, labels, Float.self)) },

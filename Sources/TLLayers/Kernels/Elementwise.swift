@@ -25,19 +25,25 @@ extension Kernel {
   }
 
   /// The book's 2-D softmax per row: subtract the row max, exponentiate, divide by the pairwise
-  /// row sum (functions.py). `out` may be `x`.
+  /// row sum (functions.py). `out` may be `x`. Large matrices are split by rows over the cores.
   static func softmaxRows<T: LayerScalar>(_ x: Matrix<T>, into out: MutableMatrix<T>) {
     precondition(x.rows == out.rows && x.cols == out.cols, "softmax shapes differ")
     guard x.cols > 0 else { return }
-    for r in 0..<x.rows {
-      let src = x.base + r * x.ld
-      let dst = out.base + r * out.ld
-      var maxValue = src[0]
-      for j in 1..<x.cols where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
-      for j in 0..<x.cols { dst[j] = T.exp(src[j] - maxValue) }
-      let total = pairwiseSum(UnsafePointer(dst), count: x.cols)
-      for j in 0..<x.cols { dst[j] /= total }
+    let (src, dst) = (SharedPointer(base: UnsafeMutablePointer(mutating: x.base)), SharedPointer(base: out.base))
+    let (cols, ldx, ldo) = (x.cols, x.ld, out.ld)
+    forEachRowRange(rows: x.rows, cols: cols) { rows in
+      for r in rows { softmaxRow(src.base + r * ldx, into: dst.base + r * ldo, cols: cols) }
     }
+  }
+
+  private static func softmaxRow<T: LayerScalar>(
+    _ src: UnsafeMutablePointer<T>, into dst: UnsafeMutablePointer<T>, cols: Int
+  ) {
+    var maxValue = src[0]
+    for j in 1..<cols where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
+    for j in 0..<cols { dst[j] = T.exp(src[j] - maxValue) }
+    let total = pairwiseSum(UnsafePointer(dst), count: cols)
+    for j in 0..<cols { dst[j] /= total }
   }
 
   /// `m + b` for an (R,M) product and a bias (M,), in NumPy's result dtype promote(m, b).
