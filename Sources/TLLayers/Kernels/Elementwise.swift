@@ -41,7 +41,7 @@ extension Kernel {
   ) {
     var maxValue = src[0]
     for j in 1..<cols where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
-    for j in 0..<cols { dst[j] = T.exp(src[j] - maxValue) }
+    T.expShifted(src, minus: maxValue, into: dst, count: cols)
     let total = pairwiseSum(UnsafePointer(dst), count: cols)
     for j in 0..<cols { dst[j] /= total }
   }

@@ -3,8 +3,9 @@ import TLArray
 
 /// The two float types layers compute in: BLAS-capable and stored unboxed in an ``NDArray``.
 ///
-/// The elementary functions are the C library's (`expf`/`exp`…), which may differ from NumPy's
-/// SIMD float32 loops by a few ULP (layers.md §10); float64 agrees to ~1e-16.
+/// The elementary functions are the C library's (`expf`/`exp`…), except the softmax's float32
+/// exponentials (``VectorExp``, within 1 ULP of `expf`); NumPy's SIMD float32 loops differ from
+/// both by a few ULP (layers.md §10); float64 agrees to ~1e-16.
 protocol LayerScalar: BLASScalar, NDElement {
   /// e^x in this precision.
   static func exp(_ x: Self) -> Self
@@ -12,18 +13,31 @@ protocol LayerScalar: BLASScalar, NDElement {
   static func log(_ x: Self) -> Self
   /// The hyperbolic tangent in this precision.
   static func tanh(_ x: Self) -> Self
+  /// dst[j] = e^(src[j] − shift) for j < count; `dst` may be `src`.
+  static func expShifted(
+    _ src: UnsafePointer<Self>, minus shift: Self, into dst: UnsafeMutablePointer<Self>, count: Int)
 }
 
 extension Float: LayerScalar {
   @inline(__always) static func exp(_ x: Float) -> Float { Foundation.expf(x) }
   @inline(__always) static func log(_ x: Float) -> Float { Foundation.logf(x) }
   @inline(__always) static func tanh(_ x: Float) -> Float { Foundation.tanhf(x) }
+  static func expShifted(
+    _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>,
+    count: Int
+  ) { VectorExp.expShifted(src, minus: shift, into: dst, count: count) }
 }
 
 extension Double: LayerScalar {
   @inline(__always) static func exp(_ x: Double) -> Double { Foundation.exp(x) }
   @inline(__always) static func log(_ x: Double) -> Double { Foundation.log(x) }
   @inline(__always) static func tanh(_ x: Double) -> Double { Foundation.tanh(x) }
+  /// Element by element: float64 has no vector path (NumPy's own float64 exp is the C
+  /// library's on machines without AVX-512).
+  static func expShifted(
+    _ src: UnsafePointer<Double>, minus shift: Double, into dst: UnsafeMutablePointer<Double>,
+    count: Int
+  ) { for j in 0..<count { dst[j] = Foundation.exp(src[j] - shift) } }
 }
 
 extension LayerScalar {

@@ -19,10 +19,9 @@ struct Matrix<T> {
   /// A whole contiguous buffer seen as `rows`×`cols`.
   init(_ buffer: UnsafeBufferPointer<T>, rows: Int, cols: Int) {
     precondition(buffer.count >= rows * cols, "buffer of \(buffer.count) for \(rows)×\(cols)")
-    // An empty buffer has no base address; any aligned pointer will do since nothing is read.
     self.init(
-      buffer.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!, rows: rows,
-      cols: cols)
+      buffer.baseAddress ?? UnsafePointer(EmptyMatrix.base.assumingMemoryBound(to: T.self)),
+      rows: rows, cols: cols)
   }
 
   @inline(__always) subscript(row: Int, col: Int) -> T { base[row * ld + col] }
@@ -47,8 +46,8 @@ struct MutableMatrix<T> {
   init(_ buffer: UnsafeMutableBufferPointer<T>, rows: Int, cols: Int) {
     precondition(buffer.count >= rows * cols, "buffer of \(buffer.count) for \(rows)×\(cols)")
     self.init(
-      buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!,
-      rows: rows, cols: cols)
+      buffer.baseAddress ?? EmptyMatrix.base.assumingMemoryBound(to: T.self), rows: rows,
+      cols: cols)
   }
 
   /// The same memory, read-only.
@@ -58,4 +57,10 @@ struct MutableMatrix<T> {
     get { base[row * ld + col] }
     nonmutating set { base[row * ld + col] = newValue }
   }
+}
+
+/// Where a matrix over an empty buffer (which has no base address) points: an aligned block
+/// that is never read or written, since such a matrix has no elements.
+private enum EmptyMatrix {
+  nonisolated(unsafe) static let base = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
 }
