@@ -380,10 +380,11 @@ def rand(rng, shape, dtype, scale=1.0):
     return (rng.standard_normal(shape) * scale).astype(dtype)
 
 
-def time_case(case, cls, gates, N, T, D, H, wdtype, xdtype, seed, h0=None, c0=None):
-    """A TimeRNN/TimeLSTM/TimeGRU case; h0/c0 are dtypes of a given initial state."""
+def time_case(case, cls, gates, N, T, D, H, wdtype, xdtype, seed, h0=None, c0=None, x_scale=1.0):
+    """A TimeRNN/TimeLSTM/TimeGRU case; h0/c0 are dtypes of a given initial state; x_scale
+    widens xs (large pre-activations saturate the gates)."""
     rng = np.random.default_rng(seed)
-    xs = rand(rng, (N, T, D), xdtype)
+    xs = rand(rng, (N, T, D), xdtype, x_scale)
     Wx = rand(rng, (D, gates * H), wdtype, 1 / np.sqrt(D))
     Wh = rand(rng, (H, gates * H), wdtype, 1 / np.sqrt(H))
     b = rand(rng, (gates * H,), wdtype, 0.5)
@@ -495,6 +496,10 @@ def main():
         time_case(f"{name}_long", cls, gates, 4, 24, 8, 16, f32, f32, 8)
     time_case("lstm_state_hc", TimeLSTM, 4, 2, 3, 3, 4, f32, f32, 9, h0=f32, c0=f32)
     time_case("lstm_state_hc_f64", TimeLSTM, 4, 2, 3, 3, 4, f64, f64, 10, h0=f64, c0=f64)
+    # H = 21: the float32 vector path's blocks of eight columns and a tail in every row;
+    # saturated: pre-activations beyond ±86, where the vector σ hands blocks to expf.
+    time_case("lstm_wide", TimeLSTM, 4, 3, 6, 5, 21, f32, f32, 16)
+    time_case("lstm_saturated", TimeLSTM, 4, 2, 4, 3, 9, f32, f32, 17, x_scale=80.0)
     bilstm_case("bilstm_f32", 2, 4, 3, 5, f32, f32, 11)
     bilstm_case("bilstm_f64", 2, 4, 3, 5, f64, f64, 12)
     bilstm_case("bilstm_mixed_w64_x32", 3, 3, 2, 2, f64, f32, 13)

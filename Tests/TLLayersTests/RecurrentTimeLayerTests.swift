@@ -14,7 +14,10 @@ struct RecurrentTimeLayerTests {
       ["f32", "f64", "mixed_w64_x32", "n1", "t1", "state_h", "state_h64_w32", "long"].map {
         (cell, "\(prefix)_\($0)")
       }
-    } + [(.lstm, "lstm_state_hc"), (.lstm, "lstm_state_hc_f64")]
+    } + [
+      (.lstm, "lstm_state_hc"), (.lstm, "lstm_state_hc_f64"), (.lstm, "lstm_wide"),
+      (.lstm, "lstm_saturated"),
+    ]
 
   /// Builds the layer a case describes, with its params and initial state.
   static func layer(_ cell: RecurrentArchitecture, _ caseName: String) throws -> TimeRecurrentLayer

@@ -9,11 +9,27 @@ extension Kernel {
     for i in 0..<count { dst[i] = T.sigmoid(src[i]) }
   }
 
-  /// dst[i] ← tanh(src[i]); `dst` may be `src`.
+  /// dst[i] ← tanh(src[i]); `dst` may be `src`. Float goes eight lanes at a time.
   static func tanh<T: LayerScalar>(
-    _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int
+    _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>?, count: Int
   ) {
-    for i in 0..<count { dst[i] = T.tanh(src[i]) }
+    guard let dst else { return }
+    var i = 0
+    if T.self == Float.self {
+      let (from, to) = (LSTMLanes.Floats(src), LSTMLanes.Floats(dst))
+      while i + 8 <= count {
+        if let y = VectorExp.tanh(from.load(i)) {
+          to.store(y, i)
+        } else {
+          for k in i..<i + 8 { dst[k] = T.tanh(src[k]) }
+        }
+        i += 8
+      }
+    }
+    while i < count {
+      dst[i] = T.tanh(src[i])
+      i += 1
+    }
   }
 
   /// m[r, j] ← m[r, j] + b[j] for every row: the bias add after a product (NumPy broadcasting).

@@ -1,7 +1,7 @@
 import Foundation
 
-/// e^x for float32 eight lanes at a time: the softmax's exponentials, the hot loop of a loss
-/// over a 10 000-word vocabulary. Cody–Waite reduction x = n·ln2 + r and Cephes' degree-6
+/// e^x, σ and tanh for float32 eight lanes at a time: the softmax's exponentials (the hot loop
+/// of a loss over a 10 000-word vocabulary) and the LSTM's gates. e^x: Cody–Waite reduction x = n·ln2 + r and Cephes' degree-6
 /// polynomial for e^r (the algorithm of Cephes `expf`), then 2ⁿ added into the exponent
 /// bits. Within 1 ULP of the C library's `expf` where it applies (the tests sweep 2²⁰ points); blocks
 /// with a lane outside [−86, 88] (or NaN) are left to `expf`, so under- and overflow, ±inf
@@ -53,5 +53,42 @@ enum VectorExp {
     // y·2ⁿ: n sits in the low bits of `shifted` (offset by the magic's own 0x4B40_0000).
     let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000) &<< 23
     return unsafeBitCast(unsafeBitCast(y, to: SIMD8<Int32>.self) &+ exponent, to: Lanes.self)
+  }
+
+  /// The book's σ(x) = 1/(1+e^(−x)) in every lane, or nil when e^(−x) has no vector path.
+  @inline(__always)
+  static func sigmoid(_ x: Lanes) -> Lanes? {
+    guard let e = exp(-x) else { return nil }
+    return Lanes(repeating: 1) / (Lanes(repeating: 1) + e)
+  }
+
+  /// tanh in every lane (Cephes `tanhf`: an odd polynomial below |x| = 0.625, 1 − 2/(e^(2|x|)+1)
+  /// above, with e^(2|x|) capped where tanh is ±1 in float32 anyway), or nil for a NaN lane.
+  /// Within 2 ULP of the C library's `tanhf` (the tests sweep it).
+  @inline(__always)
+  static func tanh(_ x: Lanes) -> Lanes? {
+    guard all(x .== x) else { return nil }
+    let z = x * x
+    var p = Lanes(repeating: -5.704_988_727_45e-3)
+    p = p * z + Lanes(repeating: 2.063_908_879_54e-2)
+    p = p * z + Lanes(repeating: -5.373_971_555_31e-2)
+    p = p * z + Lanes(repeating: 1.333_144_220_36e-1)
+    p = p * z + Lanes(repeating: -3.333_328_194_22e-1)
+    let small = p * z * x + x
+    let magnitude = pointwiseMin(abs(x) * Lanes(repeating: 2), Lanes(repeating: high))
+    guard let e = exp(magnitude) else { return nil }
+    let large = Lanes(repeating: 1) - Lanes(repeating: 2) / (e + Lanes(repeating: 1))
+    let chosen = small.replacing(with: large, where: abs(x) .>= Lanes(repeating: 0.625))
+    // tanh is odd: the magnitude with x's sign bit (which also keeps tanh(−0) = −0).
+    let signBit = SIMD8<UInt32>(repeating: 0x8000_0000)
+    return unsafeBitCast(
+      unsafeBitCast(abs(chosen), to: SIMD8<UInt32>.self)
+        | (unsafeBitCast(x, to: SIMD8<UInt32>.self) & signBit),
+      to: Lanes.self)
+  }
+
+  @inline(__always)
+  private static func abs(_ x: Lanes) -> Lanes {
+    unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0x7FFF_FFFF), to: Lanes.self)
   }
 }
