@@ -3,8 +3,8 @@
 #
 #   bash bench/npy_read.sh [TL_RUN [OTHER_TL_RUN]]   (TL_RUN: .build/release/tl-run)
 #
-# OTHER_TL_RUN, if given, is timed too, e.g. a build made with
-#   swift build -c release --static-swift-stdlib --scratch-path .build-static
+# OTHER_TL_RUN, if given, is timed too, e.g. a build with the Swift runtime linked dynamically:
+#   swift build -c release --scratch-path .build-dynamic
 #
 # Compares `tl-run inspect FILE` (map + min/max/mean/NaN/Inf in one pass) with
 # `cat FILE > /dev/null` under hyperfine, then reports tl-run's peak RSS against the array's
@@ -20,7 +20,7 @@ DATA=bench/data
 FILE=$DATA/read400.npy
 SMALL=$DATA/read_small.npy
 mkdir -p "$DATA"
-[ -x "$TL_RUN" ] || swift build -c release --product tl-run
+[ -x "$TL_RUN" ] || swift build -c release --static-swift-stdlib --product tl-run
 
 if [ ! -f "$FILE" ] || [ ! -f "$SMALL" ]; then
   python3 - "$FILE" "$SMALL" <<'EOF'

@@ -45,8 +45,10 @@ def parse_arguments():
 def ensure_binary(path):
     if os.path.exists(path):
         return
-    print(f"{path} is missing: swift build -c release --product tl-run", flush=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "tl-run"], cwd=ROOT, check=True)
+    print(f"{path} is missing: swift build -c release --static-swift-stdlib --product tl-run",
+          flush=True)
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "tl-run"],
+                   cwd=ROOT, check=True)
 
 
 def selected_cases(args):
