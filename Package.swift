@@ -37,7 +37,7 @@ let package = Package(
     .executableTarget(
       name: "tl-run",
       dependencies: [
-        "TLPipeline", "TLIO", "TLCompare",
+        "TLPipeline", "TLIO", "TLCompare", "TLLayers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

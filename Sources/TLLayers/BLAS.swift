@@ -41,7 +41,14 @@ extension Double: BLASScalar {
   }
 }
 
-/// OpenBLAS's worker-thread count, for callers that run several cases side by side.
+/// OpenBLAS's worker threads.
 public enum BLASThreads {
+  /// The worker-thread count, for callers that run several cases side by side.
   public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+  /// Stops the workers now, for commands that multiply no matrices (inspect, compare,
+  /// convert): they would spin on the second core for ~0.1 s after start-up, where tl-run's
+  /// own statistics threads run. Only while no other thread is inside BLAS; a later product
+  /// starts them again.
+  public static func stopWorkers() { _ = blas_thread_shutdown_() }
 }
