@@ -7,7 +7,7 @@ GROUP_TITLES = {
     "c": "(c) single layers, N=20 T=35: TimeLSTM D=H=650, TimeGRU/TimeRNN D=H=100, "
          "TimeEmbedding V=10000 D=650",
     "d": "(d) language model cost growth, T=35, N·T = 175 … 11200",
-    "x": "(x) extra: language model without its LSTM (what tl-run can run today)",
+    "x": "(x) extra: the language model without its LSTM",
 }
 
 

@@ -6,7 +6,12 @@ public enum DType: String, CaseIterable, Sendable, Hashable, CustomStringConvert
   case float16, float32, float64
 
   /// The kind of number, as NumPy's `dtype.kind` letter: `b`, `i`, `u` or `f`.
-  public enum Kind: Character, Sendable { case bool = "b", signed = "i", unsigned = "u", float = "f" }
+  public enum Kind: Character, Sendable {
+    case bool = "b"
+    case signed = "i"
+    case unsigned = "u"
+    case float = "f"
+  }
 
   /// Bytes per element.
   public var itemSize: Int {
@@ -36,7 +41,10 @@ public enum DType: String, CaseIterable, Sendable, Hashable, CustomStringConvert
 
   /// Parses a NumPy dtype name or alias: `float32`, `f4`, `f`, `float`, `int`, `i8`, `bool`, `?`.
   public init?(name: String) {
-    if let exact = DType(rawValue: name) { self = exact; return }
+    if let exact = DType(rawValue: name) {
+      self = exact
+      return
+    }
     let aliases: [String: DType] = [
       "f": .float32, "f2": .float16, "f4": .float32, "f8": .float64, "d": .float64,
       "float": .float64, "double": .float64, "half": .float16, "single": .float32,

@@ -25,7 +25,10 @@ private struct StatisticsVisitor: DTypeVisitor {
       var finite = 0
       for v in values {
         let d = v.castValue.double
-        if d.isNaN { stats.nanCount += 1; continue }
+        if d.isNaN {
+          stats.nanCount += 1
+          continue
+        }
         if d.isInfinite { stats.infCount += 1 }
         stats.min = Swift.min(stats.min ?? d, d)
         stats.max = Swift.max(stats.max ?? d, d)

@@ -1,9 +1,10 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Dispatch
 
 /// The float32/float64 statistics loop, at memory speed: SIMD lanes of min, max and a
 /// `Double` sum over fixed chunks, with the plain element-by-element loop as the fallback for
@@ -94,7 +95,10 @@ struct Tally<F: StatisticsFloat> {
   /// The reference loop: every element on its own, NaN skipped, Inf counted.
   init(scalarOver values: UnsafeBufferPointer<F>) {
     for v in values {
-      if v.isNaN { nan += 1; continue }
+      if v.isNaN {
+        nan += 1
+        continue
+      }
       if v.isInfinite { inf += 1 }
       low = Swift.min(low, v)
       high = Swift.max(high, v)

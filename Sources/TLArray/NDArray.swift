@@ -47,7 +47,8 @@ public struct NDArray: @unchecked Sendable {
 
   /// The same elements under another shape with the same count; shares storage.
   public func reshaped(_ newShape: [Int]) -> NDArray {
-    precondition(Shape.count(newShape) == count, "cannot reshape \(Shape.describe(shape)) to \(Shape.describe(newShape))")
+    precondition(
+      Shape.count(newShape) == count, "cannot reshape \(Shape.describe(shape)) to \(Shape.describe(newShape))")
     var copy = self
     copy.shape = newShape
     return copy

@@ -84,9 +84,10 @@ public enum AtomicFile {
 /// `renameat2(2)`, looked up in the C library at run time: Swift's Glibc module does not
 /// import it. Absent (nil) on systems without it.
 private enum RenameExchange {
-  typealias Function = @convention(c) (
-    Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
-  ) -> Int32
+  typealias Function =
+    @convention(c) (
+      Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
+    ) -> Int32
   static let flag: UInt32 = 1 << 1  // RENAME_EXCHANGE
   nonisolated(unsafe) static let function: Function? = {
     #if os(Linux)

@@ -30,7 +30,8 @@ public enum ArrayInspector {
       ]
     }
     return try ArrayIO.readAll(location).map { name, array in
-      InspectEntry(name: name, dtype: array.dtype.rawValue, shape: array.shape, statistics: array.statistics(), storage: "")
+      InspectEntry(
+        name: name, dtype: array.dtype.rawValue, shape: array.shape, statistics: array.statistics(), storage: "")
     }
   }
 }
@@ -46,7 +47,9 @@ extension ArrayInspector {
   static func hdf5Entry(_ info: HDF5DatasetInfo, file: String) throws -> InspectEntry {
     var storage = storageDescription(info)
     guard info.dtype != nil else {
-      return InspectEntry(name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage.joined(separator: ", "))
+      return InspectEntry(
+        name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil,
+        storage: storage.joined(separator: ", "))
     }
     do {
       let array = try HDF5.read(file: file, dataset: info.path)
@@ -55,7 +58,9 @@ extension ArrayInspector {
         storage: storage.joined(separator: ", "))
     } catch let error as HDF5Error {
       storage.append("unreadable: \(error.cause)")
-      return InspectEntry(name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage.joined(separator: ", "))
+      return InspectEntry(
+        name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil,
+        storage: storage.joined(separator: ", "))
     }
   }
 }

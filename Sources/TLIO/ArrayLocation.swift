@@ -21,7 +21,8 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   /// extension decides, and anything else is a directory.
   public init(parsing text: String) {
     if let range = text.range(of: ":/", options: .backwards), Self.isHDF5(String(text[..<range.lowerBound])) {
-      self = .hdf5Dataset(path: String(text[..<range.lowerBound]), dataset: String(text[text.index(after: range.lowerBound)...]))
+      self = .hdf5Dataset(
+        path: String(text[..<range.lowerBound]), dataset: String(text[text.index(after: range.lowerBound)...]))
       return
     }
     if let colon = text.lastIndex(of: ":"), text[..<colon].lowercased().hasSuffix(".npz"),

@@ -80,7 +80,8 @@ extension LayerKind {
       try Dropout.infer(x: x, ratio: config.ratio ?? 0.5, mask: config.mask, check: check)
     },
     make: { config, _ in
-      Dropout(ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, seed: config.seed ?? 0,
+      Dropout(
+        ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, seed: config.seed ?? 0,
         name: config.name)
     })
 }

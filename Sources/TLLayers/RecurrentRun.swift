@@ -9,8 +9,7 @@ struct RecurrentRun {
   /// The computation dtype of the cached values.
   let dtype: DType
   private let outputsBody: () -> (hs: NDArray, h: NDArray, c: NDArray?)
-  private let backwardBody:
-    (NDArray, NDArray?) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?)
+  private let backwardBody: (NDArray, NDArray?) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dc: NDArray?)
   private let widenedBody: () -> RecurrentRun
 
   init<Cell: RecurrentCell, T: LayerScalar>(_ tape: RecurrentTape<Cell, T>) {

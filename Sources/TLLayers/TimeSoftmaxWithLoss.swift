@@ -61,7 +61,7 @@ public final class TimeSoftmaxWithLoss: Layer {
 
   public func backward(_ dout: NDArray) throws -> NDArray? {
     let scale = try check.scalarDout(dout)
-    guard case let (ys, labels, shape)? = cache else {
+    guard case (let ys, let labels, let shape)? = cache else {
       throw check.error("backward needs a forward first (each forward's softmax serves one backward)")
     }
     cache = nil

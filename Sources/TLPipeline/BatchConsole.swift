@@ -49,7 +49,8 @@ public final class BatchConsole: @unchecked Sendable {
     let done = counts.values.reduce(0, +)
     let width = String(total).count
     let padded = String(repeating: " ", count: max(0, width - String(done).count)) + String(done)
-    return "[\(padded)/\(total)] \(counts[.pass, default: 0]) passed, \(counts[.mismatch, default: 0]) mismatched, \(counts[.error, default: 0]) errors"
+    return
+      "[\(padded)/\(total)] \(counts[.pass, default: 0]) passed, \(counts[.mismatch, default: 0]) mismatched, \(counts[.error, default: 0]) errors"
   }
 
   /// Writes to stdout unbuffered, so each line shows as its case finishes even in a pipe.

@@ -83,7 +83,10 @@ public struct BatchReport: Codable, Sendable {
   public var cases: [BatchCaseReport]
   public var summary: BatchSummary
 
-  public init(pipeline: String, pipelineFile: String, shard: Shard?, mergedFrom: [String]? = nil, cases: [BatchCaseReport], wallSeconds: Double) {
+  public init(
+    pipeline: String, pipelineFile: String, shard: Shard?, mergedFrom: [String]? = nil, cases: [BatchCaseReport],
+    wallSeconds: Double
+  ) {
     self.pipeline = pipeline
     self.pipelineFile = pipelineFile
     self.shard = shard
@@ -109,7 +112,8 @@ public struct BatchReport: Codable, Sendable {
   /// Reads a report written by `--report` or `merge-reports`.
   public static func read(path: String) throws(BatchError) -> BatchReport {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw BatchError("\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")")
+      throw BatchError(
+        "\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")")
     }
     do { return try JSONDecoder().decode(BatchReport.self, from: data) } catch {
       throw BatchError("\(path): not a tl-run batch report: \(BatchReportFile.describe(error))")

@@ -16,7 +16,9 @@ public enum BatchRunner {
   ) throws(BatchError) -> BatchReport {
     precondition(jobs >= 1, "jobs must be at least 1")
     if spec.outputs.hasPrefix("/") {
-      throw BatchError("\(spec.file): outputs: \(spec.outputs) is absolute, so every case would write to the same place; in a batch it must be relative to the case directory")
+      throw BatchError(
+        "\(spec.file): outputs: \(spec.outputs) is absolute, so every case would write to the same place; in a batch it must be relative to the case directory"
+      )
     }
     if jobs > 1 { BLASThreads.set(1) }
     let start = ContinuousClock.now
@@ -48,7 +50,9 @@ public enum BatchRunner {
   }
 
   /// One case in its own directory; any fault becomes its `error` entry.
-  static func runCase(_ spec: PipelineSpec, _ batchCase: BatchCase, options: RunOptions, sharedCache: SharedArrayCache) -> BatchCaseReport {
+  static func runCase(_ spec: PipelineSpec, _ batchCase: BatchCase, options: RunOptions, sharedCache: SharedArrayCache)
+    -> BatchCaseReport
+  {
     var caseOptions = options
     caseOptions.caseDirectory = batchCase.directory
     let start = ContinuousClock.now

@@ -7,7 +7,8 @@ extension BatchCaseReport {
   /// names padded to `nameWidth` so the lines of a batch line up.
   public func line(nameWidth: Int = 0) -> String {
     let name = self.name.padding(toLength: max(nameWidth, self.name.count), withPad: " ", startingAt: 0)
-    let head = "\(name)  \(status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(BatchCaseReport.duration(seconds))"
+    let head =
+      "\(name)  \(status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(BatchCaseReport.duration(seconds))"
     return failureSummary.map { "\(head)  \($0)" } ?? head
   }
 
@@ -50,7 +51,8 @@ extension ArrayReport {
   public var failureText: String {
     switch status {
     case .mismatch:
-      var text = "\(name): Mismatched elements: \(mismatched ?? 0) / \(total ?? 0) (\(String(format: "%.3g", percent ?? 0))%)"
+      var text =
+        "\(name): Mismatched elements: \(mismatched ?? 0) / \(total ?? 0) (\(String(format: "%.3g", percent ?? 0))%)"
       if let extreme = maxAbsDiff {
         text += ", max abs diff \(extreme.value.text)" + (extreme.index.map { " at \($0)" } ?? "")
       }
@@ -88,7 +90,8 @@ extension BatchReport {
   /// `7 cases: 5 passed, 1 mismatched, 1 error in 0.05 s`, led by the shard when there is one.
   public func summaryLine(shardSource: String? = nil) -> String {
     let s = summary
-    var line = "\(s.cases) case\(s.cases == 1 ? "" : "s"): \(s.passed) passed, \(s.mismatched) mismatched, "
+    var line =
+      "\(s.cases) case\(s.cases == 1 ? "" : "s"): \(s.passed) passed, \(s.mismatched) mismatched, "
       + "\(s.errors) error\(s.errors == 1 ? "" : "s") in \(BatchCaseReport.duration(s.wallSeconds))"
     if let shard {
       line = "shard \(shard)\(shardSource.map { " (\($0))" } ?? ""): " + line

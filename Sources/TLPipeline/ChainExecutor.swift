@@ -46,6 +46,7 @@ public enum ChainExecutor {
   private static func failure(_ spec: PipelineSpec, _ index: Int, _ pass: String, _ error: any Error) -> PipelineError {
     let layer = spec.layers[index]
     let message = (error as? LayerError)?.message ?? "\(error)"
-    return PipelineError(file: spec.file, path: layer.jsonPath, "\(layer.kind.typeName) \"\(layer.name)\" \(pass): \(message)")
+    return PipelineError(
+      file: spec.file, path: layer.jsonPath, "\(layer.kind.typeName) \"\(layer.name)\" \(pass): \(message)")
   }
 }

@@ -39,7 +39,8 @@ enum InlineArray {
       guard depth == shape.count else { throw ragged(file, path) }
       leaves.append(value)
     default:
-      throw PipelineError(file: file, path: path, "array data holds \(value.kindName); only numbers and booleans are allowed")
+      throw PipelineError(
+        file: file, path: path, "array data holds \(value.kindName); only numbers and booleans are allowed")
     }
   }
 

@@ -4,7 +4,11 @@ struct JSONParser {
   private var index = 0
 
   /// Why the text is not JSON, with its 1-based line and column.
-  struct SyntaxError: Error { let message: String; let line: Int; let column: Int }
+  struct SyntaxError: Error {
+    let message: String
+    let line: Int
+    let column: Int
+  }
 
   static func parse(_ text: [UInt8]) throws(SyntaxError) -> JSONValue {
     var parser = JSONParser(bytes: text)
@@ -35,9 +39,15 @@ struct JSONParser {
     case UInt8(ascii: "{"): return try parseObject(depth: depth)
     case UInt8(ascii: "["): return try parseArray(depth: depth)
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-    case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-    case UInt8(ascii: "n"): try expectWord("null"); return .null
+    case UInt8(ascii: "t"):
+      try expectWord("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expectWord("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expectWord("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
     default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
     }
@@ -55,20 +65,33 @@ struct JSONParser {
     index += 1
     var members: [(key: String, value: JSONValue)] = []
     skipWhitespace()
-    if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+      index += 1
+      return .object(members)
+    }
     while true {
       skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key in double quotes") }
+      guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+        throw fail("expected a key in double quotes")
+      }
       let key = try parseString()
       skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(key)\"") }
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after key \"\(key)\"")
+      }
       index += 1
       skipWhitespace()
       members.append((key, try parseValue(depth: depth + 1)))
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end inside an object") }
-      if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-      if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        return .object(members)
+      }
       throw fail("expected ',' or '}' in an object")
     }
   }
@@ -77,14 +100,23 @@ struct JSONParser {
     index += 1
     var elements: [JSONValue] = []
     skipWhitespace()
-    if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+      index += 1
+      return .array(elements)
+    }
     while true {
       skipWhitespace()
       elements.append(try parseValue(depth: depth + 1))
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end inside a list") }
-      if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-      if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+      if bytes[index] == UInt8(ascii: ",") {
+        index += 1
+        continue
+      }
+      if bytes[index] == UInt8(ascii: "]") {
+        index += 1
+        return .array(elements)
+      }
       throw fail("expected ',' or ']' in a list")
     }
   }
@@ -168,7 +200,9 @@ struct JSONParser {
   }
 
   private mutating func hex4() throws(SyntaxError) -> UInt32 {
-    guard bytes.count - index >= 4, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+    guard bytes.count - index >= 4,
+      let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+    else {
       throw fail("invalid \\u escape")
     }
     index += 4

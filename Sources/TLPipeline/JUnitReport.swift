@@ -21,7 +21,8 @@ public enum JUnitReport {
   }
 
   private static func testcase(_ entry: BatchCaseReport, classname: String) -> [String] {
-    let head = "    <testcase\(attributes([("classname", classname), ("name", entry.name), ("time", seconds(entry.seconds))]))"
+    let head =
+      "    <testcase\(attributes([("classname", classname), ("name", entry.name), ("time", seconds(entry.seconds))]))"
     switch entry.status {
     case .pass:
       return [head + "/>"]

@@ -14,7 +14,9 @@ extension LayerSpec {
     }
     guard let kind = LayerRegistry.kind(named: typeName) else {
       throw object.error(
-        "type", "unknown layer type \"\(typeName)\" (expected one of: \(LayerRegistry.kinds.map(\.typeName).joined(separator: ", ")))")
+        "type",
+        "unknown layer type \"\(typeName)\" (expected one of: \(LayerRegistry.kinds.map(\.typeName).joined(separator: ", ")))"
+      )
     }
     if !kind.takesDropoutOptions, let key = dropoutKeys.first(where: { object.optional($0) != nil }) {
       throw object.error(key, "only Dropout and TimeDropout take \"\(key)\"")
@@ -86,10 +88,12 @@ enum LayerNames {
     var used = Set<String>()
     for layer in layers where !layer.name.isEmpty {
       guard isIdentifier(layer.name) else {
-        throw PipelineError(file: file, path: "\(layer.jsonPath).name", "\"\(layer.name)\" is not a valid name ([A-Za-z_][A-Za-z0-9_]*)")
+        throw PipelineError(
+          file: file, path: "\(layer.jsonPath).name", "\"\(layer.name)\" is not a valid name ([A-Za-z_][A-Za-z0-9_]*)")
       }
       guard used.insert(layer.name).inserted else {
-        throw PipelineError(file: file, path: "\(layer.jsonPath).name", "the name \"\(layer.name)\" is used by another layer")
+        throw PipelineError(
+          file: file, path: "\(layer.jsonPath).name", "the name \"\(layer.name)\" is used by another layer")
       }
     }
     var counts: [String: Int] = [:]
@@ -107,8 +111,12 @@ enum LayerNames {
   }
 
   static func isIdentifier(_ name: String) -> Bool {
-    guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-    return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else {
+      return false
+    }
+    return name.unicodeScalars.allSatisfy {
+      $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+    }
   }
 
   /// `TimeLSTM` → `time_lstm`, `TimeSoftmaxWithLoss` → `time_softmax_with_loss`.

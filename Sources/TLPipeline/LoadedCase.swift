@@ -31,7 +31,8 @@ public struct LoadedCase: Sendable {
       do {
         signature = try layer.kind.infer(config, signature)
       } catch let error as LayerError {
-        throw PipelineError(file: spec.file, path: layer.jsonPath, "\(layer.kind.typeName) \"\(layer.name)\" \(error.message)")
+        throw PipelineError(
+          file: spec.file, path: layer.jsonPath, "\(layer.kind.typeName) \"\(layer.name)\" \(error.message)")
       } catch {
         throw PipelineError(file: spec.file, path: layer.jsonPath, "\(error)")
       }
@@ -41,7 +42,8 @@ public struct LoadedCase: Sendable {
     if let source = spec.dout, let last = spec.layers.last, !last.kind.isLoss, dout.shape != signature.shape {
       throw PipelineError(
         file: spec.file, path: source.jsonPath,
-        "shape \(Shape.describe(dout.shape)) does not match the output of \(last.jsonPath), \(Shape.describe(signature.shape))")
+        "shape \(Shape.describe(dout.shape)) does not match the output of \(last.jsonPath), \(Shape.describe(signature.shape))"
+      )
     }
     return LoadedCase(spec: spec, input: input, configs: configs, dout: dout, signatures: signatures)
   }

@@ -41,7 +41,9 @@ public enum PipelineRunner {
     let resolver = SourceResolver(
       pipelineFile: spec.file, caseDirectory: options.caseDirectory ?? pipelineDirectory, sharedCache: sharedCache)
     var timer = PhaseTimer()
-    let loaded = try timer.measure("load and check") { () throws(PipelineError) in try LoadedCase.load(spec, resolver: resolver) }
+    let loaded = try timer.measure("load and check") { () throws(PipelineError) in
+      try LoadedCase.load(spec, resolver: resolver)
+    }
     let results = try ChainExecutor.run(loaded, intermediates: options.intermediates, timer: &timer)
     var reference: [(name: String, array: NDArray)]? = nil
     var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
@@ -57,7 +59,8 @@ public enum PipelineRunner {
       throw PipelineError(file: spec.file, path: "outputs", "\(error)")
     }
     let comparison = timer.measure("compare") {
-      reference.map { expected in compareCollections(actual: results, expected: expected, policy: policy(spec, options)) }
+      reference.map { expected in compareCollections(actual: results, expected: expected, policy: policy(spec, options))
+      }
     }
     return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
   }

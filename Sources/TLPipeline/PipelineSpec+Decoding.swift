@@ -31,7 +31,8 @@ extension PipelineSpec {
     if dout == nil, let last = layers.last, !last.kind.isLoss {
       throw PipelineError(
         file: file, path: "dout",
-        "missing: the last layer (\(last.jsonPath) \(last.kind.typeName)) is not a loss, so the upstream gradient must be given")
+        "missing: the last layer (\(last.jsonPath) \(last.kind.typeName)) is not a loss, so the upstream gradient must be given"
+      )
     }
     let defaultName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     return PipelineSpec(
@@ -48,7 +49,8 @@ extension PipelineSpec {
       throw object.error("version", "expected the integer \(supportedVersion), got \(value.kindName)")
     }
     guard version == supportedVersion else {
-      throw object.error("version", "unsupported version \(version); this tl-run reads version \(supportedVersion) at most")
+      throw object.error(
+        "version", "unsupported version \(version); this tl-run reads version \(supportedVersion) at most")
     }
     return version
   }
@@ -96,7 +98,8 @@ extension ToleranceSpec {
 
 extension ToleranceOverride {
   static func decode(_ object: JSONObjectReader) throws(PipelineError) -> Self {
-    let values = Self(rtol: try object.double("rtol"), atol: try object.double("atol"), equalNaN: try object.bool("equal_nan"))
+    let values = Self(
+      rtol: try object.double("rtol"), atol: try object.double("atol"), equalNaN: try object.bool("equal_nan"))
     for (key, number) in [("rtol", values.rtol), ("atol", values.atol)] where (number ?? 0) < 0 {
       throw object.error(key, "must not be negative")
     }

@@ -23,23 +23,34 @@ public struct ShardSelection: Sendable, Equatable {
     flag: String?, shardCount: Int?, environment: [String: String]
   ) throws(BatchError) -> ShardSelection? {
     if let flag {
-      if shardCount != nil { throw BatchError("--shard-count goes with JOB_COMPLETION_INDEX; --shard I/N already gives the count") }
+      if shardCount != nil {
+        throw BatchError("--shard-count goes with JOB_COMPLETION_INDEX; --shard I/N already gives the count")
+      }
       return ShardSelection(shard: try Shard.parse(flag), source: "--shard")
     }
     if environment["SLURM_ARRAY_TASK_ID"] != nil {
-      if shardCount != nil { throw BatchError("--shard-count is for a Kubernetes Indexed Job; in a Slurm array job the count comes from SLURM_ARRAY_TASK_COUNT") }
+      if shardCount != nil {
+        throw BatchError(
+          "--shard-count is for a Kubernetes Indexed Job; in a Slurm array job the count comes from SLURM_ARRAY_TASK_COUNT"
+        )
+      }
       return try slurm(environment)
     }
     if environment["JOB_COMPLETION_INDEX"] != nil {
       let index = try integer("JOB_COMPLETION_INDEX", environment)
       guard let shardCount else {
-        throw BatchError("JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but --shard-count is not; pass the Job's completions, such as --shard-count 8")
+        throw BatchError(
+          "JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job) but --shard-count is not; pass the Job's completions, such as --shard-count 8"
+        )
       }
-      let shard = try Shard.checked(index: index, count: shardCount, source: "JOB_COMPLETION_INDEX=\(index) with --shard-count \(shardCount)")
+      let shard = try Shard.checked(
+        index: index, count: shardCount, source: "JOB_COMPLETION_INDEX=\(index) with --shard-count \(shardCount)")
       return ShardSelection(shard: shard, source: "JOB_COMPLETION_INDEX")
     }
     if let shardCount {
-      throw BatchError("--shard-count \(shardCount) needs JOB_COMPLETION_INDEX in the environment (a Kubernetes Indexed Job); use --shard I/N otherwise")
+      throw BatchError(
+        "--shard-count \(shardCount) needs JOB_COMPLETION_INDEX in the environment (a Kubernetes Indexed Job); use --shard I/N otherwise"
+      )
     }
     return nil
   }
@@ -56,7 +67,8 @@ public struct ShardSelection: Sendable, Equatable {
     let source = "SLURM_ARRAY_TASK_ID=\(id) (MIN \(minimum), STEP \(step), COUNT \(count))"
     // A stepped range (--array=0-14:2) numbers its tasks 0, 2, 4…: divide the step back out.
     guard step >= 1, offset % step == 0 else {
-      throw BatchError("\(source): the array's task ids are not evenly spaced; use --array=0-\(max(count - 1, 0)) or --shard I/N")
+      throw BatchError(
+        "\(source): the array's task ids are not evenly spaced; use --array=0-\(max(count - 1, 0)) or --shard I/N")
     }
     let shard = try Shard.checked(index: offset / step, count: count, source: source)
     return ShardSelection(shard: shard, source: "SLURM_ARRAY_TASK_ID")

@@ -52,7 +52,9 @@ public final class SourceResolver: @unchecked Sendable {
 
   /// The location, and whether it was found beside the pipeline rather than in the case (such
   /// arrays are shared by every case of a batch).
-  private func resolve(_ text: String, jsonPath: String) throws(PipelineError) -> (location: ArrayLocation, besidePipeline: Bool) {
+  private func resolve(_ text: String, jsonPath: String) throws(PipelineError) -> (
+    location: ArrayLocation, besidePipeline: Bool
+  ) {
     let location = ArrayLocation(parsing: text)
     if location.path.hasPrefix("/") { return (location, false) }
     let inCase = ArrayIO.join(caseDirectory, location.path)
@@ -61,7 +63,8 @@ public final class SourceResolver: @unchecked Sendable {
     if caseDirectory != pipelineDirectory, FileManager.default.fileExists(atPath: beside) {
       return (location.withPath(beside), true)
     }
-    let places = caseDirectory == pipelineDirectory ? "in \(caseDirectory)" : "in \(caseDirectory) or \(pipelineDirectory)"
+    let places =
+      caseDirectory == pipelineDirectory ? "in \(caseDirectory)" : "in \(caseDirectory) or \(pipelineDirectory)"
     throw PipelineError(file: pipelineFile, path: jsonPath, "\(location.path): no such file \(places)")
   }
 

@@ -8,7 +8,8 @@ extension SourceSpec {
       guard !text.isEmpty else { throw PipelineError(file: file, path: path, "empty file name") }
       return SourceSpec(form: .file(text), jsonPath: path)
     case .number:
-      return SourceSpec(form: .inline(try InlineArray.make(data: value, dtype: nil, file: file, path: path)), jsonPath: path)
+      return SourceSpec(
+        form: .inline(try InlineArray.make(data: value, dtype: nil, file: file, path: path)), jsonPath: path)
     case .object:
       let object = try JSONObjectReader(value, file: file, path: path)
       try object.rejectUnknownKeys(["data", "dtype"])
@@ -17,11 +18,14 @@ extension SourceSpec {
       if let name = try object.string("dtype") {
         guard let parsed = DType(name: name) else {
           throw object.error(
-            "dtype", "unknown dtype \"\(name)\" (expected one of: \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            "dtype",
+            "unknown dtype \"\(name)\" (expected one of: \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         dtype = parsed
       }
-      return SourceSpec(form: .inline(try InlineArray.make(data: data, dtype: dtype, file: file, path: object.childPath("data"))), jsonPath: path)
+      return SourceSpec(
+        form: .inline(try InlineArray.make(data: data, dtype: dtype, file: file, path: object.childPath("data"))),
+        jsonPath: path)
     default:
       throw PipelineError(
         file: file, path: path,

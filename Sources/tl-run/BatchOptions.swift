@@ -16,9 +16,10 @@ struct BatchOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Write the batch report as JUnit XML for CI.", valueName: "FILE.xml"))
   var junit: String?
 
-  @Option(help: ArgumentHelp(
-    "Run only the I-th of N slices of the sorted cases (0-based, round-robin: case k goes to shard k mod N). Without it, a Slurm array job or a Kubernetes Indexed Job sets the shard.",
-    valueName: "I/N"))
+  @Option(
+    help: ArgumentHelp(
+      "Run only the I-th of N slices of the sorted cases (0-based, round-robin: case k goes to shard k mod N). Without it, a Slurm array job or a Kubernetes Indexed Job sets the shard.",
+      valueName: "I/N"))
   var shard: String?
 
   @Option(help: "The shard count of a Kubernetes Indexed Job (its completions); the index is JOB_COMPLETION_INDEX.")
@@ -26,7 +27,10 @@ struct BatchOptions: ParsableArguments {
 
   func validate() throws {
     if batch == nil {
-      let given = [("--jobs", jobs != nil), ("--report", report != nil), ("--junit", junit != nil), ("--shard", shard != nil), ("--shard-count", shardCount != nil)]
+      let given = [
+        ("--jobs", jobs != nil), ("--report", report != nil), ("--junit", junit != nil), ("--shard", shard != nil),
+        ("--shard-count", shardCount != nil),
+      ]
       if let (name, _) = given.first(where: \.1) { throw ValidationError("\(name) needs --batch DIR") }
     }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
@@ -36,7 +40,8 @@ struct BatchOptions: ParsableArguments {
   /// Runs the batch and returns its exit status: 2 any error, else 1 any mismatch, else 0.
   func run(_ spec: PipelineSpec, options: RunOptions, json: Bool) throws -> Int32 {
     guard let batch else { return 0 }
-    let selection = try ShardSelection.resolve(flag: shard, shardCount: shardCount, environment: ProcessInfo.processInfo.environment)
+    let selection = try ShardSelection.resolve(
+      flag: shard, shardCount: shardCount, environment: ProcessInfo.processInfo.environment)
     if let report { try BatchReportFile.checkWritable(report, option: "--report") }
     if let junit { try BatchReportFile.checkWritable(junit, option: "--junit") }
     let all = try BatchCase.discover(in: batch)

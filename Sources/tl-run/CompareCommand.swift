@@ -6,7 +6,8 @@ import TLIO
 struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
-    abstract: "Compare two arrays or two collections (directory, .npz, .h5): |actual − expected| ≤ atol + rtol·|expected|.",
+    abstract:
+      "Compare two arrays or two collections (directory, .npz, .h5): |actual − expected| ≤ atol + rtol·|expected|.",
     discussion: """
       Default tolerances per dtype of EXPECTED (as torch.testing.assert_close): float16 rtol 1e-3 \
       atol 1e-5, float32 rtol 1.3e-6 atol 1e-5, float64 rtol 1e-7 atol 1e-7, integers and bool \

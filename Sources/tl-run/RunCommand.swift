@@ -6,7 +6,8 @@ import TLPipeline
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results.")
+    abstract: "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results."
+  )
 
   @Argument(help: "The pipeline file (JSON, \"version\": 1).")
   var pipeline: String
@@ -28,7 +29,9 @@ struct RunCommand: ParsableCommand {
     let spec = try PipelineSpec.load(path: pipeline)
     let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
     if batch.batch != nil {
-      if `case` != nil { throw ValidationError("--case and --batch exclude each other: in a batch every subdirectory is a case") }
+      if `case` != nil {
+        throw ValidationError("--case and --batch exclude each other: in a batch every subdirectory is a case")
+      }
       let status = try batch.run(spec, options: options, json: comparison.json)
       if status != 0 { throw ExitCode(status) }
       return

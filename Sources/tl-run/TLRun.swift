@@ -4,13 +4,16 @@ import ArgumentParser
 struct TLRun: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tl-run",
-    abstract: "Run the time-series layers of Deep Learning from Scratch 2 on arrays from disk and check them against NumPy.",
+    abstract:
+      "Run the time-series layers of Deep Learning from Scratch 2 on arrays from disk and check them against NumPy.",
     discussion: """
       Exit status: 0 everything compared is within tolerance (or nothing was compared), \
       1 at least one array differs or is missing, 2 an error (bad pipeline, unreadable or \
       malformed file, shape mismatch, bad arguments).
       """,
     version: "0.1.0",
-    subcommands: [RunCommand.self, InspectCommand.self, ConvertCommand.self, CompareCommand.self, MergeReportsCommand.self],
+    subcommands: [
+      RunCommand.self, InspectCommand.self, ConvertCommand.self, CompareCommand.self, MergeReportsCommand.self,
+    ],
     defaultSubcommand: RunCommand.self)
 }

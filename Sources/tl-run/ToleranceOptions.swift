@@ -18,7 +18,11 @@ struct ComparisonOptions: ParsableArguments {
   var override: ToleranceOverride { ToleranceOverride(rtol: rtol, atol: atol, equalNaN: equalNan) }
 
   func validate() throws {
-    if let rtol, !(rtol >= 0 && rtol.isFinite) { throw ValidationError("--rtol must be a finite number ≥ 0, got \(rtol)") }
-    if let atol, !(atol >= 0 && atol.isFinite) { throw ValidationError("--atol must be a finite number ≥ 0, got \(atol)") }
+    if let rtol, !(rtol >= 0 && rtol.isFinite) {
+      throw ValidationError("--rtol must be a finite number ≥ 0, got \(rtol)")
+    }
+    if let atol, !(atol >= 0 && atol.isFinite) {
+      throw ValidationError("--atol must be a finite number ≥ 0, got \(atol)")
+    }
   }
 }

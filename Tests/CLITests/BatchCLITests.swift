@@ -19,16 +19,23 @@ func scratchBatch() throws -> (root: URL, pipeline: String, cases: String) {
   defer { try? FileManager.default.removeItem(at: batch.root.deletingLastPathComponent()) }
   let report = batch.root.appendingPathComponent("report.json").path
   let junit = batch.root.appendingPathComponent("report.xml").path
-  let result = try tlRunBatch([batch.pipeline, "--batch", batch.cases, "--jobs", "2", "--report", report, "--junit", junit])
+  let result = try tlRunBatch([
+    batch.pipeline, "--batch", batch.cases, "--jobs", "2", "--report", report, "--junit", junit,
+  ])
   #expect(result.status == 2, "\(result.stderr)")
   #expect(result.stderr.isEmpty, "stderr is not a terminal: no progress, nothing else: \(result.stderr)")
   let lines = result.stdout.split(separator: "\n").map(String.init)
   #expect(lines.count == 8, "\(result.stdout)")
   for (name, status) in fixtureStatuses {
     let line = lines.first { $0.hasPrefix(name + " ") }
-    #expect(line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init) == status, "\(line ?? "no line for \(name)")")
+    #expect(
+      line?.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init) == status,
+      "\(line ?? "no line for \(name)")")
   }
-  #expect(lines.contains { $0.hasPrefix("case_7_wrong_reference") && $0.contains("affine.dW: Mismatched elements: 1 / 15 (6.67%)") })
+  #expect(
+    lines.contains {
+      $0.hasPrefix("case_7_wrong_reference") && $0.contains("affine.dW: Mismatched elements: 1 / 15 (6.67%)")
+    })
   #expect(lines.contains { $0.hasPrefix("case_6_broken_input") && $0.contains("x.npy") && $0.contains("184") })
   #expect(lines.last?.hasPrefix("7 cases: 5 passed, 1 mismatched, 1 error in ") == true, "\(lines.last ?? "")")
   #expect(try reportStatuses(report) == fixtureStatuses)
@@ -53,7 +60,8 @@ func scratchBatch() throws -> (root: URL, pipeline: String, cases: String) {
   ]
   for (index, (flags, environment)) in shardings.enumerated() {
     let report = batch.root.appendingPathComponent("shard-\(index).json").path
-    let result = try tlRunBatch([batch.pipeline, "--batch", batch.cases, "--report", report] + flags, environment: environment)
+    let result = try tlRunBatch(
+      [batch.pipeline, "--batch", batch.cases, "--report", report] + flags, environment: environment)
     #expect([0, 1, 2].contains(result.status), "\(result.stderr)")
     #expect(result.stdout.contains("shard \(index)/3"), "\(result.stdout)")
     for (name, status) in try reportStatuses(report) {
@@ -77,13 +85,14 @@ func scratchBatch() throws -> (root: URL, pipeline: String, cases: String) {
   #expect(try reportStatuses(merged + ".3").count == fixtureStatuses.count - (try reportStatuses(reports[1])).count)
 }
 
-@Test(arguments: [
-  (["--shard", "3/3"], [:], "--shard 3/3"),
-  (["--shard", "1-3"], [:], "expected I/N"),
-  ([], ["SLURM_ARRAY_TASK_ID": "1"], "SLURM_ARRAY_TASK_COUNT is not"),
-  ([], ["JOB_COMPLETION_INDEX": "0"], "--shard-count is not"),
-  (["--jobs", "0"], [:], "--jobs"),
-] as [([String], [String: String], String)])
+@Test(
+  arguments: [
+    (["--shard", "3/3"], [:], "--shard 3/3"),
+    (["--shard", "1-3"], [:], "expected I/N"),
+    ([], ["SLURM_ARRAY_TASK_ID": "1"], "SLURM_ARRAY_TASK_COUNT is not"),
+    ([], ["JOB_COMPLETION_INDEX": "0"], "--shard-count is not"),
+    (["--jobs", "0"], [:], "--jobs"),
+  ] as [([String], [String: String], String)])
 func badShardsExitTwoBeforeRunning(flags: [String], environment: [String: String], says: String) throws {
   let batch = try scratchBatch()
   defer { try? FileManager.default.removeItem(at: batch.root.deletingLastPathComponent()) }

@@ -10,7 +10,10 @@ func tlRunBatch(_ arguments: [String], environment: [String: String] = [:]) thro
   process.executableURL = binary
   process.arguments = arguments
   var merged = ProcessInfo.processInfo.environment
-  for name in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX"] {
+  for name in [
+    "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP",
+    "JOB_COMPLETION_INDEX",
+  ] {
     merged[name] = nil
   }
   merged.merge(environment) { $1 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TLTestSupport
+import Testing
 
 @Test func inspectListsDTypeShapeAndStatistics() throws {
   let result = try tlRun("inspect", "testdata/npy/c_order/float64.npy")
@@ -58,7 +58,8 @@ func badInputsExitTwoWithOneLine(arguments: [String]) throws {
   try bytes.write(to: file)
   let changed = try tlRun("compare", directory.path, "testdata/npy/c_order")
   #expect(changed.status == 1)
-  #expect(changed.stdout.contains("float32") && changed.stdout.contains("Mismatched elements: 1 / 12"), "\(changed.stdout)")
+  #expect(
+    changed.stdout.contains("float32") && changed.stdout.contains("Mismatched elements: 1 / 12"), "\(changed.stdout)")
   #expect(changed.stdout.contains("[2, 3]"), "the report must point at the element: \(changed.stdout)")
   let shape = try tlRun("compare", "testdata/npy/c_order/float32.npy", "testdata/npy/fortran_3d/float32.npy")
   #expect(shape.status == 1 && shape.stdout.lowercased().contains("shape"), "\(shape.stdout)")
@@ -74,7 +75,8 @@ func badInputsExitTwoWithOneLine(arguments: [String]) throws {
   #expect(try tlRun("convert", npz, h5).status == 0)
   let toDirectory = try tlRun("convert", h5, back)
   #expect(toDirectory.status == 0, "\(toDirectory.stderr)")
-  for name in try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("npy/c_order")) where name.hasSuffix(".npy") {
+  for name in try FileManager.default.contentsOfDirectory(atPath: Fixtures.path("npy/c_order"))
+  where name.hasSuffix(".npy") {
     let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("npy/c_order/\(name)")))
     let copied = try Data(contentsOf: URL(fileURLWithPath: back).appendingPathComponent(name))
     #expect(original == copied, "\(name) changed on its way through .npz and .h5")

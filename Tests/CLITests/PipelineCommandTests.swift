@@ -1,10 +1,16 @@
 import Foundation
-import Testing
 import TLTestSupport
+import Testing
 
 /// Every committed example, run as a user would, in a scratch copy: all agree with NumPy.
-@Test(arguments: try FileManager.default.contentsOfDirectory(atPath: Fixtures.repositoryRoot.appendingPathComponent("pipelines").path)
-  .filter { FileManager.default.fileExists(atPath: Fixtures.repositoryRoot.appendingPathComponent("pipelines/\($0)/pipeline.json").path) }
+@Test(
+  arguments: try FileManager.default.contentsOfDirectory(
+    atPath: Fixtures.repositoryRoot.appendingPathComponent("pipelines").path
+  )
+  .filter {
+    FileManager.default.fileExists(
+      atPath: Fixtures.repositoryRoot.appendingPathComponent("pipelines/\($0)/pipeline.json").path)
+  }
   .sorted())
 func examplePipelinesPass(example: String) throws {
   let directory = try scratchCopy("pipelines/\(example)")

@@ -1,5 +1,5 @@
-import Testing
 import TLArray
+import Testing
 
 /// `np.result_type` for array-array operations (NumPy 2.4.6), checked case by case.
 @Test(arguments: [

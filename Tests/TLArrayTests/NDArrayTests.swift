@@ -1,5 +1,5 @@
-import Testing
 import TLArray
+import Testing
 
 @Test func reshapeSharesStorageAndWritesCopy() {
   let a = NDArray(shape: [2, 3], scalars: [Float](arrayLiteral: 0, 1, 2, 3, 4, 5))

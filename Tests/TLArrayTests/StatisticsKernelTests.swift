@@ -54,12 +54,16 @@ struct StatisticsKernelTests {
     let results = [1, 3, 16, 64].map { chunk in
       array.dtype == .float32
         ? array.withUnsafeBufferPointer(of: Float.self) {
-          [FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: .max),
-           FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: 0)]
+          [
+            FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: .max),
+            FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: 0),
+          ]
         }
         : array.withUnsafeBufferPointer(of: Double.self) {
-          [FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: .max),
-           FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: 0)]
+          [
+            FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: .max),
+            FloatStatisticsKernel.statistics($0, chunk: chunk, parallelThreshold: 0),
+          ]
         }
     }
     for pair in results {

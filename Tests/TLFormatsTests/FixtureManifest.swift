@@ -32,8 +32,7 @@ struct ExpectedArray: Decodable, Sendable, CustomTestStringConvertible {
         sourceLocation: sourceLocation)
       return
     }
-    for (i, text) in values.enumerated() where !Self.matches(array.castValue(atFlat: i), text, type)
-    {
+    for (i, text) in values.enumerated() where !Self.matches(array.castValue(atFlat: i), text, type) {
       Issue.record(
         "\(label)[\(i)] = \(array.castValue(atFlat: i)), expected \(text)",
         sourceLocation: sourceLocation)

@@ -33,8 +33,7 @@ import Testing
       [2, 3, 4, 5]
     ),
   ])
-  func parsesShapesAndDTypes(_ text: String, _ dtype: DType, _ fortran: Bool, _ shape: [Int]) throws
-  {
+  func parsesShapesAndDTypes(_ text: String, _ dtype: DType, _ fortran: Bool, _ shape: [Int]) throws {
     let header = try parse(text)
     #expect(header.descr.dtype == dtype)
     #expect(header.fortranOrder == fortran)

@@ -20,8 +20,7 @@ struct RecurrentTimeLayerTests {
     ]
 
   /// Builds the layer a case describes, with its params and initial state.
-  static func layer(_ cell: RecurrentArchitecture, _ caseName: String) throws -> TimeRecurrentLayer
-  {
+  static func layer(_ cell: RecurrentArchitecture, _ caseName: String) throws -> TimeRecurrentLayer {
     var state: [String: NDArray] = [:]
     if let h0 = try RecurrentFixture.optional(caseName, "h0") { state["h"] = h0 }
     if let c0 = try RecurrentFixture.optional(caseName, "c0") { state["c"] = c0 }

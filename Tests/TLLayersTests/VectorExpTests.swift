@@ -45,7 +45,8 @@ import Testing
         let ys = Self.vectorExp(xs)
         for (x, y) in zip(xs, ys) {
           let expected = expf(x)
-          #expect(y.bitPattern == expected.bitPattern || (y.isNaN && expected.isNaN) || Self.ulps(y, expected) <= 2,
+          #expect(
+            y.bitPattern == expected.bitPattern || (y.isNaN && expected.isNaN) || Self.ulps(y, expected) <= 2,
             "exp(\(x)) = \(y), expf gives \(expected)")
         }
         #expect(ys[lane].isNaN == edge.isNaN)
@@ -67,10 +68,11 @@ import Testing
   @Test func tanhWithinTwoULPOfTanhf() {
     let count = 1 << 19
     // Dense near 0 (the polynomial), then out to where tanh is ±1, both signs.
-    let xs = (0..<count).map { i -> Float in
-      let u = Float(i) / Float(count - 1)
-      return (i % 2 == 0 ? 1 : -1) * (i % 4 < 2 ? u * 0.7 : u * 12)
-    } + [0, -0.0, 0.625, -0.625, 9.1, -9.1, 44, 50, -50, .infinity, -.infinity, 1e-30, -1e-30]
+    let xs =
+      (0..<count).map { i -> Float in
+        let u = Float(i) / Float(count - 1)
+        return (i % 2 == 0 ? 1 : -1) * (i % 4 < 2 ? u * 0.7 : u * 12)
+      } + [0, -0.0, 0.625, -0.625, 9.1, -9.1, 44, 50, -50, .infinity, -.infinity, 1e-30, -1e-30]
     var worst = 0
     for start in stride(from: 0, to: xs.count - 7, by: 8) {
       let block = xs[start..<start + 8]
@@ -85,7 +87,10 @@ import Testing
       }
     }
     #expect(worst <= 2, "worst distance from tanhf: \(worst) ULP")
-    #expect(VectorExp.tanh(SIMD8(repeating: 1).replacing(with: .nan, where: [false, false, true, false, false, false, false, false])) == nil)
+    #expect(
+      VectorExp.tanh(
+        SIMD8(repeating: 1).replacing(with: .nan, where: [false, false, true, false, false, false, false, false]))
+        == nil)
   }
 
   @Test func sigmoidIsTheBooksFormula() {

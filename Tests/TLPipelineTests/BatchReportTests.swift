@@ -2,6 +2,7 @@ import Foundation
 import FoundationXML
 import TLTestSupport
 import Testing
+
 @testable import TLPipeline
 
 /// The elements and attributes of an XML document, as a parser reads them (fails on bad XML).
@@ -16,7 +17,10 @@ final class XMLElements: NSObject, XMLParserDelegate {
     return parser.parse() ? collector : nil
   }
 
-  func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+  func parser(
+    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+    attributes: [String: String] = [:]
+  ) {
     elements.append((name, attributes))
   }
 
@@ -40,7 +44,8 @@ final class XMLElements: NSObject, XMLParserDelegate {
   // Keys as documented: a case is a flat object with the run report's keys and its time.
   let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
   let first = (object?["cases"] as? [[String: Any]])?.first
-  #expect(Set(first?.keys.map { $0 } ?? []) == ["name", "status", "outputs", "written", "comparison", "directory", "seconds"])
+  #expect(
+    Set(first?.keys.map { $0 } ?? []) == ["name", "status", "outputs", "written", "comparison", "directory", "seconds"])
   #expect((object?["summary"] as? [String: Any])?["exit_status"] as? Int == 2)
 }
 
@@ -80,7 +85,8 @@ final class XMLElements: NSObject, XMLParserDelegate {
   #expect(warnings.isEmpty)
   #expect(merged.cases.map(\.name) == whole.cases.map(\.name))
   #expect(merged.cases.map(\.status) == whole.cases.map(\.status))
-  #expect(merged.summary.exitStatus == 2 && merged.shard == nil && merged.mergedFrom == ["s0.json", "s1.json", "s2.json"])
+  #expect(
+    merged.summary.exitStatus == 2 && merged.shard == nil && merged.mergedFrom == ["s0.json", "s1.json", "s2.json"])
   let partial = try BatchReport.merge([("s0.json", shards[0]), ("s2.json", shards[2])])
   #expect(partial.warnings == ["shard 1 of 3 missing: the merged report does not cover the whole batch"])
   #expect(partial.report.cases.count == shards[0].cases.count + shards[2].cases.count)

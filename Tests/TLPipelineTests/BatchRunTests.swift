@@ -2,6 +2,7 @@ import Foundation
 import TLFormats
 import TLTestSupport
 import Testing
+
 @testable import TLPipeline
 
 /// A fresh copy of testdata/batch (runs write `out/` into each case), removed by the caller.
@@ -12,7 +13,10 @@ func batchFixtureCopy() throws -> URL {
 }
 
 /// Runs the fixture batch through the library.
-func runFixtureBatch(_ root: URL, jobs: Int, shard: Shard? = nil, sharedCache: SharedArrayCache = SharedArrayCache(), onFinish: @escaping @Sendable (BatchCaseReport) -> Void = { _ in }) throws -> BatchReport {
+func runFixtureBatch(
+  _ root: URL, jobs: Int, shard: Shard? = nil, sharedCache: SharedArrayCache = SharedArrayCache(),
+  onFinish: @escaping @Sendable (BatchCaseReport) -> Void = { _ in }
+) throws -> BatchReport {
   let spec = try PipelineSpec.load(path: root.appendingPathComponent("pipeline.json").path)
   let all = try BatchCase.discover(in: root.appendingPathComponent("cases").path)
   let cases = shard.map { $0.slice(all) } ?? all
@@ -35,7 +39,8 @@ func batchReportsTheBrokenCasesAndPassesTheRest(jobs: Int) throws {
   #expect(broken.line().contains("error") && broken.line().contains("x.npy"))
   let wrong = report.cases[6]
   #expect(wrong.failingArrays.map(\.name) == ["affine.dW"])
-  #expect(wrong.failingArrays.first?.mismatched == 1 && wrong.failingArrays.first?.firstMismatches?.first?.index == [1, 2])
+  #expect(
+    wrong.failingArrays.first?.mismatched == 1 && wrong.failingArrays.first?.firstMismatches?.first?.index == [1, 2])
   #expect(wrong.failureSummary == "affine.dW: Mismatched elements: 1 / 15 (6.67%), max abs diff 0.5 at [1, 2]")
 }
 
@@ -62,9 +67,11 @@ func batchReportsTheBrokenCasesAndPassesTheRest(jobs: Int) throws {
   let root = try batchFixtureCopy()
   defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
   let weights = root.appendingPathComponent("W.npy")
-  let spoiled = try runFixtureBatch(root, jobs: 1, onFinish: { entry in
-    if entry.name == "case_1" { try? Data("not an npy file".utf8).write(to: weights) }
-  })
+  let spoiled = try runFixtureBatch(
+    root, jobs: 1,
+    onFinish: { entry in
+      if entry.name == "case_1" { try? Data("not an npy file".utf8).write(to: weights) }
+    })
   #expect(spoiled.cases.filter { $0.status == .pass }.map(\.name) == goodCases)
   let fresh = try runFixtureBatch(root, jobs: 1)
   #expect(fresh.cases.allSatisfy { $0.status == .error }, "the check must be able to fail")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TLPipeline
 
 /// Every case lands in exactly one shard, for batches smaller and larger than the shard count.
@@ -41,35 +42,54 @@ func badShardFlagsAreRefused(text: String, says: String) {
 }
 
 /// What the flag and the environment give: the shard and what set it.
-@Test(arguments: [
-  (nil, nil, [:], nil),
-  ("2/5", nil, ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "3"], "2/5 --shard"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "8"], "3/8 SLURM_ARRAY_TASK_ID"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "12", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "10"], "2/4 SLURM_ARRAY_TASK_ID"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "2"], "3/4 SLURM_ARRAY_TASK_ID"),
-  (nil, 8, ["JOB_COMPLETION_INDEX": "7"], "7/8 JOB_COMPLETION_INDEX"),
-  (nil, 1, ["JOB_COMPLETION_INDEX": "0"], "0/1 JOB_COMPLETION_INDEX"),
-] as [(String?, Int?, [String: String], String?)])
-func shardComesFromFlagThenSlurmThenKubernetes(flag: String?, count: Int?, environment: [String: String], expected: String?) throws {
+@Test(
+  arguments: [
+    (nil, nil, [:], nil),
+    ("2/5", nil, ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "3"], "2/5 --shard"),
+    (nil, nil, ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "8"], "3/8 SLURM_ARRAY_TASK_ID"),
+    (
+      nil, nil, ["SLURM_ARRAY_TASK_ID": "12", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "10"],
+      "2/4 SLURM_ARRAY_TASK_ID"
+    ),
+    (
+      nil, nil,
+      [
+        "SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0",
+        "SLURM_ARRAY_TASK_STEP": "2",
+      ], "3/4 SLURM_ARRAY_TASK_ID"
+    ),
+    (nil, 8, ["JOB_COMPLETION_INDEX": "7"], "7/8 JOB_COMPLETION_INDEX"),
+    (nil, 1, ["JOB_COMPLETION_INDEX": "0"], "0/1 JOB_COMPLETION_INDEX"),
+  ] as [(String?, Int?, [String: String], String?)])
+func shardComesFromFlagThenSlurmThenKubernetes(
+  flag: String?, count: Int?, environment: [String: String], expected: String?
+) throws {
   let selection = try ShardSelection.resolve(flag: flag, shardCount: count, environment: environment)
   #expect(selection.map { "\($0.shard) \($0.source)" } == expected)
 }
 
-@Test(arguments: [
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "3"], "SLURM_ARRAY_TASK_COUNT is not"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "4"], "SLURM_ARRAY_TASK_ID=\"x\" is not an integer"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"], "0...3"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "2"], "got -1"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_STEP": "2"], "not evenly spaced"),
-  (nil, nil, ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "0"], "at least 1"),
-  (nil, 4, ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "4"], "--shard-count is for a Kubernetes"),
-  (nil, nil, ["JOB_COMPLETION_INDEX": "2"], "--shard-count is not"),
-  (nil, 2, ["JOB_COMPLETION_INDEX": "2"], "0...1"),
-  (nil, 4, ["JOB_COMPLETION_INDEX": ""], "JOB_COMPLETION_INDEX=\"\" is not an integer"),
-  (nil, 4, [:], "needs JOB_COMPLETION_INDEX"),
-  ("1/4", 4, [:], "--shard I/N already gives the count"),
-  ("9/4", nil, [:], "--shard 9/4"),
-] as [(String?, Int?, [String: String], String)])
+@Test(
+  arguments: [
+    (nil, nil, ["SLURM_ARRAY_TASK_ID": "3"], "SLURM_ARRAY_TASK_COUNT is not"),
+    (
+      nil, nil, ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "4"],
+      "SLURM_ARRAY_TASK_ID=\"x\" is not an integer"
+    ),
+    (nil, nil, ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"], "0...3"),
+    (nil, nil, ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "2"], "got -1"),
+    (
+      nil, nil, ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_STEP": "2"],
+      "not evenly spaced"
+    ),
+    (nil, nil, ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "0"], "at least 1"),
+    (nil, 4, ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "4"], "--shard-count is for a Kubernetes"),
+    (nil, nil, ["JOB_COMPLETION_INDEX": "2"], "--shard-count is not"),
+    (nil, 2, ["JOB_COMPLETION_INDEX": "2"], "0...1"),
+    (nil, 4, ["JOB_COMPLETION_INDEX": ""], "JOB_COMPLETION_INDEX=\"\" is not an integer"),
+    (nil, 4, [:], "needs JOB_COMPLETION_INDEX"),
+    ("1/4", 4, [:], "--shard I/N already gives the count"),
+    ("9/4", nil, [:], "--shard 9/4"),
+  ] as [(String?, Int?, [String: String], String)])
 func badShardSettingsAreRefused(flag: String?, count: Int?, environment: [String: String], says: String) {
   #expect {
     try ShardSelection.resolve(flag: flag, shardCount: count, environment: environment)

@@ -1,5 +1,6 @@
-import Testing
 import TLArray
+import Testing
+
 @testable import TLPipeline
 
 private func decode(_ json: String) throws -> SourceSpec {

@@ -1,9 +1,13 @@
 import Testing
+
 @testable import TLPipeline
 
 @Test func parsesNumbersKeepingTheirText() throws {
   let value = try JSONParser.parse(Array(#"{"a": [1, 1.0, -2e3, 0], "b": "x\u00e9\n"}"#.utf8))
-  guard case .object(let members) = value else { Issue.record("not an object"); return }
+  guard case .object(let members) = value else {
+    Issue.record("not an object")
+    return
+  }
   #expect(members.map(\.key) == ["a", "b"])
   #expect(members[0].value == .array([.number("1"), .number("1.0"), .number("-2e3"), .number("0")]))
   #expect(members[1].value == .string("xé\n"))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TLPipeline
 
 private func decode(_ json: String) throws -> PipelineSpec {
@@ -20,7 +21,10 @@ private let embedAffine = #"""
   #expect(spec.layers.map(\.name) == ["embed", "time_affine", "time_affine_2"])
   #expect(spec.layers.map(\.kind.typeName) == ["TimeEmbedding", "TimeAffine", "TimeAffine"])
   #expect(spec.tolerance.file.rtol == 1e-5 && spec.tolerance.arrays["embed.dW"]?.atol == 1e-4)
-  guard case .file(let w) = spec.layers[1].params["W"]?.form else { Issue.record("W is not a file"); return }
+  guard case .file(let w) = spec.layers[1].params["W"]?.form else {
+    Issue.record("W is not a file")
+    return
+  }
   #expect(w == "w.h5:/affine/W")
 }
 
@@ -34,42 +38,76 @@ private let embedAffine = #"""
 
 /// Every kind of bad pipeline names the JSON path and what was expected.
 @Test(arguments: [
-  (#"{"version": 2, "input": "x.npy", "layers": []}"#, "version: unsupported version 2; this tl-run reads version 1 at most"),
+  (
+    #"{"version": 2, "input": "x.npy", "layers": []}"#,
+    "version: unsupported version 2; this tl-run reads version 1 at most"
+  ),
   (#"{"version": "1", "input": "x.npy", "layers": []}"#, "version: expected the integer 1"),
   (#"{"input": "x.npy", "layers": []}"#, #"missing required key "version""#),
   (#"{"version": 1, "input": "x.npy", "layers": [], "extra": 1}"#, #"unknown key "extra""#),
   (#"{"version": 1, "input": "x.npy", "layers": []}"#, "layers: must hold at least one layer"),
   (#"{"version": 1, "layers": [{"type": "Sigmoid"}], "dout": 1}"#, #"missing required key "input""#),
   (#"{"version": 1, "input": "x.npy", "layers": {}}"#, "layers: expected a list of layers, got an object"),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeLSTMX"}]}"#, #"layers[0].type: unknown layer type "TimeLSTMX""#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": "w.npy"}}], "dout": "d.npy"}"#,
-   #"layers[0].params: missing param "b" (TimeAffine takes W, b)"#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": "w.npy", "b": "b.npy", "Wz": "z.npy"}}], "dout": "d.npy"}"#,
-   #"layers[0].params.Wz: TimeAffine has no params entry "Wz""#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": true, "b": "b.npy"}}], "dout": "d.npy"}"#,
-   "layers[0].params.W: expected an array source"),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": "w.npy", "b": "b.npy"}}]}"#,
-   "dout: missing: the last layer (layers[0] TimeAffine) is not a loss"),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "ratio": 0.5}], "dout": "d.npy"}"#,
-   #"layers[0].ratio: only Dropout and TimeDropout take "ratio""#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeDropout", "ratio": 1.5}], "dout": "d.npy"}"#,
-   "layers[0].ratio: must be in [0, 1)"),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeDropout", "seed": -1}], "dout": "d.npy"}"#,
-   "layers[0].seed: expected an integer in [0, 4294967295]"),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "name": "1x"}], "dout": "d.npy"}"#,
-   #"layers[0].name: "1x" is not a valid name"#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "name": "s"}, {"type": "Sigmoid", "name": "s"}], "dout": "d.npy"}"#,
-   #"layers[1].name: the name "s" is used by another layer"#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "type": "Softmax"}], "dout": "d.npy"}"#,
-   #"layers[0]: key "type" appears twice"#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "tolerance": {"rtol": -1}}"#,
-   "tolerance.rtol: must not be negative"),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "tolerance": {"arrays": {"out": {"rtl": 1}}}}"#,
-   #"tolerance.arrays.out: unknown key "rtl""#),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "outputs": 3}"#,
-   "outputs: expected a string, got a number"),
-  (#"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "state": {"h": "h.npy"}}], "dout": "d.npy"}"#,
-   "layers[0].state: Sigmoid takes no state"),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeLSTMX"}]}"#,
+    #"layers[0].type: unknown layer type "TimeLSTMX""#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": "w.npy"}}], "dout": "d.npy"}"#,
+    #"layers[0].params: missing param "b" (TimeAffine takes W, b)"#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": "w.npy", "b": "b.npy", "Wz": "z.npy"}}], "dout": "d.npy"}"#,
+    #"layers[0].params.Wz: TimeAffine has no params entry "Wz""#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": true, "b": "b.npy"}}], "dout": "d.npy"}"#,
+    "layers[0].params.W: expected an array source"
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeAffine", "params": {"W": "w.npy", "b": "b.npy"}}]}"#,
+    "dout: missing: the last layer (layers[0] TimeAffine) is not a loss"
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "ratio": 0.5}], "dout": "d.npy"}"#,
+    #"layers[0].ratio: only Dropout and TimeDropout take "ratio""#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeDropout", "ratio": 1.5}], "dout": "d.npy"}"#,
+    "layers[0].ratio: must be in [0, 1)"
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeDropout", "seed": -1}], "dout": "d.npy"}"#,
+    "layers[0].seed: expected an integer in [0, 4294967295]"
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "name": "1x"}], "dout": "d.npy"}"#,
+    #"layers[0].name: "1x" is not a valid name"#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "name": "s"}, {"type": "Sigmoid", "name": "s"}], "dout": "d.npy"}"#,
+    #"layers[1].name: the name "s" is used by another layer"#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "type": "Softmax"}], "dout": "d.npy"}"#,
+    #"layers[0]: key "type" appears twice"#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "tolerance": {"rtol": -1}}"#,
+    "tolerance.rtol: must not be negative"
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "tolerance": {"arrays": {"out": {"rtl": 1}}}}"#,
+    #"tolerance.arrays.out: unknown key "rtl""#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "outputs": 3}"#,
+    "outputs: expected a string, got a number"
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "state": {"h": "h.npy"}}], "dout": "d.npy"}"#,
+    "layers[0].state: Sigmoid takes no state"
+  ),
   (#"{"version": 1,"#, "not valid JSON at line 1, column 15: expected a key in double quotes"),
 ])
 func badPipelinesNameTheField(json: String, expected: String) {

@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import TLArray
 import TLFormats
 import TLIO
 import TLPipeline
 import TLTestSupport
+import Testing
 
 @Test(arguments: ["seed_time_embedding", "seed_time_affine"])
 func seedPipelinesMatchTheNotebooks(example: String) throws {
@@ -77,7 +77,10 @@ func everyOutputFormatHoldsEveryResult(outputs: String) throws {
   let scratch = try ScratchCase(copying: "seed_time_affine")
   defer { scratch.remove() }
   try FileManager.default.moveItem(atPath: scratch.path("x.npy"), toPath: scratch.path("out.npy"))
-  try scratch.editPipeline { $0["input"] = "out.npy"; $0["outputs"] = "." }
+  try scratch.editPipeline {
+    $0["input"] = "out.npy"
+    $0["outputs"] = "."
+  }
   do {
     _ = try scratch.run()
     Issue.record("wrote over its input")
@@ -117,7 +120,8 @@ func faultsBeforeComputingWriteNothing(key: String, value: String, fragment: Str
 /// NaN, ±inf, −0.0, empty and 0-d arrays through a real chain (Sigmoid, then a loss).
 @Test func edgeValuesCompareAsNumPyDoes() throws {
   let x = NDArray(shape: [2, 3], scalars: [Float](arrayLiteral: .nan, .infinity, -.infinity, -0.0, 0, 1))
-  let json = #"{"version": 1, "input": "x.npy", "layers": [{"name": "s", "type": "Sigmoid"}], "dout": "dout.npy", "reference": "expected", "tolerance": {"equal_nan": true}}"#
+  let json =
+    #"{"version": 1, "input": "x.npy", "layers": [{"name": "s", "type": "Sigmoid"}], "dout": "dout.npy", "reference": "expected", "tolerance": {"equal_nan": true}}"#
   let scratch = try ScratchCase(json: json, arrays: ["x": x, "dout": NDArray(zeros: .float32, shape: [2, 3])])
   defer { scratch.remove() }
   try FileManager.default.createDirectory(atPath: scratch.path("expected"), withIntermediateDirectories: true)
@@ -129,7 +133,9 @@ func faultsBeforeComputingWriteNothing(key: String, value: String, fragment: Str
   try scratch.editPipeline { $0["tolerance"] = ["equal_nan": false] }
   #expect(try scratch.run().comparison?.isPass == false, "NaN must differ from NaN when equal_nan is false")
 
-  let empty = try ScratchCase(json: json, arrays: ["x": NDArray(zeros: .float32, shape: [0, 3]), "dout": NDArray(zeros: .float32, shape: [0, 3])])
+  let empty = try ScratchCase(
+    json: json,
+    arrays: ["x": NDArray(zeros: .float32, shape: [0, 3]), "dout": NDArray(zeros: .float32, shape: [0, 3])])
   defer { empty.remove() }
   try FileManager.default.createDirectory(atPath: empty.path("expected"), withIntermediateDirectories: true)
   try NPY.write(NDArray(zeros: .float32, shape: [0, 3]), to: empty.path("expected/out.npy"))

@@ -1,5 +1,5 @@
-import Testing
 import TLArray
+import Testing
 
 /// Checks dtype, shape and every value of `actual` against `expected` with NumPy's rule
 /// `|a − e| ≤ atol + rtol·|e|` (NaN equals NaN), and reports the worst element on failure.

@@ -5,8 +5,7 @@ extension Kernel {
   /// NumPy's pairwise sum of `n` values `stride` apart: what `np.sum` does along a contiguous
   /// axis (1-D arrays, `axis=-1`, softmax row sums). Sequential below 8, eight interleaved
   /// partial sums up to 128, halves split at a multiple of 8 above.
-  static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T
-  {
+  static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T {
     if n < 8 {
       var res: T = 0
       for i in 0..<n { res += a[i * stride] }
