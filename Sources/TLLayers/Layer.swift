@@ -14,8 +14,10 @@ public protocol Layer: AnyObject {
   /// Gradients in the order of ``params``, each in its param's dtype; valid after ``backward(_:)``.
   var grads: [NDArray] { get }
 
-  /// Runs the layer on the chain's value (`xs`, or `hs_dec` for TimeAttention).
-  func forward(_ x: NDArray) throws -> NDArray
+  /// Runs the layer on the chain's value (`xs`, or `hs_dec` for TimeAttention). The layer owns
+  /// `x`: when the caller hands over its only reference (`forward(consume value)`), a layer
+  /// may compute in x's memory instead of a copy (TimeSoftmaxWithLoss does).
+  func forward(_ x: consuming NDArray) throws -> NDArray
   /// Takes the upstream gradient and returns `dx`, or nil where the input is integer ids.
   func backward(_ dout: NDArray) throws -> NDArray?
   /// Results beyond `out`, `dx` and the grads, by pipeline.md §3 name, after forward/backward:

@@ -31,16 +31,17 @@ public final class TimeSoftmaxWithLoss: Layer {
     return ArraySignature(shape: [], dtype: .float64)
   }
 
-  public func forward(_ xs: NDArray) throws -> NDArray {
-    _ = try Self.infer(xs: ArraySignature(xs), ts: ts, check: check)
+  public func forward(_ xs: consuming NDArray) throws -> NDArray {
+    _ = try Self.infer(xs: ArraySignature(copy xs), ts: ts, check: check)
     let labels = try Kernel.softmaxLabels(ts, scores: xs.shape, check: check)
     let (rows, v) = (xs.shape[0] * xs.shape[1], xs.shape[2])
-    var ys = NDArray(zeros: xs.dtype, shape: [rows, v])  // written whole: no copy of xs first
-    xs.dtype.byFloat(
-      float: { Softmax.softmax(xs, into: &ys, Float.self) },
-      double: { Softmax.softmax(xs, into: &ys, Double.self) })
-    cache = (ys, labels, xs.shape)
-    let total = xs.dtype.byFloat(
+    let shape = xs.shape
+    // In xs's own memory when nothing else holds it (the chain hands it over), else in a copy.
+    var ys = (consume xs).reshaped([rows, v])
+    ys.dtype.byFloat(
+      float: { Softmax.softmax(&ys, Float.self) }, double: { Softmax.softmax(&ys, Double.self) })
+    cache = (ys, labels, shape)
+    let total = ys.dtype.byFloat(
       float: { Double(Self.maskedLogSum(ys, labels, Float.self)) },
       double: { Self.maskedLogSum(ys, labels, Double.self) })
     return NDArray(scalar: -total / Double(Self.validCount(labels)))

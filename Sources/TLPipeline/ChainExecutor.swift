@@ -16,7 +16,11 @@ public enum ChainExecutor {
     for (index, layer) in spec.layers.enumerated() {
       do {
         let built = try layer.kind.make(loaded.configs[index])
-        value = try timer.measure("\(layer.name) forward") { [value] in try built.forward(value) }
+        let start = timer.start()
+        // The layer gets the only reference to its input (unless --intermediates keeps it), so
+        // it may compute in that memory.
+        value = try built.forward(consume value)
+        timer.record("\(layer.name) forward", since: start)
         layers.append(built)
         if intermediates { layerOutputs.append(value) }  // else each output may go when used
       } catch {

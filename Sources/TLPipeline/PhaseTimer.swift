@@ -13,6 +13,15 @@ public struct PhaseTimer: Sendable {
     return try body()
   }
 
+  /// Now, for ``record(_:since:)``: timing a phase whose body cannot be a closure (one that
+  /// hands over a value with `consume`).
+  public func start() -> ContinuousClock.Instant { clock.now }
+
+  /// Records the time since `start` under `name`.
+  public mutating func record(_ name: String, since start: ContinuousClock.Instant) {
+    phases.append((name, Self.seconds(clock.now - start)))
+  }
+
   static func seconds(_ duration: Duration) -> Double {
     let parts = duration.components
     return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18

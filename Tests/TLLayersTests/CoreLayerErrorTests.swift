@@ -96,6 +96,17 @@ struct CoreLayerErrorTests {
     #expect(try layer.backward(NDArray(scalar: 1.0)) == first)
   }
 
+  @Test("the loss computes in its input's memory only when no one else holds it")
+  func lossLeavesAHeldInputAlone() throws {
+    let xs = NDArray(shape: [1, 2, 3], scalars: [Float(1), 2, 3, 4, 5, 6])
+    let layer = TimeSoftmaxWithLoss(ts: NDArray(shape: [1, 2], scalars: [Int32(0), 2]), name: "loss")
+    let loss = try layer.forward(xs)
+    #expect(xs.scalars(as: Float.self) == [1, 2, 3, 4, 5, 6])
+    var handedOver = xs.reshaped([1, 2, 3])
+    handedOver.withUnsafeMutableBufferPointer(of: Float.self) { $0[0] = 1 }  // a copy of its own
+    #expect(try layer.forward(consume handedOver) == loss)
+  }
+
   @Test("dropout masks must match x, and ratio must be in [0, 1)")
   func dropoutOptions() throws {
     let x = ArraySignature(shape: [2, 3], dtype: .float32)
