@@ -7,7 +7,7 @@ extension Kernel {
   static func affineForward(_ x: NDArray, _ W: NDArray, _ b: NDArray?) -> NDArray {
     let product = matmul(x, W)
     guard let b else { return product }
-    return addBias(product, b)
+    return addBias(consume product, b)
   }
 
   /// The gradients of x·W + b for dout (R,M): dx = dout·Wᵀ in promote(dout, W); dW = xᵀ·dout and

@@ -63,10 +63,11 @@ extension Kernel {
   }
 
   /// `m + b` for an (R,M) product and a bias (M,), in NumPy's result dtype promote(m, b).
-  static func addBias(_ m: NDArray, _ b: NDArray) -> NDArray {
+  /// `m` is taken over: a fresh product gets the bias in its own memory, no copy.
+  static func addBias(_ m: consuming NDArray, _ b: NDArray) -> NDArray {
     precondition(m.rank == 2 && b.shape == [m.shape[1]], "bias \(b.shape) for \(m.shape)")
     let dtype = DType.promote(m.dtype, b.dtype)
-    var out = m.floating(dtype)  // m is usually a fresh product, so no copy happens
+    var out = (consume m).floating(dtype)  // the same array when m already has that dtype
     dtype.byFloat(
       float: { addBias(b, to: &out, Float.self) }, double: { addBias(b, to: &out, Double.self) })
     return out
