@@ -131,7 +131,9 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
 
   /// Runs every step in time order.
   func forward() {
-    for step in 0..<t { Cell.forwardStep(self, step) }
+    BLASThreads.alone(when: n <= BLASThreads.smallProductRows) {
+      for step in 0..<t { Cell.forwardStep(self, step) }
+    }
   }
 
   /// hs (N,T,H) in `T`: each step's h, gathered from the shifted state buffer.
@@ -151,13 +153,15 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
     float32StateProduct = T.self == Double.self && t == 1 && dhsIsFloat32 && h0IsFloat32
     for i in 0..<dh.count { dh.p[i] = 0 }
     for i in 0..<dc.count { dc.p[i] = dcLast?.p[i] ?? 0 }
-    for step in stride(from: t - 1, through: 0, by: -1) {
-      for row in 0..<n {  // dh_next = dhs[:, t] + dh, as the book's time loop adds them
-        let up = dhs.p + (row * t + step) * h
-        let running = dh.p + row * h
-        for j in 0..<h { running[j] = up[j] + running[j] }
+    BLASThreads.alone(when: n <= BLASThreads.smallProductRows) {
+      for step in stride(from: t - 1, through: 0, by: -1) {
+        for row in 0..<n {  // dh_next = dhs[:, t] + dh, as the book's time loop adds them
+          let up = dhs.p + (row * t + step) * h
+          let running = dh.p + row * h
+          for j in 0..<h { running[j] = up[j] + running[j] }
+        }
+        Cell.backwardStep(self, step)
       }
-      Cell.backwardStep(self, step)
     }
     let dA = a.matrix(rows: n * t, cols: gh)
     let grads = RecurrentGradients<T>(
