@@ -15,8 +15,8 @@ JOBS=${JOBS:-$(nproc)}
 scratch=()
 if [ -n "${SCRATCH:-}" ]; then scratch=(--scratch-path "$SCRATCH"); fi
 
-swift build -c release "${scratch[@]}" >&2
-BIN="$(swift build -c release "${scratch[@]}" --show-bin-path)/tl-run"
+swift build -c release --static-swift-stdlib --product tl-run "${scratch[@]}" >&2
+BIN="$(swift build -c release --static-swift-stdlib "${scratch[@]}" --show-bin-path)/tl-run"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tl-run-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 python3 bench/batch/gen.py "$WORK" "$CASES"
