@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from book_layers import PARAM_NAMES, TimeRecurrent, make_layer
+from book_layers import PARAM_NAMES, has_memory, is_recurrent, make_layer
 
 
 def load(case_dir, source):
@@ -52,9 +52,9 @@ def run(pipeline_path, out_dir):
     for name, type_name, layer, _ in layers:
         for pname, g in zip(PARAM_NAMES[type_name], layer.grads):
             results[f"{name}.d{pname}"] = g
-        if isinstance(layer, TimeRecurrent):
+        if is_recurrent(layer):
             results[f"{name}.h"] = layer.h
-            if layer.lstm:
+            if has_memory(layer):
                 results[f"{name}.c"] = layer.c
             results[f"{name}.dh"] = np.asarray(layer.dh)
     os.makedirs(out_dir, exist_ok=True)
