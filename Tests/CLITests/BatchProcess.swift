@@ -4,11 +4,6 @@ import TLTestSupport
 /// Runs the `tl-run` binary with `environment` added to (or, for an empty value, removed
 /// from) this process's environment, so shard variables of the test host never leak in.
 func tlRunBatch(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-  let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    .deletingLastPathComponent().appendingPathComponent("tl-run")
-  let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
   var merged = ProcessInfo.processInfo.environment
   for name in [
     "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP",
@@ -17,18 +12,7 @@ func tlRunBatch(_ arguments: [String], environment: [String: String] = [:]) thro
     merged[name] = nil
   }
   merged.merge(environment) { $1 }
-  process.environment = merged
-  process.currentDirectoryURL = Fixtures.repositoryRoot
-  let out = Pipe(), err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return ProcessResult(
-    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-    stderr: String(decoding: stderr, as: UTF8.self))
+  return try runTLRun(arguments, in: Fixtures.repositoryRoot, environment: merged)
 }
 
 /// The `cases` of a JSON batch report: name → status.

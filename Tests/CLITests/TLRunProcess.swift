@@ -10,11 +10,20 @@ struct ProcessResult {
 
 /// Runs the `tl-run` built beside this test bundle, from the repository root.
 func tlRun(_ arguments: String..., in directory: URL = Fixtures.repositoryRoot) throws -> ProcessResult {
+  try runTLRun(arguments, in: directory, environment: nil)
+}
+
+/// Runs the `tl-run` built beside this test bundle in `directory`, with `environment` (nil:
+/// this process's own).
+func runTLRun(_ arguments: [String], in directory: URL, environment: [String: String]?) throws
+  -> ProcessResult
+{
   let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     .deletingLastPathComponent().appendingPathComponent("tl-run")
   let process = Process()
   process.executableURL = binary
   process.arguments = arguments
+  process.environment = environment
   process.currentDirectoryURL = directory
   let out = Pipe(), err = Pipe()
   process.standardOutput = out
