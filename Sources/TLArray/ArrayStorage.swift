@@ -10,7 +10,8 @@ public final class ArrayStorage: @unchecked Sendable {
   /// Start of the bytes; aligned for the element type of every array that views them.
   public let base: UnsafeMutableRawPointer
   public let byteCount: Int
-  /// True when the bytes are known to be zero: fresh pages of the system, not yet written.
+  /// Whether the bytes came zeroed from the system (fresh pages). Says nothing once anyone has
+  /// written them: only for the allocator's caller, right after allocation.
   public let isZeroed: Bool
   private let release: (@Sendable (UnsafeMutableRawPointer, Int) -> Void)?
 

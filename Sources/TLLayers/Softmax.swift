@@ -39,16 +39,6 @@ public final class Softmax: Layer {
     }
   }
 
-  /// Row softmax of `x` (any shape of `out`'s element count, read as `out`'s rows) into `out`.
-  static func softmax<T: LayerScalar>(_ x: NDArray, into out: inout NDArray, _: T.Type) {
-    let (rows, cols) = (out.shape[0], out.shape[1])
-    x.withUnsafeBufferPointer(of: T.self) { src in
-      out.withUnsafeMutableBufferPointer(of: T.self) { dst in
-        Kernel.softmaxRows(Matrix(src, rows: rows, cols: cols), into: MutableMatrix(dst, rows: rows, cols: cols))
-      }
-    }
-  }
-
   public func backward(_ dout: NDArray) throws -> NDArray? {
     guard let out else { preconditionFailure("\(typeName).backward before forward") }
     try check.shape("dout", dout.shape, out.shape.map { .size($0) })
