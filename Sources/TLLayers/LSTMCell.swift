@@ -72,7 +72,7 @@ enum LSTMCell: RecurrentCell {
         x[3 * h + j] = (dn[j] * tc) * (o * (1 - o))
       }
     }
-    Kernel.gemm(
+    tape.stepProduct(
       a.readOnly, transposed: false, tape.whColumns(0, tape.gh), transposed: true, into: dh)
   }
 }

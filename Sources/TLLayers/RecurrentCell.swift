@@ -59,7 +59,7 @@ enum RNNCell: RecurrentCell {
       let dn = dh.base + row * dh.ld
       for j in 0..<tape.h { dt[j] = dn[j] * (1 - hn[j] * hn[j]) }
     }
-    Kernel.gemm(
+    tape.stepProduct(
       a.readOnly, transposed: false, tape.whColumns(0, tape.h), transposed: true, into: dh)
   }
 }

@@ -122,7 +122,7 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
     if step == 0, let initialProduct {
       for row in 0..<n { (g.p + row * gh).update(from: initialProduct.p + row * gh, count: cols) }
     } else {
-      Kernel.gemm(hIn(step), transposed: false, whColumns(0, cols), transposed: false, into: out)
+      stepProduct(hIn(step), transposed: false, whColumns(0, cols), transposed: false, into: out)
     }
     return out.readOnly
   }
@@ -131,8 +131,26 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
 
   /// Runs every step in time order.
   func forward() {
-    BLASThreads.alone(when: n <= BLASThreads.smallProductRows) {
+    BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
+      splitsStepProducts = narrowed
+      defer { splitsStepProducts = false }
       for step in 0..<t { Cell.forwardStep(self, step) }
+    }
+  }
+
+  /// Whether the time loop runs with OpenBLAS narrowed to one thread, so that a step's product
+  /// is split over the cores by columns instead (``stepProduct``).
+  private var splitsStepProducts = false
+
+  /// A product inside the time loop: split by columns over the cores while OpenBLAS is held to
+  /// one thread, else one BLAS call.
+  func stepProduct(
+    _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool, into c: MutableMatrix<T>
+  ) {
+    if splitsStepProducts {
+      Kernel.gemmByColumns(a, transposed: ta, b, transposed: tb, into: c)
+    } else {
+      Kernel.gemm(a, transposed: ta, b, transposed: tb, into: c)
     }
   }
 
@@ -153,7 +171,9 @@ final class RecurrentTape<Cell: RecurrentCell, T: LayerScalar> {
     float32StateProduct = T.self == Double.self && t == 1 && dhsIsFloat32 && h0IsFloat32
     for i in 0..<dh.count { dh.p[i] = 0 }
     for i in 0..<dc.count { dc.p[i] = dcLast?.p[i] ?? 0 }
-    BLASThreads.alone(when: n <= BLASThreads.smallProductRows) {
+    BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
+      splitsStepProducts = narrowed
+      defer { splitsStepProducts = false }
       for step in stride(from: t - 1, through: 0, by: -1) {
         for row in 0..<n {  // dh_next = dhs[:, t] + dh, as the book's time loop adds them
           let up = dhs.p + (row * t + step) * h
