@@ -83,25 +83,9 @@ enum LSTMCell: RecurrentCell {
 enum LSTMLanes {
   typealias Lanes = SIMD8<Float>
 
-  /// A pointer of the generic loop seen as Float (only called when T is Float).
-  struct Floats {
-    let base: UnsafeMutablePointer<Float>
-    init<T>(_ pointer: UnsafeMutablePointer<T>) {
-      base = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
-    }
-    init<T>(_ pointer: UnsafePointer<T>) {
-      base = UnsafeMutableRawPointer(mutating: pointer).assumingMemoryBound(to: Float.self)
-    }
-    @inline(__always) func load(_ offset: Int) -> Lanes {
-      UnsafeRawPointer(base + offset).loadUnaligned(as: Lanes.self)
-    }
-    @inline(__always) func store(_ value: Lanes, _ offset: Int) {
-      UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: Lanes.self)
-    }
-  }
-
   static func forward(
-    x: Floats, p: Floats, b: Floats, cPrev: Floats, cNext: Floats, hNext: Floats, h: Int,
+    x: FloatLanes, p: FloatLanes, b: FloatLanes, cPrev: FloatLanes, cNext: FloatLanes,
+    hNext: FloatLanes, h: Int,
     scalar: (Int) -> Void
   ) -> Int {
     var j = 0

@@ -16,7 +16,7 @@ extension Kernel {
     guard let dst else { return }
     var i = 0
     if T.self == Float.self {
-      let (from, to) = (LSTMLanes.Floats(src), LSTMLanes.Floats(dst))
+      let (from, to) = (FloatLanes(src), FloatLanes(dst))
       while i + 8 <= count {
         if let y = VectorExp.tanh(from.load(i)) {
           to.store(y, i)
@@ -45,10 +45,10 @@ extension Kernel {
   static func softmaxRows<T: LayerScalar>(_ x: Matrix<T>, into out: MutableMatrix<T>) {
     precondition(x.rows == out.rows && x.cols == out.cols, "softmax shapes differ")
     guard x.cols > 0 else { return }
-    let (src, dst) = (SharedPointer(base: UnsafeMutablePointer(mutating: x.base)), SharedPointer(base: out.base))
+    let (src, dst) = (UncheckedSendable(UnsafeMutablePointer(mutating: x.base)), UncheckedSendable(out.base))
     let (cols, ldx, ldo) = (x.cols, x.ld, out.ld)
     forEachRowRange(rows: x.rows, cols: cols) { rows in
-      for r in rows { softmaxRow(src.base + r * ldx, into: dst.base + r * ldo, cols: cols) }
+      for r in rows { softmaxRow(src.value + r * ldx, into: dst.value + r * ldo, cols: cols) }
     }
   }
 

@@ -12,10 +12,12 @@ extension Kernel {
   /// Below this many elements a pass runs on the calling thread: waking workers costs more.
   static let parallelElements = 1 << 18
 
+  /// The processors online: one worker each.
+  static let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+
   /// Calls `body(rowRange)` over `rows` rows split into one contiguous range per core, or once
   /// with every row when `rows × cols` is small.
   static func forEachRowRange(rows: Int, cols: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let workers = rows * cols >= parallelElements ? min(cores, rows) : 1
     guard workers > 1 else {
       body(0..<rows)
@@ -27,10 +29,12 @@ extension Kernel {
   }
 }
 
-/// A pointer handed to the workers of ``Kernel/forEachRowRange(rows:cols:_:)``; each worker
-/// touches only its own rows.
-struct SharedPointer<T>: @unchecked Sendable {
-  let base: UnsafeMutablePointer<T>
+/// Pointers and views handed to the workers of ``Kernel/forEachRowRange(rows:cols:_:)`` and
+/// ``Kernel/gemmByColumns(_:transposed:_:transposed:into:)``; each worker writes only its own
+/// rows or columns.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }
 
 extension Kernel {
@@ -40,36 +44,32 @@ extension Kernel {
   /// C ← op(A)·op(B) as one single-threaded BLAS call per core, each on its own block of C's
   /// columns (and the matching columns of op(B)). Each element is still one BLAS dot product
   /// over all of K, but OpenBLAS picks its kernel by shape, so the sums may round differently
-  /// from one unsplit call (≤ 7e-7 relative in the tests), as its own threading may. For the time loops of the recurrent layers, which run while OpenBLAS is held
-  /// to one thread (``BLASThreads/alone(when:_:)``): 35 products of 20×650·650×2600 took 29–32
-  /// ms on two such blocks against 37–49 ms as one call, or 38–52 ms with OpenBLAS's own two
-  /// threads (bench measurement through ctypes). Small products go to ``gemm`` unsplit.
+  /// from one unsplit call (≤ 7e-7 relative in the tests), as its own threading may.
+  /// For the time loops of the recurrent layers, while OpenBLAS is held to one thread
+  /// (``BLASThreads/alone(when:_:)``): TimeLSTM N=20, D=H=650 took forward 84 → 66 ms and
+  /// backward 124 → 99 ms against one unsplit call per step (medians of 8 interleaved runs).
+  /// Small products go to ``gemm`` unsplit.
   static func gemmByColumns<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
     into c: MutableMatrix<T>
   ) {
     let k = ta ? a.rows : a.cols
-    let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     let parts = c.rows * c.cols * k >= columnSplitWork ? min(cores, c.cols / 64) : 1
     guard parts > 1 else {
       gemm(a, transposed: ta, b, transposed: tb, into: c)
       return
     }
-    let blocks = SharedBlocks(a: a, b: b, c: c)
+    let blocks = UncheckedSendable((a: a, b: b, c: c))
     DispatchQueue.concurrentPerform(iterations: parts) { part in
-      let (from, to) = (blocks.c.cols * part / parts, blocks.c.cols * (part + 1) / parts)
+      let (a, b, c) = blocks.value
+      let (from, to) = (c.cols * part / parts, c.cols * (part + 1) / parts)
       // Columns from..<to of op(B): columns of B, or rows of B when it is transposed.
       let bPart =
         tb
-        ? Matrix(blocks.b.base + from * blocks.b.ld, rows: to - from, cols: blocks.b.cols, ld: blocks.b.ld)
-        : Matrix(blocks.b.base + from, rows: blocks.b.rows, cols: to - from, ld: blocks.b.ld)
-      let cPart = MutableMatrix(blocks.c.base + from, rows: blocks.c.rows, cols: to - from, ld: blocks.c.ld)
-      gemm(blocks.a, transposed: ta, bPart, transposed: tb, into: cPart)
+        ? Matrix(b.base + from * b.ld, rows: to - from, cols: b.cols, ld: b.ld)
+        : Matrix(b.base + from, rows: b.rows, cols: to - from, ld: b.ld)
+      let cPart = MutableMatrix(c.base + from, rows: c.rows, cols: to - from, ld: c.ld)
+      gemm(a, transposed: ta, bPart, transposed: tb, into: cPart)
     }
   }
-}
-
-/// The views of one split product, handed to its workers; each writes only its own columns.
-private struct SharedBlocks<T>: @unchecked Sendable {
-  let a: Matrix<T>, b: Matrix<T>, c: MutableMatrix<T>
 }

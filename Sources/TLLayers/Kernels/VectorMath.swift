@@ -92,3 +92,21 @@ enum VectorExp {
     unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0x7FFF_FFFF), to: Lanes.self)
   }
 }
+
+/// A pointer of a generic loop seen as Float, read and written eight lanes at a time (only
+/// for loops whose T is Float).
+struct FloatLanes {
+  let base: UnsafeMutablePointer<Float>
+  init<T>(_ pointer: UnsafeMutablePointer<T>) {
+    base = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+  }
+  init<T>(_ pointer: UnsafePointer<T>) {
+    base = UnsafeMutableRawPointer(mutating: pointer).assumingMemoryBound(to: Float.self)
+  }
+  @inline(__always) func load(_ offset: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Float>.self)
+  }
+  @inline(__always) func store(_ value: SIMD8<Float>, _ offset: Int) {
+    UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: SIMD8<Float>.self)
+  }
+}
