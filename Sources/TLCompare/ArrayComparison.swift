@@ -10,7 +10,8 @@ public struct ArrayComparison: Sendable, Equatable {
     case mismatch
     /// The shapes differ; no element was compared.
     case shapeMismatch = "shape_mismatch"
-    /// The shapes agree but the dtypes differ; no element was compared.
+    /// The shapes agree but the dtypes differ (and dtypes are checked); the values were still
+    /// compared, in the promoted dtype, and ``ArrayComparison/valuesStatus`` says how they fared.
     case dtypeMismatch = "dtype_mismatch"
     /// The reference has the array, the output does not.
     case missing
@@ -55,6 +56,9 @@ public struct ArrayComparison: Sendable, Equatable {
   public var expectedShape: [Int]?
   /// The tolerance resolved for this array (nil when ``Status/unchecked``).
   public var tolerance: Tolerance?
+  /// The verdict on the values alone (``Status/pass`` or ``Status/mismatch``); nil when no
+  /// element was compared (shape mismatch, missing, unchecked).
+  public var valuesStatus: Status?
   /// Elements out of tolerance, of ``total`` compared (both 0 when values were not compared).
   public var mismatched: Int = 0
   public var total: Int = 0
@@ -70,6 +74,15 @@ public struct ArrayComparison: Sendable, Equatable {
 
   /// The share of compared elements out of tolerance, in percent (0 when nothing was compared).
   public var percent: Double { total == 0 ? 0 : 100 * Double(mismatched) / Double(total) }
+
+  /// The dtype column of a report: `float32`, or `float32 vs float64` (actual, expected) when
+  /// they differ.
+  public var dtypeColumn: String? {
+    guard let dtype, let expectedDType, dtype != expectedDType else {
+      return displayDType?.rawValue
+    }
+    return "\(dtype) vs \(expectedDType)"
+  }
 
   /// The dtype that decides how values are printed: the reference's, else the output's.
   public var displayDType: DType? { expectedDType ?? dtype }

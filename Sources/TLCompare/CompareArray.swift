@@ -1,10 +1,13 @@
 import TLArray
 
-/// Compares `actual` with its reference `expected`: shape first, then dtype, then every element
-/// by `|actual − expected| ≤ atol + rtol·|expected|` (NumPy's rule, the reference on the right).
+/// Compares `actual` with its reference `expected`: shape first, then every element by
+/// `|actual − expected| ≤ atol + rtol·|expected|` (NumPy's rule, the reference on the right).
 ///
 /// Elements are compared in the arrays' own type: float16/32/64 as NumPy computes them for
-/// arrays of that dtype, integers and bool exactly.
+/// arrays of that dtype, integers and bool exactly. Arrays of different dtypes are compared in
+/// the dtype NumPy promotes the pair to (`np.result_type`), as `np.isclose` would; the result
+/// is then ``ArrayComparison/Status/dtypeMismatch`` unless `tolerance.checkDType` is false,
+/// with the values' verdict reported beside it.
 public func compareArray(
   name: String, actual: NDArray, expected: NDArray, tolerance: Tolerance
 ) -> ArrayComparison {
@@ -15,14 +18,13 @@ public func compareArray(
     result.status = .shapeMismatch
     return result
   }
-  guard actual.dtype == expected.dtype else {
-    result.status = .dtypeMismatch
-    return result
-  }
-  let scan = scanElements(actual, expected, tolerance)
+  let common = DType.promote(actual.dtype, expected.dtype)
+  let scan = scanElements(actual.astype(common), expected.astype(common), tolerance)
   result.total = expected.count
   result.mismatched = scan.mismatched
-  result.status = scan.mismatched == 0 ? .pass : .mismatch
+  let values: ArrayComparison.Status = scan.mismatched == 0 ? .pass : .mismatch
+  result.valuesStatus = values
+  result.status = actual.dtype != expected.dtype && tolerance.checkDType ? .dtypeMismatch : values
   result.firstMismatches = scan.first.map { flat in
     ArrayComparison.ElementMismatch(
       index: multiIndex(flat, shape: expected.shape),

@@ -18,11 +18,15 @@ public struct CollectionComparison: Sendable, Equatable {
   /// Arrays that had a reference: passed plus failed.
   public var compared: Int { passed + failed }
 
-  /// Whether everything compared is within tolerance (also true when nothing was compared).
-  public var isPass: Bool { failed == 0 }
+  /// Whether the reference held no array at all: nothing could be checked.
+  public var referenceIsEmpty: Bool { arrays.allSatisfy { $0.status == .unchecked } }
 
-  /// The process exit status, as `diff` uses it: 0 everything compared is within tolerance (or
-  /// nothing was compared), 1 any array differs, is missing, or mismatches in shape or dtype.
+  /// Whether something was compared and all of it is within tolerance. An empty reference is
+  /// not a pass: it checked nothing.
+  public var isPass: Bool { failed == 0 && !referenceIsEmpty }
+
+  /// The process exit status, as `diff` uses it: 0 everything compared is within tolerance,
+  /// 1 any array differs, is missing, mismatches in shape or dtype, or the reference is empty.
   public var exitStatus: Int32 { isPass ? 0 : 1 }
 }
 
@@ -42,14 +46,15 @@ public func compareCollections(
     expected.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
   var results: [ArrayComparison] = []
   for (name, reference) in references {
-    let tolerance = policy.tolerance(for: name, dtype: reference.dtype)
     guard let output = outputs[name] else {
+      let tolerance = policy.tolerance(for: name, expected: reference)
       results.append(
         ArrayComparison(
           name: name, status: .missing, expectedDType: reference.dtype,
           expectedShape: reference.shape, tolerance: tolerance))
       continue
     }
+    let tolerance = policy.tolerance(for: name, expected: reference, actualDType: output.dtype)
     results.append(
       compareArray(name: name, actual: output, expected: reference, tolerance: tolerance))
   }

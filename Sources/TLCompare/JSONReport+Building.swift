@@ -5,7 +5,7 @@ extension ArrayComparison {
   /// This result as a JSON report entry, values spelled as in ``textLines(nameWidth:)``.
   public var report: ArrayReport {
     let shown = displayDType
-    let valuesCompared = status == .pass || status == .mismatch
+    let valuesCompared = valuesStatus != nil
     let extreme = { (e: Extreme) in
       ArrayReport.Extreme(
         value: JSONScalar(reportText: ValueFormat.difference(e.value, dtype: shown)), index: e.index
@@ -26,7 +26,8 @@ extension ArrayComparison {
       maxAbsDiff: maxAbsDiff.map(extreme), maxRelDiff: maxRelDiff.map(extreme),
       rtol: tolerance.map { JSONScalar(reportText: $0.rtol.description) },
       atol: tolerance.map { JSONScalar(reportText: $0.atol.description) },
-      equalNaN: tolerance?.equalNaN)
+      equalNaN: tolerance?.equalNaN, checkDType: tolerance?.checkDType, toleranceBasis: tolerance?.basis,
+      valuesStatus: valuesStatus)
   }
 }
 
@@ -35,7 +36,7 @@ extension CollectionComparison {
   public var report: CollectionReport {
     CollectionReport(
       arrays: arrays.map(\.report), compared: compared, passed: passed, failed: failed,
-      unchecked: unchecked, exitStatus: exitStatus)
+      unchecked: unchecked, exitStatus: exitStatus, nothingChecked: referenceIsEmpty ? true : nil)
   }
 
   /// The JSON report encoded with sorted keys (stable for diffs and golden files).

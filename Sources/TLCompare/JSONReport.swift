@@ -110,9 +110,17 @@ public struct ArrayReport: Codable, Sendable, Equatable {
   public var rtol: JSONScalar?
   public var atol: JSONScalar?
   public var equalNaN: Bool?
+  public var checkDType: Bool?
+  /// How the tolerance was set: `default: float32 arithmetic, sums of ~700 terms, scale 0.35`.
+  public var toleranceBasis: String?
+  /// The values' own verdict (`pass` or `mismatch`), also under a dtype mismatch.
+  public var valuesStatus: ArrayComparison.Status?
 
   enum CodingKeys: String, CodingKey {
     case name, status, dtype, shape, mismatched, total, percent, rtol, atol
+    case checkDType = "check_dtype"
+    case toleranceBasis = "tolerance_basis"
+    case valuesStatus = "values_status"
     case expectedDType = "expected_dtype"
     case expectedShape = "expected_shape"
     case firstMismatches = "first_mismatches"
@@ -130,9 +138,12 @@ public struct CollectionReport: Codable, Sendable, Equatable {
   public var failed: Int
   public var unchecked: Int
   public var exitStatus: Int32
+  /// True when the reference held no array, so nothing was checked (absent otherwise).
+  public var nothingChecked: Bool?
 
   enum CodingKeys: String, CodingKey {
     case arrays, compared, passed, failed, unchecked
     case exitStatus = "exit_status"
+    case nothingChecked = "nothing_checked"
   }
 }

@@ -7,7 +7,7 @@ extension ArrayComparison {
   /// `nameWidth` pads the name so the lines of a collection line up.
   public func textLines(nameWidth: Int = 0) -> [String] {
     let paddedName = name.padding(toLength: max(nameWidth, name.count), withPad: " ", startingAt: 0)
-    let described = [displayDType.map(\.rawValue), (expectedShape ?? shape).map(Shape.describe)]
+    let described = [dtypeColumn, (expectedShape ?? shape).map(Shape.describe)]
     let head = ([paddedName] + [described.compactMap { $0 }.joined(separator: " ")]).joined(
       separator: "  ")
     switch status {
@@ -21,9 +21,12 @@ extension ArrayComparison {
         "\(head)  SHAPE MISMATCH  actual \(sideDescription(dtype, shape)), expected \(sideDescription(expectedDType, expectedShape))"
       ]
     case .dtypeMismatch:
-      return [
-        "\(head)  DTYPE MISMATCH  actual \(dtype?.rawValue ?? "?"), expected \(expectedDType?.rawValue ?? "?")"
-      ]
+      let dtypes = "actual \(dtype?.rawValue ?? "?"), expected \(expectedDType?.rawValue ?? "?")"
+      guard valuesStatus == .mismatch else {
+        let diff = maxAbsDiff.map { ValueFormat.difference($0.value, dtype: displayDType) } ?? "0"
+        return ["\(head)  DTYPE MISMATCH  \(dtypes); values within tolerance (max abs diff \(diff))"]
+      }
+      return ["\(head)  DTYPE MISMATCH  \(dtypes); values: \(mismatchSummary)"] + mismatchDetails
     case .missing:
       return ["\(head)  MISSING  in the reference, not in the output"]
     case .unchecked:
@@ -50,11 +53,14 @@ extension ArrayComparison {
     var facts: [String] = []
     if let maxAbsDiff { facts.append("max abs diff \(describe(maxAbsDiff))") }
     if let maxRelDiff { facts.append("max rel diff \(describe(maxRelDiff))") }
-    if let tolerance {
-      let nan = tolerance.equalNaN ? "" : " equal_nan false"
-      facts.append("rtol \(tolerance.rtol) atol \(tolerance.atol)\(nan)")
-    }
     lines.append("  " + facts.joined(separator: "; "))
+    if let tolerance {
+      let nan = tolerance.equalNaN ? "" : ", equal_nan false"
+      let basis = tolerance.basis.map { " (\($0))" } ?? ""
+      lines.append(
+        "  tolerance: rtol \(ValueFormat.shortest(tolerance.rtol)) atol \(ValueFormat.shortest(tolerance.atol))\(nan)\(basis)"
+      )
+    }
     return lines
   }
 
@@ -69,9 +75,14 @@ extension ArrayComparison {
 }
 
 extension CollectionComparison {
-  /// `3 arrays compared: 2 passed, 1 failed, 1 unchecked`.
+  /// `3 arrays compared: 2 passed, 1 failed, 1 unchecked`; for an empty reference, says that
+  /// nothing was checked.
   public var summaryLine: String {
-    "\(compared) \(compared == 1 ? "array" : "arrays") compared: \(passed) passed, \(failed) failed, \(unchecked) unchecked"
+    if referenceIsEmpty {
+      return "0 arrays compared: the reference holds no arrays, so nothing was checked (\(unchecked) unchecked)"
+    }
+    return
+      "\(compared) \(compared == 1 ? "array" : "arrays") compared: \(passed) passed, \(failed) failed, \(unchecked) unchecked"
   }
 
   /// Every array's lines, names aligned, then ``summaryLine``.

@@ -1,3 +1,4 @@
+import Foundation
 import TLArray
 
 /// Prints values the way NumPy's `repr` does: the shortest decimal that reads back to the same
@@ -32,6 +33,11 @@ enum ValueFormat {
     case .float32?: Float(value).description
     default: value.description
     }
+  }
+
+  /// A tolerance or scale in three significant digits: `0.0123`, `7.4e-05`.
+  static func shortest(_ value: Double) -> String {
+    String(format: "%.3g", value)
   }
 
   /// NumPy's spelling of a multi-index in `assert_allclose` reports: `[1, 2]`, `[]` for 0-d.

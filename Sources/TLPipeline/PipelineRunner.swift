@@ -59,13 +59,15 @@ public enum PipelineRunner {
       throw PipelineError(file: spec.file, path: "outputs", "\(error)")
     }
     let comparison = timer.measure("compare") {
-      reference.map { expected in compareCollections(actual: results, expected: expected, policy: policy(spec, options))
+      reference.map { expected in
+        compareCollections(actual: results, expected: expected, policy: policy(spec, options, loaded.precision))
       }
     }
     return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
   }
 
-  static func policy(_ spec: PipelineSpec, _ options: RunOptions) -> TolerancePolicy {
-    TolerancePolicy(commandLine: options.tolerance, arrays: spec.tolerance.arrays, file: spec.tolerance.file)
+  static func policy(_ spec: PipelineSpec, _ options: RunOptions, _ precision: Precision) -> TolerancePolicy {
+    TolerancePolicy(
+      commandLine: options.tolerance, arrays: spec.tolerance.arrays, file: spec.tolerance.file, precision: precision)
   }
 }

@@ -77,7 +77,7 @@ extension PipelineSpec {
 }
 
 extension ToleranceSpec {
-  static let keys = ["rtol", "atol", "equal_nan"]
+  static let keys = ["rtol", "atol", "equal_nan", "check_dtype"]
 
   static func decode(_ value: JSONValue?, file: String) throws(PipelineError) -> ToleranceSpec {
     guard let value else { return ToleranceSpec() }
@@ -99,7 +99,8 @@ extension ToleranceSpec {
 extension ToleranceOverride {
   static func decode(_ object: JSONObjectReader) throws(PipelineError) -> Self {
     let values = Self(
-      rtol: try object.double("rtol"), atol: try object.double("atol"), equalNaN: try object.bool("equal_nan"))
+      rtol: try object.double("rtol"), atol: try object.double("atol"), equalNaN: try object.bool("equal_nan"),
+      checkDType: try object.bool("check_dtype"))
     for (key, number) in [("rtol", values.rtol), ("atol", values.atol)] where (number ?? 0) < 0 {
       throw object.error(key, "must not be negative")
     }

@@ -3,19 +3,27 @@ import TLCompare
 
 /// `--rtol`, `--atol`, `--no-equal-nan` and `--json`, shared by `run` and `compare`.
 struct ComparisonOptions: ParsableArguments {
-  @Option(help: "Relative tolerance for every array (beats the pipeline file and the dtype default).")
+  @Option(help: "Relative tolerance for every array (beats the pipeline file and the default).")
   var rtol: Double?
 
-  @Option(help: "Absolute tolerance for every array (beats the pipeline file and the dtype default).")
+  @Option(help: "Absolute tolerance for every array (beats the pipeline file and the default).")
   var atol: Double?
 
   @Flag(inversion: .prefixedNo, help: "Count NaN as equal to NaN (default: the file's setting, else yes).")
   var equalNan: Bool?
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Fail arrays whose dtypes differ (default: the file's check_dtype, else yes); values are compared either way."
+  )
+  var checkDtype: Bool?
+
   @Flag(help: "Print the report as JSON on stdout.")
   var json = false
 
-  var override: ToleranceOverride { ToleranceOverride(rtol: rtol, atol: atol, equalNaN: equalNan) }
+  var override: ToleranceOverride {
+    ToleranceOverride(rtol: rtol, atol: atol, equalNaN: equalNan, checkDType: checkDtype)
+  }
 
   func validate() throws {
     if let rtol, !(rtol >= 0 && rtol.isFinite) {

@@ -48,19 +48,23 @@ func badInputsExitTwoWithOneLine(arguments: [String]) throws {
 @Test func compareExitStatusFollowsTheResult() throws {
   let same = try tlRun("compare", "testdata/npy/c_order", "testdata/npy/c_order")
   #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
-  let directory = try scratchCopy("testdata/npy/c_order")
+  let directory = try scratchCopy("testdata/layers/time_affine_f32")
   defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
-  // Change one float32 element through tl-run itself: convert to npz and back would not change
-  // values, so patch the last 4 bytes of the data (the last element) instead.
-  let file = directory.appendingPathComponent("float32.npy")
+  // Change the last float32 element of out (0.10125196, in an array of scale 6.3) by ~6 %:
+  // flip mantissa bit 19, in the second-to-last byte of the little-endian data.
+  let file = directory.appendingPathComponent("out.npy")
   var bytes = try Data(contentsOf: file)
-  bytes[bytes.count - 1] ^= 0x01
+  bytes[bytes.count - 2] ^= 0x08
   try bytes.write(to: file)
-  let changed = try tlRun("compare", directory.path, "testdata/npy/c_order")
+  let changed = try tlRun("compare", directory.path, "testdata/layers/time_affine_f32")
   #expect(changed.status == 1)
   #expect(
-    changed.stdout.contains("float32") && changed.stdout.contains("Mismatched elements: 1 / 12"), "\(changed.stdout)")
-  #expect(changed.stdout.contains("[2, 3]"), "the report must point at the element: \(changed.stdout)")
+    changed.stdout.contains("float32") && changed.stdout.contains("Mismatched elements: 1 / 30"), "\(changed.stdout)")
+  #expect(changed.stdout.contains("[1, 2, 4]"), "the report must point at the element: \(changed.stdout)")
+  #expect(
+    changed.stdout.contains(
+      "  tolerance: rtol 4.77e-05 atol 0.000302 (default: float32 arithmetic, sums of ~10000 terms, scale 6.32)"),
+    "\(changed.stdout)")
   let shape = try tlRun("compare", "testdata/npy/c_order/float32.npy", "testdata/npy/fortran_3d/float32.npy")
   #expect(shape.status == 1 && shape.stdout.lowercased().contains("shape"), "\(shape.stdout)")
 }

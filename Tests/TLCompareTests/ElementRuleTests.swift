@@ -199,7 +199,31 @@ func elementRule(_ c: ElementCase) {
     tolerance: .float32)
   #expect(result.status == .dtypeMismatch && result.status.isFailure)
   #expect(result.dtype == .float64 && result.expectedDType == .float32)
-  #expect(result.mismatched == 0 && result.total == 0)
+  #expect(result.valuesStatus == .pass && result.mismatched == 0 && result.total == 3)
+}
+
+/// The values are compared under a dtype mismatch too, in the promoted dtype (float64 here),
+/// and reported beside it; without the dtype check only the values decide.
+@Test func dtypeMismatchStillComparesTheValues() {
+  let expected = array([1, 2, 3], .float64)
+  let actual = array([1, 2.5, 3], .float32)
+  let checked = compareArray(name: "out", actual: actual, expected: expected, tolerance: .float64)
+  #expect(checked.status == .dtypeMismatch && checked.valuesStatus == .mismatch)
+  #expect(checked.mismatched == 1 && checked.firstMismatches.map(\.index) == [[1]])
+  #expect(
+    checked.textReport.hasPrefix(
+      "out  float32 vs float64 (3,)  DTYPE MISMATCH  actual float32, expected float64; values: Mismatched elements: 1 / 3"
+    ))
+  var loose = Tolerance.float64
+  loose.checkDType = false
+  let valuesOnly = compareArray(name: "out", actual: actual, expected: expected, tolerance: loose)
+  #expect(valuesOnly.status == .mismatch && valuesOnly.valuesStatus == .mismatch)
+  let same = compareArray(name: "out", actual: array([1, 2, 3], .float32), expected: expected, tolerance: loose)
+  #expect(same.status == .pass && same.textReport == "out  float32 vs float64 (3,)  ok  (max abs diff 0)")
+  // Integers against floats are promoted as NumPy does: int64 and float32 meet in float64.
+  let ids = compareArray(
+    name: "ids", actual: array([1, 2], .int64), expected: array([1, 2], .float32), tolerance: loose)
+  #expect(ids.status == .pass)
 }
 
 @Test(arguments: DType.allCases)

@@ -19,7 +19,8 @@ private func sampleRun() -> CollectionComparison {
       ("loss", NDArray(scalar: 0.5)),
       ("embed.mask", out),
     ],
-    expected: [("embed.dW", reference), ("out", out), ("loss", NDArray(scalar: 0.5))])
+    expected: [("embed.dW", reference), ("out", out), ("loss", NDArray(scalar: 0.5))],
+    policy: TolerancePolicy(commandLine: ToleranceOverride(rtol: 1.3e-6, atol: 1e-5)))
 }
 
 @Test func textReportStatesTheKeyFacts() {
@@ -30,7 +31,8 @@ private func sampleRun() -> CollectionComparison {
     "embed.dW    float32 (10, 3)  MISMATCH  Mismatched elements: 2 / 30 (6.67%)",
     "    [1, 2]: actual 0.8418 expected 0.84168",
     "    [4, 0]: actual 3e-05 expected 0.0001",
-    "  max abs diff \(absDiff) at [1, 2]; max rel diff \(relDiff) at [4, 0]; rtol 1.3e-06 atol 1e-05",
+    "  max abs diff \(absDiff) at [1, 2]; max rel diff \(relDiff) at [4, 0]",
+    "  tolerance: rtol 1.3e-06 atol 1e-05 (--rtol 1.3e-06, --atol 1e-05)",
     "out         float32 (2, 4, 3)  ok  (max abs diff 0)",
     "loss        float64 ()  ok  (max abs diff 0)",
     "embed.mask  float32 (2, 4, 3)  unchecked  (no reference)",
@@ -45,7 +47,10 @@ private func sampleRun() -> CollectionComparison {
     ArrayComparison.Status.shapeMismatch,
     "x  float32 (3,)  SHAPE MISMATCH  actual float32 (3, 1), expected float32 (3,)"
   ),
-  (.dtypeMismatch, "x  float32 (3,)  DTYPE MISMATCH  actual float64, expected float32"),
+  (
+    .dtypeMismatch,
+    "x  float64 vs float32 (3,)  DTYPE MISMATCH  actual float64, expected float32; values within tolerance (max abs diff 0)"
+  ),
   (.missing, "x  float32 (3,)  MISSING  in the reference, not in the output"),
 ])
 func failureLinesNameTheProblem(status: ArrayComparison.Status, line: String) {
@@ -75,7 +80,7 @@ func failureLinesNameTheProblem(status: ArrayComparison.Status, line: String) {
   let strictNaN = compareArray(
     name: "n", actual: array([.nan]), expected: array([.nan]),
     tolerance: Tolerance(rtol: 0, atol: 0, equalNaN: false))
-  #expect(strictNaN.textReport.contains("rtol 0.0 atol 0.0 equal_nan false"))
+  #expect(strictNaN.textReport.contains("  tolerance: rtol 0 atol 0, equal_nan false"))
 }
 
 @Test func jsonReportRoundTripsWithNaNAndInfinityAsStrings() throws {
@@ -99,9 +104,12 @@ func failureLinesNameTheProblem(status: ArrayComparison.Status, line: String) {
   #expect(maxAbs["value"] as? String == "inf" && maxAbs["index"] as? [Int] == [1])
   let maxRel = try #require(dx["max_rel_diff"] as? [String: Any])
   #expect(maxRel["value"] as? String == "nan")
+  // The default: float32 arithmetic over a nominal 10,000 terms, the reference's scale 2.
+  let r = 4 * 0x1p-23 * 100.0
   #expect(
-    dx["rtol"] as? Double == 1.3e-6 && dx["atol"] as? Double == 1e-5
-      && dx["equal_nan"] as? Bool == true)
+    dx["rtol"] as? Double == r && dx["atol"] as? Double == r * 2 && dx["equal_nan"] as? Bool == true
+      && dx["check_dtype"] as? Bool == true)
+  #expect(dx["tolerance_basis"] as? String == "default: float32 arithmetic, sums of ~10000 terms, scale 2")
   let decoded = try JSONDecoder().decode(CollectionReport.self, from: data)
   #expect(decoded == special.report)
   #expect(special.jsonReport == String(decoding: data, as: UTF8.self))
