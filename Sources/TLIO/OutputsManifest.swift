@@ -36,7 +36,12 @@ public struct OutputsManifest: Codable, Sendable, Equatable {
     static func status(of path: String, name: String) -> File? {
       var info = stat()
       guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-      let nanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+      #if canImport(Darwin)
+        let time = info.st_mtimespec
+      #else
+        let time = info.st_mtim
+      #endif
+      let nanoseconds = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
       return File(name: name, size: Int64(info.st_size), mtimeNanoseconds: nanoseconds, inode: UInt64(info.st_ino))
     }
   }

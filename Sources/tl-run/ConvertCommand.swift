@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TLIO
 
 /// `tl-run convert SOURCE TARGET`: copy arrays between `.npy`, `.npz`, `.h5` and directories.
@@ -39,8 +40,28 @@ struct ConvertCommand: ParsableCommand {
     let from = ArrayLocation(parsing: source)
     let to = try ArrayLocation(target: target)
     let arrays = try ArrayIO.readAll(from)
-    try ArrayIO.write(
-      arrays, to: to, compress: compress, protecting: [from.path], mode: replace ? .replace : .merge)
+    var isDirectory: ObjCBool = false
+    let existingFile =
+      FileManager.default.fileExists(atPath: to.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    do {
+      try ArrayIO.write(
+        arrays, to: to, compress: compress, protecting: [from.path], mode: replace ? .replace : .merge)
+    } catch  where existingFile && !replace && !(error is ArrayIOError) {
+      // A merge that cannot read the existing .npz or .h5 (a damaged member), which is
+      // replaced whole or not at all: say how to start anew.
+      throw HintedError(error, "the target is unchanged; --replace writes it anew with only the converted arrays")
+    }
     print("wrote \(arrays.count) array\(arrays.count == 1 ? "" : "s") to \(to)")
   }
+}
+
+/// An error with what the user can do about it, in the same one line.
+struct HintedError: Error, CustomStringConvertible {
+  var error: any Error
+  var hint: String
+  init(_ error: any Error, _ hint: String) {
+    self.error = error
+    self.hint = hint
+  }
+  var description: String { "\(error); \(hint)" }
 }

@@ -115,3 +115,23 @@ func aSourceThatIsNotAnArrayFileIsAnError(command: [String]) throws {
   #expect(result.stderr.contains("not a .npy, .npz or .h5 file, nor a directory"), "\(result.stderr)")
   #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.npz").path))
 }
+
+/// Merging into an archive with a damaged member cannot keep that member: the archive is left
+/// as it was, the message names the member and `--replace`, which then writes it anew.
+@Test func convertIntoADamagedArchiveChangesNothingUnlessReplace() throws {
+  let directory = try Fixtures.temporaryDirectory("convert-damaged")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let target = directory.appendingPathComponent("c.npz")
+  try FileManager.default.copyItem(atPath: Fixtures.path("bad/crc.npz"), toPath: target.path)
+  let before = try Data(contentsOf: target)
+  let refused = try tlRun("convert", "testdata/npy/c_order/int8.npy", target.path)
+  #expect(refused.status == 2)
+  let lines = refused.stderr.split(separator: "\n")
+  #expect(
+    lines.count == 1 && lines[0].contains("\(target.path):W") && lines[0].contains("--replace"), "\(refused.stderr)")
+  #expect(try Data(contentsOf: target) == before)
+  let replaced = try tlRun("convert", "testdata/npy/c_order/int8.npy", target.path, "--replace")
+  #expect(replaced.status == 0, "\(replaced.stderr)")
+  #expect(try inspectedNames(target.path) == ["int8"])
+  try expectSame(target.path + ":int8", "testdata/npy/c_order/int8.npy", "replaced")
+}
