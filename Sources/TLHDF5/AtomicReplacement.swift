@@ -3,11 +3,12 @@ import Foundation
 /// Writes a file under a temporary name beside it and renames it into place, so a crash never
 /// leaves a half-written file under the final name.
 enum AtomicReplacement {
-  /// Calls `body` with a temporary path in `path`'s directory (a copy of `path` when it exists,
-  /// so `body` can add to it; `existed` says which), then renames it to `path`. On failure the
-  /// temporary file is removed and `path` is untouched.
+  /// Calls `body` with a temporary path in `path`'s directory (a copy of `path` when it exists
+  /// and `copyingExisting`, so `body` can add to it; `existed` says whether it is a copy, else
+  /// nothing is there yet), then renames it to `path`. On failure the temporary file is
+  /// removed and `path` is untouched.
   static func write(
-    to path: String, _ context: HDF5Context,
+    to path: String, _ context: HDF5Context, copyingExisting: Bool = true,
     _ body: (_ temporary: String, _ existed: Bool) throws -> Void
   ) throws {
     let manager = FileManager.default
@@ -15,7 +16,7 @@ enum AtomicReplacement {
     let temporary = url.deletingLastPathComponent()
       .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
     var isDirectory: ObjCBool = false
-    let existed = manager.fileExists(atPath: path, isDirectory: &isDirectory)
+    let existed = manager.fileExists(atPath: path, isDirectory: &isDirectory) && copyingExisting
     if isDirectory.boolValue { throw context.error("is a directory, not a file to write") }
     do {
       if existed {

@@ -5,30 +5,38 @@ extension HDF5 {
   /// Writes `array` as dataset `dataset` (`/group/x`) of `file`, creating the file and the
   /// groups on the way as needed and replacing a dataset of that path; gzip-compressed (with
   /// shuffle, in h5py's chunk shape) when `gzipLevel` (0…9) is given.
+  ///
+  /// An existing `file` keeps its other datasets, unless `replacingFile`: then the file is
+  /// written anew and holds this one dataset only. Either way the new file is made under a
+  /// temporary name and renamed over `file`.
   public static func write(
-    _ array: NDArray, to file: String, dataset: String, gzipLevel: Int? = nil
+    _ array: NDArray, to file: String, dataset: String, gzipLevel: Int? = nil, replacingFile: Bool = false
   ) throws {
-    try writeDatasets([(HDF5Path.absolute(dataset), array)], to: file, gzipLevel: gzipLevel)
+    try writeDatasets(
+      [(HDF5Path.absolute(dataset), array)], to: file, gzipLevel: gzipLevel, replacingFile: replacingFile)
   }
 
   /// Writes named arrays as datasets of `path`, a dot in a name becoming a group (pipeline.md
-  /// §3: `embed.dW` → `/embed/dW`, `out` → `/out`); otherwise as ``write(_:to:dataset:gzipLevel:)``.
+  /// §3: `embed.dW` → `/embed/dW`, `out` → `/out`); otherwise as
+  /// ``write(_:to:dataset:gzipLevel:replacingFile:)``: an existing file keeps its other
+  /// datasets (merge) unless `replacingFile`, when it ends up holding exactly `arrays`.
   public static func writeCollection(
-    _ arrays: [(name: String, array: NDArray)], to path: String, gzipLevel: Int?
+    _ arrays: [(name: String, array: NDArray)], to path: String, gzipLevel: Int?, replacingFile: Bool = false
   ) throws {
     let items = arrays.map { (path: HDF5Path.datasetPath(forName: $0.name), array: $0.array) }
-    try writeDatasets(items, to: path, gzipLevel: gzipLevel)
+    try writeDatasets(items, to: path, gzipLevel: gzipLevel, replacingFile: replacingFile)
   }
 
-  /// Adds `items` to a copy of `file` (or a new file) beside it, then renames it into place.
+  /// Adds `items` to a copy of `file` (or, when it does not exist or `replacingFile`, to a new
+  /// file) beside it, then renames it into place.
   private static func writeDatasets(
-    _ items: [(path: String, array: NDArray)], to file: String, gzipLevel: Int?
+    _ items: [(path: String, array: NDArray)], to file: String, gzipLevel: Int?, replacingFile: Bool
   ) throws {
     let context = HDF5Context(file: file)
     if let gzipLevel, !(0...9).contains(gzipLevel) {
       throw context.error("gzip level \(gzipLevel) is not in 0...9")
     }
-    try AtomicReplacement.write(to: file, context) { temporary, existed in
+    try AtomicReplacement.write(to: file, context, copyingExisting: !replacingFile) { temporary, existed in
       try withLock {
         let handle =
           try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)

@@ -3,40 +3,67 @@ import TLArray
 import TLFormats
 import TLHDF5
 
+/// What happens to the arrays a target already holds when arrays are written to it.
+public enum WriteMode: Sendable, Equatable {
+  /// Arrays of the same name are replaced, every other array the target holds is kept: the
+  /// other `.npy` files of a directory, the other members of an `.npz`, the other datasets of
+  /// an `.h5`. What `tl-run convert` does by default.
+  case merge
+  /// The target ends up holding exactly the arrays written: an `.npz` or `.h5` is written
+  /// anew, and every other `.npy` file directly in a directory is removed (other files in it
+  /// are not arrays and stay). What `tl-run convert --replace` does.
+  case replace
+  /// A run's outputs: an `.npz` or `.h5` is written anew, as for ``replace``. In a directory
+  /// the run's `.npy` files are written, then the `.npy` files that the previous run listed in
+  /// the directory's ``OutputsManifest`` and this run did not write are removed (only while
+  /// they are still the regular files tl-run wrote: same size, modification time and inode),
+  /// and the manifest is rewritten to list this run's files. A file tl-run did not write is
+  /// never removed.
+  case runOutputs
+}
+
 extension ArrayIO {
-  /// Writes `arrays` to `location`, each file atomically (temporary name, then rename).
+  /// Writes `arrays` to `location`, each file atomically (temporary name, then rename), and
+  /// deals with the arrays already there as `mode` says.
   ///
   /// - Parameter protecting: paths that must not be written over (the inputs and references
-  ///   of a run); a target equal to one of them is refused before anything is written.
+  ///   of a run); a target equal to one of them is refused before anything is written, and
+  ///   ``WriteMode/runOutputs`` never removes one.
   public static func write(
     _ arrays: [(name: String, array: NDArray)], to location: ArrayLocation, compress: Bool = false,
-    protecting: [String] = []
+    protecting: [String] = [], mode: WriteMode = .merge
   ) throws {
     let targets = targetFiles(arrays.map(\.name), location)
     let protected = protecting.map(canonical)
-    // A target clashes when it is a protected file or lies inside a protected directory.
-    let clash = targets.first { target in
-      let path = canonical(target)
-      return protected.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
-    }
-    if let clash {
+    if let clash = targets.first(where: { isProtected($0, protected) }) {
       throw ArrayIOError(path: clash, "refusing to write over an input or reference")
     }
     defer { AtomicFile.finishRemovals() }  // the replaced files are gone when this returns
+    let fresh = mode != .merge
     switch location {
     case .npy(let path):
       try NPY.write(try single(arrays, location), to: path)
     case .npzMember(let path, let member):
-      try NPZ.write([(member, try single(arrays, location))], to: path, compressed: compress)
+      let array = [(member, try single(arrays, location))]
+      if fresh {
+        try NPZ.write(array, to: path, compressed: compress)
+      } else {
+        try NPZ.merge(array, into: path, compressed: compress)
+      }
     case .npz(let path):
-      try NPZ.write(arrays, to: path, compressed: compress)
+      if fresh {
+        try NPZ.write(arrays, to: path, compressed: compress)
+      } else {
+        try NPZ.merge(arrays, into: path, compressed: compress)
+      }
     case .hdf5Dataset(let path, let dataset):
-      try HDF5.write(try single(arrays, location), to: path, dataset: dataset, gzipLevel: compress ? 4 : nil)
+      try HDF5.write(
+        try single(arrays, location), to: path, dataset: dataset, gzipLevel: compress ? 4 : nil,
+        replacingFile: fresh)
     case .hdf5(let path):
-      try HDF5.writeCollection(arrays, to: path, gzipLevel: compress ? 4 : nil)
+      try HDF5.writeCollection(arrays, to: path, gzipLevel: compress ? 4 : nil, replacingFile: fresh)
     case .directory(let path):
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-      for (name, array) in arrays { try NPY.write(array, to: join(path, name + ".npy")) }
+      try writeDirectory(arrays, to: path, protected: protected, mode: mode)
     }
   }
 
@@ -49,6 +76,49 @@ extension ArrayIO {
   /// A path with symlinks and `..` resolved, for comparing whether two paths are one file.
   public static func canonical(_ path: String) -> String {
     URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+  }
+
+  /// Whether `target` is a protected file or lies inside a protected directory.
+  static func isProtected(_ target: String, _ protected: [String]) -> Bool {
+    let path = canonical(target)
+    return protected.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+  }
+
+  private static func writeDirectory(
+    _ arrays: [(name: String, array: NDArray)], to path: String, protected: [String], mode: WriteMode
+  ) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+      throw ArrayIOError(path: path, "is a file, not a directory to write arrays into")
+    }
+    // Read before writing anything: a damaged manifest stops the run with nothing changed.
+    let previous = mode == .runOutputs ? try OutputsManifest.read(directory: path) : nil
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    for (name, array) in arrays { try NPY.write(array, to: join(path, name + ".npy")) }
+    let written = Set(arrays.map { $0.name + ".npy" })
+    switch mode {
+    case .merge:
+      break
+    case .replace:
+      for name in try npyFiles(in: path) where !written.contains(name + ".npy") {
+        let file = join(path, name + ".npy")
+        guard !isProtected(file, protected), OutputsManifest.isFileOrLink(file) else { continue }
+        try remove(file)
+      }
+    case .runOutputs:
+      for entry in previous?.files ?? [] where !written.contains(entry.name) {
+        let file = join(path, entry.name)
+        guard !isProtected(file, protected), entry.matches(file) else { continue }
+        try remove(file)
+      }
+      try OutputsManifest.record(arrays.map { $0.name + ".npy" }, in: path)
+    }
+  }
+
+  private static func remove(_ file: String) throws {
+    guard unlink(file) == 0 || errno == ENOENT else {
+      throw ArrayIOError(path: file, "cannot remove it: \(String(cString: strerror(errno)))")
+    }
   }
 
   private static func single(_ arrays: [(name: String, array: NDArray)], _ location: ArrayLocation) throws -> NDArray {

@@ -43,6 +43,39 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
     }
   }
 
+  /// The forms a place to write arrays may take, as error messages list them.
+  public static let targetForms =
+    "a .npy, .npz or .h5 (.hdf5) file, a.npz:key, a.h5:/group/name, or a directory (an existing one, or a path ending in /)"
+
+  /// Parses a place to write arrays to. A path that would be taken for a directory but has an
+  /// extension tl-run does not know (`o.txt`) is refused rather than made into a directory,
+  /// unless it is an existing directory or ends in `/`; an existing file that is not a
+  /// directory is refused too.
+  public init(target text: String) throws {
+    self.init(parsing: text)
+    guard case .directory(let path) = self, !text.hasSuffix("/") else { return }
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    if exists && isDirectory.boolValue { return }
+    if exists {
+      throw ArrayIOError(path: text, "exists and is not a directory; a target is \(Self.targetForms)")
+    }
+    if let ext = Self.unknownExtension(text) {
+      throw ArrayIOError(path: text, "unknown extension .\(ext); a target is \(Self.targetForms)")
+    }
+  }
+
+  /// The extension (`txt`) that keeps `text`, read as a directory, from being taken for one:
+  /// one that is not `.npy`, `.npz`, `.h5` or `.hdf5`, on a path that does not end in `/`. Nil
+  /// when `text` is a file tl-run knows or may be a directory.
+  public static func unknownExtension(_ text: String) -> String? {
+    guard case .directory = ArrayLocation(parsing: text), !text.hasSuffix("/") else { return nil }
+    let last = (text as NSString).lastPathComponent
+    let stem = last.drop { $0 == "." }  // .hidden is a name, not an extension
+    guard let dot = stem.lastIndex(of: "."), stem.index(after: dot) < stem.endIndex else { return nil }
+    return String(stem[stem.index(after: dot)...])
+  }
+
   static func isHDF5(_ path: String) -> Bool {
     let lower = path.lowercased()
     return lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5")

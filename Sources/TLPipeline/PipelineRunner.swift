@@ -34,6 +34,12 @@ public struct CaseResult: Sendable {
 /// Runs one case: load and check everything, compute, write, compare.
 public enum PipelineRunner {
   /// Any fault before or while computing throws before a single output file is written.
+  ///
+  /// Afterwards the outputs hold exactly this run's arrays: an `.npz` or `.h5` is written anew
+  /// and renamed over the old one; in a directory, the arrays an earlier run wrote there and
+  /// this one did not (an earlier `--intermediates` run's `LAYER.out`) are removed, going by
+  /// the directory's ``OutputsManifest`` (``WriteMode/runOutputs``): files tl-run did not
+  /// write are never touched.
   public static func run(
     _ spec: PipelineSpec, options: RunOptions = RunOptions(), sharedCache: SharedArrayCache? = nil
   ) throws(PipelineError) -> CaseResult {
@@ -55,7 +61,9 @@ public enum PipelineRunner {
       }
     }
     let outputs = resolver.outputPath(spec.outputs)
-    do { try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected) } } catch {
+    do {
+      try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected, mode: .runOutputs) }
+    } catch {
       throw PipelineError(file: spec.file, path: "outputs", "\(error)")
     }
     let comparison = timer.measure("compare") {

@@ -1,6 +1,7 @@
 import Foundation
 import TLArray
 import TLCompare
+import TLIO
 import TLLayers
 
 extension PipelineSpec {
@@ -38,7 +39,7 @@ extension PipelineSpec {
     return PipelineSpec(
       file: file, version: version, name: try object.string("name") ?? defaultName,
       input: try SourceSpec.decode(try object.required("input", "the chain's first input"), file: file, path: "input"),
-      layers: layers, dout: dout, outputs: try nonEmpty(object, "outputs") ?? "out",
+      layers: layers, dout: dout, outputs: try decodeOutputs(object),
       reference: try nonEmpty(object, "reference"),
       tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file))
   }
@@ -53,6 +54,22 @@ extension PipelineSpec {
         "version", "unsupported version \(version); this tl-run reads version \(supportedVersion) at most")
     }
     return version
+  }
+
+  /// `outputs`: a directory, `.npz` or `.h5`. A name with another extension (`result.txt`)
+  /// is refused, not made into a directory; a directory whose name has a dot ends in `/`
+  /// (`out.v2/`). Unlike `tl-run convert`, an existing directory does not make it valid: the
+  /// file means the same whatever is on disk, and in a batch it names a place in every case.
+  private static func decodeOutputs(_ object: JSONObjectReader) throws(PipelineError) -> String {
+    guard let text = try nonEmpty(object, "outputs") else { return "out" }
+    let forms = "outputs is a path ending in .npz or .h5 (.hdf5), or a directory (a name with a dot ends in /)"
+    if let ext = ArrayLocation.unknownExtension(text) {
+      throw object.error("outputs", "\(text): unknown extension .\(ext); \(forms)")
+    }
+    if ArrayLocation(parsing: text).isSingleArray {
+      throw object.error("outputs", "\(text) names one array; \(forms)")
+    }
+    return text
   }
 
   private static func nonEmpty(_ object: JSONObjectReader, _ key: String) throws(PipelineError) -> String? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TLIO
 
 /// `tl-run convert SOURCE TARGET`: copy arrays between `.npy`, `.npz`, `.h5` and directories.
@@ -10,6 +11,17 @@ struct ConvertCommand: ParsableCommand {
       A single array source (a.npy, a.npz:key, a.h5:/d) converts to a .npy, an .npz member \
       named after the source, or an HDF5 dataset. A whole .npz, .h5 or directory converts to \
       another collection; dotted names become HDF5 groups (embed.dW → /embed/dW).
+
+      An existing target is never emptied silently. Converting into an existing directory, \
+      .npz or .h5 (or an .npz member, an HDF5 dataset) merges: arrays of the same name are \
+      replaced, every other array stays (an .npz keeps its other members' bytes). With \
+      --replace the target holds exactly the converted arrays afterwards: an .npz or .h5 is \
+      written anew, and the other .npy files of a directory are removed (other files in it \
+      stay). A .npy target is always replaced. Every file is written under a temporary name \
+      and renamed into place.
+
+      TARGET is \(ArrayLocation.targetForms). Any other extension is an error, not a new \
+      directory.
       """)
 
   @Argument(help: "The array source or collection to read.")
@@ -21,11 +33,35 @@ struct ConvertCommand: ParsableCommand {
   @Flag(help: "Deflate .npz members (np.savez_compressed) and gzip HDF5 datasets.")
   var compress = false
 
+  @Flag(help: "Replace the whole target with exactly the converted arrays (default: merge into it).")
+  var replace = false
+
   func run() throws {
     let from = ArrayLocation(parsing: source)
-    let to = ArrayLocation(parsing: target)
+    let to = try ArrayLocation(target: target)
     let arrays = try ArrayIO.readAll(from)
-    try ArrayIO.write(arrays, to: to, compress: compress, protecting: [from.path])
+    var isDirectory: ObjCBool = false
+    let existingFile =
+      FileManager.default.fileExists(atPath: to.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    do {
+      try ArrayIO.write(
+        arrays, to: to, compress: compress, protecting: [from.path], mode: replace ? .replace : .merge)
+    } catch  where existingFile && !replace && !(error is ArrayIOError) {
+      // A merge that cannot read the existing .npz or .h5 (a damaged member), which is
+      // replaced whole or not at all: say how to start anew.
+      throw HintedError(error, "the target is unchanged; --replace writes it anew with only the converted arrays")
+    }
     print("wrote \(arrays.count) array\(arrays.count == 1 ? "" : "s") to \(to)")
   }
+}
+
+/// An error with what the user can do about it, in the same one line.
+struct HintedError: Error, CustomStringConvertible {
+  var error: any Error
+  var hint: String
+  init(_ error: any Error, _ hint: String) {
+    self.error = error
+    self.hint = hint
+  }
+  var description: String { "\(error); \(hint)" }
 }

@@ -6,7 +6,11 @@ struct InspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inspect",
     abstract: "List the arrays in a file or directory with dtype, shape, min/max/mean and NaN/Inf counts.",
-    discussion: "SOURCE may name one array: a.npy, a.npz:key, a.h5:/group/dataset.")
+    discussion: """
+      SOURCE may name one array: a.npy, a.npz:key, a.h5:/group/dataset. A directory lists every \
+      .npy file in it, and its .npz and .h5 files by name. Arrays that cannot be read are listed \
+      too, with the reason; then the exit status is 2.
+      """)
 
   @Argument(help: "A .npy, .npz or .h5 file, a directory of .npy files, or one array source.")
   var source: String
@@ -15,5 +19,11 @@ struct InspectCommand: ParsableCommand {
     let location = ArrayLocation(parsing: source)
     let entries = try ArrayInspector.inspect(location)
     print(InspectTable.render(entries))
+    let unreadable = entries.filter { $0.unreadable != nil }
+    if let first = unreadable.first, let reason = first.unreadable {
+      let count = unreadable.count == 1 ? "1 array" : "\(unreadable.count) arrays"
+      printError("tl-run: \(location.path): \(count) unreadable, listed above (first: \(first.name): \(reason))")
+      throw ExitCode(2)
+    }
   }
 }

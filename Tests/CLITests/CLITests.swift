@@ -10,18 +10,23 @@ import Testing
   #expect(lines.count == 2 && lines[1].contains("float64") && lines[1].contains("(3, 4)"), "\(result.stdout)")
 }
 
+/// Every dataset is listed, the one tl-run cannot read (lzf) with the reason; then, since one
+/// could not be read, exit status 2 with one line naming the file and the dataset.
 @Test func inspectListsEveryDatasetOfAnHDF5File() throws {
   let result = try tlRun("inspect", "testdata/h5/data.h5")
-  #expect(result.status == 0, "\(result.stderr)")
+  #expect(result.status == 2, "\(result.stderr)")
   #expect(result.stdout.contains("/nested/group/deep/x") && result.stdout.contains("shuffle, deflate"))
   #expect(result.stdout.contains("unreadable: compressed with filter 'lzf'"))
+  #expect(result.stdout.split(separator: "\n").count == 31, "a header and 30 datasets")
+  let lines = result.stderr.split(separator: "\n")
+  #expect(lines.count == 1 && lines[0].contains("testdata/h5/data.h5") && lines[0].contains("/lzf"), "\(result.stderr)")
 }
 
 /// Each malformed input gives status 2 and exactly one stderr line naming the file.
 @Test(arguments: [
   ["inspect", "testdata/bad/truncated-data.npy"],
   ["inspect", "testdata/bad/zip.npy"],
-  ["inspect", "testdata/bad/crc.npz"],
+  ["inspect", "testdata/bad/crc.npz:W"],
   ["inspect", "testdata/h5/truncated.h5"],
   ["inspect", "testdata/h5/data.h5:/strings/vlen"],
   ["inspect", "testdata/h5/data.h5:/nested/missing"],

@@ -54,6 +54,7 @@ func examplePipelinesPass(example: String) throws {
   (#""W": "embed_W.npy""#, #""Wz": "embed_W.npy""#, "layers[0].params.Wz"),
   (#""input": "xs.npy""#, #""input": "nope.npy""#, "input: nope.npy: no such file"),
   (#""dout": "dout.npy""#, #""dout": "embed_W.npy""#, "dout: shape (10, 3) does not match"),
+  (#""outputs": "out""#, #""outputs": "result.txt""#, "outputs: result.txt: unknown extension .txt"),
 ])
 func badPipelinesExitTwo(find: String, replace: String, fragment: String) throws {
   let directory = try scratchCopy("pipelines/seed_time_embedding")
@@ -66,4 +67,31 @@ func badPipelinesExitTwo(find: String, replace: String, fragment: String) throws
   #expect(result.status == 2)
   #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(fragment), "\(result.stderr)")
   #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+  #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("result.txt").path))
+}
+
+/// `--intermediates` and then a plain run: the outputs hold the plain run's arrays only, so a
+/// later `compare` of the outputs counts no stale `lstm.out` (an .h5 and a directory alike).
+@Test(arguments: ["out.h5", "out"])
+func aPlainRunLeavesNoIntermediatesBehind(outputs: String) throws {
+  let directory = try scratchCopy("pipelines/lstm_h5")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let file = directory.appendingPathComponent("pipeline.json")
+  let text = try String(contentsOf: file, encoding: .utf8)
+  try text.replacingOccurrences(of: #""outputs": "out.h5""#, with: #""outputs": "\#(outputs)""#)
+    .write(to: file, atomically: true, encoding: .utf8)
+  let target = directory.appendingPathComponent(outputs).path
+  let stale = outputs == "out" ? "lstm.out" : "/lstm/out"
+  let first = try tlRun(file.path, "--intermediates")
+  #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+  #expect(try tlRun("inspect", target).stdout.contains(stale))
+
+  let second = try tlRun(file.path)
+  #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+  let listing = try tlRun("inspect", target)
+  #expect(listing.status == 0 && !listing.stdout.contains(stale), "\(listing.stdout)")
+  #expect(listing.stdout.split(separator: "\n").count == 1 + 8, "out, dx, 3 grads, h, c, dh: \(listing.stdout)")
+  let compared = try tlRun("compare", target, directory.appendingPathComponent("expected.h5").path)
+  #expect(compared.status == 0, "\(compared.stdout)")
+  #expect(compared.stdout.contains("0 unchecked") && compared.stdout.contains("8 passed"), "\(compared.stdout)")
 }

@@ -105,6 +105,14 @@ private let embedAffine = #"""
     "outputs: expected a string, got a number"
   ),
   (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "outputs": "result.txt"}"#,
+    "outputs: result.txt: unknown extension .txt; outputs is a path ending in .npz or .h5"
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "outputs": "out/r.npy"}"#,
+    "outputs: out/r.npy names one array"
+  ),
+  (
     #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "state": {"h": "h.npy"}}], "dout": "d.npy"}"#,
     "layers[0].state: Sigmoid takes no state"
   ),
@@ -124,4 +132,11 @@ func badPipelinesNameTheField(json: String, expected: String) {
   let spec = try decode(
     #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeSoftmaxWithLoss", "inputs": {"ts": "ts.npy"}}]}"#)
   #expect(spec.dout == nil && spec.layers[0].kind.isLoss)
+}
+
+/// A directory, `.npz`, `.h5` or `.hdf5` is accepted; a directory name with a dot ends in `/`.
+@Test(arguments: ["out", "results.npz", "results.h5", "r.HDF5", "out.v2/", "../runs/out", ".hidden"])
+func outputsOfTheKnownFormsAreAccepted(outputs: String) throws {
+  let json = #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "outputs": "OUT"}"#
+  #expect(try decode(json.replacingOccurrences(of: "OUT", with: outputs)).outputs == outputs)
 }
