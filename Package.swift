@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLFormats", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
-    .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLTestSupport"]),
+    .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TLTestSupport"]),
   ]
 )

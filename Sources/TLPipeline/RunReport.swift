@@ -5,7 +5,8 @@ import TLCompare
 /// report: the case, where its results went, and the comparison if there was a reference.
 public struct RunReport: Encodable, Sendable {
   public var name: String
-  /// `pass`, `mismatch` or `error`; `pass` also when there was nothing to compare.
+  /// `pass`, `mismatch` or `error`; `pass` also when the pipeline names no reference, and
+  /// `mismatch` when it names an empty one (nothing was checked).
   public var status: String
   public var message: String?
   public var outputs: String?
@@ -15,6 +16,7 @@ public struct RunReport: Encodable, Sendable {
   public init(_ result: CaseResult) {
     name = result.name
     status = (result.comparison?.isPass ?? true) ? "pass" : "mismatch"
+    if status == "mismatch" { message = result.comparison?.summaryLine }
     outputs = result.outputs.description
     written = result.results.map(\.name)
     comparison = result.comparison?.report

@@ -1,5 +1,6 @@
 import Foundation
 import TLArray
+import TLCompare
 import TLFormats
 import TLIO
 import TLPipeline
@@ -52,6 +53,35 @@ func everyOutputFormatHoldsEveryResult(outputs: String) throws {
   #expect(comparison.exitStatus == 1)
   let bad = try #require(comparison.arrays.first { $0.name == "affine.db" })
   #expect(bad.status == .mismatch && bad.mismatched == 1 && bad.firstMismatches.first?.index == [3])
+}
+
+/// A reference directory with no arrays checks nothing: the run is not a pass (exit 1), and its
+/// report says why.
+@Test func anEmptyReferenceIsNotAPass() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  for name in try FileManager.default.contentsOfDirectory(atPath: scratch.path("expected")) {
+    try FileManager.default.removeItem(atPath: scratch.path("expected/" + name))
+  }
+  let result = try scratch.run()
+  let comparison = try #require(result.comparison)
+  #expect(comparison.referenceIsEmpty && comparison.exitStatus == 1 && comparison.compared == 0)
+  let report = RunReport(result)
+  #expect(report.status == "mismatch")
+  #expect(report.message?.contains("the reference holds no arrays, so nothing was checked") == true)
+}
+
+/// The run's arithmetic sets the default tolerance: this chain is float64 throughout, with sums
+/// over N·T rows and the affine's rows and columns.
+@Test func theRunsPrecisionComesFromItsArrays() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  let spec = try PipelineSpec.load(path: scratch.pipeline)
+  let resolver = SourceResolver(pipelineFile: scratch.pipeline, caseDirectory: scratch.directory.path)
+  let loaded = try LoadedCase.load(spec, resolver: resolver)
+  let x = loaded.input.shape
+  let w = try #require(loaded.configs.first?.params["W"]).shape
+  #expect(loaded.precision == Precision(dtype: .float64, terms: x[0] * x[1] + w[0] + w[1]))
 }
 
 @Test func aReferenceWithoutOutputIsMissingAndExtraOutputsAreUnchecked() throws {
