@@ -52,6 +52,7 @@ let package = Package(
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
     .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLFormats", "TLTestSupport"]),
+    .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLTestSupport"]),

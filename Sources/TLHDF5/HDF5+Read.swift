@@ -2,7 +2,8 @@ import CHDF5
 import TLArray
 
 extension HDF5 {
-  /// Reads the dataset an array source `file.h5:/group/dataset` names (split at the last `:/`).
+  /// Reads the dataset an array source `file.h5:/group/dataset` names (split after the
+  /// first `.h5:/` or `.hdf5:/`, see ``HDF5Path/split(_:)``).
   public static func read(_ source: String) throws -> NDArray {
     guard let (file, dataset) = HDF5Path.split(source) else {
       throw HDF5Error(
