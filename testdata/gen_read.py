@@ -15,11 +15,12 @@ read/names.npz           kernel:0.npy (a Keras variable name), x.NPY (a .npy und
                          extension: NumPy reads it as array 'x.NPY'), notes.txt (not an array)
 read/python2*.npy        headers Python 2 wrote: 'shape': (2L, 3L) in versions 1.0, 2.0 (NumPy
                          reads them) and 3.0 (NumPy refuses)
-read/links.h5            HDF5 datasets reachable in every way h5py can make them (see gen_links)
+read/links.h5            datasets W, g/b, a second hard link g/hard_W to W, a second hard link g2 to
+                         group g, soft links soft_b (to g/b) and soft_g (to g), a named datatype t
+read/dangling.h5         W and a soft link g/dangling to /nowhere
+read/external*.h5        an external link to links.h5:/W, to a missing file, to the group links.h5:/g
 read/collide.h5          a root dataset 'a.b' and a dataset /a/b: both are result name a.b
-read/strings.h5          a float dataset beside a string and a compound dataset
-read/typed.h5            a float dataset beside a named datatype
-read/external.h5         an external link to read/links.h5
+read/strings.h5          a float dataset beside a fixed-length string and a compound dataset
 """
 
 import io
@@ -171,18 +172,29 @@ def gen_hdf5(a):
     def path(name):
         return os.path.join(READ, name)
 
-    with h5py.File(path("links.h5"), "w", track_order=False) as f:
+    with h5py.File(path("links.h5"), "w") as f:
         f["W"] = a["W"]
         g = f.create_group("g")
         g["b"] = a["b"]
         g["hard_W"] = f["W"]  # a hard link: the same dataset under a second name
+        f["g2"] = g  # a second hard link to the group
         f["soft_b"] = h5py.SoftLink("/g/b")  # a soft link to a dataset
         f["soft_g"] = h5py.SoftLink("/g")  # a soft link to a group
-        f["dangling"] = h5py.SoftLink("/nowhere")
+        f["t"] = np.dtype("<f8")  # a named (committed) datatype: not a dataset
+
+    with h5py.File(path("dangling.h5"), "w") as f:
+        f["W"] = a["W"]
+        f["g/dangling"] = h5py.SoftLink("/nowhere")
 
     with h5py.File(path("external.h5"), "w") as f:
         f["idx"] = a["idx"]
         f["ext"] = h5py.ExternalLink("links.h5", "/W")
+    with h5py.File(path("external-missing.h5"), "w") as f:
+        f["idx"] = a["idx"]
+        f["ext"] = h5py.ExternalLink("no-such-file.h5", "/W")
+    with h5py.File(path("external-group.h5"), "w") as f:
+        f["idx"] = a["idx"]
+        f["ext"] = h5py.ExternalLink("links.h5", "/g")
 
     with h5py.File(path("collide.h5"), "w") as f:
         f["a.b"] = a["b"]
@@ -192,10 +204,6 @@ def gen_hdf5(a):
         f["W"] = a["W"]
         f["names"] = np.array([b"alpha", b"beta"], dtype="S5")
         f["pairs"] = np.array([(1, 2.5)], dtype=[("i", "<i4"), ("x", "<f8")])
-
-    with h5py.File(path("typed.h5"), "w") as f:
-        f["W"] = a["W"]
-        f["t"] = np.dtype("<f8")  # a named (committed) datatype: not a dataset
 
 
 def main():
