@@ -7,6 +7,8 @@ read/base.npz            np.savez(W=, b=, idx=)
 read/damaged-header.npz  base.npz with member b's local header signature PK\\x03\\x04 -> XX\\x03\\x04
 read/prefixed.npz        64 bytes of junk, then base.npz (zipfile corrects the offsets and reads it;
                          np.load sniffs the first bytes and refuses it as a pickle)
+read/zip64-end*.npz      base.npz with ZIP64 end records (end record fields 0xFFFF...), and with junk
+                         before it
 read/lzma.npz            members written by zipfile with ZIP_LZMA; bzip2.npz with ZIP_BZIP2
 read/zstd.npz            base.npz with b's method patched to 93 (zstandard), which zipfile refuses
 read/duplicate.npz       two central-directory entries W.npy (np.load reads the last), and b.npy
@@ -99,6 +101,20 @@ def gen_npz(a):
     assert raises(lambda: np.load(io.BytesIO(prefixed)))
     with np.lib.npyio.NpzFile(io.BytesIO(prefixed)) as f:
         assert all((f[k] == v).all() for k, v in a.items())
+
+    # ZIP64 end records (zipfile writes them only past 65,535 members or 4 GiB), alone and with
+    # junk before the archive: zipfile's offset correction then subtracts their 76 bytes too.
+    count, size_cd, offset_cd = struct.unpack_from("<HII", base, len(base) - 22 + 10)
+    record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size_cd, offset_cd)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, len(base) - 22, 1)
+    end = bytearray(base[-22:])
+    struct.pack_into("<HHII", end, 8, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF)
+    zip64 = base[:-22] + record + locator + bytes(end)
+    write("zip64-end.npz", zip64)
+    write("zip64-end-prefixed.npz", bytes(range(64)) + zip64)
+    for data in (zip64, bytes(range(64)) + zip64):
+        with np.lib.npyio.NpzFile(io.BytesIO(data)) as f:
+            assert all((f[k] == v).all() for k, v in a.items())
 
     for name, method in [("lzma.npz", zipfile.ZIP_LZMA), ("bzip2.npz", zipfile.ZIP_BZIP2)]:
         buf = io.BytesIO()

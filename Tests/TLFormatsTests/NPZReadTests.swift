@@ -44,9 +44,11 @@ import Testing
     #expect(try NPZ.read(path: path, member: "idx") == Self.expected("idx"))
   }
 
-  /// Kind 2: 64 bytes before the archive; offsets are corrected as Python's zipfile does.
-  @Test func junkBeforeTheArchiveIsSkippedAsZipfileDoes() throws {
-    let path = Self.path("prefixed.npz")
+  /// Kind 2: 64 bytes before the archive; offsets are corrected as Python's zipfile does, with
+  /// or without ZIP64 end records (whose 76 bytes the correction also subtracts).
+  @Test(arguments: ["prefixed.npz", "zip64-end.npz", "zip64-end-prefixed.npz"])
+  func junkBeforeTheArchiveIsSkippedAsZipfileDoes(_ file: String) throws {
+    let path = Self.path(file)
     #expect(try NPZ.members(path: path) == ["W", "b", "idx"])
     try Self.expectBase(try NPZ.readAll(path: path))
     #expect(try NPZ.read(path: path, member: "b") == Self.expected("b"))
