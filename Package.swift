@@ -16,7 +16,8 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
-    // C boundaries: each is imported by exactly one Swift module.
+    // C boundaries: each is imported by exactly one Swift module, but zlib, which TLHDF5
+    // (gzip chunks) and TLFormats (deflated .npz members) both use.
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "pkg-config"])]),
@@ -24,11 +25,17 @@ let package = Package(
       name: "CHDF5", pkgConfig: "hdf5-serial",
       providers: [.apt(["libhdf5-dev", "pkg-config"])]),
     .systemLibrary(name: "CTLZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CTLLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev", "pkg-config"])]),
+    .systemLibrary(name: "CTLBzip2", providers: [.apt(["libbz2-dev"])]),
 
     .target(name: "TLArray"),
     .target(
       name: "TLFormats",
-      dependencies: ["TLArray", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+      dependencies: [
+        "TLArray", "CTLZlib", "CTLLzma", "CTLBzip2",
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]),
     .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5", "CTLZlib"]),
     .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
     .target(name: "TLCompare", dependencies: ["TLArray"]),
@@ -45,6 +52,7 @@ let package = Package(
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
     .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLFormats", "TLTestSupport"]),
+    .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),

@@ -23,7 +23,8 @@ struct NPYHeader: Equatable, Sendable {
       : String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
     let literal: PythonLiteral
     do {
-      literal = try PythonLiteral.parse(text)
+      // NumPy filters Python 2's long suffix out of 1.0 and 2.0 headers only.
+      literal = try PythonLiteral.parse(text, python2Longs: preamble.major <= 2)
     } catch {
       throw source.error("header is not a Python literal: \(error.message)")
     }

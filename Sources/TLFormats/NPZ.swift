@@ -4,34 +4,49 @@ import ZIPFoundation
 
 /// NumPy's `.npz` format: a zip archive of `.npy` files, one member `KEY.npy` per array.
 ///
-/// Reads stored and deflated members, ZIP64 local headers and data descriptors (it goes by the
-/// central directory) and checks every member's CRC-32; writes archives `np.load` reads.
+/// Reads as `np.load` does (an `NpzFile` over Python's `zipfile`): by the central directory
+/// (``ZipArchive``), so ZIP64 local headers, data descriptors and bytes prepended to the
+/// archive are all fine; stored, deflated, bzip2 and LZMA members; every member's size and
+/// CRC-32 checked. Where `np.load` would raise on one member (a damaged local header, a bad
+/// CRC, an unsupported method), reading that member throws naming the file and the member,
+/// and so does reading the whole archive: no member the directory lists is ever skipped.
+/// Writes archives `np.load` reads (through ZIPFoundation).
 public enum NPZ {
-  /// The array keys in archive order, without `.npy` (`W`, `b`, `arr_0`); members that are not
-  /// `.npy` files are not arrays and are left out.
+  /// The array keys in archive order, as `NpzFile.files` gives them: the member name without
+  /// `.npy` (`W`, `b`, `arr_0`, `sub/W` for a member `sub/W.npy`). A member whose name does not
+  /// end in `.npy` is an array under its whole name when its bytes are a `.npy` file (NumPy
+  /// reads it as one), and is left out otherwise (NumPy returns its bytes, not an array);
+  /// directory entries are left out. Two members with one key (`W.npy` listed twice) throw:
+  /// NumPy would silently read only the last.
   public static func members(path: String) throws -> [String] {
-    try arrayEntries(try open(path)).map(\.key)
+    try arrayMembers(ZipArchive(path: path), path: path, decode: false).map(\.key)
   }
 
   /// Reads the array stored under `member`: a key such as `W` (or, as `np.load` also allows,
-  /// the member's file name `W.npy`).
+  /// the member's file name `W.npy`). Only this member is read, so, as with `np.load`, a good
+  /// member can be read from an archive in which another member is damaged; a key two members
+  /// answer to throws.
   public static func read(path: String, member: String) throws -> NDArray {
-    let archive = try open(path)
-    let entries = arrayEntries(archive)
-    guard let found = entries.first(where: { $0.key == member || $0.key + ".npy" == member }) else {
-      let names = entries.map(\.key).joined(separator: ", ")
-      throw FormatError(
-        file: path, member: member,
-        message: "no such member; the archive holds \(names.isEmpty ? "no arrays" : names)")
+    let archive = try ZipArchive(path: path)
+    let files = archive.entries.filter { !$0.isDirectory }
+    let found = files.filter { $0.name == member || $0.name == member + ".npy" }
+    let source = Source(file: path, member: member)
+    guard let entry = found.first else {
+      let names = files.map(\.key).joined(separator: ", ")
+      throw source.error("no such member; the archive holds \(names.isEmpty ? "no arrays" : names)")
     }
-    return try decode(found.entry, key: member, in: archive, path: path)
+    guard found.count == 1 else {
+      throw duplicateError(found, source: source)
+    }
+    return try NPY.decode(try archive.extract(entry, source: source), source: source)
   }
 
-  /// Reads every array, in archive order.
+  /// Reads every array, in archive order, with the keys of ``members(path:)``; any member
+  /// that cannot be read throws naming it.
   public static func readAll(path: String) throws -> [(name: String, array: NDArray)] {
-    let archive = try open(path)
-    return try arrayEntries(archive).map { item in
-      (item.key, try decode(item.entry, key: item.key, in: archive, path: path))
+    // With `decode` set every member comes with its array.
+    try arrayMembers(ZipArchive(path: path), path: path, decode: true).compactMap { item in
+      item.array.map { (item.key, $0) }
     }
   }
 
@@ -79,30 +94,46 @@ public enum NPZ {
     }
   }
 
-  /// Opens the archive for reading, saying what the file is when it is not a zip.
-  static func open(_ path: String) throws -> Archive {
-    let source = Source(file: path)
-    let file = try ReadableFile(path: path, source: source)
-    guard file.size > 0 else { throw source.error("file is empty") }
-    let first = try file.bytes(offset: 0, count: min(file.size, 6))
-    if first == NPYPreamble.magic {
-      throw source.error("not a .npz archive: looks like a .npy file")
+  /// The array members with their keys, in central-directory order, each decoded when
+  /// `decode` is set; see ``members(path:)`` for which members are arrays.
+  static func arrayMembers(_ archive: ZipArchive, path: String, decode: Bool) throws
+    -> [(key: String, entry: ZipEntry, array: NDArray?)]
+  {
+    var found: [(key: String, entry: ZipEntry, array: NDArray?)] = []
+    for entry in archive.entries where !entry.isDirectory {
+      let source = Source(file: path, member: entry.key)
+      if entry.name.hasSuffix(".npy") {
+        let array = decode ? try NPY.decode(try archive.extract(entry, source: source), source: source) : nil
+        found.append((entry.key, entry, array))
+        continue
+      }
+      let bytes = try archive.extract(entry, source: source)
+      guard bytes.starts(with: NPYPreamble.magic) else { continue }
+      found.append((entry.key, entry, decode ? try NPY.decode(bytes, source: source) : nil))
     }
-    do {
-      return try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-    } catch {
-      let zipStart: [UInt8] = [0x50, 0x4B]
-      let why =
-        first.starts(with: zipStart) ? "truncated or corrupt zip archive" : "not a zip archive"
-      throw source.error("\(why): no readable central directory")
+    var seen: [String: Int] = [:]
+    for item in found {
+      seen[item.key, default: 0] += 1
     }
+    if let duplicate = found.first(where: { (seen[$0.key] ?? 0) > 1 }) {
+      throw duplicateError(
+        found.filter { $0.key == duplicate.key }.map(\.entry),
+        source: Source(file: path, member: duplicate.key))
+    }
+    return found
   }
 
-  /// The `.npy` members with their keys, in central-directory (archive) order.
-  static func arrayEntries(_ archive: Archive) -> [(key: String, entry: Entry)] {
-    archive.compactMap { entry in
-      guard entry.type == .file, entry.path.hasSuffix(".npy") else { return nil }
-      return (String(entry.path.dropLast(4)), entry)
-    }
+  private static func duplicateError(_ entries: [ZipEntry], source: Source) -> FormatError {
+    let names = entries.map { "'\($0.name)'" }
+    let listed =
+      Set(names).count == 1
+      ? "\(entries.count) members are named \(names[0])"
+      : "members \(names.joined(separator: " and ")) have the same key"
+    return source.error("\(listed); np.load would silently read only the last")
   }
+}
+
+extension ZipEntry {
+  /// The key `np.load` gives the member: its name without a final `.npy`.
+  var key: String { name.hasSuffix(".npy") ? String(name.dropLast(4)) : name }
 }

@@ -37,8 +37,16 @@ indirect enum PythonLiteral: Equatable, Sendable {
   }
 
   /// Parses one literal filling `text` (surrounding whitespace and comments allowed).
-  static func parse(_ text: String) throws(PythonLiteralError) -> PythonLiteral {
-    var parser = PythonLiteralParser(bytes: Array(text.utf8))
+  ///
+  /// With `python2Longs`, an integer may end in Python 2's long suffix `L` (`(2L, 3L)`), which
+  /// is dropped: NumPy's `_read_array_header` does this for `.npy` versions 1.0 and 2.0 when a
+  /// header fails to parse, by `_filter_header`, which removes every token that is the name
+  /// `L` right after a number token (`2L`, `2 L`, `0x2L`; not `2l`, `2LL` or `2L3`, where the
+  /// name is `l`, `LL`, `L3`; not across a line break, which is a token of its own).
+  static func parse(_ text: String, python2Longs: Bool = false) throws(PythonLiteralError)
+    -> PythonLiteral
+  {
+    var parser = PythonLiteralParser(bytes: Array(text.utf8), python2Longs: python2Longs)
     let value = try parser.value()
     parser.skipSpace()
     guard parser.atEnd else { throw parser.unexpected("after the literal") }
@@ -54,7 +62,14 @@ struct PythonLiteralError: Error, Equatable {
 /// A recursive-descent reader over UTF-8 bytes; one function per production.
 struct PythonLiteralParser {
   let bytes: [UInt8]
+  /// Whether an `L` after an integer is dropped, as NumPy does for Python 2 headers.
+  var python2Longs = false
   var index = 0
+
+  init(bytes: [UInt8], python2Longs: Bool = false) {
+    self.bytes = bytes
+    self.python2Longs = python2Longs
+  }
 
   var atEnd: Bool { index >= bytes.count }
   var current: UInt8? { atEnd ? nil : bytes[index] }

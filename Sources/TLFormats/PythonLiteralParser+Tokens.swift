@@ -100,8 +100,32 @@ extension PythonLiteralParser {
       index += 1
     }
     guard !digits.isEmpty else { throw unexpected("where digits were expected") }
+    if python2Longs { skipLongSuffix() }
     guard let magnitude = Int(digits, radix: radix) else { return .int(nil) }
     return .int(negative ? -magnitude : magnitude)
+  }
+
+  /// Consumes Python 2's `L` after an integer, as NumPy's `_filter_header` drops it: the name
+  /// `L` alone, after spaces, tabs, form feeds or backslash line joins (which make no token)
+  /// but not after a line break or comment (which do).
+  mutating func skipLongSuffix() {
+    var at = index
+    while at < bytes.count {
+      if bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0C {
+        at += 1
+      } else if bytes[at] == UInt8(ascii: "\\"), at + 1 < bytes.count, bytes[at + 1] == 0x0A {
+        at += 2
+      } else {
+        break
+      }
+    }
+    guard at < bytes.count, bytes[at] == UInt8(ascii: "L") else { return }
+    let next = at + 1 < bytes.count ? bytes[at + 1] : 0x20
+    // A longer name (`LL`, `L3`, `Lé`) is not the suffix; its bytes stay and fail to parse.
+    let isNameByte =
+      (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5A)
+      || (next >= 0x61 && next <= 0x7A) || next == 0x5F || next >= 0x80
+    if !isNameByte { index = at + 1 }
   }
 
   /// `True`, `False`, `None`, or a prefixed string; anything else is not a literal.

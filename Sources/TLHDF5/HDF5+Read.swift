@@ -2,7 +2,8 @@ import CHDF5
 import TLArray
 
 extension HDF5 {
-  /// Reads the dataset an array source `file.h5:/group/dataset` names (split at the last `:/`).
+  /// Reads the dataset an array source `file.h5:/group/dataset` names (split after the
+  /// first `.h5:/` or `.hdf5:/`, see ``HDF5Path/split(_:)``).
   public static func read(_ source: String) throws -> NDArray {
     guard let (file, dataset) = HDF5Path.split(source) else {
       throw HDF5Error(
@@ -52,9 +53,16 @@ extension HDF5 {
     }
   }
 
-  /// Every dataset in `file`, by full path in sorted order. Attributes are not datasets and
-  /// are never listed. Only hard links are followed, so no dataset is listed twice through a
-  /// soft link and a group linked into itself ends the walk.
+  /// Every dataset in `file`, by full path in sorted order, as h5py reaches it by name
+  /// (`f["soft_b"]` reads through a soft link, `f["ext"]` through an external link). Each name
+  /// a link gives a dataset is listed: a dataset hard-linked twice, or soft-linked, appears
+  /// under each name (h5py's `visititems` shows each object once, under one name). A link that
+  /// leads nowhere (dangling soft link, missing external file or object), an external link to
+  /// a group or a user-defined link throws naming the link: it could hide an array. A group
+  /// is walked once, under its first name (a soft link to a group or a second hard link adds
+  /// no names, its datasets are listed under the first; a group linked into itself ends the
+  /// walk). Attributes and named datatypes are not datasets and are never listed. Datasets of
+  /// types tl-run cannot read (strings, compounds) are listed, with `dtype` nil.
   public static func datasets(in file: String) throws -> [HDF5DatasetInfo] {
     try withLock {
       let context = HDF5Context(file: file)

@@ -5,16 +5,18 @@ public enum HDF5Path {
   /// The file extensions that mark an HDF5 array source.
   public static let fileExtensions: Set<String> = ["h5", "hdf5"]
 
-  /// Splits `file.h5:/group/dataset` at the **last** `:/` (file names may contain colons), for
-  /// files ending in `.h5` or `.hdf5`; nil when `source` is not of that form.
+  /// Splits `file.h5:/group/dataset` right after the file's own extension: at the first
+  /// `.h5:/` or `.hdf5:/` (case-insensitive), so a dataset path may hold `:/` and `.h5:/`
+  /// (`a.h5:/g:/d` is dataset `/g:/d`) and a file name may hold colons before its extension
+  /// (`dir:x/a.h5:/d`); nil when `source` has neither.
   public static func split(_ source: String) -> (file: String, dataset: String)? {
-    guard let separator = source.ranges(of: ":/").last else { return nil }
-    let file = String(source[..<separator.lowerBound])
-    let dataset = String(source[source.index(after: separator.lowerBound)...])
-    guard let dot = file.lastIndex(of: "."),
-      fileExtensions.contains(file[file.index(after: dot)...].lowercased())
-    else { return nil }
-    return (file, dataset)
+    let found = fileExtensions.compactMap { ext in
+      source.range(of: ".\(ext):/", options: .caseInsensitive)
+    }
+    guard let separator = found.min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
+    // The colon is the character before the dataset's leading slash.
+    let colon = source.index(before: source.index(before: separator.upperBound))
+    return (String(source[..<colon]), String(source[source.index(after: colon)...]))
   }
 
   /// `path` with a leading slash and no trailing or doubled ones: `a//b/` → `/a/b`.

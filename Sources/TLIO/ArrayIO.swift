@@ -25,7 +25,12 @@ public enum ArrayIO {
     }
   }
 
-  /// Every array at `location`, by result name (a single source gives one entry).
+  /// Every array at `location`, by result name (a single source gives one entry). Nothing a
+  /// collection holds is left out silently: a member or dataset that cannot be read throws
+  /// naming the file and it, and so do two arrays that would get one result name (an HDF5
+  /// dataset `/a.b` beside `/a/b`, files `x.npy` and `x.NPY`), where one would shadow the other.
+  /// See ``NPZ/readAll(path:)``, ``HDF5/datasets(in:)`` and ``npyFiles(in:)`` for what each
+  /// kind of collection holds.
   public static func readAll(_ location: ArrayLocation) throws -> [(name: String, array: NDArray)] {
     switch location {
     case .npy, .npzMember, .hdf5Dataset:
@@ -33,16 +38,41 @@ public enum ArrayIO {
     case .npz(let path):
       return try NPZ.readAll(path: path)
     case .hdf5(let path):
-      return try HDF5.datasets(in: path).map { info in
-        (ArrayNames.fromHDF5(info.path), try HDF5.read(file: path, dataset: info.path))
+      let datasets = try HDF5.datasets(in: path).map(\.path)
+      var first: [String: String] = [:]
+      for dataset in datasets {
+        let name = ArrayNames.fromHDF5(dataset)
+        if let other = first[name] {
+          throw HDF5Error(
+            file: path, dataset: dataset,
+            cause:
+              "has the result name '\(name)', as \(other) has (a dot in a name stands for a group); rename one"
+          )
+        }
+        first[name] = dataset
+      }
+      return try datasets.map { dataset in
+        (ArrayNames.fromHDF5(dataset), try HDF5.read(file: path, dataset: dataset))
       }
     case .directory(let path):
-      return try npyFiles(in: path).map { name in (name, try NPY.read(path: join(path, name + ".npy"))) }
+      return try npyFileNames(in: path).map { name, file in
+        (name, try NPY.read(path: join(path, file)))
+      }
     }
   }
 
   /// The names (`NAME` for `NAME.npy`) of the `.npy` files directly in `directory`, sorted.
+  /// The extension is matched case-insensitively (`x.NPY` is array `x`, as `np.load` reads any
+  /// name), so two files differing only in its case (`x.npy`, `x.NPY`) throw rather than
+  /// one shadowing the other. Every entry so named is an array: a subdirectory named `y.npy`,
+  /// a dangling symlink or a file that is no `.npy` throws when read; symlinks are followed.
+  /// Other files (`.npz`, `.h5`, text) are not part of the collection.
   public static func npyFiles(in directory: String) throws -> [String] {
+    try npyFileNames(in: directory).map(\.name)
+  }
+
+  /// The array names with the file names they come from, sorted by array name.
+  static func npyFileNames(in directory: String) throws -> [(name: String, file: String)] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
       throw ArrayIOError(path: directory, "no such file or directory")
@@ -50,8 +80,17 @@ public enum ArrayIO {
     guard isDirectory.boolValue else {
       throw ArrayIOError(path: directory, "not a .npy, .npz or .h5 file, nor a directory of .npy files")
     }
-    let entries = try FileManager.default.contentsOfDirectory(atPath: directory)
-    return entries.filter { $0.hasSuffix(".npy") }.map { String($0.dropLast(4)) }.sorted()
+    let entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    var found: [String: String] = [:]
+    for entry in entries where entry.lowercased().hasSuffix(".npy") {
+      let name = String(entry.dropLast(4))
+      if let other = found[name] {
+        throw ArrayIOError(
+          path: join(directory, entry), "has the array name '\(name)', as \(other) has; rename one")
+      }
+      found[name] = entry
+    }
+    return found.map { (name: $0.key, file: $0.value) }.sorted { $0.name < $1.name }
   }
 
   /// `directory/name`.

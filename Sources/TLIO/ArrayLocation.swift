@@ -1,4 +1,5 @@
 import Foundation
+import TLHDF5
 
 /// Where arrays live on disk, parsed from the strings users write (pipeline.md §2):
 /// `a.npy`, `a.npz:key`, `a.h5:/group/dataset`, or a whole `.npz`, `.h5` or directory.
@@ -16,19 +17,25 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   /// Every dataset of an HDF5 file.
   case hdf5(path: String)
 
-  /// Parses `text`. A string with `:/` after an `.h5`/`.hdf5` name is a dataset (split at the
-  /// last `:/`, since file names may hold colons); `name.npz:key` is a member; otherwise the
-  /// extension decides, and anything else is a directory.
+  /// Parses `text`. A source splits right after the file's own extension, at the first
+  /// `.npz:` (a member) or the first `.h5:/`/`.hdf5:/` (a dataset), case-insensitively, which
+  /// ever comes first: member and dataset names may hold colons (`w.npz:kernel:0` is member
+  /// `kernel:0`, a Keras variable), and so may directories before the file (`dir:x/a.npz:W`).
+  /// Otherwise the extension decides, and anything else is a directory.
   public init(parsing text: String) {
-    if let range = text.range(of: ":/", options: .backwards), Self.isHDF5(String(text[..<range.lowerBound])) {
-      self = .hdf5Dataset(
-        path: String(text[..<range.lowerBound]), dataset: String(text[text.index(after: range.lowerBound)...]))
+    let member = text.range(of: ".npz:", options: .caseInsensitive)
+    let dataset = HDF5Path.split(text)
+    if let member, !text[member.upperBound...].isEmpty,
+      dataset.map({ member.upperBound <= text.index(text.startIndex, offsetBy: $0.file.count) })
+        ?? true
+    {
+      self = .npzMember(
+        path: String(text[..<text.index(before: member.upperBound)]),
+        member: String(text[member.upperBound...]))
       return
     }
-    if let colon = text.lastIndex(of: ":"), text[..<colon].lowercased().hasSuffix(".npz"),
-      !text[text.index(after: colon)...].isEmpty
-    {
-      self = .npzMember(path: String(text[..<colon]), member: String(text[text.index(after: colon)...]))
+    if let (file, path) = dataset {
+      self = .hdf5Dataset(path: file, dataset: path)
       return
     }
     let lower = text.lowercased()

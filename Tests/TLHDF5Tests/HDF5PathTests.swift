@@ -1,15 +1,19 @@
 import TLHDF5
 import Testing
 
-/// `file.h5:/path` sources split at the last `:/`, for `.h5` and `.hdf5` files only.
+/// `file.h5:/path` sources split after the first `.h5:/` or `.hdf5:/`, for those files only.
 @Test(arguments: [
   ("a.h5:/x", "a.h5", "/x"),
   ("dir/b.hdf5:/group/sub/x", "dir/b.hdf5", "/group/sub/x"),
   ("odd:name.h5:/g/x", "odd:name.h5", "/g/x"),
   ("c:/data/run:/1.h5:/out", "c:/data/run:/1.h5", "/out"),
   ("UPPER.H5:/x", "UPPER.H5", "/x"),
+  ("dir:x/a.h5:/g/d", "dir:x/a.h5", "/g/d"),
+  ("a.h5:/g:/d", "a.h5", "/g:/d"),
+  ("a.hdf5:/g/x.h5:/d", "a.hdf5", "/g/x.h5:/d"),
+  ("a.h5:/", "a.h5", "/"),
 ])
-func splitsAtTheLastColonSlash(source: String, file: String, dataset: String) throws {
+func splitsAfterTheFileExtension(source: String, file: String, dataset: String) throws {
   let split = try #require(HDF5Path.split(source))
   #expect(split.file == file)
   #expect(split.dataset == dataset)
