@@ -53,33 +53,37 @@ extension NPZ {
   }
 
   /// The members of the existing archive in order, each with its bytes, or marked as replaced.
+  /// Read through ``ZipArchive`` as ``read(path:member:)`` reads, so a member it cannot read
+  /// (a damaged header, a CRC mismatch) fails the merge naming it. bzip2 and LZMA members are
+  /// kept deflated (the writer has no other method); modification times become the merge's.
   private static func keptMembers(of path: String, replacing: Set<String>) throws -> [ArchiveMember] {
-    let archive = try open(path)
+    let archive = try ZipArchive(path: path)
     var members: [ArchiveMember] = []
-    for entry in archive {
-      if replacing.contains(entry.path) {
+    for entry in archive.entries {
+      if replacing.contains(entry.name) {
         // Only the first of duplicate entries takes the new array's place; the rest go.
-        if !members.contains(where: { $0.replacedBy == entry.path }) {
-          members.append(ArchiveMember(placeholderFor: entry.path))
+        if !members.contains(where: { $0.replacedBy == entry.name }) {
+          members.append(ArchiveMember(placeholderFor: entry.name))
         }
         continue
       }
-      let key = entry.path.hasSuffix(".npy") ? String(entry.path.dropLast(4)) : entry.path
-      let source = Source(file: path, member: key)
-      var bytes: [UInt8] = []
-      let checksum: CRC32
-      do {
-        checksum = try archive.extract(entry, skipCRC32: false) { chunk in bytes.append(contentsOf: chunk) }
-      } catch {
-        throw source.error("cannot keep this member of the existing archive: \(error)")
+      if entry.isDirectory {
+        members.append(
+          ArchiveMember(
+            path: entry.name, type: .directory, bytes: [], compressed: false, modified: Date(), replacedBy: nil))
+        continue
       }
-      if entry.type == .file, checksum != entry.checksum {
-        throw source.error("cannot keep this member of the existing archive: CRC mismatch")
+      let source = Source(file: path, member: entry.key)
+      let bytes: [UInt8]
+      do {
+        bytes = try archive.extract(entry, source: source)
+      } catch let error as FormatError {
+        throw source.error("cannot keep this member of the existing archive: \(error.message)")
       }
       members.append(
         ArchiveMember(
-          path: entry.path, type: entry.type, bytes: bytes, compressed: entry.isCompressed,
-          modified: entry.fileAttributes[.modificationDate] as? Date ?? Date(), replacedBy: nil))
+          path: entry.name, type: .file, bytes: bytes, compressed: entry.method != 0, modified: Date(),
+          replacedBy: nil))
     }
     return members
   }

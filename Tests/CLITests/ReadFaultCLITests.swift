@@ -15,14 +15,13 @@ import Testing
       ["compare", "testdata/read/damaged-header.npz", "testdata/read/base.npz"],
       "testdata/read/damaged-header.npz:b: local file header is damaged"
     ),
-    (["inspect", "testdata/read/damaged-header.npz"], "testdata/read/damaged-header.npz:b:"),
     (["inspect", "testdata/read/damaged-header.npz:b"], "testdata/read/damaged-header.npz:b:"),
     (
       ["compare", "testdata/read/base.npz", "testdata/read/duplicate.npz"],
       "testdata/read/duplicate.npz:W: 2 members are named 'W.npy'"
     ),
     (
-      ["inspect", "testdata/read/zstd.npz"],
+      ["compare", "testdata/read/zstd.npz", "testdata/read/base.npz"],
       "testdata/read/zstd.npz:b: compression method zstandard (93) is not supported"
     ),
     (["inspect", "testdata/read/python2-v3.npy"], "testdata/read/python2-v3.npy: header is not a Python literal"),
@@ -47,6 +46,22 @@ import Testing
     #expect(lines.count == 1, "stderr: \(result.stderr)")
     #expect(result.stderr.contains(words), "stderr: \(result.stderr)")
     #expect(result.stdout.isEmpty)
+  }
+
+  /// `inspect` of a whole archive lists every member, the unreadable one with its reason, then
+  /// exits 2 with one stderr line naming the file and the member.
+  @Test(arguments: [
+    ("damaged-header.npz", "b: local file header is damaged"),
+    ("zstd.npz", "b: compression method zstandard (93) is not supported"),
+  ])
+  func inspectListsTheUnreadableMember(_ file: String, _ words: String) throws {
+    let result = try tlRun("inspect", "testdata/read/\(file)")
+    #expect(result.status == 2)
+    #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("testdata/read/\(file)"))
+    #expect(result.stderr.contains(words), "stderr: \(result.stderr)")
+    let reason = words.dropFirst("b: ".count)
+    let row = result.stdout.split(separator: "\n").first { $0.hasPrefix("b ") }
+    #expect(row?.contains("unreadable: \(reason)") == true, "stdout: \(result.stdout)")
   }
 
   /// What NumPy (or zipfile) reads, tl-run reads and finds equal to np.savez's archive.
