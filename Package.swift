@@ -56,6 +56,6 @@ let package = Package(
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TLTestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TLArray", "TLFormats", "TLTestSupport"]),
   ]
 )

@@ -20,7 +20,7 @@ extension ArrayComparison {
         ? firstMismatches.map {
           ArrayReport.Mismatch(
             index: $0.index,
-            actual: JSONScalar(reportText: ValueFormat.string($0.actual, dtype: shown)),
+            actual: JSONScalar(reportText: ValueFormat.string($0.actual, dtype: dtype ?? shown)),
             expected: JSONScalar(reportText: ValueFormat.string($0.expected, dtype: shown)))
         } : nil,
       maxAbsDiff: maxAbsDiff.map(extreme), maxRelDiff: maxRelDiff.map(extreme),

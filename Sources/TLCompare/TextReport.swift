@@ -47,7 +47,7 @@ extension ArrayComparison {
     var lines = ["  first mismatches:"]
     for element in firstMismatches {
       lines.append(
-        "    \(ValueFormat.index(element.index)): actual \(ValueFormat.string(element.actual, dtype: dtype)) expected \(ValueFormat.string(element.expected, dtype: dtype))"
+        "    \(ValueFormat.index(element.index)): actual \(ValueFormat.string(element.actual, dtype: self.dtype ?? dtype)) expected \(ValueFormat.string(element.expected, dtype: dtype))"
       )
     }
     var facts: [String] = []

@@ -1,4 +1,6 @@
 import Foundation
+import TLArray
+import TLFormats
 import TLTestSupport
 import Testing
 
@@ -107,4 +109,23 @@ func tlRunArray(_ arguments: [String]) throws -> ProcessResult {
   case 3: try tlRun(arguments[0], arguments[1], arguments[2])
   default: try tlRun(arguments[0])
   }
+}
+
+/// A float32 result against a float64 reference of the same values: a dtype mismatch (exit 1)
+/// whose values are still compared and reported; `--no-check-dtype` judges the values alone.
+@Test func dtypeMismatchComparesTheValuesAndCanBeWaived() throws {
+  let directory = try scratchCopy("testdata/layers/affine_f32")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let float64 = directory.appendingPathComponent("out64.npy").path
+  try NPY.write(try NPY.read(path: directory.appendingPathComponent("out.npy").path).astype(.float64), to: float64)
+  let out32 = directory.appendingPathComponent("out.npy").path
+  let checked = try tlRun("compare", out32, float64)
+  #expect(checked.status == 1)
+  #expect(
+    checked.stdout.contains(
+      "float32 vs float64 (4, 5)  DTYPE MISMATCH  actual float32, expected float64; values within tolerance"),
+    "\(checked.stdout)")
+  let waived = try tlRun("compare", out32, float64, "--no-check-dtype")
+  #expect(waived.status == 0, "\(waived.stdout)")
+  #expect(waived.stdout.contains("float32 vs float64 (4, 5)  ok"), "\(waived.stdout)")
 }

@@ -15,6 +15,14 @@ private let embedAffine = #"""
    "tolerance": {"rtol": 1e-5, "arrays": {"embed.dW": {"atol": 1e-4}}}}
   """#
 
+/// `check_dtype` sits beside `rtol`, `atol` and `equal_nan`, overall and per array.
+@Test func decodesCheckDType() throws {
+  let spec = try decode(
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "tolerance": {"check_dtype": false, "arrays": {"out": {"check_dtype": true}}}}"#
+  )
+  #expect(spec.tolerance.file.checkDType == false && spec.tolerance.arrays["out"]?.checkDType == true)
+}
+
 @Test func decodesAValidPipelineWithDefaults() throws {
   let spec = try decode(embedAffine)
   #expect(spec.name == "p" && spec.outputs == "out" && spec.reference == nil)
