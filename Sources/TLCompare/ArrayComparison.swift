@@ -56,6 +56,9 @@ public struct ArrayComparison: Sendable, Equatable {
   public var expectedShape: [Int]?
   /// The tolerance resolved for this array (nil when ``Status/unchecked``).
   public var tolerance: Tolerance?
+  /// For a missing array: the output without a reference whose name is nearest, when one is
+  /// close enough to be a misspelling (`lstm.dwx` → `lstm.dWx`).
+  public var suggestion: String?
   /// The verdict on the values alone (``Status/pass`` or ``Status/mismatch``); nil when no
   /// element was compared (shape mismatch, missing, unchecked).
   public var valuesStatus: Status?

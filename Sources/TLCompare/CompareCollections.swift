@@ -48,10 +48,12 @@ public func compareCollections(
   for (name, reference) in references {
     guard let output = outputs[name] else {
       let tolerance = policy.tolerance(for: name, expected: reference)
-      results.append(
-        ArrayComparison(
-          name: name, status: .missing, expectedDType: reference.dtype,
-          expectedShape: reference.shape, tolerance: tolerance))
+      var missing = ArrayComparison(
+        name: name, status: .missing, expectedDType: reference.dtype,
+        expectedShape: reference.shape, tolerance: tolerance)
+      let unmatched = actual.map(\.name).filter { references[$0] == nil }
+      missing.suggestion = NameSuggestion.nearest(to: name, among: unmatched)
+      results.append(missing)
       continue
     }
     let tolerance = policy.tolerance(for: name, expected: reference, actualDType: output.dtype)

@@ -27,7 +27,7 @@ extension ArrayComparison {
       rtol: tolerance.map { JSONScalar(reportText: $0.rtol.description) },
       atol: tolerance.map { JSONScalar(reportText: $0.atol.description) },
       equalNaN: tolerance?.equalNaN, checkDType: tolerance?.checkDType, toleranceBasis: tolerance?.basis,
-      valuesStatus: valuesStatus)
+      didYouMean: suggestion, valuesStatus: valuesStatus)
   }
 }
 

@@ -113,6 +113,8 @@ public struct ArrayReport: Codable, Sendable, Equatable {
   public var checkDType: Bool?
   /// How the tolerance was set: `default: float32 arithmetic, sums of ~700 terms, scale 0.35`.
   public var toleranceBasis: String?
+  /// For a missing array: the nearest output name without a reference.
+  public var didYouMean: String?
   /// The values' own verdict (`pass` or `mismatch`), also under a dtype mismatch.
   public var valuesStatus: ArrayComparison.Status?
 
@@ -121,6 +123,7 @@ public struct ArrayReport: Codable, Sendable, Equatable {
     case checkDType = "check_dtype"
     case toleranceBasis = "tolerance_basis"
     case valuesStatus = "values_status"
+    case didYouMean = "did_you_mean"
     case expectedDType = "expected_dtype"
     case expectedShape = "expected_shape"
     case firstMismatches = "first_mismatches"

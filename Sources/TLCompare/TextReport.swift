@@ -28,7 +28,8 @@ extension ArrayComparison {
       }
       return ["\(head)  DTYPE MISMATCH  \(dtypes); values: \(mismatchSummary)"] + mismatchDetails
     case .missing:
-      return ["\(head)  MISSING  in the reference, not in the output"]
+      let hint = suggestion.map { "; did you mean \"\($0)\"?" } ?? ""
+      return ["\(head)  MISSING  in the reference, not in the output\(hint)"]
     case .unchecked:
       return ["\(head)  unchecked  (no reference)"]
     }

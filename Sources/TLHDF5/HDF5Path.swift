@@ -6,17 +6,20 @@ public enum HDF5Path {
   public static let fileExtensions: Set<String> = ["h5", "hdf5"]
 
   /// Splits `file.h5:/group/dataset` right after the file's own extension: at the first
-  /// `.h5:/` or `.hdf5:/` (case-insensitive), so a dataset path may hold `:/` and `.h5:/`
-  /// (`a.h5:/g:/d` is dataset `/g:/d`) and a file name may hold colons before its extension
-  /// (`dir:x/a.h5:/d`); nil when `source` has neither.
+  /// `.h5:` or `.hdf5:` (case-insensitive) that has something after it, so a dataset path may
+  /// hold `:/` and `.h5:/` (`a.h5:/g:/d` is dataset `/g:/d`) and a file name may hold colons
+  /// before its extension (`dir:x/a.h5:/d`); nil when `source` has neither. A path without its
+  /// leading slash is taken from the root, as h5py takes `f["lstm/Wx"]`: `w.h5:lstm/Wx` is
+  /// dataset `/lstm/Wx`.
   public static func split(_ source: String) -> (file: String, dataset: String)? {
     let found = fileExtensions.compactMap { ext in
-      source.range(of: ".\(ext):/", options: .caseInsensitive)
-    }
+      source.range(of: ".\(ext):", options: .caseInsensitive)
+    }.filter { $0.upperBound < source.endIndex }
     guard let separator = found.min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
-    // The colon is the character before the dataset's leading slash.
-    let colon = source.index(before: source.index(before: separator.upperBound))
-    return (String(source[..<colon]), String(source[source.index(after: colon)...]))
+    let colon = source.index(before: separator.upperBound)
+    let rest = String(source[separator.upperBound...])
+    // h5py reads `f["lstm/Wx"]` from the root as `f["/lstm/Wx"]`: so does `w.h5:lstm/Wx`.
+    return (String(source[..<colon]), rest.hasPrefix("/") ? rest : "/" + rest)
   }
 
   /// `path` with a leading slash and no trailing or doubled ones: `a//b/` → `/a/b`.

@@ -31,7 +31,7 @@ public final class Affine: Layer {
     try check.float("W", W.dtype)
     try check.float("b", b.dtype)
     try check.shape("W", W.shape, ["D", "M"])
-    try check.shape("b", b.shape, [.size(W.shape[1])])
+    try check.shape("b", b.shape, ["M"], [W.shape[1]], from: "W", W.shape)
     guard let x else { return nil }
     try check.shape("x", x.shape, ["N", .size(W.shape[0])])
     let product = try check.promotedFloat("x·W", x.dtype, W.dtype)

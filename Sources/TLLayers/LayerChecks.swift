@@ -43,6 +43,18 @@ struct LayerCheck: Sendable {
     }
   }
 
+  /// Throws unless `shape` is `sizes`, sizes that another array fixed: the message names both
+  /// arrays with their shapes, since either may be the wrong one:
+  /// `b of shape (5,) does not fit W of shape (4,7): expects b of shape (M,) = (7,)`.
+  func shape(
+    _ name: String, _ shape: [Int], _ letters: [String], _ sizes: [Int], from other: String, _ otherShape: [Int]
+  ) throws {
+    guard shape != sizes else { return }
+    throw error(
+      "\(name) of shape \(Self.spell(shape.map(String.init))) does not fit \(other) of shape \(Self.spell(otherShape.map(String.init))): expects \(name) of shape \(Self.spell(letters)) = \(Self.spell(sizes.map(String.init)))"
+    )
+  }
+
   /// Throws unless `dtype` is float32 or float64.
   func float(_ name: String, _ dtype: DType) throws {
     guard dtype.isLayerFloat else {

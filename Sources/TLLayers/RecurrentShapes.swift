@@ -35,10 +35,13 @@ struct RecurrentShapes: Equatable {
     let gh = gates * h
     guard wx.shape == [d, gh] else {
       throw fail(
-        "expects Wx\(suffix) of shape (D,\(g)H) = \(spell([d, gh])), got \(spell(wx.shape))")
+        "Wx\(suffix) of shape \(spell(wx.shape)) does not fit xs of shape \(spell(xs.shape)) and Wh\(suffix) of shape \(spell(wh.shape)): expects Wx\(suffix) of shape (D,\(g)H) = \(spell([d, gh]))"
+      )
     }
     guard b.shape == [gh] else {
-      throw fail("expects b\(suffix) of shape (\(g)H,) = \(spell([gh])), got \(spell(b.shape))")
+      throw fail(
+        "b\(suffix) of shape \(spell(b.shape)) does not fit Wh\(suffix) of shape \(spell(wh.shape)): expects b\(suffix) of shape (\(g)H,) = \(spell([gh]))"
+      )
     }
     guard t >= 1 else {
       throw fail("expects at least one time step, got xs of shape \(spell(xs.shape))")

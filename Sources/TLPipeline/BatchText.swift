@@ -62,7 +62,8 @@ extension ArrayReport {
     case .dtypeMismatch:
       return "\(name): dtype mismatch: actual \(dtype ?? "?"), expected \(expectedDType ?? "?")"
     case .missing:
-      return "\(name): missing: in the reference, not in the output"
+      let hint = didYouMean.map { "; did you mean \"\($0)\"?" } ?? ""
+      return "\(name): missing: in the reference, not in the output\(hint)"
     case .pass, .unchecked:
       return "\(name): \(status.rawValue)"
     }

@@ -1,3 +1,5 @@
+import TLArray
+
 /// Reads one JSON object of a pipeline file by key, remembering its JSON path, so every
 /// fault names where it is: `layers[1].params: unknown key "Wz"`.
 struct JSONObjectReader {
@@ -41,7 +43,8 @@ struct JSONObjectReader {
     for key in keys where !allowed.contains(key) {
       throw PipelineError(
         file: file, path: path,
-        "unknown key \"\(key)\" (expected one of: \(allowed.joined(separator: ", ")))")
+        "unknown key \"\(key)\"\(NameSuggestion.hint(for: key, among: allowed)); expected one of: \(allowed.joined(separator: ", "))"
+      )
     }
   }
 

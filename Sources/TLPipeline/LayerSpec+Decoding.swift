@@ -1,3 +1,4 @@
+import TLArray
 import TLLayers
 
 extension LayerSpec {
@@ -15,7 +16,7 @@ extension LayerSpec {
     guard let kind = LayerRegistry.kind(named: typeName) else {
       throw object.error(
         "type",
-        "unknown layer type \"\(typeName)\" (expected one of: \(LayerRegistry.kinds.map(\.typeName).joined(separator: ", ")))"
+        "unknown layer type \"\(typeName)\"\(NameSuggestion.hint(for: typeName, among: LayerRegistry.kinds.map(\.typeName))); expected one of: \(LayerRegistry.kinds.map(\.typeName).joined(separator: ", "))"
       )
     }
     if !kind.takesDropoutOptions, let key = dropoutKeys.first(where: { object.optional($0) != nil }) {
@@ -74,7 +75,8 @@ extension LayerSpec {
       guard allowed.contains(name) else {
         throw PipelineError(
           file: object.file, path: members.childPath(name),
-          "\(kind.typeName) has no \(key) entry \"\(name)\" (expected: \(allowed.joined(separator: ", ")))")
+          "\(kind.typeName) has no \(key) entry \"\(name)\"\(NameSuggestion.hint(for: name, among: allowed)); expected: \(allowed.joined(separator: ", "))"
+        )
       }
       result[name] = try SourceSpec.decode(entry, file: object.file, path: members.childPath(name))
     }

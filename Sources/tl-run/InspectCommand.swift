@@ -15,10 +15,13 @@ struct InspectCommand: ParsableCommand {
   @Argument(help: "A .npy, .npz or .h5 file, a directory of .npy files, or one array source.")
   var source: String
 
+  @Flag(help: "Print the list as JSON on stdout (keys: source, arrays, unreadable, exit_status).")
+  var json = false
+
   func run() throws {
     let location = ArrayLocation(parsing: source)
     let entries = try ArrayInspector.inspect(location)
-    print(InspectTable.render(entries))
+    print(json ? InspectJSON(source: source, entries: entries).text : InspectTable.render(entries))
     let unreadable = entries.filter { $0.unreadable != nil }
     if let first = unreadable.first, let reason = first.unreadable {
       let count = unreadable.count == 1 ? "1 array" : "\(unreadable.count) arrays"

@@ -26,6 +26,17 @@ struct RunCommand: ParsableCommand {
   @OptionGroup(title: "Batch") var batch: BatchOptions
 
   func run() throws {
+    do {
+      try runChecked()
+    } catch let error where comparison.json && !(error is ExitCode) {
+      // A script reading --json gets the error as JSON too; stderr and the exit status are
+      // unchanged.
+      print(RunReport(name: pipeline, error: error).json)
+      throw error
+    }
+  }
+
+  private func runChecked() throws {
     let spec = try PipelineSpec.load(path: pipeline)
     let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
     if batch.batch != nil {

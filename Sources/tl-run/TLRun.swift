@@ -7,9 +7,10 @@ struct TLRun: ParsableCommand {
     abstract:
       "Run the time-series layers of Deep Learning from Scratch 2 on arrays from disk and check them against NumPy.",
     discussion: """
-      Exit status: 0 everything compared is within tolerance (or nothing was compared), \
-      1 at least one array differs or is missing, 2 an error (bad pipeline, unreadable or \
-      malformed file, shape mismatch, bad arguments).
+      Exit status: 0 everything compared is within tolerance (or the pipeline names no \
+      reference), 1 at least one array differs, is missing or has another dtype, or the \
+      reference holds no array, 2 an error (bad pipeline, unreadable or malformed file, shape \
+      mismatch, bad arguments).
       """,
     version: "0.1.0",
     subcommands: [

@@ -36,3 +36,13 @@ func promotionMatchesNumPy(a: DType, b: DType, expected: DType) {
   #expect(DType(name: "complex64") == nil)
   #expect(DType.float16.itemSize == 2 && DType.uint64.itemSize == 8 && DType.bool.itemSize == 1)
 }
+
+/// "Did you mean": slips of case, one letter or a swap find the name; far names find nothing.
+@Test(arguments: [
+  ("TimeAfine", "TimeAffine"), ("TimeLstm", "TimeLSTM"), ("lstm.dwx", "lstm.dWx"), ("TimeLSMT", "TimeLSTM"),
+  ("Wz", "Wx"), ("Wzz", nil), ("Convolution", nil),
+])
+func nameSuggestion(_ name: String, _ expected: String?) {
+  let known = ["TimeAffine", "TimeLSTM", "TimeGRU", "lstm.dWx", "lstm.dWh", "Wx", "Wh"]
+  #expect(NameSuggestion.nearest(to: name, among: known) == expected)
+}

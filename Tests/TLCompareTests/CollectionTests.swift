@@ -109,6 +109,17 @@ func collectionStatuses(_ c: CollectionCase) {
   #expect(!float64Run.isPass)
 }
 
+/// A missing array whose name is a slip of an unmatched output's names that output.
+@Test func missingArraySuggestsTheNearestUnmatchedOutput() {
+  let result = compareCollections(
+    actual: [("lstm.dWx", dW), ("lstm.dWh", dW)], expected: [("lstm.dwx", dW), ("lstm.dWh", dW)])
+  let missing = result.arrays.first { $0.name == "lstm.dwx" }
+  #expect(missing?.status == .missing && missing?.suggestion == "lstm.dWx")
+  #expect(missing?.report.didYouMean == "lstm.dWx")
+  let far = compareCollections(actual: [("out", dW)], expected: [("lstm.dWx", dW)])
+  #expect(far.arrays.first { $0.name == "lstm.dWx" }?.suggestion == nil)
+}
+
 @Test func repeatedNamesKeepTheFirstArray() {
   let result = compareCollections(actual: [("out", out), ("out", dW)], expected: [("out", out)])
   #expect(result.arrays.count == 1 && result.arrays.first?.status == .pass)

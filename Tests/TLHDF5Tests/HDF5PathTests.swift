@@ -1,7 +1,7 @@
 import TLHDF5
 import Testing
 
-/// `file.h5:/path` sources split after the first `.h5:/` or `.hdf5:/`, for those files only.
+/// `file.h5:/path` sources split after the first `.h5:` or `.hdf5:`, for those files only.
 @Test(arguments: [
   ("a.h5:/x", "a.h5", "/x"),
   ("dir/b.hdf5:/group/sub/x", "dir/b.hdf5", "/group/sub/x"),
@@ -12,6 +12,9 @@ import Testing
   ("a.h5:/g:/d", "a.h5", "/g:/d"),
   ("a.hdf5:/g/x.h5:/d", "a.hdf5", "/g/x.h5:/d"),
   ("a.h5:/", "a.h5", "/"),
+  // Without the leading slash, from the root, as h5py reads f["lstm/Wx"].
+  ("weights.h5:lstm/Wx", "weights.h5", "/lstm/Wx"),
+  ("a.h5:x", "a.h5", "/x"),
 ])
 func splitsAfterTheFileExtension(source: String, file: String, dataset: String) throws {
   let split = try #require(HDF5Path.split(source))
@@ -19,7 +22,7 @@ func splitsAfterTheFileExtension(source: String, file: String, dataset: String) 
   #expect(split.dataset == dataset)
 }
 
-@Test(arguments: ["a.npy", "a.npz:key", "a.h5", "a.txt:/x", "a.h5:x", "noextension:/x"])
+@Test(arguments: ["a.npy", "a.npz:key", "a.h5", "a.h5:", "a.txt:/x", "noextension:/x"])
 func refusesSourcesThatAreNotHDF5(source: String) {
   #expect(HDF5Path.split(source) == nil)
 }

@@ -26,7 +26,7 @@ struct CoreLayerErrorTests {
       name: "fc", params: ["W": Self.f32W, "b": NDArray(zeros: .float32, shape: [4])])
     #expect(
       try inferError("Affine", bias, ArraySignature(shape: [2, 4], dtype: .float32))
-        == "fc Affine expects b of shape (5,), got (4,)")
+        == "fc Affine b of shape (4,) does not fit W of shape (4,5): expects b of shape (M,) = (5,)")
   }
 
   @Test("missing params, int params and float16 are rejected before computing")

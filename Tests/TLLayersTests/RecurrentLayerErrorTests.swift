@@ -19,7 +19,7 @@ struct RecurrentLayerErrorTests {
   static let inferCases: [(String, LayerConfig, [Int], DType, String)] = [
     (
       "TimeLSTM", LayerConfig(name: "enc", params: lstmParams(wx: [3, 16])), [2, 4, 3], .float32,
-      "enc TimeLSTM expects Wx of shape (D,4H) = (3,20), got (3,16)"
+      "enc TimeLSTM Wx of shape (3,16) does not fit xs of shape (2,4,3) and Wh of shape (5,20): expects Wx of shape (D,4H) = (3,20)"
     ),
     (
       "TimeLSTM", LayerConfig(name: "enc", params: lstmParams()), [2, 3], .float32,
@@ -41,7 +41,7 @@ struct RecurrentLayerErrorTests {
       "TimeGRU",
       LayerConfig(
         name: "g", params: ["Wx": zeros([3, 15]), "Wh": zeros([5, 15]), "b": zeros([12])]),
-      [2, 4, 3], .float32, "expects b of shape (3H,) = (15,), got (12,)"
+      [2, 4, 3], .float32, "b of shape (12,) does not fit Wh of shape (5,15): expects b of shape (3H,) = (15,)"
     ),
     (
       "TimeGRU",

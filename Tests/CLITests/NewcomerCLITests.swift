@@ -1,0 +1,76 @@
+import Foundation
+import TLTestSupport
+import Testing
+
+/// Messages that point at the right thing and suggest a way forward, and JSON where a script
+/// reads: what a newcomer trips over first.
+@Suite struct NewcomerCLITests {
+  /// A pipeline with one misspelt thing in `edit`, run from a scratch copy of `lstm_h5`.
+  private func runEdited(_ edit: (inout String) -> Void, _ extra: String...) throws -> ProcessResult {
+    let directory = try scratchCopy("pipelines/lstm_h5")
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    let file = directory.appendingPathComponent("pipeline.json")
+    var text = try String(contentsOf: file, encoding: .utf8)
+    edit(&text)
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return try tlRunArray([file.path] + extra)
+  }
+
+  @Test(arguments: [
+    ("\"TimeLSTM\"", "\"TimeLstm\"", #"unknown layer type "TimeLstm" (did you mean "TimeLSTM"?)"#),
+    ("\"TimeLSTM\"", "\"TimeLSMT\"", #"unknown layer type "TimeLSMT" (did you mean "TimeLSTM"?)"#),
+    ("\"dout\"", "\"dot\"", #"unknown key "dot" (did you mean "dout"?)"#),
+    ("\"Wh\":", "\"WH\":", #"TimeLSTM has no params entry "WH" (did you mean "Wh"?)"#),
+  ])
+  func misspeltNamesGetASuggestion(_ original: String, _ misspelt: String, _ words: String) throws {
+    let result = try runEdited { $0 = $0.replacingOccurrences(of: original, with: misspelt) }
+    #expect(result.status == 2)
+    #expect(result.stderr.contains(words), "\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+
+  /// h5py reads `f["lstm/Wx"]` from the root: so does `weights.h5:lstm/Wx`.
+  @Test func anHDF5PathWithoutItsLeadingSlashIsReadFromTheRoot() throws {
+    let result = try runEdited { $0 = $0.replacingOccurrences(of: "weights.h5:/lstm/", with: "weights.h5:lstm/") }
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+  }
+
+  /// A reference array whose name is a slip of an output's is missing, with the output named.
+  @Test func aMisspeltReferenceNameSuggestsTheOutput() throws {
+    let directory = try scratchCopy("testdata/layers/affine_f32")
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    let reference = directory.appendingPathComponent("ref")
+    try FileManager.default.createDirectory(at: reference, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      at: directory.appendingPathComponent("dW.npy"), to: reference.appendingPathComponent("dw.npy"))
+    let result = try tlRun("compare", directory.path, reference.path)
+    #expect(result.status == 1)
+    #expect(
+      result.stdout.contains(
+        #"dw    float32 (3, 5)  MISSING  in the reference, not in the output; did you mean "dW"?"#),
+      "\(result.stdout)")
+  }
+
+  /// With --json a pipeline error is also a JSON object on stdout; the exit status stays 2.
+  @Test func aPipelineErrorWithJSONIsJSON() throws {
+    let result = try runEdited({ $0 = $0.replacingOccurrences(of: "\"TimeLSTM\"", with: "\"TimeLstm\"") }, "--json")
+    #expect(result.status == 2)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(object["status"] as? String == "error")
+    #expect((object["message"] as? String)?.contains("did you mean \"TimeLSTM\"") == true)
+  }
+
+  @Test func inspectSpeaksJSON() throws {
+    let result = try tlRun("inspect", "testdata/read/damaged-header.npz", "--json")
+    #expect(result.status == 2)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(object["source"] as? String == "testdata/read/damaged-header.npz")
+    #expect(object["exit_status"] as? Int == 2 && object["unreadable"] as? Int == 1)
+    let arrays = try #require(object["arrays"] as? [[String: Any]])
+    #expect(arrays.map { $0["name"] as? String } == ["W", "b", "idx"])
+    #expect(arrays[0]["dtype"] as? String == "float32" && arrays[0]["shape"] as? [Int] == [2, 3])
+    #expect((arrays[1]["unreadable"] as? String)?.hasPrefix("local file header is damaged") == true)
+    let good = try tlRun("inspect", "testdata/layers/affine_f32/out.npy", "--json")
+    #expect(good.status == 0, "\(good.stderr)")
+  }
+}
