@@ -69,6 +69,28 @@ extension ArrayReport {
     }
   }
 
+  /// ``failureText``, then the array's dtypes and shape, the tolerance that judged it and how it
+  /// was set, and its first mismatching elements: a CI report's body.
+  public var detailLines: [String] {
+    var lines = [failureText]
+    let dtypes =
+      dtype == expectedDType || dtype == nil
+      ? (expectedDType ?? "?") : "actual \(dtype ?? "?"), expected \(expectedDType ?? "?")"
+    lines.append("  dtype \(dtypes); shape \((expectedShape ?? shape).map(Shape.describe) ?? "?")")
+    if let rtol, let atol {
+      lines.append("  tolerance: rtol \(rtol.text) atol \(atol.text)" + (toleranceBasis.map { " (\($0))" } ?? ""))
+    }
+    for element in firstMismatches ?? [] {
+      lines.append(
+        "  [\(element.index.map(String.init).joined(separator: ", "))]: actual \(element.actual.text) expected \(element.expected.text)"
+      )
+    }
+    if let maxRel = maxRelDiff {
+      lines.append("  max rel diff \(maxRel.value.text)" + (maxRel.index.map { " at \($0)" } ?? ""))
+    }
+    return lines
+  }
+
   private func side(_ dtype: String?, _ shape: [Int]?) -> String {
     [dtype, shape.map(Shape.describe)].compactMap { $0 }.joined(separator: " ")
   }

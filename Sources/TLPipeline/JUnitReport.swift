@@ -15,19 +15,26 @@ public enum JUnitReport {
       "<testsuites\(suite)>",
       "  <testsuite\(suite)>",
     ]
-    for entry in report.cases { lines += testcase(entry, classname: report.pipeline) }
+    for entry in report.cases {
+      lines += testcase(entry, classname: report.pipeline, pipelineFile: report.pipelineFile)
+    }
     lines += ["  </testsuite>", "</testsuites>", ""]
     return lines.joined(separator: "\n")
   }
 
-  private static func testcase(_ entry: BatchCaseReport, classname: String) -> [String] {
+  private static func testcase(_ entry: BatchCaseReport, classname: String, pipelineFile: String) -> [String] {
     let head =
       "    <testcase\(attributes([("classname", classname), ("name", entry.name), ("time", seconds(entry.seconds))]))"
     switch entry.status {
     case .pass:
       return [head + "/>"]
     case .mismatch:
-      let details = entry.failingArrays.map(\.failureText).joined(separator: "\n")
+      // What a person needs without rerunning: per array its shape, dtypes, tolerance and the
+      // worst elements; then the command that reruns this one case.
+      let details =
+        (entry.failingArrays.flatMap(\.detailLines) + [
+          "rerun: tl-run \(shellQuoted(pipelineFile)) --case \(shellQuoted(entry.directory))"
+        ]).joined(separator: "\n")
       let message = entry.failureSummary ?? "mismatch"
       return [
         head + ">",
@@ -42,6 +49,15 @@ public enum JUnitReport {
         "    </testcase>",
       ]
     }
+  }
+
+  /// `path` as one POSIX shell word: unchanged when it holds only safe characters, else in
+  /// single quotes.
+  static func shellQuoted(_ path: String) -> String {
+    let safe = path.unicodeScalars.allSatisfy {
+      $0.properties.isAlphabetic || "0123456789/._-+:@%=,".unicodeScalars.contains($0)
+    }
+    return safe && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
   }
 
   private static func attributes(_ pairs: [(String, String)]) -> String {

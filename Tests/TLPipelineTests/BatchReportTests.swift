@@ -61,6 +61,20 @@ final class XMLElements: NSObject, XMLParserDelegate {
   #expect(parsed.named("failure").count == 1 && parsed.named("error").count == 1)
   #expect(parsed.named("failure").first?["message"]?.hasPrefix("affine.dW: Mismatched elements: 1 / 15") == true)
   #expect(parsed.named("error").first?["message"]?.contains("case_6_broken_input/x.npy") == true)
+  // The failure's body carries what a person needs without rerunning, and the rerun command.
+  let wrong = try #require(report.cases.first { $0.status == .mismatch })
+  for words in [
+    "affine.dW: Mismatched elements: 1 / 15", "  dtype float64; shape (3, 5)", "  tolerance: rtol ",
+    "(default: float64 arithmetic, sums of ~", "]: actual ", " expected ", "  max rel diff ",
+    "rerun: tl-run \(report.pipelineFile) --case \(wrong.directory)",
+  ] {
+    #expect(parsed.text.contains(words), "missing \(words) in \(parsed.text)")
+  }
+}
+
+@Test(arguments: [("/a/b/p.json", "/a/b/p.json"), ("/a b/it's.json", #"'/a b/it'\''s.json'"#)])
+func rerunPathsAreShellWords(_ path: String, _ quoted: String) {
+  #expect(JUnitReport.shellQuoted(path) == quoted)
 }
 
 /// Markup characters, quotes, line breaks and characters XML 1.0 forbids survive a parser.
