@@ -9,8 +9,16 @@ extension PipelineSpec {
 
   /// Reads and strictly decodes a pipeline file: every fault names its JSON path.
   public static func load(path: String) throws(PipelineError) -> PipelineSpec {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    if exists && isDirectory.boolValue {
+      let inside = (path as NSString).appendingPathComponent("pipeline.json")
+      let hint =
+        FileManager.default.fileExists(atPath: inside)
+        ? "; did you mean \(inside)?" : "; a pipeline is a JSON file (README, \"Running a pipeline\")"
+      throw PipelineError(file: path, "is a directory" + hint)
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
-      let exists = FileManager.default.fileExists(atPath: path)
       throw PipelineError(file: path, exists ? "cannot read the file" : "no such file")
     }
     return try decode(Array(data), file: path)

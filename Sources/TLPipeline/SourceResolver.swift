@@ -64,7 +64,9 @@ public final class SourceResolver: @unchecked Sendable {
       return (location.withPath(beside), true)
     }
     let places =
-      caseDirectory == pipelineDirectory ? "in \(caseDirectory)" : "in \(caseDirectory) or \(pipelineDirectory)"
+      caseDirectory == pipelineDirectory
+      ? "in the case directory \(caseDirectory)"
+      : "in the case directory \(caseDirectory), nor beside the pipeline in \(pipelineDirectory)"
     throw PipelineError(file: pipelineFile, path: jsonPath, "\(location.path): no such file \(places)")
   }
 

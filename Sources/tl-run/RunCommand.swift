@@ -6,8 +6,12 @@ import TLPipeline
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results."
-  )
+    abstract:
+      "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results.",
+    usage: """
+      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--timings] [--rtol <r>] [--atol <a>] [--json]
+      tl-run <pipeline.json> --batch <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
+      """)
 
   @Argument(help: "The pipeline file (JSON, \"version\": 1).")
   var pipeline: String

@@ -6,7 +6,20 @@ struct TLRun: ParsableCommand {
     commandName: "tl-run",
     abstract:
       "Run the time-series layers of Deep Learning from Scratch 2 on arrays from disk and check them against NumPy.",
+    usage: """
+      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--timings] [--rtol <r>] [--atol <a>] [--json]
+      tl-run <pipeline.json> --batch <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
+      tl-run inspect | convert | compare | merge-reports <arguments>
+      """,
     discussion: """
+      Run a pipeline (the default command, 'tl-run run'): read its arrays, run the chain of \
+      layers forward and backward, write out, dx, every gradient and state, and compare them \
+      with the reference. Its options: --case DIR (where relative sources are found first), \
+      --intermediates (also each layer's output), --timings, --rtol/--atol/--no-equal-nan/\
+      --no-check-dtype (override the default tolerances), --json; for a batch, --batch DIR \
+      (every subdirectory is a case), --jobs, --report, --junit, --shard I/N, --shard-count N. \
+      'tl-run help run' lists them all; 'tl-run help <subcommand>' explains the others.
+
       Exit status: 0 everything compared is within tolerance (or the pipeline names no \
       reference), 1 at least one array differs, is missing or has another dtype, or the \
       reference holds no array, 2 an error (bad pipeline, unreadable or malformed file, shape \

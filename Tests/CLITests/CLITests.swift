@@ -103,12 +103,9 @@ func badInputsExitTwoWithOneLine(arguments: [String]) throws {
   #expect(try Data(contentsOf: file) == before)
 }
 
+/// ``tlRun(_:in:)`` with the arguments as an array.
 func tlRunArray(_ arguments: [String]) throws -> ProcessResult {
-  switch arguments.count {
-  case 2: try tlRun(arguments[0], arguments[1])
-  case 3: try tlRun(arguments[0], arguments[1], arguments[2])
-  default: try tlRun(arguments[0])
-  }
+  try runTLRun(arguments, in: Fixtures.repositoryRoot, environment: nil)
 }
 
 /// A float32 result against a float64 reference of the same values: a dtype mismatch (exit 1)

@@ -73,4 +73,49 @@ import Testing
     let good = try tlRun("inspect", "testdata/layers/affine_f32/out.npy", "--json")
     #expect(good.status == 0, "\(good.stderr)")
   }
+
+  /// `tl-run --help` shows how to run a pipeline and its main options, as `git`'s does; a bare
+  /// `tl-run` says what is missing with the same usage.
+  @Test func topLevelHelpShowsTheMainCommand() throws {
+    let help = try tlRun("--help")
+    #expect(help.status == 0)
+    for words in [
+      "USAGE: tl-run <pipeline.json>", "--batch <dir>", "--jobs", "--report", "--case", "--junit", "--shard",
+    ] {
+      #expect(help.stdout.contains(words), "missing \(words)")
+    }
+    let bare = try tlRunArray([])
+    #expect(bare.status == 2)
+    #expect(
+      bare.stderr.contains("Missing expected argument '<pipeline>'") && bare.stderr.contains("tl-run <pipeline.json>"))
+  }
+
+  @Test func aDirectoryGivenAsThePipelineNamesItsPipelineFile() throws {
+    let result = try tlRun("pipelines/lstm_h5")
+    #expect(result.status == 2)
+    #expect(
+      result.stderr == "tl-run: pipelines/lstm_h5: is a directory; did you mean pipelines/lstm_h5/pipeline.json?\n")
+  }
+
+  /// The README's command table names exactly the subcommands the binary has.
+  @Test func readmeCommandTableMatchesTheSubcommands() throws {
+    let readme = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let documented = Set(
+      readme.split(separator: "\n").compactMap { line -> String? in
+        guard line.hasPrefix("| `tl-run ") else { return nil }
+        let word = line.dropFirst("| `tl-run ".count).prefix { $0 != " " && $0 != "`" }
+        return word.hasSuffix(".json") || word.hasPrefix("PIPELINE") ? nil : String(word)
+      })
+    let help = try tlRun("--help").stdout
+    let section = help.components(separatedBy: "SUBCOMMANDS:").last ?? ""
+    let existing = Set(
+      section.split(separator: "\n").compactMap { line -> String? in
+        guard line.hasPrefix("  "), let word = line.split(separator: " ").first, !line.hasPrefix("   ") else {
+          return nil
+        }
+        return word == "run" || word == "See" ? nil : String(word)
+      })
+    #expect(
+      !documented.isEmpty && documented == existing, "README: \(documented.sorted()), binary: \(existing.sorted())")
+  }
 }
