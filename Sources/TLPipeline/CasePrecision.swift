@@ -6,9 +6,10 @@ import TLLayers
 /// what the default tolerances are derived from (``Precision``, README "Verdicts").
 extension LoadedCase {
   /// The dtype is the least precise float dtype of every array that enters the computation
-  /// (input, params, extra inputs, states, dout): a float32 part rounds everything downstream
-  /// of it forward and upstream of it backward, and NumPy's float64 loss of a float32 softmax
-  /// carries float32's precision.
+  /// (input, params, extra inputs, states, dout) or that a layer returns: a float32 part rounds
+  /// everything downstream of it forward and upstream of it backward; the book's recurrent
+  /// layers return float32 hs whatever their inputs; and NumPy's float64 loss of a float32
+  /// softmax carries float32's precision.
   ///
   /// K adds up, as variances of independent rounding errors add, the lengths of the sums
   /// behind the outputs: the R = N·T rows every gradient of a param is summed over, plus per
@@ -21,7 +22,9 @@ extension LoadedCase {
     for config in configs {
       arrays += Array(config.params.values) + Array(config.inputs.values) + Array(config.state.values)
     }
-    let floats = arrays.map(\.dtype).filter(\.isFloatingPoint)
+    // Every layer's output counts too: the book's TimeRNN, TimeLSTM and TimeGRU keep hs in a
+    // float32 buffer (`dtype='f'`), so a float64 chain behind one rests on float32 values.
+    let floats = (arrays.map(\.dtype) + signatures.map(\.dtype)).filter(\.isFloatingPoint)
     let dtype = floats.max { Precision(dtype: $0, terms: 1).epsilon < Precision(dtype: $1, terms: 1).epsilon }
     var terms = input.dtype.isFloatingPoint ? input.shape.dropLast().reduce(1, *) : input.shape.reduce(1, *)
     var incoming = ArraySignature(input)

@@ -51,6 +51,7 @@ public enum PipelineRunner {
       try LoadedCase.load(spec, resolver: resolver)
     }
     let results = try ChainExecutor.run(loaded, intermediates: options.intermediates, timer: &timer)
+    try checkToleranceNames(spec, results.map(\.name), intermediates: options.intermediates)
     var reference: [(name: String, array: NDArray)]? = nil
     var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
     if let text = spec.reference {
@@ -72,6 +73,20 @@ public enum PipelineRunner {
       }
     }
     return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
+  }
+
+  /// A per-array tolerance must name a result: one that names nothing (`lstm.dwx`) would
+  /// silently leave the array it meant at the default. `LAYER.out` entries are allowed in a
+  /// run without `--intermediates`, which does not write them.
+  static func checkToleranceNames(_ spec: PipelineSpec, _ names: [String], intermediates: Bool) throws(PipelineError) {
+    let known = Set(names)
+    for name in spec.tolerance.arrays.keys.sorted() where !known.contains(name) {
+      if !intermediates, name.hasSuffix(".out"), spec.layers.contains(where: { $0.name + ".out" == name }) { continue }
+      throw PipelineError(
+        file: spec.file, path: "tolerance.arrays.\(name)",
+        "names no result of this pipeline\(NameSuggestion.hint(for: name, among: names)); results: \(names.joined(separator: ", "))"
+      )
+    }
   }
 
   static func policy(_ spec: PipelineSpec, _ options: RunOptions, _ precision: Precision) -> TolerancePolicy {

@@ -84,6 +84,44 @@ func everyOutputFormatHoldsEveryResult(outputs: String) throws {
   #expect(loaded.precision == Precision(dtype: .float64, terms: x[0] * x[1] + w[0] + w[1]))
 }
 
+/// A per-array tolerance that names no result is an error naming its JSON path (it would
+/// silently leave the array it meant at the default), with the nearest result suggested.
+@Test func aToleranceForNoResultIsAnError() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  try scratch.editPipeline { $0["tolerance"] = ["arrays": ["affine.dw": ["atol": 1e-3]]] }
+  #expect {
+    try scratch.run()
+  } throws: { error in
+    "\(error)".contains(#"tolerance.arrays.affine.dw: names no result of this pipeline (did you mean "affine.dW"?)"#)
+  }
+  #expect(!scratch.exists("out"), "nothing is written")
+}
+
+/// The book's TimeRNN returns float32 hs even from float64 inputs: a float64 chain behind it
+/// is judged with float32's ε (a 1-ulp difference of tanh, rounded to float32, failed it).
+@Test func aRecurrentLayersFloat32OutputSetsThePrecision() throws {
+  let json = #"""
+    {"version": 1, "input": "xs.npy",
+     "layers": [{"name": "rnn", "type": "TimeRNN", "params": {"Wx": "Wx.npy", "Wh": "Wh.npy", "b": "b.npy"}},
+                {"name": "affine", "type": "TimeAffine", "params": {"W": "W.npy", "b": "ab.npy"}}],
+     "dout": "dout.npy"}
+    """#
+  let arrays: [String: NDArray] = [
+    "xs": NDArray(zeros: .float64, shape: [2, 3, 4]), "Wx": NDArray(zeros: .float64, shape: [4, 5]),
+    "Wh": NDArray(zeros: .float64, shape: [5, 5]), "b": NDArray(zeros: .float64, shape: [5]),
+    "W": NDArray(zeros: .float64, shape: [5, 6]), "ab": NDArray(zeros: .float64, shape: [6]),
+    "dout": NDArray(zeros: .float64, shape: [2, 3, 6]),
+  ]
+  let scratch = try ScratchCase(json: json, arrays: arrays)
+  defer { scratch.remove() }
+  let spec = try PipelineSpec.load(path: scratch.pipeline)
+  let loaded = try LoadedCase.load(
+    spec, resolver: SourceResolver(pipelineFile: scratch.pipeline, caseDirectory: scratch.directory.path))
+  // K: N·T rows 6, the RNN's (4+5 + 5+5)·T 3, the affine's 5+6.
+  #expect(loaded.precision == Precision(dtype: .float32, terms: 6 + 19 * 3 + 11))
+}
+
 @Test func aReferenceWithoutOutputIsMissingAndExtraOutputsAreUnchecked() throws {
   let scratch = try ScratchCase(copying: "seed_time_affine")
   defer { scratch.remove() }
