@@ -16,7 +16,11 @@ public struct RunReport: Encodable, Sendable {
   public init(_ result: CaseResult) {
     name = result.name
     status = (result.comparison?.isPass ?? true) ? "pass" : "mismatch"
-    if status == "mismatch" { message = result.comparison?.summaryLine }
+    if status == "mismatch", let comparison = result.comparison {
+      // The worst failing array first, as the batch's line for the case shows it.
+      let worst = comparison.report.arrays.filter { $0.status.isFailure }.max { $0.severity < $1.severity }
+      message = ([worst?.failureText].compactMap { $0 } + [comparison.summaryLine]).joined(separator: "; ")
+    }
     outputs = result.outputs.description
     written = result.results.map(\.name)
     comparison = result.comparison?.report

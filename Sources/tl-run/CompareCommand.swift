@@ -26,6 +26,16 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup var options: ComparisonOptions
 
   func run() throws {
+    do {
+      try compare()
+    } catch let error where options.json && !(error is ExitCode) {
+      // A script reading --json gets the error as JSON too; stderr and the exit status stay.
+      print(JSONErrorReport(error: error).text)
+      throw error
+    }
+  }
+
+  private func compare() throws {
     let actualLocation = ArrayLocation(parsing: actual)
     let expectedLocation = ArrayLocation(parsing: expected)
     let actualArrays = try ArrayIO.readAll(actualLocation)

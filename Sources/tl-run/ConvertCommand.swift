@@ -21,7 +21,7 @@ struct ConvertCommand: ParsableCommand {
       and renamed into place.
 
       TARGET is \(ArrayLocation.targetForms). Any other extension is an error, not a new \
-      directory.
+      directory. A SOURCE that holds no arrays is an error and leaves the target as it was.
       """)
 
   @Argument(help: "The array source or collection to read.")
@@ -40,6 +40,11 @@ struct ConvertCommand: ParsableCommand {
     let from = ArrayLocation(parsing: source)
     let to = try ArrayLocation(target: target)
     let arrays = try ArrayIO.readAll(from)
+    // Nothing to convert is a mistake (a directory of subdirectories, an archive of other
+    // files), and with --replace it would empty the target.
+    guard !arrays.isEmpty else {
+      throw ArrayIOError(path: from.path, "holds no arrays; nothing to convert (the target is unchanged)")
+    }
     var isDirectory: ObjCBool = false
     let existingFile =
       FileManager.default.fileExists(atPath: to.path, isDirectory: &isDirectory) && !isDirectory.boolValue

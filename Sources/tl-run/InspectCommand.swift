@@ -20,7 +20,13 @@ struct InspectCommand: ParsableCommand {
 
   func run() throws {
     let location = ArrayLocation(parsing: source)
-    let entries = try ArrayInspector.inspect(location)
+    let entries: [InspectEntry]
+    do {
+      entries = try ArrayInspector.inspect(location)
+    } catch  where json {
+      print(JSONErrorReport(error: error).text)
+      throw error
+    }
     print(json ? InspectJSON(source: source, entries: entries).text : InspectTable.render(entries))
     let unreadable = entries.filter { $0.unreadable != nil }
     if let first = unreadable.first, let reason = first.unreadable {

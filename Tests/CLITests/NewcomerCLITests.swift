@@ -119,3 +119,30 @@ import Testing
       !documented.isEmpty && documented == existing, "README: \(documented.sorted()), binary: \(existing.sorted())")
   }
 }
+
+/// With --json, compare's and inspect's errors are JSON on stdout too (exit status 2 kept).
+@Test(arguments: [
+  ["compare", "testdata/read/damaged-header.npz", "testdata/read/base.npz", "--json"],
+  ["inspect", "no-such-file.npy", "--json"],
+])
+func errorsWithJSONAreJSON(_ arguments: [String]) throws {
+  let result = try tlRunArray(arguments)
+  #expect(result.status == 2)
+  let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  #expect(object["status"] as? String == "error" && object["exit_status"] as? Int == 2)
+  #expect((object["message"] as? String).map { result.stderr.contains($0) } == true)
+}
+
+/// Converting a source that holds no arrays is refused: with --replace it would empty the target.
+@Test func convertingNothingIsAnErrorAndKeepsTheTarget() throws {
+  let directory = try scratchCopy("testdata/layers/affine_f32")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let empty = directory.appendingPathComponent("empty")
+  try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+  let target = directory.deletingLastPathComponent().appendingPathComponent("t.npz").path
+  #expect(try tlRun("convert", directory.path, target).status == 0)
+  let before = try Data(contentsOf: URL(fileURLWithPath: target))
+  let result = try tlRun("convert", empty.path, target, "--replace")
+  #expect(result.status == 2 && result.stderr.contains("holds no arrays; nothing to convert"), "\(result.stderr)")
+  #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == before)
+}

@@ -53,6 +53,10 @@ func everyOutputFormatHoldsEveryResult(outputs: String) throws {
   #expect(comparison.exitStatus == 1)
   let bad = try #require(comparison.arrays.first { $0.name == "affine.db" })
   #expect(bad.status == .mismatch && bad.mismatched == 1 && bad.firstMismatches.first?.index == [3])
+  // The report's message (a batch report's too) names the worst array first.
+  let message = RunReport(try scratch.run()).message ?? ""
+  #expect(message.hasPrefix("affine.db: Mismatched elements: 1 / "), "\(message)")
+  #expect(message.hasSuffix("1 failed, 0 unchecked"), "\(message)")
 }
 
 /// A reference directory with no arrays checks nothing: the run is not a pass (exit 1), and its
