@@ -58,6 +58,9 @@ extension NPZ {
   /// kept deflated (the writer has no other method); modification times become the merge's.
   private static func keptMembers(of path: String, replacing: Set<String>) throws -> [ArchiveMember] {
     let archive = try ZipArchive(path: path)
+    // An archive tl-run would refuse to read (two members with one key) is not carried
+    // forward: the merge would write a file that no reader accepts.
+    _ = try arrayMembers(archive, path: path, decode: false)
     var members: [ArchiveMember] = []
     for entry in archive.entries {
       if replacing.contains(entry.name) {
@@ -79,6 +82,11 @@ extension NPZ {
         bytes = try archive.extract(entry, source: source)
       } catch let error as FormatError {
         throw source.error("cannot keep this member of the existing archive: \(error.message)")
+      }
+      if entry.name.hasSuffix(".npy") {
+        do { _ = try NPY.decode(bytes, source: source) } catch let error as FormatError {
+          throw source.error("cannot keep this member of the existing archive: \(error.message)")
+        }
       }
       members.append(
         ArchiveMember(

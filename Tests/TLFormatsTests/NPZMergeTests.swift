@@ -83,6 +83,20 @@ import ZIPFoundation
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["crc.npz"])
   }
 
+  /// An archive with two members of one key is not carried forward: the merge would write an
+  /// archive that no reader of tl-run accepts.
+  @Test func anArchiveWithDuplicateKeysIsNotMergedInto() throws {
+    let directory = try Fixtures.temporaryDirectory("npz-merge")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = try Self.copy("read/duplicate.npz", into: directory)
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let error = try #require(throws: FormatError.self) {
+      try NPZ.merge([("new", NDArray(scalar: 1.0))], into: path, compressed: false)
+    }
+    #expect(error.member == "W" && error.message.contains("2 members are named 'W.npy'"), "\(error)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+  }
+
   /// Replacing the damaged member itself needs none of its bytes, so that merge works.
   @Test func replacingTheCorruptMemberRepairsTheArchive() throws {
     let directory = try Fixtures.temporaryDirectory("npz-merge")
