@@ -110,12 +110,14 @@ extension ArrayInspector {
   }
 
   /// A dataset's row; one tl-run cannot read (a string type, an unavailable filter) is listed
-  /// with the reason instead of failing the whole listing.
+  /// with the reason instead of failing the whole listing, and counts as unreadable, as it
+  /// would be in a reference.
   static func hdf5Entry(_ info: HDF5DatasetInfo, file: String) throws -> InspectEntry {
     let storage = storageDescription(info).joined(separator: ", ")
     guard info.dtype != nil else {
       return InspectEntry(
-        name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage)
+        name: info.path, dtype: info.typeDescription, shape: info.shape, statistics: nil, storage: storage,
+        unreadable: "\(info.typeDescription) is not a numeric type tl-run reads")
     }
     do {
       return InspectEntry(name: info.path, array: try HDF5.read(file: file, dataset: info.path), storage: storage)
