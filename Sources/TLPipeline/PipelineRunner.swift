@@ -39,13 +39,37 @@ public enum PipelineRunner {
   /// and renamed over the old one; in a directory, the arrays an earlier run wrote there and
   /// this one did not (an earlier `--intermediates` run's `LAYER.out`) are removed, going by
   /// the directory's ``OutputsManifest`` (``WriteMode/runOutputs``): files tl-run did not
-  /// write are never touched.
+  /// write are never touched. A run that fails leaves a directory of outputs without the
+  /// arrays the previous run wrote there (the manifest's, still as written), so a later
+  /// `compare` of that directory cannot pass on stale results; an `.npz` or `.h5` is left as
+  /// it was.
   public static func run(
     _ spec: PipelineSpec, options: RunOptions = RunOptions(), sharedCache: SharedArrayCache? = nil
   ) throws(PipelineError) -> CaseResult {
     let pipelineDirectory = SourceResolver.directory(of: spec.file)
     let resolver = SourceResolver(
       pipelineFile: spec.file, caseDirectory: options.caseDirectory ?? pipelineDirectory, sharedCache: sharedCache)
+    do {
+      return try run(spec, options: options, resolver: resolver)
+    } catch {
+      clearStaleOutputs(spec, resolver)
+      throw error
+    }
+  }
+
+  /// Removes, after a failed run, the arrays the previous run listed in the outputs
+  /// directory's manifest (best effort: the run's own error is what the user sees).
+  private static func clearStaleOutputs(_ spec: PipelineSpec, _ resolver: SourceResolver) {
+    let outputs = resolver.outputPath(spec.outputs)
+    guard case .directory(let path) = outputs, (try? OutputsManifest.read(directory: path)) != nil else { return }
+    var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
+    if let text = spec.reference { protected.append(ArrayIO.canonical(resolver.outputPath(text).path)) }
+    try? ArrayIO.write([], to: outputs, protecting: protected, mode: .runOutputs)
+  }
+
+  private static func run(
+    _ spec: PipelineSpec, options: RunOptions, resolver: SourceResolver
+  ) throws(PipelineError) -> CaseResult {
     var timer = PhaseTimer()
     let loaded = try timer.measure("load and check") { () throws(PipelineError) in
       try LoadedCase.load(spec, resolver: resolver)

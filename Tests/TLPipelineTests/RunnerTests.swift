@@ -126,6 +126,20 @@ func everyOutputFormatHoldsEveryResult(outputs: String) throws {
   #expect(loaded.precision == Precision(dtype: .float32, terms: 6 + 19 * 3 + 11))
 }
 
+/// A run that fails leaves no earlier run's arrays in its outputs directory: a later compare of
+/// that directory must not pass on stale results. Files tl-run did not write stay.
+@Test func aFailedRunLeavesNoStaleOutputs() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  _ = try scratch.run()
+  #expect(scratch.exists("out/out.npy") && scratch.exists("out/affine.dW.npy"))
+  try Data("mine".utf8).write(to: URL(fileURLWithPath: scratch.path("out/notes.txt")))
+  try NPY.write(NDArray(zeros: .float64, shape: [1, 1, 1]), to: scratch.path("dout.npy"))
+  #expect(throws: PipelineError.self) { try scratch.run() }
+  let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path("out")).sorted()
+  #expect(left == [".tl-run-outputs.json", "notes.txt"], "\(left)")
+}
+
 @Test func aReferenceWithoutOutputIsMissingAndExtraOutputsAreUnchecked() throws {
   let scratch = try ScratchCase(copying: "seed_time_affine")
   defer { scratch.remove() }
