@@ -3,11 +3,29 @@ import Foundation
 
 extension HDF5Context {
   /// Opens the file `path` (the context's own file unless given), read-only unless `writable`.
+  /// Only a regular file (or a symbolic link to one) is handed to the library: a FIFO would
+  /// block its open forever, and a directory or device is no HDF5 file.
   func openFile(_ path: String? = nil, writable: Bool = false) throws -> HDF5Handle {
     let flags = writable ? tlh5_acc_rdwr() : tlh5_acc_rdonly()
-    // The library's own message for this case is a dump of its open flags.
-    guard FileManager.default.fileExists(atPath: path ?? file) else { throw error("no such file") }
+    try checkRegularFile(path ?? file)
     return try own(H5Fopen(path ?? file, flags, tlh5_default()), .file, "cannot open the file")
+  }
+
+  /// Throws unless `path` is a regular file, after following symbolic links.
+  func checkRegularFile(_ path: String) throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      // The library's own message for a missing file is a dump of its open flags.
+      throw error(errno == ENOENT ? "no such file" : "cannot open the file: \(String(cString: strerror(errno)))")
+    }
+    let kinds: [mode_t: String] = [
+      S_IFDIR: "a directory", S_IFIFO: "a FIFO (named pipe)", S_IFCHR: "a character device",
+      S_IFBLK: "a block device", S_IFSOCK: "a socket",
+    ]
+    let kind = info.st_mode & S_IFMT
+    guard kind == S_IFREG else {
+      throw error("is \(kinds[kind] ?? "not a regular file"), not an HDF5 file")
+    }
   }
 
   /// Opens the dataset at `path`, or throws naming the deepest group on the way that exists.
