@@ -31,7 +31,7 @@ struct HDF5Context {
     -> HDF5Handle
   {
     guard id >= 0 else { throw libraryError(doing()) }
-    return HDF5Handle(id, kind)
+    return HDF5Handle(id, kind, file: file)
   }
 }
 
