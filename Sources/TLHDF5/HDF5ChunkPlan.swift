@@ -100,8 +100,9 @@ extension HDF5Context {
     let total = grid.reduce(1, *)
     // Fewer chunks allocated than the grid has: some read as the fill value (the library's
     // case). Asked first, so a huge grid is never walked chunk by chunk nor its list allocated.
+    let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
     var allocated: hsize_t = 0
-    try check(H5Dget_num_chunks(dataset.id, tlh5_select_all(), &allocated), "cannot count the chunks")
+    try check(H5Dget_num_chunks(dataset.id, space.id, &allocated), "cannot count the chunks")
     guard allocated == hsize_t(total) else { return nil }
     let fileSize = try self.fileSize()
     var chunks: [HDF5ChunkPlan.Chunk] = []
