@@ -19,6 +19,8 @@ enum AtomicReplacement {
     var isDirectory: ObjCBool = false
     let existed = manager.fileExists(atPath: path, isDirectory: &isDirectory) && copyingExisting
     if isDirectory.boolValue { throw context.error("is a directory, not a file to write") }
+    // A FIFO or device in its place is not copied (a FIFO blocks the copy) nor replaced.
+    if manager.fileExists(atPath: path) { try context.checkRegularFile(path) }
     let slot = HDF5CrashGuard.registerTemporary(temporary)
     defer { HDF5CrashGuard.unregisterTemporary(slot) }
     do {
