@@ -3,6 +3,7 @@
 #include "tl_crash_guard.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -43,6 +44,48 @@ static size_t message_prefix_length = 0;
 static const char prefix_start[] = "tl-run: ";
 static const char prefix_end[] = ": libhdf5 crashed reading this file (signal ";
 static const char suffix[] = "); the file is corrupt\n";
+
+// While armed, stderr (fd 2) is a memory file: glibc writes "free(): invalid pointer" there
+// before it aborts, which would be a second line. Disarming puts stderr back and copies
+// whatever arrived (another thread's output) to it; a crash while armed drops it.
+static int real_stderr = -1;
+static int capture = -1;
+static atomic_int redirected = 0;
+
+// Copies what the memory file holds to the real stderr and empties it; async-signal-safe.
+static void flush_capture(void) {
+  off_t length = lseek(capture, 0, SEEK_CUR);
+  char buffer[4096];
+  off_t at = 0;
+  while (length > 0 && at < length) {
+    size_t want = (size_t)(length - at) < sizeof buffer ? (size_t)(length - at) : sizeof buffer;
+    ssize_t count = pread(capture, buffer, want, at);
+    if (count < 0 && errno == EINTR) continue;
+    if (count <= 0) break;
+    for (ssize_t done = 0; done < count;) {
+      ssize_t wrote = write(real_stderr, buffer + done, (size_t)(count - done));
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) break;
+      done += wrote;
+    }
+    at += count;
+  }
+  if (length > 0) {
+    if (ftruncate(capture, 0) != 0) { /* the next flush copies it again; nothing better to do */ }
+    lseek(capture, 0, SEEK_SET);
+  }
+}
+
+// Puts the real stderr back on fd 2; `keep` copies what was captured meanwhile.
+static void restore_stderr(int keep) {
+  if (!atomic_exchange(&redirected, 0)) return;
+  dup2(real_stderr, STDERR_FILENO);
+  if (keep) {
+    flush_capture();
+  } else {
+    lseek(capture, 0, SEEK_SET);
+  }
+}
 
 // Temporary files: state 0 free, 1 being written, 2 ready to remove.
 static atomic_int temporary_state[temporary_slots];
@@ -94,6 +137,7 @@ static void handle(int signal, siginfo_t *info, void *context) {
   int saved_errno = errno;
   long armed = atomic_load(&armed_thread);
   if (armed != 0 && armed == current_thread()) {
+    restore_stderr(0);
     for (int slot = 0; slot < temporary_slots; slot++) {
       if (atomic_load(&temporary_state[slot]) == 2) unlink(temporary_paths[slot]);
     }
@@ -107,7 +151,9 @@ static void handle(int signal, siginfo_t *info, void *context) {
     }
     _exit(2);
   }
-  // Not a crash inside libhdf5: the handler from before takes it over, as if we were not here.
+  // Not a crash inside libhdf5: the handler from before takes it over, as if we were not here,
+  // with stderr back in place and what was written to it meanwhile (a fatal error's message).
+  restore_stderr(1);
   for (int index = 0; index < guarded_count; index++) {
     if (guarded_signals[index] == signal) sigaction(signal, &previous_actions[index], NULL);
   }
@@ -134,6 +180,15 @@ int tlcg_install(void) {
       return -1;
     }
   }
+#if defined(__linux__)
+  real_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+  capture = memfd_create("tl-run-stderr", MFD_CLOEXEC);
+  if (real_stderr < 0 || capture < 0) {
+    if (real_stderr >= 0) close(real_stderr);
+    if (capture >= 0) close(capture);
+    real_stderr = capture = -1;
+  }
+#endif
   atomic_store(&installed, 1);
   return 0;
 }
@@ -176,14 +231,22 @@ static void ensure_alternate_stack(void) {
 }
 
 void tlcg_arm(const char *file) {
-  if (atomic_load(&installed) == 1) ensure_alternate_stack();
+  if (atomic_load(&installed) == 1) {
+    ensure_alternate_stack();
+    if (capture >= 0 && !atomic_load(&redirected) && dup2(capture, STDERR_FILENO) >= 0) {
+      atomic_store(&redirected, 1);
+    }
+  }
   // Nobody is armed while the message changes, so a crash meanwhile is not misreported.
   atomic_store(&armed_thread, 0);
   message_prefix_length = format_prefix(file, message, sizeof message - 32);
   atomic_store(&armed_thread, current_thread());
 }
 
-void tlcg_disarm(void) { atomic_store(&armed_thread, 0); }
+void tlcg_disarm(void) {
+  atomic_store(&armed_thread, 0);
+  restore_stderr(1);
+}
 
 int tlcg_register_temporary(const char *path) {
   size_t length = strlen(path);

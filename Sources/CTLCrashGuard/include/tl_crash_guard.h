@@ -8,8 +8,13 @@
 // armed) goes to the handler that was installed before (the Swift runtime's backtracer, or the
 // default action and its core dump), as if the guard were not there.
 //
+// While armed, stderr is redirected to a memory file (Linux): glibc writes its own line
+// ("free(): invalid pointer") to stderr before it aborts, which would make two. Disarming puts
+// stderr back and copies whatever arrived meanwhile (another thread's output); a crash inside
+// libhdf5 drops it, a crash elsewhere copies it before the previous handler runs.
+//
 // Everything the handler does is async-signal-safe: it reads only what tlcg_arm and
-// tlcg_register_temporary prepared, calls only write, unlink, sigaction, raise and _exit.
+// tlcg_register_temporary prepared, calls only write, pread, lseek, ftruncate, dup2, unlink, sigaction, raise and _exit.
 #ifndef TL_CRASH_GUARD_H
 #define TL_CRASH_GUARD_H
 
