@@ -24,6 +24,11 @@ run are listed by offset. Every file is tiny (a few KB).
 - contiguous-short.h5: the same for a contiguous (2, 3) float32 dataset, now (2, 3000).
 - chunk-huge.h5: a chunked (3, 4) float32 dataset whose chunk shape says (2147483647, 2): a
   16 GiB chunk, which libhdf5 never writes.
+- heap-size-abort.h5: the root group's local heap says its data segment is 2**64 - 1 bytes:
+  glibc aborts inside libhdf5 (`malloc(): corrupted top size`, SIGABRT, after writing its own
+  line to stderr), as `free(): invalid pointer` does in H5O_msg_reset.
+- heap-address-crash.h5: the same heap's data segment address set to 2**64 - 1: SIGSEGV in
+  H5F__accum_read.
 - mutated-*.h5: inputs of the mutation run (bytes of small h5py files flipped at random, then
   reduced to the bytes that matter) on which libhdf5 1.10.8 crashes; each entry of MUTATED says
   where.
@@ -101,7 +106,14 @@ CHUNK_DIMS = struct.pack("<III", 2, 2, 4)
 
 # (file, base, {offset: byte}): found by the mutation run, reduced to the bytes that matter.
 # The crash each one causes in libhdf5 1.10.8 is noted.
-MUTATED = []
+MUTATED = [
+    # The enum's base type size, top byte: SIGSEGV in H5O_msg_read_oh under H5D_open.
+    ("mutated-enum-base-size.h5", "bool", {871: 227}),
+    # The layout message's version 3 → 2: SIGSEGV in H5VM_memcpyvv under H5Dread.
+    ("mutated-layout-version.h5", "bool", {920: 2}),
+    # A datatype size byte of /g/z: SIGSEGV in H5T_copy under H5D_open.
+    ("mutated-multi-dtype.h5", "multi", {9798: 31}),
+]
 
 
 def base_bytes(name):
@@ -140,6 +152,10 @@ def main():
         "contiguous-short.h5", patched("small", SPACE_2_3, 8, struct.pack("<QQQQ", 2, 3000, 2, 3000))
     )
     write("chunk-huge.h5", patched("chunked", CHUNK_DIMS, 0, struct.pack("<I", 2**31 - 1)))
+    # Local heap: signature, version and 3 reserved bytes, data segment size, free list
+    # offset, data segment address.
+    write("heap-size-abort.h5", patched("small", b"HEAP", 8, b"\xff" * 8))
+    write("heap-address-crash.h5", patched("small", b"HEAP", 24, b"\xff" * 8))
 
     with h5py.File(OUT / "never-written-huge.h5", "w") as f:
         f.create_dataset("x", shape=(2**40,), dtype="f8", chunks=(1024,))

@@ -90,6 +90,26 @@ private func run(_ arguments: [String], in directory: URL = Fixtures.repositoryR
     #expect(result.stderr.contains(words), "stderr: \(result.stderr)")
   }
 
+  /// Files on which libhdf5 1.10.8 itself crashes: exactly tl-run's line on stderr, even where
+  /// glibc wrote its own (`malloc(): corrupted top size`) before aborting.
+  @Test(arguments: [
+    (["inspect", "heap-size-abort.h5"], 6),  // glibc abort() in H5C_protect → malloc
+    (["compare", "heap-size-abort.h5", "heap-size-abort.h5"], 6),
+    (["inspect", "heap-address-crash.h5"], 11),  // H5F__accum_read
+    (["inspect", "mutated-enum-base-size.h5"], 11),  // H5O_msg_read_oh under H5D_open
+    (["compare", "mutated-layout-version.h5:/b", "mutated-layout-version.h5:/b"], 11),  // H5Dread
+    (["inspect", "mutated-multi-dtype.h5"], 11),  // H5T_copy under H5D_open
+  ])
+  func libhdf5CrashIsExactlyOneLine(_ arguments: [String], _ signal: Int) throws {
+    let hostile = Fixtures.root.appendingPathComponent("hostile")
+    let result = try run(arguments, in: hostile)
+    let file = arguments[1].split(separator: ":")[0]
+    #expect(!result.signaled && !result.timedOut && result.status == 2, "stderr: \(result.stderr)")
+    #expect(
+      result.stderr
+        == "tl-run: \(file): libhdf5 crashed reading this file (signal \(signal)); the file is corrupt\n")
+  }
+
   /// Never-written datasets small enough to hold read as their fill value, as h5py reads them.
   @Test func smallNeverWrittenDatasetsReadAsTheirFillValue() throws {
     let result = try run([
