@@ -29,6 +29,8 @@ run are listed by offset. Every file is tiny (a few KB).
   line to stderr), as `free(): invalid pointer` does in H5O_msg_reset.
 - heap-address-crash.h5: the same heap's data segment address set to 2**64 - 1: SIGSEGV in
   H5F__accum_read.
+- external-link.h5: valid: /ext is an external link to external-target.h5:/x, which is not
+  committed; the tests put a FIFO of that name beside a copy (libhdf5 blocked opening it).
 - mutated-*.h5: inputs of the mutation run (bytes of small h5py files flipped at random, then
   reduced to the bytes that matter) on which libhdf5 1.10.8 crashes; each entry of MUTATED says
   where.
@@ -167,6 +169,9 @@ def main():
     with h5py.File(OUT / "never-written-small.h5", "r") as f:
         for name in ["chunked", "contiguous"]:
             np.save(expected / f"{name}.npy", f[name][()])
+
+    with h5py.File(OUT / "external-link.h5", "w") as f:
+        f["ext"] = h5py.ExternalLink("external-target.h5", "/x")
 
     for name, base, patches in MUTATED:
         data = base_bytes(base)

@@ -18,14 +18,18 @@ extension HDF5Context {
       // The library's own message for a missing file is a dump of its open flags.
       throw error(errno == ENOENT ? "no such file" : "cannot open the file: \(String(cString: strerror(errno)))")
     }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      throw error("is \(Self.kind(of: info.st_mode)), not an HDF5 file")
+    }
+  }
+
+  /// `a directory`, `a FIFO (named pipe)`, … for a file that is not a regular one.
+  static func kind(of mode: mode_t) -> String {
     let kinds: [mode_t: String] = [
       S_IFDIR: "a directory", S_IFIFO: "a FIFO (named pipe)", S_IFCHR: "a character device",
       S_IFBLK: "a block device", S_IFSOCK: "a socket",
     ]
-    let kind = info.st_mode & S_IFMT
-    guard kind == S_IFREG else {
-      throw error("is \(kinds[kind] ?? "not a regular file"), not an HDF5 file")
-    }
+    return kinds[mode & S_IFMT] ?? "not a regular file"
   }
 
   /// Opens the dataset at `path`, or throws naming the deepest group on the way that exists.
@@ -55,12 +59,12 @@ extension HDF5Context {
 
   /// Whether a link `path` exists; every group before its last name must exist.
   func linkExists(_ file: HDF5Handle, _ path: String) throws -> Bool {
-    try check(H5Lexists(file.id, path, tlh5_default()), "cannot look up \(path)") > 0
+    try check(H5Lexists(file.id, path, HDF5ExternalLinks.access), "cannot look up \(path)") > 0
   }
 
   /// What the object at `path` is: `H5I_GROUP`, `H5I_DATASET` or `H5I_DATATYPE`.
   func objectType(_ file: HDF5Handle, _ path: String) throws -> H5I_type_t {
-    let object = try own(H5Oopen(file.id, path, tlh5_default()), .object, "cannot open \(path)")
+    let object = try own(H5Oopen(file.id, path, HDF5ExternalLinks.access), .object, "cannot open \(path)")
     return H5Iget_type(object.id)
   }
 

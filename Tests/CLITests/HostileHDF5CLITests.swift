@@ -142,6 +142,28 @@ private func run(_ arguments: [String], in directory: URL = Fixtures.repositoryR
     }
   }
 
+  /// An external link to a FIFO is refused before libhdf5 opens the FIFO (it blocked there).
+  @Test func externalLinkToAFIFOIsRefusedWithoutBlocking() throws {
+    let directory = try Fixtures.temporaryDirectory("hostile-elink")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.copyItem(
+      at: Fixtures.root.appendingPathComponent("hostile/external-link.h5"),
+      to: directory.appendingPathComponent("external-link.h5"))
+    try #require(mkfifo(directory.appendingPathComponent("external-target.h5").path, 0o600) == 0)
+    let words =
+      "external-link.h5:/ext: external link target external-target.h5 is a FIFO (named pipe), not an HDF5 file"
+    for arguments in [
+      ["inspect", "external-link.h5"], ["inspect", "external-link.h5:/ext"],
+      ["compare", "external-link.h5:/ext", "external-link.h5:/ext"],
+    ] {
+      let result = try run(arguments, in: directory, seconds: 20)
+      #expect(!result.timedOut && !result.signaled, "\(arguments)")
+      #expect(result.status == 2, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains(words), "\(arguments): \(result.stderr)")
+    }
+  }
+
   /// A crash inside libhdf5 while merging into an existing damaged file leaves the file as it
   /// was and no temporary file beside it.
   @Test func crashDuringAMergeRemovesTheTemporaryFile() throws {
