@@ -28,6 +28,8 @@ let package = Package(
     .systemLibrary(
       name: "CTLLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev", "pkg-config"])]),
     .systemLibrary(name: "CTLBzip2", providers: [.apt(["libbz2-dev"])]),
+    // The signal handlers that turn a crash inside libhdf5 into one line and exit status 2.
+    .target(name: "CTLCrashGuard"),
 
     .target(name: "TLArray"),
     .target(
@@ -36,7 +38,7 @@ let package = Package(
         "TLArray", "CTLZlib", "CTLLzma", "CTLBzip2",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ]),
-    .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5", "CTLZlib"]),
+    .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5", "CTLZlib", "CTLCrashGuard"]),
     .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
     .target(name: "TLCompare", dependencies: ["TLArray"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
@@ -44,7 +46,7 @@ let package = Package(
     .executableTarget(
       name: "tl-run",
       dependencies: [
-        "TLPipeline", "TLIO", "TLCompare", "TLLayers",
+        "TLPipeline", "TLIO", "TLHDF5", "TLCompare", "TLLayers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -15,6 +15,7 @@ static inline unsigned tlh5_acc_excl(void) { return H5F_ACC_EXCL; }
 // Property list classes.
 static inline hid_t tlh5_dataset_create_class(void) { return H5P_DATASET_CREATE; }
 static inline hid_t tlh5_link_create_class(void) { return H5P_LINK_CREATE; }
+static inline hid_t tlh5_link_access_class(void) { return H5P_LINK_ACCESS; }
 
 // Native memory types (the host's byte order).
 static inline hid_t tlh5_native_int8(void) { return H5T_NATIVE_INT8; }

@@ -6,7 +6,8 @@ enum AtomicReplacement {
   /// Calls `body` with a temporary path in `path`'s directory (a copy of `path` when it exists
   /// and `copyingExisting`, so `body` can add to it; `existed` says whether it is a copy, else
   /// nothing is there yet), then renames it to `path`. On failure the temporary file is
-  /// removed and `path` is untouched.
+  /// removed and `path` is untouched. While it exists the temporary file is registered with
+  /// ``HDF5CrashGuard``, so a crash inside libhdf5 removes it too.
   static func write(
     to path: String, _ context: HDF5Context, copyingExisting: Bool = true,
     _ body: (_ temporary: String, _ existed: Bool) throws -> Void
@@ -18,6 +19,10 @@ enum AtomicReplacement {
     var isDirectory: ObjCBool = false
     let existed = manager.fileExists(atPath: path, isDirectory: &isDirectory) && copyingExisting
     if isDirectory.boolValue { throw context.error("is a directory, not a file to write") }
+    // A FIFO or device in its place is not copied (a FIFO blocks the copy) nor replaced.
+    if manager.fileExists(atPath: path) { try context.checkRegularFile(path) }
+    let slot = HDF5CrashGuard.registerTemporary(temporary)
+    defer { HDF5CrashGuard.unregisterTemporary(slot) }
     do {
       if existed {
         do { try manager.copyItem(atPath: path, toPath: temporary) } catch {

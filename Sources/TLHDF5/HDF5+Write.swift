@@ -37,7 +37,7 @@ extension HDF5 {
       throw context.error("gzip level \(gzipLevel) is not in 0...9")
     }
     try AtomicReplacement.write(to: file, context, copyingExisting: !replacingFile) { temporary, existed in
-      try withLock {
+      try withLock(file: file) {
         let handle =
           try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
         for item in items {

@@ -4,19 +4,36 @@ import Foundation
 /// Reads and writes ``TLArray/NDArray``s as HDF5 datasets through libhdf5, and lists a file's
 /// datasets for `inspect`.
 ///
-/// Every call into the library goes through ``withLock(_:)``: one process-wide lock (only some
+/// Every call into the library goes through ``withLock(file:_:)``: one process-wide lock (only some
 /// libhdf5 builds are thread-safe), and the place that switches off the library's own error
 /// printing on whichever thread is calling, so its messages reach the user only inside
-/// ``HDF5Error``s. Reading and inflating the chunks of a deflate/shuffle dataset happens
-/// after the lock is released, on worker threads, from chunk locations gathered under it.
+/// ``HDF5Error``s, and the place that arms ``HDF5CrashGuard`` for the file a call concerns.
+/// Reading and inflating the chunks of a deflate/shuffle dataset happens after the lock is
+/// released, on worker threads, from chunk locations gathered under it.
 public enum HDF5 {
   /// Recursive, because a handle may be released (and closed) while the lock is held.
   private static let lock = NSRecursiveLock()
 
-  /// Runs `body` holding the library lock, with automatic error printing off on this thread.
-  static func withLock<R>(_ body: () throws -> R) rethrows -> R {
+  /// The file the crash guard is armed for; only read and written holding `lock`.
+  nonisolated(unsafe) private static var guardedFile: String?
+
+  /// Runs `body` holding the library lock, with automatic error printing off on this thread
+  /// and the crash guard armed for `file` (nil: the file of an enclosing call, if any).
+  static func withLock<R>(file: String? = nil, _ body: () throws -> R) rethrows -> R {
     lock.lock()
-    defer { lock.unlock() }
+    let outer = guardedFile
+    let current = file ?? outer
+    if let current, current != outer { HDF5CrashGuard.arm(current) }
+    guardedFile = current
+    defer {
+      guardedFile = outer
+      if let outer {
+        if outer != current { HDF5CrashGuard.arm(outer) }
+      } else if current != nil {
+        HDF5CrashGuard.disarm()
+      }
+      lock.unlock()
+    }
     // Printing is per thread: without this a worker thread writes `HDF5-DIAG` blocks to stderr.
     H5Eset_auto2(tlh5_error_default(), nil, nil)
     return try body()

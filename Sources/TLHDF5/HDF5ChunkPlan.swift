@@ -82,15 +82,6 @@ extension HDF5Context {
     return try check(H5Tequal(fileType.id, memoryType.id), "cannot compare types") > 0 ? true : nil
   }
 
-  /// The size of the user block before the HDF5 data (chunk addresses are relative to it).
-  private func userBlockSize(_ file: HDF5Handle) throws -> hsize_t {
-    let plist = try own(
-      H5Fget_create_plist(file.id), .propertyList, "cannot read the file creation properties")
-    var size: hsize_t = 0
-    try check(H5Pget_userblock(plist.id, &size), "cannot read the user block size")
-    return size
-  }
-
   /// False when partial edge chunks are stored unfiltered (an option of newer file formats
   /// that the filter mask does not record).
   private func filtersPartialChunks(_ dataset: HDF5Handle) throws -> Bool {
@@ -107,6 +98,13 @@ extension HDF5Context {
   {
     let grid = zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 }
     let total = grid.reduce(1, *)
+    // Fewer chunks allocated than the grid has: some read as the fill value (the library's
+    // case). Asked first, so a huge grid is never walked chunk by chunk nor its list allocated.
+    let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
+    var allocated: hsize_t = 0
+    try check(H5Dget_num_chunks(dataset.id, space.id, &allocated), "cannot count the chunks")
+    guard allocated == hsize_t(total) else { return nil }
+    let fileSize = try self.fileSize()
     var chunks: [HDF5ChunkPlan.Chunk] = []
     chunks.reserveCapacity(total)
     var position = [Int](repeating: 0, count: grid.count)
@@ -122,6 +120,11 @@ extension HDF5Context {
       guard address != tlh5_haddr_undef(), size > 0, let start = Int(exactly: address),
         let length = Int(exactly: size)
       else { return nil }
+      guard length <= fileSize, start <= fileSize - length else {
+        throw error(
+          "the chunk at \(origin) would take bytes \(start) to \(start &+ length) of a file of \(fileSize) bytes; the file is truncated or corrupt"
+        )
+      }
       chunks.append(.init(origin: origin, offset: start, size: length, filterMask: mask))
       HDF5ChunkPlan.advance(&position, within: grid)
     }

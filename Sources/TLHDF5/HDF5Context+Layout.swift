@@ -12,7 +12,8 @@ struct HDF5Filter {
 
 extension HDF5Context {
   /// The dataset's shape: `[]` for a scalar dataspace, `[0]` for a null one (h5py.Empty), which
-  /// holds no element, where a scalar holds one.
+  /// holds no element, where a scalar holds one. A dimension beyond the dataspace's own
+  /// maximum is an error: the file is corrupt (newer libhdf5, and so h5py, refuse to open it).
   func shape(of dataset: HDF5Handle) throws -> [Int] {
     let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
     switch H5Sget_simple_extent_type(space.id) {
@@ -20,8 +21,15 @@ extension HDF5Context {
     case H5S_NULL: return [0]
     case H5S_SIMPLE:
       let rank = try check(H5Sget_simple_extent_ndims(space.id), "cannot read the rank")
+      // Both buffers hold `rank` dimensions, the rank the library reports for this dataspace.
       var dims = [hsize_t](repeating: 0, count: Int(rank))
-      try check(H5Sget_simple_extent_dims(space.id, &dims, nil), "cannot read the dimensions")
+      var maxima = [hsize_t](repeating: 0, count: Int(rank))
+      try check(H5Sget_simple_extent_dims(space.id, &dims, &maxima), "cannot read the dimensions")
+      for (axis, (dim, maximum)) in zip(dims, maxima).enumerated()
+      where maximum != hsize_t.max && dim > maximum {
+        throw error(
+          "dimension \(axis) of the dataspace is \(dim), beyond its stored maximum \(maximum); the file is corrupt")
+      }
       return try dims.map { dim in
         guard let size = Int(exactly: dim) else { throw error("dimension \(dim) is too large") }
         return size

@@ -3,11 +3,33 @@ import Foundation
 
 extension HDF5Context {
   /// Opens the file `path` (the context's own file unless given), read-only unless `writable`.
+  /// Only a regular file (or a symbolic link to one) is handed to the library: a FIFO would
+  /// block its open forever, and a directory or device is no HDF5 file.
   func openFile(_ path: String? = nil, writable: Bool = false) throws -> HDF5Handle {
     let flags = writable ? tlh5_acc_rdwr() : tlh5_acc_rdonly()
-    // The library's own message for this case is a dump of its open flags.
-    guard FileManager.default.fileExists(atPath: path ?? file) else { throw error("no such file") }
+    try checkRegularFile(path ?? file)
     return try own(H5Fopen(path ?? file, flags, tlh5_default()), .file, "cannot open the file")
+  }
+
+  /// Throws unless `path` is a regular file, after following symbolic links.
+  func checkRegularFile(_ path: String) throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      // The library's own message for a missing file is a dump of its open flags.
+      throw error(errno == ENOENT ? "no such file" : "cannot open the file: \(String(cString: strerror(errno)))")
+    }
+    guard info.st_mode & S_IFMT == S_IFREG else {
+      throw error("is \(Self.kind(of: info.st_mode)), not an HDF5 file")
+    }
+  }
+
+  /// `a directory`, `a FIFO (named pipe)`, … for a file that is not a regular one.
+  static func kind(of mode: mode_t) -> String {
+    let kinds: [mode_t: String] = [
+      S_IFDIR: "a directory", S_IFIFO: "a FIFO (named pipe)", S_IFCHR: "a character device",
+      S_IFBLK: "a block device", S_IFSOCK: "a socket",
+    ]
+    return kinds[mode & S_IFMT] ?? "not a regular file"
   }
 
   /// Opens the dataset at `path`, or throws naming the deepest group on the way that exists.
@@ -37,12 +59,12 @@ extension HDF5Context {
 
   /// Whether a link `path` exists; every group before its last name must exist.
   func linkExists(_ file: HDF5Handle, _ path: String) throws -> Bool {
-    try check(H5Lexists(file.id, path, tlh5_default()), "cannot look up \(path)") > 0
+    try check(H5Lexists(file.id, path, HDF5ExternalLinks.access), "cannot look up \(path)") > 0
   }
 
   /// What the object at `path` is: `H5I_GROUP`, `H5I_DATASET` or `H5I_DATATYPE`.
   func objectType(_ file: HDF5Handle, _ path: String) throws -> H5I_type_t {
-    let object = try own(H5Oopen(file.id, path, tlh5_default()), .object, "cannot open \(path)")
+    let object = try own(H5Oopen(file.id, path, HDF5ExternalLinks.access), .object, "cannot open \(path)")
     return H5Iget_type(object.id)
   }
 

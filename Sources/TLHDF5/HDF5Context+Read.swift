@@ -30,10 +30,13 @@ extension HDF5Context {
       )
     }
     let shape = try shape(of: dataset)
-    try checkFiltersAvailable(try storage(of: dataset).filters)
+    let layout = try storage(of: dataset)
+    try checkFiltersAvailable(layout.filters)
     guard let byteCount = Shape.checkedByteCount(shape, itemSize: dtype.itemSize) else {
       throw error("shape \(Shape.describe(shape)) of \(dtype) is too large to hold in memory")
     }
+    // Nothing is allocated before the sizes are checked against the file and the memory.
+    try checkStorage(file, dataset, dtype: dtype, shape: shape, byteCount: byteCount, chunks: layout.chunks)
     if useDirectChunks, byteCount > 0,
       let plan = try chunkPlan(file, dataset, fileType: fileType, dtype: dtype, shape: shape)
     {

@@ -15,6 +15,11 @@ struct HDF5Context {
 
   /// An error for a failed call: `doing`, then the library's message, then the stack is cleared.
   func libraryError(_ doing: String) -> HDF5Error {
+    if let refusal = HDF5ExternalLinks.refusal {
+      HDF5ExternalLinks.refusal = nil
+      _ = HDF5ErrorStack.take()
+      return error(refusal)
+    }
     guard let message = HDF5ErrorStack.take() else { return error(doing) }
     return error("\(doing): \(message)")
   }
@@ -31,7 +36,7 @@ struct HDF5Context {
     -> HDF5Handle
   {
     guard id >= 0 else { throw libraryError(doing()) }
-    return HDF5Handle(id, kind)
+    return HDF5Handle(id, kind, file: file)
   }
 }
 

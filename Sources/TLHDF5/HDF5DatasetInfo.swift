@@ -33,7 +33,7 @@ extension HDF5Context {
     for name in try memberNames(file, group: group) {
       let path = group == "/" ? "/\(name)" : "\(group)/\(name)"
       var link = H5L_info_t()
-      try check(H5Lget_info(file.id, path, &link, tlh5_default()), "cannot read link \(path)")
+      try check(H5Lget_info(file.id, path, &link, HDF5ExternalLinks.access), "cannot read link \(path)")
       switch link.type {
       case H5L_TYPE_HARD:
         switch try objectType(file, path) {
@@ -48,7 +48,13 @@ extension HDF5Context {
         let target = linkTarget(file, path, link)
         var scoped = self
         scoped.dataset = path
-        guard H5Oexists_by_name(file.id, path, tlh5_default()) > 0 else {
+        let exists = H5Oexists_by_name(file.id, path, HDF5ExternalLinks.access)
+        if let refusal = HDF5ExternalLinks.refusal {
+          HDF5ExternalLinks.refusal = nil
+          _ = HDF5ErrorStack.take()
+          throw scoped.error(refusal)
+        }
+        guard exists > 0 else {
           _ = HDF5ErrorStack.take()
           throw scoped.error("\(kind) to \(target) leads to nothing; what it names cannot be read")
         }

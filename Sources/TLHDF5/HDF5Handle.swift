@@ -11,18 +11,21 @@ final class HDF5Handle {
 
   let id: hid_t
   let kind: Kind
+  /// The file the identifier belongs to, which a crash while closing it names.
+  let file: String?
 
   /// Takes ownership of `id`, which must be valid (not negative).
-  init(_ id: hid_t, _ kind: Kind) {
+  init(_ id: hid_t, _ kind: Kind, file: String? = nil) {
     precondition(id >= 0, "invalid HDF5 identifier \(id) for a \(kind)")
     self.id = id
     self.kind = kind
+    self.file = file
   }
 
   deinit {
     let id = self.id
     let kind = self.kind
-    HDF5.withLock {
+    HDF5.withLock(file: file) {
       if kind.close(id) < 0 { H5Eclear2(tlh5_error_default()) }
     }
   }

@@ -113,24 +113,26 @@ enum HDF5TypeMap {
   }
 
   /// True for h5py's bool: an enum of a 1-byte integer with exactly `FALSE = 0`, `TRUE = 1`.
+  ///
+  /// `H5Tget_member_value` copies as many bytes as the enum type's own size, which a corrupt
+  /// file may set apart from its base type's: both must be 1 before a member is read into a
+  /// one-byte value.
   private static func isBool(_ type: hid_t) -> Bool {
     let base = H5Tget_super(type)
     guard base >= 0 else { return false }
     defer { H5Tclose(base) }
-    guard H5Tget_class(base) == H5T_INTEGER, H5Tget_size(base) == 1, H5Tget_nmembers(type) == 2
+    guard H5Tget_class(base) == H5T_INTEGER, H5Tget_size(base) == 1, H5Tget_size(type) == 1,
+      H5Tget_nmembers(type) == 2
     else {
       return false
     }
     var members: [String: Int8] = [:]
     for index in 0..<UInt32(2) {
+      guard let name = H5Tget_member_name(type, index) else { return false }
+      defer { H5free_memory(name) }
       var value: Int8 = 0
-      guard let name = H5Tget_member_name(type, index),
-        H5Tget_member_value(type, index, &value) >= 0
-      else {
-        return false
-      }
+      guard H5Tget_member_value(type, index, &value) >= 0 else { return false }
       members[String(cString: name)] = value
-      H5free_memory(name)
     }
     return members == ["FALSE": 0, "TRUE": 1]
   }

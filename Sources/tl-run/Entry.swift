@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLHDF5
 import TLLayers
 
 /// The process entry: runs the command and maps every failure to pipeline.md §5's exit
@@ -7,6 +8,8 @@ import TLLayers
 @main
 enum Entry {
   static func main() {
+    // A crash inside libhdf5 on a corrupt file becomes one line and exit 2 (README: hostile files).
+    HDF5CrashGuard.install()
     var command: any ParsableCommand
     do {
       command = try TLRun.parseAsRoot()

@@ -1,0 +1,50 @@
+// A last line of defence around calls into libhdf5, which can crash on a corrupt file
+// (1.10.8 dereferences bad addresses in H5O_msg_read and H5F__accum_read, frees bad pointers in
+// H5O_msg_reset). While a thread is inside such a call the guard is armed for that thread with
+// the file the call concerns; a fatal signal on that thread (SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
+// SIGILL) then removes the registered temporary files, writes one line,
+//   tl-run: FILE: libhdf5 crashed reading this file (signal N); the file is corrupt
+// and ends the process with _exit(2). A fatal signal anywhere else (another thread, or no call
+// armed) goes to the handler that was installed before (the Swift runtime's backtracer, or the
+// default action and its core dump), as if the guard were not there.
+//
+// While armed, stderr is redirected to a memory file (Linux): glibc writes its own line
+// ("free(): invalid pointer") to stderr before it aborts, which would make two. Disarming puts
+// stderr back and copies whatever arrived meanwhile (another thread's output); a crash inside
+// libhdf5 drops it, a crash elsewhere copies it before the previous handler runs.
+//
+// Everything the handler does is async-signal-safe: it reads only what tlcg_arm and
+// tlcg_register_temporary prepared, calls only write, pread, lseek, ftruncate, dup2, unlink, sigaction, raise and _exit.
+#ifndef TL_CRASH_GUARD_H
+#define TL_CRASH_GUARD_H
+
+#include <stddef.h>
+
+/// Installs the handlers, each on an alternate signal stack, keeping the handlers they replace.
+/// Once per process (later calls do nothing); returns 0, or -1 when sigaction failed.
+int tlcg_install(void);
+
+/// Whether tlcg_install succeeded: arming does nothing visible without it.
+int tlcg_installed(void);
+
+/// Arms the guard for the calling thread: until tlcg_disarm, a fatal signal on this thread
+/// reports `file` (copied; a path longer than the buffer is cut and ends in "..."). Also gives
+/// the thread an alternate signal stack if it has none, so a stack overflow is reported too.
+void tlcg_arm(const char *file);
+
+/// Disarms the guard (on whichever thread armed it).
+void tlcg_disarm(void);
+
+/// The line a crash while armed writes for `file` and `signal`, into `buffer` (NUL-terminated,
+/// cut to `size`); returns its length. What the handler writes, for tests.
+size_t tlcg_format_message(const char *file, int signal, char *buffer, size_t size);
+
+/// Registers a temporary file that a guarded crash removes (a half-written output). Returns a
+/// slot for tlcg_unregister_temporary, or -1 when every slot is taken or the path is too long
+/// (then a crash leaves the file behind).
+int tlcg_register_temporary(const char *path);
+
+/// Forgets a slot tlcg_register_temporary returned (-1 is ignored).
+void tlcg_unregister_temporary(int slot);
+
+#endif
