@@ -18,7 +18,7 @@ struct BatchOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Run only the I-th of N slices of the sorted cases (0-based, round-robin: case k goes to shard k mod N). Without it, a Slurm array job or a Kubernetes Indexed Job sets the shard.",
+      "Run only the I-th of N slices of the sorted cases (0-based, round-robin: case k goes to shard k mod N). Without it, TL_RUN_SHARD=I/N, a Slurm array job or a Kubernetes Indexed Job sets the shard.",
       valueName: "I/N"))
   var shard: String?
 
