@@ -79,6 +79,12 @@ public struct BatchReport: Codable, Sendable {
   public var shard: Shard?
   /// For a merged report, the files it was merged from.
   public var mergedFrom: [String]?
+  /// The identity of the run (``BatchRunIdentity``): shards merge only when theirs agree.
+  public var runID: String?
+  /// The Slurm array job (or, merged, jobs) the shards ran in, when they ran in one.
+  public var slurmArrayJobs: [String]?
+  /// What chose the shard and how, as printed on stderr when the shard ran.
+  public var shardSource: String?
   /// One entry per case, sorted by name.
   public var cases: [BatchCaseReport]
   public var summary: BatchSummary
@@ -99,6 +105,9 @@ public struct BatchReport: Codable, Sendable {
     case pipeline, shard, cases, summary
     case pipelineFile = "pipeline_file"
     case mergedFrom = "merged_from"
+    case runID = "run_id"
+    case slurmArrayJobs = "slurm_array_jobs"
+    case shardSource = "shard_source"
   }
 
   /// Pretty-printed JSON with sorted keys, as ``RunReport/json``.

@@ -18,7 +18,7 @@ struct BatchOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Run only the I-th of N slices of the sorted cases (0-based, round-robin: case k goes to shard k mod N). Without it, a Slurm array job or a Kubernetes Indexed Job sets the shard.",
+      "Run only the I-th of N slices of the sorted cases (0-based, round-robin: case k goes to shard k mod N). Without it, TL_RUN_SHARD=I/N, a Slurm array job or a Kubernetes Indexed Job sets the shard.",
       valueName: "I/N"))
   var shard: String?
 
@@ -46,11 +46,19 @@ struct BatchOptions: ParsableArguments {
     if let junit { try BatchReportFile.checkWritable(junit, option: "--junit") }
     let all = try BatchCase.discover(in: batch)
     if all.isEmpty { throw BatchError("--batch \(batch): no case directories in it") }
+    // Variables are inherited unseen (a job submitted from an array task carries its
+    // SLURM_ARRAY_*), so a shard chosen by one is always said, with how.
+    if let selection, selection.fromEnvironment { printError("tl-run: \(selection.detail)") }
+    let runID = try BatchRunIdentity.compute(
+      spec: spec, cases: all, settings: "tl-run \(TLRun.configuration.version) tolerance \(options.tolerance)")
     let cases = selection.map { $0.shard.slice(all) } ?? all
     let console = BatchConsole(cases: cases, progress: json ? false : nil)
-    let result = try BatchRunner.run(
+    var result = try BatchRunner.run(
       spec, cases: cases, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, options: options,
       shard: selection?.shard, onFinish: { entry in if !json { console.finished(entry) } })
+    result.runID = runID
+    result.slurmArrayJobs = selection?.slurmArrayJob.map { [$0] }
+    result.shardSource = selection?.detail
     if let report { try BatchReportFile.write(result.json + "\n", to: report) }
     if let junit { try BatchReportFile.write(JUnitReport.xml(result), to: junit) }
     if json {

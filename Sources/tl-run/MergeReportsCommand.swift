@@ -8,8 +8,10 @@ struct MergeReportsCommand: ParsableCommand {
     commandName: "merge-reports",
     abstract: "Join the --report files of a batch's shards into one report.",
     discussion: """
-      Refuses reports of different pipelines, two reports of the same shard, shards of \
-      different splits, and any case that appears twice. A split with shards missing is an \
+      Refuses reports of different pipelines, reports of different runs (their run_id: \
+      the pipeline file, its shared files, the cases, tl-run's version and tolerance \
+      options; a stale report left from an earlier run is refused so), two reports of the \
+      same shard, shards of different splits, and any case that appears twice. A split with shards missing is an \
       error too (a crashed shard must not pass CI unseen) unless --allow-partial. Exit status, as for the batch itself: 2 if any case had an error (or \
       the reports cannot be merged), else 1 if any mismatched, else 0.
       """)
@@ -44,6 +46,11 @@ struct MergeReportsCommand: ParsableCommand {
       throw BatchError("merge-reports: \(missing); pass --allow-partial to merge anyway")
     }
     for warning in warnings { printError("tl-run: merge-reports: \(warning)") }
+    if let jobs = merged.slurmArrayJobs, jobs.count > 1 {
+      printError(
+        "tl-run: merge-reports: the shards ran in Slurm array jobs \(jobs.joined(separator: ", ")) (tasks rerun in a new job), all of one run (run_id \(merged.runID?.prefix(12) ?? ""))"
+      )
+    }
     try BatchReportFile.write(merged.json + "\n", to: output)
     if let junit { try BatchReportFile.write(JUnitReport.xml(merged), to: junit) }
     print("merged \(inputs.count) report\(inputs.count == 1 ? "" : "s") into \(output): \(merged.summaryLine())")

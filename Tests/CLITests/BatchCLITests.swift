@@ -92,6 +92,22 @@ func scratchBatch() throws -> (root: URL, pipeline: String, cases: String) {
     ([], ["SLURM_ARRAY_TASK_ID": "1"], "SLURM_ARRAY_TASK_COUNT is not"),
     ([], ["JOB_COMPLETION_INDEX": "0"], "--shard-count is not"),
     (["--jobs", "0"], [:], "--jobs"),
+    (
+      [],
+      [
+        "SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_TASK_MIN": "3",
+        "SLURM_ARRAY_TASK_MAX": "3",
+      ],
+      "TL_RUN_SHARD=I/N"
+    ),
+    (
+      [],
+      [
+        "SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "0",
+        "SLURM_ARRAY_TASK_MAX": "5",
+      ],
+      "not one range"
+    ),
   ] as [([String], [String: String], String)])
 func badShardsExitTwoBeforeRunning(flags: [String], environment: [String: String], says: String) throws {
   let batch = try scratchBatch()
@@ -101,4 +117,35 @@ func badShardsExitTwoBeforeRunning(flags: [String], environment: [String: String
   #expect(result.stderr.contains(says), "\(result.stderr)")
   #expect(result.stdout.isEmpty)
   #expect(!FileManager.default.fileExists(atPath: batch.cases + "/case_1/out"), "nothing ran")
+}
+
+/// A shard report left by an earlier run is refused once a case changed; an unchanged batch
+/// merges its shards whichever run they came from.
+@Test func staleShardReportsAreRefused() throws {
+  let batch = try scratchBatch()
+  defer { try? FileManager.default.removeItem(at: batch.root.deletingLastPathComponent()) }
+  let reports = (0..<2).map { batch.root.appendingPathComponent("shard-\($0).json").path }
+  for (index, report) in reports.enumerated() {
+    let result = try tlRunBatch(
+      [batch.pipeline, "--batch", batch.cases, "--report", report],
+      environment: ["TL_RUN_SHARD": "\(index)/2", "SLURM_ARRAY_JOB_ID": "12\(index)"])
+    #expect(result.stderr.contains("shard \(index)/2 from TL_RUN_SHARD=\(index)/2"), "\(result.stderr)")
+  }
+  let merged = batch.root.appendingPathComponent("merged.json").path
+  let fine = try tlRunBatch(["merge-reports", merged] + reports)
+  #expect(fine.status == 2 && fine.stderr.contains("Slurm array jobs 120, 121"), "\(fine.stdout)\(fine.stderr)")
+  // case_1 (shard 0/2) gets case_7's wrong reference; only shard 1/2 runs again.
+  let reference = batch.cases + "/case_1/expected"
+  try FileManager.default.removeItem(atPath: reference)
+  try FileManager.default.copyItem(atPath: batch.cases + "/case_7_wrong_reference/expected", toPath: reference)
+  _ = try tlRunBatch([batch.pipeline, "--batch", batch.cases, "--shard", "1/2", "--report", reports[1]])
+  try FileManager.default.removeItem(atPath: merged)
+  let stale = try tlRunBatch(["merge-reports", merged] + reports)
+  #expect(stale.status == 2 && stale.stderr.contains("2 different runs"), "\(stale.stderr)")
+  #expect(stale.stderr.contains("shard-0.json (shard 0/2)") && stale.stderr.contains("stale"))
+  #expect(!FileManager.default.fileExists(atPath: merged))
+  _ = try tlRunBatch([batch.pipeline, "--batch", batch.cases, "--shard", "0/2", "--report", reports[0]])
+  let rerun = try tlRunBatch(["merge-reports", merged] + reports)
+  #expect(rerun.status == 2, "\(rerun.stderr)")
+  #expect(try reportStatuses(merged)["case_1"] == "mismatch")
 }

@@ -7,7 +7,7 @@ func tlRunBatch(_ arguments: [String], environment: [String: String] = [:]) thro
   var merged = ProcessInfo.processInfo.environment
   for name in [
     "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP",
-    "JOB_COMPLETION_INDEX",
+    "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_JOB_ID", "SLURM_JOB_ID", "JOB_COMPLETION_INDEX", "TL_RUN_SHARD",
   ] {
     merged[name] = nil
   }

@@ -20,7 +20,10 @@ func runFixtureBatch(
   let spec = try PipelineSpec.load(path: root.appendingPathComponent("pipeline.json").path)
   let all = try BatchCase.discover(in: root.appendingPathComponent("cases").path)
   let cases = shard.map { $0.slice(all) } ?? all
-  return try BatchRunner.run(spec, cases: cases, jobs: jobs, shard: shard, sharedCache: sharedCache, onFinish: onFinish)
+  var report = try BatchRunner.run(
+    spec, cases: cases, jobs: jobs, shard: shard, sharedCache: sharedCache, onFinish: onFinish)
+  report.runID = try BatchRunIdentity.compute(spec: spec, cases: all, settings: "test")
+  return report
 }
 
 let goodCases = ["case_1", "case_2", "case_3", "case_4", "case_5"]

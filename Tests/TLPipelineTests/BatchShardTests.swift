@@ -60,6 +60,28 @@ func badShardFlagsAreRefused(text: String, says: String) {
     ),
     (nil, 8, ["JOB_COMPLETION_INDEX": "7"], "7/8 JOB_COMPLETION_INDEX"),
     (nil, 1, ["JOB_COMPLETION_INDEX": "0"], "0/1 JOB_COMPLETION_INDEX"),
+    (
+      nil, nil,
+      [
+        "SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "5",
+        "SLURM_ARRAY_TASK_MAX": "8", "SLURM_ARRAY_TASK_STEP": "1",
+      ], "2/4 SLURM_ARRAY_TASK_ID"
+    ),
+    (
+      nil, nil,
+      [
+        "SLURM_ARRAY_TASK_ID": "9", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0",
+        "SLURM_ARRAY_TASK_MAX": "9", "SLURM_ARRAY_TASK_STEP": "3",
+      ], "3/4 SLURM_ARRAY_TASK_ID"
+    ),
+    (
+      nil, nil,
+      [
+        "TL_RUN_SHARD": "3/4", "SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_TASK_MIN": "3",
+        "SLURM_ARRAY_TASK_MAX": "3",
+      ], "3/4 TL_RUN_SHARD"
+    ),
+    ("0/2", nil, ["TL_RUN_SHARD": "1/2"], "0/2 --shard"),
   ] as [(String?, Int?, [String: String], String?)])
 func shardComesFromFlagThenSlurmThenKubernetes(
   flag: String?, count: Int?, environment: [String: String], expected: String?
@@ -89,6 +111,32 @@ func shardComesFromFlagThenSlurmThenKubernetes(
     (nil, 4, [:], "needs JOB_COMPLETION_INDEX"),
     ("1/4", 4, [:], "--shard I/N already gives the count"),
     ("9/4", nil, [:], "--shard 9/4"),
+    // --array=0,2,5: every task refuses, the one whose id would fit as much as the others.
+    (
+      nil, nil,
+      [
+        "SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "0",
+        "SLURM_ARRAY_TASK_MAX": "5", "SLURM_ARRAY_TASK_STEP": "1",
+      ], "not one range"
+    ),
+    (
+      nil, nil,
+      [
+        "SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "0",
+        "SLURM_ARRAY_TASK_MAX": "5", "SLURM_ARRAY_TASK_STEP": "1",
+      ], "not one range"
+    ),
+    // sbatch --array=3 to rerun task 3: the count of the first submission is unknown.
+    (
+      nil, nil,
+      [
+        "SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_TASK_MIN": "3",
+        "SLURM_ARRAY_TASK_MAX": "3", "SLURM_ARRAY_TASK_STEP": "1",
+      ], "scontrol requeue JOBID_3"
+    ),
+    (nil, nil, ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "1"], "TL_RUN_SHARD=I/N"),
+    (nil, nil, ["TL_RUN_SHARD": "4/4"], "TL_RUN_SHARD 4/4"),
+    (nil, 4, ["TL_RUN_SHARD": "1/4"], "already gives the count"),
   ] as [(String?, Int?, [String: String], String)])
 func badShardSettingsAreRefused(flag: String?, count: Int?, environment: [String: String], says: String) {
   #expect {
@@ -96,4 +144,18 @@ func badShardSettingsAreRefused(flag: String?, count: Int?, environment: [String
   } throws: { error in
     "\(error)".contains(says)
   }
+}
+
+/// What chose a shard from the environment is said in full: the array job, its range, the job.
+@Test func slurmShardSaysWhereItCameFrom() throws {
+  let selection = try ShardSelection.resolve(
+    flag: nil, shardCount: nil,
+    environment: [
+      "SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0",
+      "SLURM_ARRAY_TASK_MAX": "9", "SLURM_ARRAY_TASK_STEP": "3", "SLURM_ARRAY_JOB_ID": "123", "SLURM_JOB_ID": "125",
+    ])
+  #expect(
+    selection?.detail
+      == "shard 2/4 from SLURM_ARRAY_TASK_ID=6 of array job 123 (task ids 0-9:3, COUNT 4) in job 125")
+  #expect(selection?.slurmArrayJob == "123" && selection?.fromEnvironment == true)
 }
