@@ -25,6 +25,7 @@ let package = Package(
       name: "CHDF5", pkgConfig: "hdf5-serial",
       providers: [.apt(["libhdf5-dev", "pkg-config"])]),
     .systemLibrary(name: "CTLZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CTLCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(
       name: "CTLLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev", "pkg-config"])]),
     .systemLibrary(name: "CTLBzip2", providers: [.apt(["libbz2-dev"])]),
@@ -42,7 +43,7 @@ let package = Package(
     .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
     .target(name: "TLCompare", dependencies: ["TLArray"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
-    .target(name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"]),
+    .target(name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"]),
     .executableTarget(
       name: "tl-run",
       dependencies: [
