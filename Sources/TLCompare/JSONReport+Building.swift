@@ -42,7 +42,8 @@ extension CollectionComparison {
   /// The JSON report encoded with sorted keys (stable for diffs and golden files).
   public func jsonData(prettyPrinted: Bool = true) -> Data {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+    encoder.outputFormatting =
+      prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
     do {
       return try encoder.encode(report)
     } catch {

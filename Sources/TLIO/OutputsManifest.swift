@@ -78,7 +78,7 @@ public struct OutputsManifest: Codable, Sendable, Equatable {
   public static func record(_ names: [String], in directory: String) throws {
     let files = names.compactMap { name in File.status(of: ArrayIO.join(directory, name), name: name) }
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let path = ArrayIO.join(directory, fileName)
     do {
       let data = try encoder.encode(OutputsManifest(files: files))

@@ -113,7 +113,7 @@ public struct BatchReport: Codable, Sendable {
   /// Pretty-printed JSON with sorted keys, as ``RunReport/json``.
   public var json: String {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     guard let data = try? encoder.encode(self) else { return "{}" }
     return String(decoding: data, as: UTF8.self)
   }
