@@ -78,6 +78,9 @@ struct NPYHeader: Equatable, Sendable {
       throw source.error(
         "shape is \(value?.kindName ?? "missing"), not a tuple of non-negative integers")
     }
+    guard items.count <= NPY.maxDimensions else {
+      throw source.error("shape has \(items.count) dimensions; NumPy allows at most \(NPY.maxDimensions)")
+    }
     return try items.map { item in
       guard case .int(let dim) = item else {
         throw source.error("shape holds \(item.kindName), not a non-negative integer")
