@@ -56,6 +56,7 @@ public enum NPZ {
     _ arrays: [(name: String, array: NDArray)], to path: String, compressed: Bool
   ) throws {
     try checkUniqueNames(arrays, path: path)
+    AtomicFile.removeStaleTemporaries(besides: path)
     let temporary = AtomicFile.temporaryPath(for: path)
     do {
       try writeArchive(arrays, to: temporary, compressed: compressed, path: path)
