@@ -86,6 +86,22 @@ def main():
     with open(path, "wb") as f:
         f.write(local + stream + central + end)
 
+    # A ZIP64 member declaring a 1 PiB array (its stream holds only the header): tl-run must
+    # refuse to allocate it (or find the stream short), never abort.
+    header = raw_npy("{'descr': '|u1', 'fortran_order': False, 'shape': (%d,), }\n" % (1 << 50))
+    declared = len(header) + (1 << 50)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = compressor.compress(header) + compressor.flush()
+    crc = zlib.crc32(header)
+    zip64 = struct.pack("<HHQ", 1, 8, declared)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 8, 0, 0x21, crc, len(stream), 0xFFFFFFFF, 5,
+                        len(zip64)) + b"W.npy" + zip64
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 8, 0, 0x21, crc, len(stream),
+                          0xFFFFFFFF, 5, len(zip64), 0, 0, 0, 0, 0) + b"W.npy" + zip64
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local) + len(stream), 0)
+    with open(os.path.join(OUT, "huge-declared.npz"), "wb") as f:
+        f.write(local + stream + central + end)
+
 
 if __name__ == "__main__":
     main()

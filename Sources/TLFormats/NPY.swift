@@ -33,7 +33,7 @@ public enum NPY {
     let header = try NPYHeader(bytes: headerBytes, preamble: preamble, source: source)
     let offset = preamble.dataOffset
     let byteCount = try header.dataByteCount(available: file.size - offset, source: source)
-    let storage = ArrayStorage(byteCount: byteCount)
+    let storage = try header.allocateData(byteCount, source: source)
     try beforeData()
     try file.read(offset: offset, count: byteCount, into: storage.base)
     return NPYData.array(from: storage, header: header)
@@ -61,7 +61,7 @@ public enum NPY {
       bytes: bytes[preamble.headerStart..<preamble.dataOffset], preamble: preamble, source: source)
     let offset = preamble.dataOffset
     let byteCount = try header.dataByteCount(available: bytes.count - offset, source: source)
-    let storage = ArrayStorage(byteCount: byteCount)
+    let storage = try header.allocateData(byteCount, source: source)
     bytes.withUnsafeBytes { all in
       let data = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + byteCount)])
       UnsafeMutableRawBufferPointer(start: storage.base, count: byteCount).copyMemory(from: data)
@@ -93,7 +93,7 @@ public enum NPY {
     }
     let header = try NPYHeader(bytes: head[preamble.headerStart..<offset], preamble: preamble, source: source)
     let byteCount = try header.dataByteCount(available: total - offset, source: source)
-    let storage = ArrayStorage(byteCount: byteCount)
+    let storage = try header.allocateData(byteCount, source: source)
     // A header shorter than the preamble's 12 bytes leaves data bytes in `head`.
     let early = min(max(head.count - offset, 0), byteCount)
     if early > 0 {

@@ -91,6 +91,17 @@ struct NPYHeader: Equatable, Sendable {
     }
   }
 
+  /// Memory for `byteCount` bytes of data, or an error naming the file when the system cannot
+  /// provide it (NumPy raises MemoryError; allocating it any other way would stop tl-run).
+  func allocateData(_ byteCount: Int, source: Source) throws -> ArrayStorage {
+    guard let storage = ArrayStorage.allocate(byteCount: byteCount) else {
+      throw source.error(
+        "cannot allocate \(byteCount) bytes for data of shape \(Shape.describe(shape)) of \(descr.dtype): \(errnoText())"
+      )
+    }
+    return storage
+  }
+
   /// The data's byte size, checked for overflow and against the `available` bytes after the header.
   func dataByteCount(available: Int, source: Source) throws -> Int {
     let described = "\(Shape.describe(shape)) of \(descr.dtype)"

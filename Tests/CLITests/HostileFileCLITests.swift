@@ -137,6 +137,15 @@ import Testing
       ])
   }
 
+  /// A member declaring a 1 PiB array (ZIP64) in a 212-byte archive: the memory is refused or,
+  /// where the system lends that much address space, the stream is found short; never an abort.
+  @Test func hugeDeclaredArrayIsAnErrorNotACrash() throws {
+    let result = try Self.run(["inspect", "testdata/hostile/huge-declared.npz:W"])
+    Self.expectOneLineError(result, naming: ["testdata/hostile/huge-declared.npz:W: "])
+    let stderr = result?.stderr ?? ""
+    #expect(stderr.contains("cannot allocate 1125899906842624 bytes") || stderr.contains("member holds"), "\(stderr)")
+  }
+
   /// A 128 MiB array deflated to a small archive is inflated straight into the array: tl-run's
   /// peak memory stays near the array's size (it was more than twice that: a growing buffer, then a
   /// copy). Measured by `/usr/bin/time` (this process is large, and a child it spawns inherits
