@@ -47,7 +47,7 @@ let package = Package(
     .executableTarget(
       name: "tl-run",
       dependencies: [
-        "TLPipeline", "TLIO", "TLHDF5", "TLCompare", "TLLayers",
+        "TLArray", "TLPipeline", "TLIO", "TLHDF5", "TLCompare", "TLLayers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -31,6 +31,22 @@ public final class ArrayStorage: @unchecked Sendable {
     }
   }
 
+  /// Like ``init(byteCount:)``, but nil where that would stop the process because the system
+  /// cannot provide the memory: for sizes a file declares (a sparse 1 TB `.npy`, a ZIP64 member
+  /// of a small archive), which must be an error, not a crash.
+  public static func allocate(byteCount: Int) -> ArrayStorage? {
+    guard byteCount >= LargeBuffer.threshold else { return ArrayStorage(byteCount: byteCount) }
+    guard let pages = LargeBuffer.allocate(byteCount: byteCount) else { return nil }
+    return ArrayStorage(pages: pages, byteCount: byteCount)
+  }
+
+  private init(pages: UnsafeMutableRawPointer, byteCount: Int) {
+    self.base = pages
+    self.byteCount = byteCount
+    self.isZeroed = true
+    self.release = { base, count in LargeBuffer.free(base, byteCount: count) }
+  }
+
   /// Adopts memory owned elsewhere; `release` is called once, when the last array lets go.
   public init(
     adopting base: UnsafeMutableRawPointer, byteCount: Int,

@@ -6,7 +6,9 @@ extension ArrayComparison {
   /// mismatch the first mismatching elements, the largest differences and the tolerances.
   /// `nameWidth` pads the name so the lines of a collection line up.
   public func textLines(nameWidth: Int = 0) -> [String] {
-    let paddedName = name.padding(toLength: max(nameWidth, name.count), withPad: " ", startingAt: 0)
+    // Names come from files (npz members, HDF5 datasets): shown escaped, never raw.
+    let shown = TerminalText.escaped(name)
+    let paddedName = shown.padding(toLength: max(nameWidth, shown.count), withPad: " ", startingAt: 0)
     let described = [dtypeColumn, (expectedShape ?? shape).map(Shape.describe)]
     let head = ([paddedName] + [described.compactMap { $0 }.joined(separator: " ")]).joined(
       separator: "  ")
@@ -88,7 +90,7 @@ extension CollectionComparison {
 
   /// Every array's lines, names aligned, then ``summaryLine``.
   public var textReport: String {
-    let width = arrays.map(\.name.count).max() ?? 0
+    let width = arrays.map { TerminalText.escaped($0.name).count }.max() ?? 0
     return (arrays.flatMap { $0.textLines(nameWidth: width) } + [summaryLine]).joined(
       separator: "\n")
   }

@@ -11,17 +11,20 @@ import TLArray
 /// Reads versions 1.0, 2.0 and 3.0, any byte order and Fortran order of the 12 dtypes of
 /// ``DType``; writes byte-identical to `np.save`.
 public enum NPY {
-  /// Data of at least this many bytes is memory-mapped when it can be used in place.
-  static let defaultMapThreshold = 1 << 20
-
   /// Reads the array in the `.npy` file at `path` (native byte order, C order).
+  ///
+  /// The data is read with `pread` into memory the array owns, never memory-mapped: a mapped
+  /// file that another process truncates kills the reader with SIGBUS at the first access past
+  /// the new end, wherever that access happens, while a read that comes up short is an error
+  /// naming the file (``ReadableFile/read(offset:count:into:)``). Reading costs one copy, about
+  /// 1 ms per MB more than mapping on the machine measured (README, "Hostile files").
   public static func read(path: String) throws -> NDArray {
-    try read(path: path, mapThreshold: defaultMapThreshold)
+    try read(path: path, beforeData: {})
   }
 
-  /// Reads, memory-mapping the data when it is at least `mapThreshold` bytes, native, C-order
-  /// and aligned for its element type; otherwise reading it with one copy.
-  static func read(path: String, mapThreshold: Int) throws -> NDArray {
+  /// ``read(path:)`` calling `beforeData` once the header is parsed, right before the data is
+  /// read (tests shrink the file there).
+  static func read(path: String, beforeData: () throws -> Void) throws -> NDArray {
     let source = Source(file: path)
     let file = try ReadableFile(path: path, source: source)
     let first = try file.bytes(offset: 0, count: min(file.size, NPYPreamble.maxLength))
@@ -30,12 +33,20 @@ public enum NPY {
     let header = try NPYHeader(bytes: headerBytes, preamble: preamble, source: source)
     let offset = preamble.dataOffset
     let byteCount = try header.dataByteCount(available: file.size - offset, source: source)
-    if byteCount >= mapThreshold && byteCount > 0 && isUsableInPlace(header, offset: offset) {
-      return try mapped(file, header: header, offset: offset, byteCount: byteCount)
-    }
-    let storage = ArrayStorage(byteCount: byteCount)
+    let storage = try header.allocateData(byteCount, source: source)
+    try beforeData()
     try file.read(offset: offset, count: byteCount, into: storage.base)
     return NPYData.array(from: storage, header: header)
+  }
+
+  /// NumPy's limit on the number of dimensions (`NPY_MAXDIMS`): `np.load` refuses a file with
+  /// more, so tl-run neither reads nor writes one.
+  public static let maxDimensions = 64
+
+  static func checkDimensions(_ shape: [Int], source: Source) throws {
+    guard shape.count <= maxDimensions else {
+      throw source.error("shape has \(shape.count) dimensions; NumPy allows at most \(maxDimensions)")
+    }
   }
 
   /// Decodes a whole `.npy` file held in memory (an `.npz` member); `name` labels errors.
@@ -50,11 +61,49 @@ public enum NPY {
       bytes: bytes[preamble.headerStart..<preamble.dataOffset], preamble: preamble, source: source)
     let offset = preamble.dataOffset
     let byteCount = try header.dataByteCount(available: bytes.count - offset, source: source)
-    let storage = ArrayStorage(byteCount: byteCount)
+    let storage = try header.allocateData(byteCount, source: source)
     bytes.withUnsafeBytes { all in
       let data = UnsafeRawBufferPointer(rebasing: all[offset..<(offset + byteCount)])
       UnsafeMutableRawBufferPointer(start: storage.base, count: byteCount).copyMemory(from: data)
     }
+    return NPYData.array(from: storage, header: header)
+  }
+
+  /// Decodes the `.npy` file an archive member holds, reading its data straight into the
+  /// array's storage: the member's bytes are never held in a buffer of their own, so reading
+  /// an array costs its size (NumPy's `np.load` costs the same), even when a small archive
+  /// declares a huge one. The member's size and CRC-32 are checked before the array is
+  /// returned.
+  static func decode(_ reader: ZipMemberReader, source: Source) throws -> NDArray {
+    let total = reader.expected
+    var first = [UInt8](repeating: 0, count: min(total, NPYPreamble.maxLength))
+    try first.withUnsafeMutableBytes { buffer in
+      guard let base = buffer.baseAddress else { return }
+      try reader.readExactly(base, count: buffer.count)
+    }
+    let preamble = try NPYPreamble(first, fileSize: total, source: source)
+    let offset = preamble.dataOffset
+    var head = first
+    if offset > head.count {
+      head += [UInt8](repeating: 0, count: offset - head.count)
+      try head.withUnsafeMutableBytes { buffer in
+        guard let base = buffer.baseAddress else { return }
+        try reader.readExactly(base + first.count, count: offset - first.count)
+      }
+    }
+    let header = try NPYHeader(bytes: head[preamble.headerStart..<offset], preamble: preamble, source: source)
+    let byteCount = try header.dataByteCount(available: total - offset, source: source)
+    let storage = try header.allocateData(byteCount, source: source)
+    // A header shorter than the preamble's 12 bytes leaves data bytes in `head`.
+    let early = min(max(head.count - offset, 0), byteCount)
+    if early > 0 {
+      head.withUnsafeBytes { bytes in
+        guard let base = bytes.baseAddress else { return }
+        storage.base.copyMemory(from: base + offset, byteCount: early)
+      }
+    }
+    try reader.readExactly(storage.base + early, count: byteCount - early)
+    try reader.finish()  // bytes after the data (NumPy ignores them), size, CRC-32
     return NPYData.array(from: storage, header: header)
   }
 
@@ -71,28 +120,11 @@ public enum NPY {
 
   /// Writes `array` to `path` as `np.save` does, byte for byte; the file appears whole or not at all.
   public static func write(_ array: NDArray, to path: String) throws {
+    try checkDimensions(array.shape, source: Source(file: path))
     let header = header(for: array)
     try AtomicFile.write(path: path, source: Source(file: path)) { append in
       try header.withUnsafeBytes { try append($0) }
       try array.withUnsafeBytes { try append($0) }
     }
-  }
-
-  /// True when the file's bytes are already what an ``NDArray`` holds: native byte order,
-  /// C order, and an offset aligned for the element type.
-  static func isUsableInPlace(_ header: NPYHeader, offset: Int) -> Bool {
-    !header.descr.needsSwap && offset % header.descr.dtype.itemSize == 0
-      && (!header.fortranOrder || NPYData.isSameInBothOrders(header.shape))
-  }
-
-  private static func mapped(_ file: ReadableFile, header: NPYHeader, offset: Int, byteCount: Int)
-    throws -> NDArray
-  {
-    let length = offset + byteCount
-    let base = try file.mapPrivate(length: length)
-    let storage = ArrayStorage(adopting: base + offset, byteCount: byteCount) { data, _ in
-      munmap(data - offset, length)
-    }
-    return NDArray(dtype: header.descr.dtype, shape: header.shape, storage: storage)
   }
 }

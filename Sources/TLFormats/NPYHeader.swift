@@ -78,6 +78,9 @@ struct NPYHeader: Equatable, Sendable {
       throw source.error(
         "shape is \(value?.kindName ?? "missing"), not a tuple of non-negative integers")
     }
+    guard items.count <= NPY.maxDimensions else {
+      throw source.error("shape has \(items.count) dimensions; NumPy allows at most \(NPY.maxDimensions)")
+    }
     return try items.map { item in
       guard case .int(let dim) = item else {
         throw source.error("shape holds \(item.kindName), not a non-negative integer")
@@ -86,6 +89,17 @@ struct NPYHeader: Equatable, Sendable {
       guard dim >= 0 else { throw source.error("shape has negative dimension \(dim)") }
       return dim
     }
+  }
+
+  /// Memory for `byteCount` bytes of data, or an error naming the file when the system cannot
+  /// provide it (NumPy raises MemoryError; allocating it any other way would stop tl-run).
+  func allocateData(_ byteCount: Int, source: Source) throws -> ArrayStorage {
+    guard let storage = ArrayStorage.allocate(byteCount: byteCount) else {
+      throw source.error(
+        "cannot allocate \(byteCount) bytes for data of shape \(Shape.describe(shape)) of \(descr.dtype): \(errnoText())"
+      )
+    }
+    return storage
   }
 
   /// The data's byte size, checked for overflow and against the `available` bytes after the header.

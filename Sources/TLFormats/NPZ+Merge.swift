@@ -35,6 +35,7 @@ extension NPZ {
       }
     }
     members += pending.map { ArchiveMember(array: $0.array, name: $0.name, compressed: compressed) }
+    AtomicFile.removeStaleTemporaries(besides: path)
     let temporary = AtomicFile.temporaryPath(for: path)
     do {
       try writeMembers(members, to: temporary, path: path)
@@ -45,10 +46,17 @@ extension NPZ {
     }
   }
 
+  /// Refuses two arrays of one name, a name that cannot be a member (``ArrayNameCheck``) and
+  /// an array of more dimensions than NumPy reads.
   static func checkUniqueNames(_ arrays: [(name: String, array: NDArray)], path: String) throws {
     var seen = Set<String>()
-    for (name, _) in arrays where !seen.insert(name).inserted {
-      throw FormatError(file: path, member: name, message: "two arrays have this name")
+    for (name, array) in arrays {
+      let source = Source(file: path, member: name)
+      guard seen.insert(name).inserted else { throw source.error("two arrays have this name") }
+      if let problem = ArrayNameCheck.memberNameProblem(name) {
+        throw source.error("cannot be an .npz member name: \(problem)")
+      }
+      try NPY.checkDimensions(array.shape, source: source)
     }
   }
 

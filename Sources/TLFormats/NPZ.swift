@@ -38,7 +38,7 @@ public enum NPZ {
     guard found.count == 1 else {
       throw duplicateError(found, source: source)
     }
-    return try NPY.decode(try archive.extract(entry, source: source), source: source)
+    return try NPY.decode(try ZipMemberReader(archive, entry, source: source), source: source)
   }
 
   /// Reads every array, in archive order, with the keys of ``members(path:)``; any member
@@ -55,10 +55,8 @@ public enum NPZ {
   public static func write(
     _ arrays: [(name: String, array: NDArray)], to path: String, compressed: Bool
   ) throws {
-    var seen = Set<String>()
-    for (name, _) in arrays where !seen.insert(name).inserted {
-      throw FormatError(file: path, member: name, message: "two arrays have this name")
-    }
+    try checkUniqueNames(arrays, path: path)
+    AtomicFile.removeStaleTemporaries(besides: path)
     let temporary = AtomicFile.temporaryPath(for: path)
     do {
       try writeArchive(arrays, to: temporary, compressed: compressed, path: path)
@@ -102,14 +100,15 @@ public enum NPZ {
     var found: [(key: String, entry: ZipEntry, array: NDArray?)] = []
     for entry in archive.entries where !entry.isDirectory {
       let source = Source(file: path, member: entry.key)
-      if entry.name.hasSuffix(".npy") {
-        let array = decode ? try NPY.decode(try archive.extract(entry, source: source), source: source) : nil
-        found.append((entry.key, entry, array))
-        continue
+      if !entry.name.hasSuffix(".npy") {
+        // An array only if its bytes start as a .npy file does: read just those.
+        let reader = try ZipMemberReader(archive, entry, source: source)
+        var magic = [UInt8](repeating: 0, count: NPYPreamble.magic.count)
+        let got = try magic.withUnsafeMutableBytes { try reader.read(into: $0) }
+        guard got == magic.count, magic == NPYPreamble.magic else { continue }
       }
-      let bytes = try archive.extract(entry, source: source)
-      guard bytes.starts(with: NPYPreamble.magic) else { continue }
-      found.append((entry.key, entry, decode ? try NPY.decode(bytes, source: source) : nil))
+      let array = decode ? try NPY.decode(try ZipMemberReader(archive, entry, source: source), source: source) : nil
+      found.append((entry.key, entry, array))
     }
     var seen: [String: Int] = [:]
     for item in found {

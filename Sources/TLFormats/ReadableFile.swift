@@ -14,9 +14,16 @@ final class ReadableFile {
   let size: Int
   let source: Source
 
+  /// Opens `path` for reading if it is a regular file (symlinks followed). A FIFO, socket or
+  /// device is refused before it is opened (opening a FIFO would wait for a writer), and
+  /// checked again on the open descriptor, which is opened non-blocking so that a FIFO put in
+  /// its place between the two checks cannot block either.
   init(path: String, source: Source) throws {
     self.source = source
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    var before = stat()
+    guard stat(path, &before) == 0 else { throw source.error("cannot open: \(errnoText())") }
+    try Self.checkRegular(before.st_mode, source: source)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { throw source.error("cannot open: \(errnoText())") }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else {
@@ -24,13 +31,25 @@ final class ReadableFile {
       close(descriptor)
       throw source.error("cannot stat: \(message)")
     }
-    guard info.st_mode & S_IFMT == S_IFREG else {
+    do { try Self.checkRegular(info.st_mode, source: source) } catch {
       close(descriptor)
-      throw source.error(
-        info.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "is not a regular file")
+      throw error
     }
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     self.descriptor = descriptor
     self.size = Int(info.st_size)
+  }
+
+  /// Throws unless `mode` is a regular file's, saying what it is instead.
+  static func checkRegular(_ mode: mode_t, source: Source) throws {
+    switch mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: throw source.error("is a directory")
+    case S_IFIFO: throw source.error("is a FIFO (named pipe), not a regular file")
+    case S_IFSOCK: throw source.error("is a socket, not a regular file")
+    case S_IFCHR, S_IFBLK: throw source.error("is a device, not a regular file")
+    default: throw source.error("is not a regular file")
+    }
   }
 
   deinit { close(descriptor) }
@@ -57,15 +76,5 @@ final class ReadableFile {
       try read(offset: offset, count: count, into: base)
     }
     return out
-  }
-
-  /// Maps the first `length` bytes copy-on-write: pages can be written in memory and the file
-  /// never changes. Unmap with `munmap(base, length)`.
-  func mapPrivate(length: Int) throws -> UnsafeMutableRawPointer {
-    let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0)
-    guard let base, base != MAP_FAILED else {
-      throw source.error("cannot memory-map: \(errnoText())")
-    }
-    return base
   }
 }

@@ -33,6 +33,7 @@ extension ArrayIO {
     _ arrays: [(name: String, array: NDArray)], to location: ArrayLocation, compress: Bool = false,
     protecting: [String] = [], mode: WriteMode = .merge
   ) throws {
+    try checkNames(arrays.map(\.name), location)
     let targets = targetFiles(arrays.map(\.name), location)
     let protected = protecting.map(canonical)
     if let clash = targets.first(where: { isProtected($0, protected) }) {
@@ -67,6 +68,49 @@ extension ArrayIO {
     }
   }
 
+  /// Refuses, before anything is written, names that could write outside `location` or
+  /// silently become another name there: in a directory, a name that is not one plain file
+  /// name (``ArrayNameCheck/fileNameProblem(_:)``: `../../evil`, `sub/W`, `/abs`, an empty or
+  /// hidden name, a NUL, a backslash, a control character); in an `.h5`, a name with an empty
+  /// group component (`a..b`, `.a`, `a/`, `../x`) or two names that become one dataset path
+  /// (`a.b` and `a/b` are both `/a/b`), and a dataset path with a `.` or `..` component. The
+  /// message names the target and the array. (`.npz` member names are checked by ``NPZ``.)
+  static func checkNames(_ names: [String], _ location: ArrayLocation) throws {
+    switch location {
+    case .directory(let path):
+      for name in names {
+        if let problem = ArrayNameCheck.fileNameProblem(name) {
+          let hint = ArrayNameCheck.memberNameProblem(name) == nil ? "; an .npz or .h5 can hold it" : ""
+          throw ArrayIOError(
+            path: path, "array '\(name)' cannot be written as a file in a directory: \(problem)\(hint)")
+        }
+      }
+    case .hdf5(let path):
+      var first: [String: String] = [:]
+      for name in names {
+        let parts = name.split(omittingEmptySubsequences: false) { $0 == "." || $0 == "/" }
+        if name.isEmpty || parts.contains(where: \.isEmpty) || name.contains("\0") {
+          throw ArrayIOError(
+            path: path,
+            "array '\(name)' cannot be an HDF5 dataset: a group name in it is empty ('.' and '/' separate groups)")
+        }
+        let dataset = "/" + parts.joined(separator: "/")
+        if let other = first[dataset] {
+          throw ArrayIOError(path: path, "arrays '\(other)' and '\(name)' would both be the dataset \(dataset)")
+        }
+        first[dataset] = name
+      }
+    case .hdf5Dataset(let path, let dataset):
+      let parts = dataset.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+      if parts.contains(where: { $0 == "." || $0 == ".." || $0.isEmpty }) || dataset.contains("\0") {
+        throw ArrayIOError(
+          path: "\(path):\(dataset)", "a dataset path to write holds an empty, '.' or '..' component")
+      }
+    case .npy, .npz, .npzMember:
+      break
+    }
+  }
+
   /// The files a write to `location` creates or replaces.
   public static func targetFiles(_ names: [String], _ location: ArrayLocation) -> [String] {
     if case .directory(let path) = location { return names.map { join(path, $0 + ".npy") } }
@@ -94,6 +138,7 @@ extension ArrayIO {
     // Read before writing anything: a damaged manifest stops the run with nothing changed.
     let previous = mode == .runOutputs ? try OutputsManifest.read(directory: path) : nil
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    AtomicFile.removeStaleTemporaries(in: path, for: Set(arrays.map { $0.name + ".npy" }))
     for (name, array) in arrays { try NPY.write(array, to: join(path, name + ".npy")) }
     let written = Set(arrays.map { $0.name + ".npy" })
     switch mode {

@@ -13,6 +13,7 @@ public enum ArrayIO {
     case .npzMember(let path, let member):
       return try NPZ.read(path: path, member: member)
     case .hdf5Dataset(let path, let dataset):
+      try requireRegularFile(path)
       return try HDF5.read(file: path, dataset: dataset)
     case .directory, .npz, .hdf5:
       let all = try readAll(location)
@@ -38,6 +39,7 @@ public enum ArrayIO {
     case .npz(let path):
       return try NPZ.readAll(path: path)
     case .hdf5(let path):
+      try requireRegularFile(path)
       let datasets = try HDF5.datasets(in: path).map(\.path)
       var first: [String: String] = [:]
       for dataset in datasets {
@@ -91,6 +93,20 @@ public enum ArrayIO {
       found[name] = entry
     }
     return found.map { (name: $0.key, file: $0.value) }.sorted { $0.name < $1.name }
+  }
+
+  /// Throws unless `path` is a regular file (symlinks followed) or does not exist (the reader
+  /// then says so): libhdf5 opens a FIFO and waits for a writer for ever, a device it reads
+  /// without end. (`.npy` and `.npz` files are checked by their readers.)
+  public static func requireRegularFile(_ path: String) throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: throw ArrayIOError(path: path, "is a directory, not an HDF5 file")
+    case S_IFIFO: throw ArrayIOError(path: path, "is a FIFO (named pipe), not a regular file")
+    default: throw ArrayIOError(path: path, "is not a regular file")
+    }
   }
 
   /// `directory/name`.

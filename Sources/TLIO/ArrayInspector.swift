@@ -61,9 +61,11 @@ public enum ArrayInspector {
   public static func inspect(_ location: ArrayLocation) throws -> [InspectEntry] {
     switch location {
     case .hdf5(let path):
+      try ArrayIO.requireRegularFile(path)
       return try HDF5.datasets(in: path).map { info in try hdf5Entry(info, file: path) }
     case .hdf5Dataset(let path, let dataset):
       // One named dataset must be readable: a refused type is an error here, not a row.
+      try ArrayIO.requireRegularFile(path)
       let array = try HDF5.read(file: path, dataset: dataset)
       let info = try HDF5.datasetInfo(file: path, dataset: dataset)
       return [InspectEntry(name: info.path, array: array, storage: storageDescription(info).joined(separator: ", "))]
@@ -140,7 +142,7 @@ public enum InspectTable {
         s.map { String($0.nanCount) } ?? "-", s.map { String($0.infCount) } ?? "-",
         ([e.storage].filter { !$0.isEmpty } + (e.unreadable.map { ["unreadable: \($0)"] } ?? []))
           .joined(separator: ", "),
-      ]
+      ].map(TerminalText.escaped)  // names and reasons come from files
     }
     let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
     return ([header] + rows).map { row in

@@ -9,7 +9,8 @@ extension BatchCaseReport {
     let name = self.name.padding(toLength: max(nameWidth, self.name.count), withPad: " ", startingAt: 0)
     let head =
       "\(name)  \(status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(BatchCaseReport.duration(seconds))"
-    return failureSummary.map { "\(head)  \($0)" } ?? head
+    // Case names come from directory names, messages quote files: shown escaped.
+    return TerminalText.escaped(failureSummary.map { "\(head)  \($0)" } ?? head)
   }
 
   /// For an error its message; for a mismatch the worst array (and how many others failed).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLArray
 import TLHDF5
 import TLLayers
 
@@ -43,7 +44,23 @@ enum Entry {
   }
 }
 
-/// Writes one line to stderr (errors, progress); stdout is kept for reports.
+/// Writes one line to stderr (errors, progress); stdout is kept for reports. Messages quote
+/// file names, member names and header text, so every control character in `line` (newlines
+/// included) is escaped: a file can neither drive the terminal nor break the line in two. A
+/// line longer than ``maxLineLength`` characters keeps its start and end with `…` between.
 func printError(_ line: String) {
-  FileHandle.standardError.write(Data((line + "\n").utf8))
+  FileHandle.standardError.write(Data((shortened(TerminalText.escaped(line)) + "\n").utf8))
+}
+
+/// Writes lines to stderr, each escaped as ``printError(_:)`` does (a multi-line report).
+func printErrorLines(_ text: String) {
+  for line in text.split(separator: "\n", omittingEmptySubsequences: false) { printError(String(line)) }
+}
+
+/// The longest error line printed whole.
+let maxLineLength = 2000
+
+func shortened(_ line: String) -> String {
+  guard line.count > maxLineLength else { return line }
+  return "\(line.prefix(maxLineLength * 3 / 4)) … \(line.suffix(maxLineLength / 4))"
 }

@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
       return
     }
     let result = try PipelineRunner.run(spec, options: options)
-    if timings { printError(result.timings.report) }
+    if timings { printErrorLines(result.timings.report) }
     if comparison.json {
       print(RunReport(result).json)
     } else {

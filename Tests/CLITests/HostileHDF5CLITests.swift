@@ -128,8 +128,9 @@ private func run(_ arguments: [String], in directory: URL = Fixtures.repositoryR
     try FileManager.default.createDirectory(
       at: directory.appendingPathComponent("folder.h5"), withIntermediateDirectories: false)
     let cases = [
-      (["inspect", "fifo.h5"], "fifo.h5: is a FIFO (named pipe), not an HDF5 file"),
-      (["compare", "fifo.h5:/x", "fifo.h5:/x"], "fifo.h5: is a FIFO (named pipe), not an HDF5 file"),
+      // Refused before the HDF5 reader sees it (TLIO), or by the reader itself (TLHDF5).
+      (["inspect", "fifo.h5"], "fifo.h5: is a FIFO (named pipe), not a"),
+      (["compare", "fifo.h5:/x", "fifo.h5:/x"], "fifo.h5: is a FIFO (named pipe), not a"),
       (["inspect", "folder.h5"], "folder.h5: is a directory, not an HDF5 file"),
       (["compare", "folder.h5", "folder.h5"], "folder.h5: is a directory, not an HDF5 file"),
     ]

@@ -81,8 +81,9 @@ import Testing
     #expect(header.dictText == expected)
   }
 
-  /// Headers past 65,535 bytes switch to version 2.0, still aligned to 64 and readable.
-  @Test(arguments: [1, 30, 21_000, 22_000])
+  /// Headers past 65,535 bytes switch to version 2.0, still aligned to 64; read back, ranks
+  /// up to NumPy's 64 parse, more are refused as `np.load` refuses them, in one short line.
+  @Test(arguments: [1, 30, 64, 65, 21_000, 22_000])
   func versionAndAlignment(rank: Int) throws {
     let header = NPYHeader(
       descr: NPYDescr(dtype: .int8, needsSwap: false), fortranOrder: false,
@@ -94,6 +95,14 @@ import Testing
       Array(bytes.prefix(12)), fileSize: bytes.count, source: Source(file: "t"))
     #expect(preamble.major == (bytes.count - 10 > 65_535 ? 2 : 1))
     #expect(preamble.dataOffset == bytes.count)
+    guard rank <= 64 else {
+      #expect {
+        _ = try NPYHeader(bytes: bytes[preamble.headerStart...], preamble: preamble, source: Source(file: "t"))
+      } throws: { error in
+        "\(error)" == "t: shape has \(rank) dimensions; NumPy allows at most 64"
+      }
+      return
+    }
     let parsed = try NPYHeader(
       bytes: bytes[preamble.headerStart...], preamble: preamble, source: Source(file: "t"))
     #expect(parsed == header)

@@ -13,10 +13,4 @@ import Testing
     expected.check(array)
   }
 
-  /// The memory-mapped path gives the same arrays as the copying one.
-  @Test(arguments: Manifest.npy)
-  func readsFixtureMapped(_ expected: ExpectedArray) throws {
-    let array = try NPY.read(path: Fixtures.path("npy/\(expected.file ?? "")"), mapThreshold: 1)
-    expected.check(array)
-  }
 }
