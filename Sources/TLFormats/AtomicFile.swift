@@ -101,7 +101,7 @@ public enum AtomicFile {
   }
 
   /// ``removeStaleTemporaries(in:for:staleAfter:)`` for the one file `path`.
-  static func removeStaleTemporaries(besides path: String) {
+  public static func removeStaleTemporaries(besides path: String) {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path

@@ -14,8 +14,10 @@ enum AtomicReplacement {
   ) throws {
     let manager = FileManager.default
     let url = URL(fileURLWithPath: path)
+    // `.NAME.tmp-PID-RANDOM`, the pattern of the .npy and .npz writers, so the next write of
+    // NAME removes one a killed tl-run left (TLIO calls AtomicFile.removeStaleTemporaries).
     let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
+      .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
     var isDirectory: ObjCBool = false
     let existed = manager.fileExists(atPath: path, isDirectory: &isDirectory) && copyingExisting
     if isDirectory.boolValue { throw context.error("is a directory, not a file to write") }

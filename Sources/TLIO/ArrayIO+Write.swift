@@ -58,10 +58,12 @@ extension ArrayIO {
         try NPZ.merge(arrays, into: path, compressed: compress)
       }
     case .hdf5Dataset(let path, let dataset):
+      AtomicFile.removeStaleTemporaries(besides: path)
       try HDF5.write(
         try single(arrays, location), to: path, dataset: dataset, gzipLevel: compress ? 4 : nil,
         replacingFile: fresh)
     case .hdf5(let path):
+      AtomicFile.removeStaleTemporaries(besides: path)
       try HDF5.writeCollection(arrays, to: path, gzipLevel: compress ? 4 : nil, replacingFile: fresh)
     case .directory(let path):
       try writeDirectory(arrays, to: path, protected: protected, mode: mode)
