@@ -47,21 +47,9 @@ func podEnvironment(index: Int?, binDirectory: String) -> [String: String] {
 /// Runs `sh -c command` as a container would (working directory /), the volume mounted at
 /// `volume` instead of /data.
 func runInPod(_ command: String, volume: URL, environment: [String: String]) throws -> ProcessResult {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/bin/sh")
-  process.arguments = ["-c", command.replacingOccurrences(of: "/data/", with: volume.path + "/")]
-  process.environment = environment
-  process.currentDirectoryURL = URL(fileURLWithPath: "/")
-  let out = Pipe(), err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return ProcessResult(
-    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-    stderr: String(decoding: stderr, as: UTF8.self))
+  try runProcess(
+    URL(fileURLWithPath: "/bin/sh"), ["-c", command.replacingOccurrences(of: "/data/", with: volume.path + "/")],
+    in: URL(fileURLWithPath: "/"), environment: environment)
 }
 
 /// Every pod of the README's manifest, with exactly a pod's environment, then its merge pod:

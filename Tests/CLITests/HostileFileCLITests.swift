@@ -12,33 +12,13 @@ import Testing
 /// crash, a hang, a write outside the target or raw terminal control bytes; exit status 2 with
 /// one stderr line naming the file.
 @Suite(.serialized) struct HostileFileCLITests {
-  /// `tl-run ARGS` run in `directory`, killed after `seconds` (then status is nil): a test of
-  /// something that used to hang must fail, not hang too.
+  /// `tl-run ARGS` run in `directory`, killed after `seconds` (then nil): a test of something
+  /// that used to hang must fail, not hang too.
   static func run(_ arguments: [String], in directory: URL = Fixtures.repositoryRoot, seconds: Double = 60)
     throws -> ProcessResult?
   {
-    let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      .deletingLastPathComponent().appendingPathComponent("tl-run")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning && Date() < deadline { usleep(20_000) }
-    if process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-      return nil
-    }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    return ProcessResult(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    let result = try runTLRun(arguments, in: directory, environment: nil, seconds: seconds)
+    return result.timedOut ? nil : result
   }
 
   /// No byte a terminal acts on: C0 but newline, DEL, C1 (as UTF-8), U+2028/2029.
@@ -158,11 +138,9 @@ import Testing
     let count = 1 << 25  // 128 MiB of float32
     try NPZ.write(
       [("W", NDArray(shape: [count], scalars: [Float](repeating: 0, count: count)))], to: path, compressed: true)
-    let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      .deletingLastPathComponent().appendingPathComponent("tl-run").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-    process.arguments = ["-f", "peak-kb %M", binary, "inspect", path]
+    process.arguments = ["-f", "peak-kb %M", tlRunBinary.path, "inspect", path]
     let err = Pipe()
     process.standardOutput = FileHandle.nullDevice
     process.standardError = err
@@ -211,10 +189,8 @@ import Testing
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     for target in ["a.npy", "b.npy"] {  // a fresh name, then over an existing file
       if target == "b.npy" { try Data([1]).write(to: out.appendingPathComponent("b.npy")) }
-      let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        .deletingLastPathComponent().appendingPathComponent("tl-run")
       let process = Process()
-      process.executableURL = binary
+      process.executableURL = tlRunBinary
       process.arguments = ["convert", source, out.appendingPathComponent(target).path]
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice

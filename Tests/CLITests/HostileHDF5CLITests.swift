@@ -2,44 +2,12 @@ import Foundation
 import TLTestSupport
 import Testing
 
-/// What one run of `tl-run` did, including whether a signal ended it.
-private struct Outcome {
-  var status: Int32
-  var signaled: Bool
-  var timedOut: Bool
-  var stdout: String
-  var stderr: String
-}
-
 /// Runs the built `tl-run` from the repository root (or `directory`), killing it after
 /// `seconds`: a hang is a failure of its own, not a stuck test run.
 private func run(_ arguments: [String], in directory: URL = Fixtures.repositoryRoot, seconds: Double = 60)
-  throws -> Outcome
+  throws -> ProcessResult
 {
-  let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    .deletingLastPathComponent().appendingPathComponent("tl-run")
-  let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
-  process.currentDirectoryURL = directory
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  let finished = DispatchSemaphore(value: 0)
-  process.terminationHandler = { _ in finished.signal() }
-  try process.run()
-  let timedOut = finished.wait(timeout: .now() + seconds) == .timedOut
-  if timedOut {
-    process.terminate()
-    finished.wait()
-  }
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  return Outcome(
-    status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-    timedOut: timedOut, stdout: String(decoding: stdout, as: UTF8.self),
-    stderr: String(decoding: stderr, as: UTF8.self))
+  try runTLRun(arguments, in: directory, environment: nil, seconds: seconds)
 }
 
 /// The README's guarantee about hostile HDF5 files (testdata/hostile/, gen_hostile_h5.py):

@@ -96,12 +96,7 @@ import Testing
     let directory = try Fixtures.temporaryDirectory("hostile")
     defer { try? FileManager.default.removeItem(at: directory) }
     func make(_ name: String, ageSeconds: Int) throws {
-      let path = directory.appendingPathComponent(name).path
-      try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
-      var times = [
-        timeval(tv_sec: time(nil) - ageSeconds, tv_usec: 0), timeval(tv_sec: time(nil) - ageSeconds, tv_usec: 0),
-      ]
-      #expect(utimes(path, &times) == 0)
+      try Fixtures.writeAgedFile(name, in: directory, ageSeconds: ageSeconds)
     }
     let dead = Int32.max  // no such process
     try make(".W.npy.tmp-\(dead)-7", ageSeconds: 3600)  // stale: removed

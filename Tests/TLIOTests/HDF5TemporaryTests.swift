@@ -11,12 +11,7 @@ import Testing
   let directory = try Fixtures.temporaryDirectory("h5-temporary")
   defer { try? FileManager.default.removeItem(at: directory) }
   func make(_ name: String, ageSeconds: Int) throws {
-    let path = directory.appendingPathComponent(name).path
-    try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
-    var times = [
-      timeval(tv_sec: time(nil) - ageSeconds, tv_usec: 0), timeval(tv_sec: time(nil) - ageSeconds, tv_usec: 0),
-    ]
-    #expect(utimes(path, &times) == 0)
+    try Fixtures.writeAgedFile(name, in: directory, ageSeconds: ageSeconds)
   }
   let dead = Int32.max
   try make(".out.h5.tmp-\(dead)-7", ageSeconds: 3600)
