@@ -207,7 +207,7 @@ grep -q "shard 3/32 from SLURM_ARRAY_TASK_ID=3 of array job $jid" "$run/logs/${j
 run=$(new_run stepped)
 read -r jid mid < <(array_then_merge "$run" --array=0-9:3 --cpus-per-task=1)
 expect_verdict "$run/reports/all.json" "30 28 1 1 2" "stepped array 0-9:3"
-grep -q '"shard_source" : "shard 2\\/4 from SLURM_ARRAY_TASK_ID=6 ' "$run/reports/shard-6.json" \
+grep -q '"shard_source" : "shard 2/4 from SLURM_ARRAY_TASK_ID=6 ' "$run/reports/shard-6.json" \
   || fail "stepped: task 6 is not shard 2/4"
 # Lose task 6's work, then requeue it the Slurm way: it runs again as shard 2/4.
 rm "$run/reports/shard-6.json" "$run/reports/all.json"
