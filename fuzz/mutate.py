@@ -88,9 +88,10 @@ TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|fa
 
 
 def mutate_json(data, seeds, rng):
-    if rng.random() < 0.3:
+    if rng.random() < 0.15:
         return mutate_bytes(data, seeds, rng)
-    tokens = list(TOKEN.finditer(data))
+    tokens = [t for t in TOKEN.finditer(data)
+              if rng.random() < 0.2 or t.group(0) not in (b",", b":", b"{", b"}", b"[", b"]")]
     if not tokens:
         return mutate_bytes(data, seeds, rng)
     token = rng.choice(tokens)

@@ -40,13 +40,15 @@ for name in "${targets[@]}"; do
   fi
 done
 
+build=(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+mkdir -p .work
 start=$(date +%s)
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 |
-  grep -E "error|Compiling|Linking|Build complete" | grep -vE "^\[[0-9]+/[0-9]+\] Compiling (plugin )?[A-Za-z]+ .*\.swift$" || true
-bin="$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --show-bin-path)"
-for name in "${targets[@]}"; do
-  if [ ! -x "$bin/${binary[$name]}" ]; then echo "run.sh: the build failed" >&2; exit 1; fi
-done
+if ! "${build[@]}" >.work/build.log 2>&1; then
+  tail -n 60 .work/build.log >&2
+  echo "run.sh: the build of fuzz/ failed (whole log: fuzz/.work/build.log)" >&2
+  exit 1
+fi
+bin="$("${build[@]}" --show-bin-path)"
 echo "fuzz build: $(($(date +%s) - start)) s"
 
 # A Swift trap must reach libFuzzer's signal handler (which saves the input), not Swift's
