@@ -209,10 +209,17 @@ final class ZipArchive {
   static func u16(_ d: [UInt8], _ at: Int) -> Int { Int(d[at]) | Int(d[at + 1]) << 8 }
   static func u32(_ d: [UInt8], _ at: Int) -> Int { u16(d, at) | u16(d, at + 2) << 16 }
   /// A 64-bit field, clamped to `Int.max` (no real file is that large; the bounds checks fail).
+  /// A ZIP64 size or offset, capped at 2⁶⁰ (1 EiB, far beyond any file): a corrupt file may
+  /// say 2⁶⁴ − 1, and the offsets and sizes of one archive are added and subtracted together,
+  /// so a cap that leaves room for several of them keeps that arithmetic from overflowing; the
+  /// checks against the file's size then name the fault.
   static func u64(_ d: [UInt8], _ at: Int) -> Int {
     let value = (0..<8).reduce(UInt64(0)) { $0 | UInt64(d[at + $1]) << (8 * UInt64($1)) }
-    return value > UInt64(Int.max) ? Int.max : Int(value)
+    return Int(min(value, maxField))
   }
+
+  /// The cap of ``u64(_:_:)``.
+  static let maxField: UInt64 = 1 << 60
 
   /// UTF-8 when the entry says so, else IBM code page 437 (the zip default, as `zipfile` does).
   static func decodeName(_ bytes: [UInt8], utf8: Bool) -> String {

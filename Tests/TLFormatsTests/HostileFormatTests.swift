@@ -137,3 +137,41 @@ import Testing
     #endif
   }
 }
+
+/// A ZIP64 end record whose central-directory size and offset are 2⁶⁴ − 1 (found by the npz
+/// fuzz target: the offset arithmetic overflowed and trapped) is a corrupt archive, named.
+@Test func zip64EndRecordWithHugeFieldsIsAnError() throws {
+  var bytes: [UInt8] = []
+  func put(_ value: UInt64, _ width: Int) {
+    for i in 0..<width { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+  }
+  // ZIP64 end of central directory record (56 bytes).
+  put(0x0606_4B50, 4)
+  put(44, 8)
+  put(45, 2)
+  put(45, 2)
+  put(0, 4)
+  put(0, 4)
+  put(1, 8)
+  put(1, 8)
+  put(UInt64.max, 8)
+  put(UInt64.max, 8)
+  // ZIP64 locator (20 bytes), then the end record (22 bytes) that points at it.
+  put(0x0706_4B50, 4)
+  put(0, 4)
+  put(0, 8)
+  put(1, 4)
+  put(0x0605_4B50, 4)
+  put(0, 4)
+  put(0xFFFF, 2)
+  put(0xFFFF, 2)
+  put(0xFFFF_FFFF, 4)
+  put(0xFFFF_FFFF, 4)
+  put(0, 2)
+  let directory = try Fixtures.temporaryDirectory("hostile")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let path = directory.appendingPathComponent("huge.npz").path
+  try Data(bytes).write(to: URL(fileURLWithPath: path))
+  let error = try #require(throws: FormatError.self) { try NPZ.members(path: path) }
+  #expect(error.message.contains("corrupt zip archive"), "\(error)")
+}
