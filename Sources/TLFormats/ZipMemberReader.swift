@@ -251,6 +251,13 @@ final class ZipMemberReader {
     }
     guard decoded == LZMA_OK else { throw corrupt("has invalid LZMA properties") }
     defer { free(filters[0].options) }  // the decoder keeps its own copy
+    // liblzma allocates the dictionary the header asks for (up to 4 GiB) whatever the member's
+    // size; it never looks further back than the bytes it has produced, so a dictionary larger
+    // than the member is memory a corrupt header asks for and nothing uses (npz fuzz finding).
+    if let options = filters[0].options?.assumingMemoryBound(to: lzma_options_lzma.self) {
+      let needed = UInt32(clamping: max(4096, expected))
+      options.pointee.dict_size = min(options.pointee.dict_size, needed)
+    }
     let stream = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)
     stream.initialize(to: lzma_stream())
     guard lzma_raw_decoder(stream, filters) == LZMA_OK else {

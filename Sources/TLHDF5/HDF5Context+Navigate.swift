@@ -83,6 +83,13 @@ extension HDF5Context {
       H5Gopen2(file.id, path, tlh5_default()), .group, "cannot open group \(path)")
     var info = H5G_info_t()
     try check(H5Gget_info(group.id, &info), "cannot list group \(path)")
+    // Every link takes bytes of the file: a count beyond its size is a corrupt group, whose
+    // names libhdf5 would try to allocate (hdf5 fuzz finding: out of memory).
+    var fileSize: hsize_t = 0
+    try check(H5Fget_filesize(file.id, &fileSize), "cannot read the file's size")
+    guard info.nlinks <= fileSize else {
+      throw error("corrupt group \(path): it claims \(info.nlinks) links in a file of \(fileSize) bytes")
+    }
     return try (0..<info.nlinks).map { index in
       let doing = "cannot read link \(index) of group \(path)"
       let length = try check(

@@ -227,3 +227,24 @@ import Testing
     #expect(outputs.allSatisfy { !$0.hasPrefix(".") }, "\(outputs)")
   }
 }
+
+/// An LZMA member whose header asks for a 4 GiB dictionary (npz fuzz finding: liblzma
+/// allocated it for a 600-byte archive) reads within a 1.5 GB address space: the dictionary
+/// is never larger than the member.
+@Test func lzmaDictionaryIsBoundedByTheMember() throws {
+  let directory = try Fixtures.temporaryDirectory("hostile")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("read/lzma.npz"))))
+  let name = Int(bytes[26]) | Int(bytes[27]) << 8
+  let extra = Int(bytes[28]) | Int(bytes[29]) << 8
+  let properties = 30 + name + extra + 4  // after the 4-byte LZMA header: lc/lp/pb, then the dictionary size
+  for i in 1...4 { bytes[properties + i] = 0xFF }
+  let file = directory.appendingPathComponent("bigdict.npz")
+  try Data(bytes).write(to: file)
+  let result = try runProcess(
+    URL(fileURLWithPath: "/bin/sh"),
+    ["-c", "ulimit -v 1500000; exec \"$0\" inspect \"$1\"", tlRunBinary.path, file.path],
+    in: directory)
+  #expect(result.status == 0, "\(result.stderr)")
+  #expect(result.stdout.contains("W ") && !result.stdout.contains("unreadable"), "\(result.stdout)")
+}
