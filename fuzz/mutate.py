@@ -184,6 +184,9 @@ def normalize(line):
     """A stderr line with the details mutants differ in (numbers, paths, names) blanked."""
     line = line.decode("utf-8", "replace")
     line = re.sub(r"/dev/shm/[^\s:'\"]*|/tmp/[^\s:'\"]*", "PATH", line)
+    # The member or dataset after the file's path is a name from the file, not the fault.
+    line = re.sub(r"PATH:[^:]*: ", "PATH:NAME: ", line)
+    line = re.sub(r"\(first: [^:]*: ", "(first: NAME: ", line)
     line = re.sub(r"'[^']*'", "'…'", line)
     line = re.sub(r"\d+", "N", line)
     return line[:160]

@@ -45,13 +45,13 @@ def signature(output):
     kind = "crash"
     for pattern in [r"ERROR: libFuzzer: (out-of-memory \(malloc\(\d+\)\)|out-of-memory|timeout)",
                     r"ERROR: AddressSanitizer: ([\w-]+)",
-                    r"ERROR: libFuzzer: (deadly signal)",
-                    r"(Fatal error: [^\n]*)"]:
+                    r"(Fatal error: [^\n]*)",
+                    r"ERROR: libFuzzer: (deadly signal)"]:
         found = re.search(pattern, output)
         if found:
             kind = found.group(1)
             break
-    kind = re.sub(r"malloc\(\d+\)", "malloc(N)", kind)
+    kind = re.sub(r"\d{3,}", "N", kind)
     trap = re.search(r"#\d+ 0x[0-9a-f]+ in (Swift runtime failure: [^/\n]*?) /", output)
     if trap and kind == "deadly signal":
         kind = trap.group(1)
