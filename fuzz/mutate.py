@@ -184,6 +184,9 @@ def normalize(line):
     """A stderr line with the details mutants differ in (numbers, paths, names) blanked."""
     line = line.decode("utf-8", "replace")
     line = re.sub(r"/dev/shm/[^\s:'\"]*|/tmp/[^\s:'\"]*", "PATH", line)
+    # The member or dataset after the file's path is a name from the file, not the fault.
+    line = re.sub(r"PATH:[^:]*: ", "PATH:NAME: ", line)
+    line = re.sub(r"\(first: [^:]*: ", "(first: NAME: ", line)
     line = re.sub(r"'[^']*'", "'…'", line)
     line = re.sub(r"\d+", "N", line)
     return line[:160]
@@ -204,7 +207,8 @@ def frame_signature(stderr):
         libs = re.findall(r"^\s*\d+ .*? in (\S+) in (lib\S+)", text, re.M)
         if libs:
             where = f" in {libs[0][1]}: {libs[0][0]}"
-    return (reason.group(1).strip() if reason else "crash") + where
+    # Sizes and addresses differ from mutant to mutant; the place and the kind do not.
+    return re.sub(r"\d{3,}|0x[0-9a-f]+", "N", (reason.group(1).strip() if reason else "crash") + where)
 
 
 def main():

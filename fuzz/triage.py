@@ -13,6 +13,7 @@ fuzz/findings/NAME/min-SLUG; a summary is written to fuzz/findings/triage.md.
 
 import argparse
 import collections
+import hashlib
 import os
 import re
 import subprocess
@@ -45,13 +46,13 @@ def signature(output):
     kind = "crash"
     for pattern in [r"ERROR: libFuzzer: (out-of-memory \(malloc\(\d+\)\)|out-of-memory|timeout)",
                     r"ERROR: AddressSanitizer: ([\w-]+)",
-                    r"ERROR: libFuzzer: (deadly signal)",
-                    r"(Fatal error: [^\n]*)"]:
+                    r"(Fatal error: [^\n]*)",
+                    r"ERROR: libFuzzer: (deadly signal)"]:
         found = re.search(pattern, output)
         if found:
             kind = found.group(1)
             break
-    kind = re.sub(r"malloc\(\d+\)", "malloc(N)", kind)
+    kind = re.sub(r"\d{3,}", "N", kind)
     trap = re.search(r"#\d+ 0x[0-9a-f]+ in (Swift runtime failure: [^/\n]*?) /", output)
     if trap and kind == "deadly signal":
         kind = trap.group(1)
@@ -70,7 +71,9 @@ def signature(output):
 
 
 def slug(text):
-    return re.sub(r"[^A-Za-z0-9]+", "-", text)[:60].strip("-")
+    """A file name for a signature: readable, and unique by a hash of the whole of it."""
+    digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+    return re.sub(r"[^A-Za-z0-9]+", "-", text)[:50].strip("-") + "-" + digest
 
 
 def main():
@@ -103,6 +106,7 @@ def main():
                                ["-minimize_crash=1", f"-max_total_time={args.minimize}",
                                 f"-exact_artifact_path={target}", paths[0]],
                                env=ENV, capture_output=True)
+                # HDF5 files rarely shrink: the library needs most of the file to reach a crash.
                 if os.path.exists(target):
                     shown = os.path.relpath(target, os.path.dirname(HERE)) + \
                         f" ({os.path.getsize(target)} bytes)"
