@@ -20,8 +20,13 @@ if [ "${TL_SKIP_SLURM:-}" = 1 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "slurm-test: munged, slurmctld and slurmd run here as root: run as root, or set TL_SKIP_SLURM=1" >&2
-  exit 1
+  # CI runs as root and must run it; a developer without root gets the rest of .ci/test.
+  if [ -n "${CI:-}" ]; then
+    echo "slurm-test: munged, slurmctld and slurmd run here as root: run as root, or set TL_SKIP_SLURM=1" >&2
+    exit 1
+  fi
+  echo "slurm-test: skipped (not root; munged, slurmctld and slurmd need root)" >&2
+  exit 0
 fi
 repo=$PWD
 start_time=$SECONDS
