@@ -18,6 +18,12 @@ extension PipelineSpec {
         ? "; did you mean \(inside)?" : "; a pipeline is a JSON file (README, \"Running a pipeline\")"
       throw PipelineError(file: path, "is a directory" + hint)
     }
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+      // A FIFO would block the read for ever; a device or socket is no pipeline either.
+      let kind = info.st_mode & S_IFMT == S_IFIFO ? "a FIFO (named pipe)" : "not a regular file"
+      throw PipelineError(file: path, "is \(kind); a pipeline is a JSON file")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw PipelineError(file: path, exists ? "cannot read the file" : "no such file")
     }

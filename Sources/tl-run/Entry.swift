@@ -11,6 +11,7 @@ enum Entry {
   static func main() {
     // A crash inside libhdf5 on a corrupt file becomes one line and exit 2 (README: hostile files).
     HDF5CrashGuard.install()
+    refuseMisspeltSubcommand()
     var command: any ParsableCommand
     do {
       command = try TLRun.parseAsRoot()
@@ -20,7 +21,8 @@ enum Entry {
         print(TLRun.fullMessage(for: error))
         exit(0)
       }
-      printError(TLRun.fullMessage(for: error))
+      // ArgumentParser's message and usage are ours, several lines: each is escaped on its own.
+      printErrorLines(TLRun.fullMessage(for: error))
       exit(2)
     }
     if !(command is RunCommand) { BLASThreads.stopWorkers() }  // nothing else multiplies matrices
@@ -34,7 +36,7 @@ enum Entry {
         print(TLRun.fullMessage(for: error))
         exit(0)
       case .validationFailure:
-        printError(TLRun.fullMessage(for: error))
+        printErrorLines(TLRun.fullMessage(for: error))
       default:
         // Our errors describe themselves in one line that names the file and the fault.
         printError("tl-run: \(error)")
@@ -42,6 +44,19 @@ enum Entry {
       exit(2)
     }
   }
+}
+
+/// `tl-run inspcet x`: the first argument is neither a file nor a subcommand but is close to
+/// one, so it is a misspelt subcommand, not a pipeline path. Says so and exits 2.
+func refuseMisspeltSubcommand() {
+  let arguments = CommandLine.arguments.dropFirst()
+  guard let first = arguments.first, !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first) else {
+    return
+  }
+  let names = TLRun.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+  guard !names.contains(first), let near = NameSuggestion.nearest(to: first, among: names) else { return }
+  printError("tl-run: unknown command '\(first)' (did you mean '\(near)'?); see 'tl-run --help'")
+  exit(2)
 }
 
 /// Writes one line to stderr (errors, progress); stdout is kept for reports. Messages quote

@@ -146,3 +146,33 @@ func errorsWithJSONAreJSON(_ arguments: [String]) throws {
   #expect(result.status == 2 && result.stderr.contains("holds no arrays; nothing to convert"), "\(result.stderr)")
   #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == before)
 }
+
+/// Argument errors print ArgumentParser's lines as lines (each escaped), not one line of `\x0a`.
+@Test func argumentErrorsKeepTheirLines() throws {
+  let result = try tlRunArray(["inspect"])
+  #expect(result.status == 2)
+  #expect(!result.stderr.contains("\\x0a"), "\(result.stderr)")
+  #expect(result.stderr.split(separator: "\n").count > 1)
+}
+
+/// A misspelt subcommand is named as one, not taken for a pipeline path.
+@Test(arguments: [["inspcet", "x.npy"], ["comapre", "a", "b"], ["inspcet"]])
+func misspeltSubcommandsGetASuggestion(_ arguments: [String]) throws {
+  let result = try tlRunArray(arguments)
+  #expect(result.status == 2)
+  let near = arguments[0] == "comapre" ? "compare" : "inspect"
+  #expect(
+    result.stderr == "tl-run: unknown command '\(arguments[0])' (did you mean '\(near)'?); see 'tl-run --help'\n",
+    "\(result.stderr)")
+}
+
+/// A FIFO given as the pipeline is refused by kind at once (reading it would block).
+@Test func aFIFOPipelineIsRefused() throws {
+  let directory = try Fixtures.temporaryDirectory("cli")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let fifo = directory.appendingPathComponent("p.json")
+  try #require(mkfifo(fifo.path, 0o600) == 0)
+  let result = try runTLRun([fifo.path], in: directory, environment: nil, seconds: 20)
+  #expect(!result.timedOut && result.status == 2)
+  #expect(result.stderr.hasSuffix("p.json: is a FIFO (named pipe); a pipeline is a JSON file\n"), "\(result.stderr)")
+}
