@@ -65,6 +65,11 @@ extension ArrayIO {
     case .hdf5(let path):
       AtomicFile.removeStaleTemporaries(besides: path)
       try HDF5.writeCollection(arrays, to: path, gzipLevel: compress ? 4 : nil, replacingFile: fresh)
+    case .safetensorsTensor(let path, let name):
+      let array = [(name, try single(arrays, location))]
+      try fresh ? SafeTensors.write(array, to: path) : SafeTensors.merge(array, into: path)
+    case .safetensors(let path):
+      try fresh ? SafeTensors.write(arrays, to: path) : SafeTensors.merge(arrays, into: path)
     case .directory(let path):
       try writeDirectory(arrays, to: path, protected: protected, mode: mode)
     }
@@ -76,7 +81,8 @@ extension ArrayIO {
   /// hidden name, a NUL, a backslash, a control character); in an `.h5`, a name with an empty
   /// group component (`a..b`, `.a`, `a/`, `../x`) or two names that become one dataset path
   /// (`a.b` and `a/b` are both `/a/b`), and a dataset path with a `.` or `..` component. The
-  /// message names the target and the array. (`.npz` member names are checked by ``NPZ``.)
+  /// message names the target and the array. (`.npz` member names are checked by ``NPZ``,
+  /// `.safetensors` tensor names by ``SafeTensors``.)
   static func checkNames(_ names: [String], _ location: ArrayLocation) throws {
     switch location {
     case .directory(let path):
@@ -108,7 +114,7 @@ extension ArrayIO {
         throw ArrayIOError(
           path: "\(path):\(dataset)", "a dataset path to write holds an empty, '.' or '..' component")
       }
-    case .npy, .npz, .npzMember:
+    case .npy, .npz, .npzMember, .safetensors, .safetensorsTensor:
       break
     }
   }
@@ -172,7 +178,7 @@ extension ArrayIO {
     guard arrays.count == 1, let only = arrays.first else {
       throw ArrayIOError(
         path: location.description,
-        "names one array but there are \(arrays.count); write them to a directory, an .npz or an .h5")
+        "names one array but there are \(arrays.count); write them to a directory, an .npz, a .safetensors or an .h5")
     }
     return only.array
   }

@@ -5,8 +5,11 @@ import TLHDF5
 
 /// Reads and writes arrays at any ``ArrayLocation``, choosing the format reader by location.
 public enum ArrayIO {
-  /// One array. A whole `.npz`, `.h5` or directory is accepted only if it holds exactly one.
+  /// One array. A whole `.npz`, `.safetensors`, `.h5` or directory is accepted only if it
+  /// holds exactly one. A file of another extension is read as HDF5 when its signature says so
+  /// (``ArrayLocation/recognizingHDF5(lookingIn:)``).
   public static func read(_ location: ArrayLocation) throws -> NDArray {
+    let location = location.recognizingHDF5()
     switch location {
     case .npy(let path):
       return try NPY.read(path: path)
@@ -15,7 +18,9 @@ public enum ArrayIO {
     case .hdf5Dataset(let path, let dataset):
       try requireRegularFile(path)
       return try HDF5.read(file: path, dataset: dataset)
-    case .directory, .npz, .hdf5:
+    case .safetensorsTensor(let path, let name):
+      return try SafeTensors.read(path: path, name: name)
+    case .directory, .npz, .hdf5, .safetensors:
       let all = try readAll(location)
       guard all.count == 1, let only = all.first else {
         throw ArrayIOError(
@@ -30,14 +35,17 @@ public enum ArrayIO {
   /// collection holds is left out silently: a member or dataset that cannot be read throws
   /// naming the file and it, and so do two arrays that would get one result name (an HDF5
   /// dataset `/a.b` beside `/a/b`, files `x.npy` and `x.NPY`), where one would shadow the other.
-  /// See ``NPZ/readAll(path:)``, ``HDF5/datasets(in:)`` and ``npyFiles(in:)`` for what each
-  /// kind of collection holds.
+  /// See ``NPZ/readAll(path:)``, ``SafeTensors/readAll(path:)``, ``HDF5/datasets(in:)`` and
+  /// ``npyFiles(in:)`` for what each kind of collection holds.
   public static func readAll(_ location: ArrayLocation) throws -> [(name: String, array: NDArray)] {
+    let location = location.recognizingHDF5()
     switch location {
-    case .npy, .npzMember, .hdf5Dataset:
+    case .npy, .npzMember, .hdf5Dataset, .safetensorsTensor:
       return [(location.arrayName, try read(location))]
     case .npz(let path):
       return try NPZ.readAll(path: path)
+    case .safetensors(let path):
+      return try SafeTensors.readAll(path: path)
     case .hdf5(let path):
       try requireRegularFile(path)
       let datasets = try HDF5.datasets(in: path).map(\.path)
@@ -80,7 +88,9 @@ public enum ArrayIO {
       throw ArrayIOError(path: directory, "no such file or directory")
     }
     guard isDirectory.boolValue else {
-      throw ArrayIOError(path: directory, "not a .npy, .npz or .h5 file, nor a directory of .npy files")
+      throw ArrayIOError(
+        path: directory,
+        "not a .npy, .npz or .h5 file, nor a directory of .npy files (nor a .safetensors file, nor HDF5 by its signature)")
     }
     let entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
     var found: [String: String] = [:]
@@ -116,7 +126,7 @@ public enum ArrayIO {
 
   private static func example(_ location: ArrayLocation, _ name: String) -> String {
     switch location {
-    case .npz(let p): "\(p):\(name)"
+    case .npz(let p), .safetensors(let p): "\(p):\(name)"
     case .hdf5(let p): "\(p):\(ArrayNames.toHDF5(name))"
     default: join(location.path, name + ".npy")
     }

@@ -55,10 +55,12 @@ public struct InspectEntry: Sendable {
 /// A whole directory, `.npz` or `.h5` is listed in full even when some of its arrays cannot be
 /// read: those rows carry the reason (``InspectEntry/unreadable``), and the caller decides the
 /// exit status. A directory lists every `.npy` file directly in it (its arrays), and each
-/// `.npz`, `.h5` or `.hdf5` file beside them as a row of its own, not opened (inspect it by
-/// name); hidden files, such as the outputs manifest, and other files are left out.
+/// `.npz`, `.safetensors`, `.h5` or `.hdf5` file (or HDF5 by its signature, `.mat`, `.nc`)
+/// beside them as a row of its own, not opened (inspect it by name); hidden files, such as the
+/// outputs manifest, and other files are left out.
 public enum ArrayInspector {
   public static func inspect(_ location: ArrayLocation) throws -> [InspectEntry] {
+    let location = location.recognizingHDF5()
     switch location {
     case .hdf5(let path):
       try ArrayIO.requireRegularFile(path)
@@ -75,9 +77,17 @@ public enum ArrayInspector {
           return InspectEntry(name: member, unreadable: error)
         }
       }
+    case .safetensors(let path):
+      return try SafeTensors.readEach(path: path).map { entry, array in
+        do { return InspectEntry(name: entry.name, array: try array.get()) } catch {
+          return InspectEntry(
+            name: entry.name, dtype: entry.dtypeName, shape: entry.shape, statistics: nil, storage: "",
+            unreadable: InspectEntry.reason(error))
+        }
+      }
     case .directory(let path):
       return try directoryEntries(path)
-    case .npy, .npzMember:
+    case .npy, .npzMember, .safetensorsTensor:
       return try ArrayIO.readAll(location).map { name, array in InspectEntry(name: name, array: array) }
     }
   }
@@ -92,9 +102,10 @@ public enum ArrayInspector {
     let others = try FileManager.default.contentsOfDirectory(atPath: path).filter { name in
       let location = ArrayLocation(parsing: name)
       guard !name.hasPrefix(".") else { return false }
-      if case .npz = location { return true }
-      if case .hdf5 = location { return true }
-      return false
+      switch location.recognizingHDF5(lookingIn: [path]) {
+      case .npz, .hdf5, .safetensors: return true
+      default: return false
+      }
     }.sorted()
     return arrays
       + others.map { name in

@@ -2,7 +2,8 @@ import Foundation
 import TLHDF5
 
 /// Where arrays live on disk, parsed from the strings users write (pipeline.md §2):
-/// `a.npy`, `a.npz:key`, `a.h5:/group/dataset`, or a whole `.npz`, `.h5` or directory.
+/// `a.npy`, `a.npz:key`, `a.safetensors:name`, `a.h5:/group/dataset`, or a whole `.npz`,
+/// `.safetensors`, `.h5` or directory.
 public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   /// One `.npy` file.
   case npy(path: String)
@@ -16,13 +17,24 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   case npz(path: String)
   /// Every dataset of an HDF5 file.
   case hdf5(path: String)
+  /// One tensor of a `.safetensors` file.
+  case safetensorsTensor(path: String, name: String)
+  /// Every tensor of a `.safetensors` file.
+  case safetensors(path: String)
 
   /// Parses `text`. A source splits right after the file's own extension, at the first
-  /// `.npz:` (a member) or the first `.h5:/`/`.hdf5:/` (a dataset), case-insensitively, which
-  /// ever comes first: member and dataset names may hold colons (`w.npz:kernel:0` is member
-  /// `kernel:0`, a Keras variable), and so may directories before the file (`dir:x/a.npz:W`).
-  /// Otherwise the extension decides, and anything else is a directory.
+  /// `.npz:` (a member), the first `.safetensors:` (a tensor) or the first `.h5:/`/`.hdf5:/`
+  /// (a dataset), case-insensitively, which ever comes first: member, tensor and dataset names
+  /// may hold colons and dots (`w.npz:kernel:0` is member `kernel:0`, a Keras variable;
+  /// `w.safetensors:encoder.0.weight` one tensor), and so may directories before the file
+  /// (`dir:x/a.npz:W`). Otherwise the extension decides, and anything else is a directory
+  /// (which a reader may still find to be an HDF5 file by its signature:
+  /// ``recognizingHDF5(lookingIn:)``).
   public init(parsing text: String) {
+    if let (file, name) = Self.splitSafeTensors(text), Self.splitsBeforeOthers(file.count, in: text) {
+      self = .safetensorsTensor(path: file, name: name)
+      return
+    }
     let member = text.range(of: ".npz:", options: .caseInsensitive)
     let dataset = HDF5Path.split(text)
     if let member, !text[member.upperBound...].isEmpty,
@@ -43,6 +55,8 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
       self = .npy(path: text)
     } else if lower.hasSuffix(".npz") {
       self = .npz(path: text)
+    } else if lower.hasSuffix(".safetensors") {
+      self = .safetensors(path: text)
     } else if Self.isHDF5(text) {
       self = .hdf5(path: text)
     } else {
@@ -52,7 +66,7 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
 
   /// The forms a place to write arrays may take, as error messages list them.
   public static let targetForms =
-    "a .npy, .npz or .h5 (.hdf5) file, a.npz:key, a.h5:/group/name, or a directory (an existing one, or a path ending in /)"
+    "a .npy, .npz or .h5 (.hdf5) file, a .safetensors file, a.npz:key, a.safetensors:name, a.h5:/group/name, or a directory (an existing one, or a path ending in /)"
 
   /// Parses a place to write arrays to. A path that would be taken for a directory but has an
   /// extension tl-run does not know (`o.txt`) is refused rather than made into a directory,
@@ -73,7 +87,7 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The extension (`txt`) that keeps `text`, read as a directory, from being taken for one:
-  /// one that is not `.npy`, `.npz`, `.h5` or `.hdf5`, on a path that does not end in `/`. Nil
+  /// one that is not `.npy`, `.npz`, `.safetensors`, `.h5` or `.hdf5`, on a path that does not end in `/`. Nil
   /// when `text` is a file tl-run knows or may be a directory.
   public static func unknownExtension(_ text: String) -> String? {
     guard case .directory = ArrayLocation(parsing: text), !text.hasSuffix("/") else { return nil }
@@ -91,15 +105,17 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   /// The file or directory on disk.
   public var path: String {
     switch self {
-    case .npy(let p), .npzMember(let p, _), .hdf5Dataset(let p, _), .directory(let p), .npz(let p), .hdf5(let p): p
+    case .npy(let p), .npzMember(let p, _), .hdf5Dataset(let p, _), .directory(let p), .npz(let p), .hdf5(let p),
+      .safetensorsTensor(let p, _), .safetensors(let p):
+      p
     }
   }
 
   /// Whether this names exactly one array (rather than a collection).
   public var isSingleArray: Bool {
     switch self {
-    case .npy, .npzMember, .hdf5Dataset: true
-    case .directory, .npz, .hdf5: false
+    case .npy, .npzMember, .hdf5Dataset, .safetensorsTensor: true
+    case .directory, .npz, .hdf5, .safetensors: false
     }
   }
 
@@ -112,6 +128,8 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
     case .directory: .directory(path: newPath)
     case .npz: .npz(path: newPath)
     case .hdf5: .hdf5(path: newPath)
+    case .safetensorsTensor(_, let n): .safetensorsTensor(path: newPath, name: n)
+    case .safetensors: .safetensors(path: newPath)
     }
   }
 
@@ -121,14 +139,16 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .npy(let p): URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent
     case .npzMember(_, let m): m
+    case .safetensorsTensor(_, let n): n
     case .hdf5Dataset(_, let d): ArrayNames.fromHDF5(d)
-    case .directory(let p), .npz(let p), .hdf5(let p): URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent
+    case .directory(let p), .npz(let p), .hdf5(let p), .safetensors(let p):
+      URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent
     }
   }
 
   public var description: String {
     switch self {
-    case .npzMember(let p, let m): "\(p):\(m)"
+    case .npzMember(let p, let m), .safetensorsTensor(let p, let m): "\(p):\(m)"
     case .hdf5Dataset(let p, let d): "\(p):\(d)"
     default: path
     }

@@ -70,13 +70,14 @@ extension PipelineSpec {
     return version
   }
 
-  /// `outputs`: a directory, `.npz` or `.h5`. A name with another extension (`result.txt`)
+  /// `outputs`: a directory, `.npz`, `.safetensors` or `.h5`. A name with another extension (`result.txt`)
   /// is refused, not made into a directory; a directory whose name has a dot ends in `/`
   /// (`out.v2/`). Unlike `tl-run convert`, an existing directory does not make it valid: the
   /// file means the same whatever is on disk, and in a batch it names a place in every case.
   private static func decodeOutputs(_ object: JSONObjectReader) throws(PipelineError) -> String {
     guard let text = try nonEmpty(object, "outputs") else { return "out" }
-    let forms = "outputs is a path ending in .npz or .h5 (.hdf5), or a directory (a name with a dot ends in /)"
+    let forms =
+      "outputs is a path ending in .npz or .h5 (.hdf5) or .safetensors, or a directory (a name with a dot ends in /)"
     if let ext = ArrayLocation.unknownExtension(text) {
       throw object.error("outputs", "\(text): unknown extension .\(ext); \(forms)")
     }

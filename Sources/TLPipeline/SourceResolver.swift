@@ -55,7 +55,8 @@ public final class SourceResolver: @unchecked Sendable {
   private func resolve(_ text: String, jsonPath: String) throws(PipelineError) -> (
     location: ArrayLocation, besidePipeline: Bool
   ) {
-    let location = ArrayLocation(parsing: text)
+    // A `.mat` or `.nc` is HDF5 by its signature, looked for where the file will be found.
+    let location = ArrayLocation(parsing: text).recognizingHDF5(lookingIn: [caseDirectory, pipelineDirectory])
     if location.path.hasPrefix("/") { return (location, false) }
     let inCase = ArrayIO.join(caseDirectory, location.path)
     if FileManager.default.fileExists(atPath: inCase) { return (location.withPath(inCase), false) }

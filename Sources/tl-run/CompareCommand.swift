@@ -7,7 +7,7 @@ struct CompareCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare",
     abstract:
-      "Compare two arrays or two collections (directory, .npz, .h5): |actual − expected| ≤ atol + rtol·|expected|.",
+      "Compare two arrays or two collections (directory, .npz, .safetensors, .h5): |actual − expected| ≤ atol + rtol·|expected|.",
     discussion: """
       Default tolerances follow the arithmetic and the scale (README, "Verdicts"): for a float \
       array rtol = 4·ε·√K and atol = rtol·max|EXPECTED|, with ε of the less precise dtype of the \
@@ -36,8 +36,8 @@ struct CompareCommand: ParsableCommand {
   }
 
   private func compare() throws {
-    let actualLocation = ArrayLocation(parsing: actual)
-    let expectedLocation = ArrayLocation(parsing: expected)
+    let actualLocation = ArrayLocation(parsing: actual).recognizingHDF5()
+    let expectedLocation = ArrayLocation(parsing: expected).recognizingHDF5()
     let actualArrays = try ArrayIO.readAll(actualLocation)
     var expectedArrays = try ArrayIO.readAll(expectedLocation)
     if actualLocation.isSingleArray && expectedLocation.isSingleArray, let only = actualArrays.first {

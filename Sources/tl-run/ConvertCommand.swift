@@ -6,16 +6,20 @@ import TLIO
 struct ConvertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convert",
-    abstract: "Copy arrays between formats: .npy, .npz, .h5 (out.h5:/group/name for one dataset) or a directory.",
+    abstract:
+      "Copy arrays between formats: .npy, .npz, .safetensors, .h5 (out.h5:/group/name for one dataset) or a directory.",
     discussion: """
       A single array source (a.npy, a.npz:key, a.h5:/d) converts to a .npy, an .npz member \
-      named after the source, or an HDF5 dataset. A whole .npz, .h5 or directory converts to \
-      another collection; dotted names become HDF5 groups (embed.dW → /embed/dW).
+      named after the source, a .safetensors tensor, or an HDF5 dataset. A whole .npz, \
+      .safetensors, .h5 or directory converts to another collection; dotted names become HDF5 \
+      groups (embed.dW → /embed/dW). HDF5 files of other extensions (.mat, .nc) are read by \
+      their signature, never written.
 
       An existing target is never emptied silently. Converting into an existing directory, \
-      .npz or .h5 (or an .npz member, an HDF5 dataset) merges: arrays of the same name are \
-      replaced, every other array stays (an .npz keeps its other members' bytes). With \
-      --replace the target holds exactly the converted arrays afterwards: an .npz or .h5 is \
+      .npz, .safetensors or .h5 (or an .npz member, a tensor, an HDF5 dataset) merges: arrays of \
+      the same name are replaced, every other array stays (an .npz keeps its other members' \
+      bytes, a .safetensors its other tensors' bytes and its metadata). With --replace the \
+      target holds exactly the converted arrays afterwards: an .npz, .safetensors or .h5 is \
       written anew, and the other .npy files of a directory are removed (other files in it \
       stay). A .npy target is always replaced. Every file is written under a temporary name \
       and renamed into place.
@@ -30,14 +34,14 @@ struct ConvertCommand: ParsableCommand {
   @Argument(help: "The file or directory to write (never one of the inputs).")
   var target: String
 
-  @Flag(help: "Deflate .npz members (np.savez_compressed) and gzip HDF5 datasets.")
+  @Flag(help: "Deflate .npz members (np.savez_compressed) and gzip HDF5 datasets (.safetensors has no compression).")
   var compress = false
 
   @Flag(help: "Replace the whole target with exactly the converted arrays (default: merge into it).")
   var replace = false
 
   func run() throws {
-    let from = ArrayLocation(parsing: source)
+    let from = ArrayLocation(parsing: source).recognizingHDF5()
     let to = try ArrayLocation(target: target)
     let arrays = try ArrayIO.readAll(from)
     // Nothing to convert is a mistake (a directory of subdirectories, an archive of other
