@@ -25,5 +25,6 @@ let package = Package(
     .executableTarget(name: "FuzzNPZ", dependencies: ["FuzzSupport"]),
     .executableTarget(name: "FuzzPipelineJSON", dependencies: ["FuzzSupport"]),
     .executableTarget(name: "FuzzHDF5", dependencies: ["FuzzSupport"]),
+    .executableTarget(name: "FuzzSafeTensors", dependencies: ["FuzzSupport"]),
   ]
 )

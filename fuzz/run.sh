@@ -4,7 +4,7 @@
 #
 #   bash fuzz/run.sh [--strict] [--keep-going] [--target NAME]... [SECONDS_PER_TARGET]
 #
-# NAME is npy, npz, pipeline-json or hdf5 (default: all four). Prints, per target, the runs,
+# NAME is npy, npz, pipeline-json, hdf5 or safetensors (default: all five). Prints, per target, the runs,
 # the crashes (crash, timeout and out-of-memory files) and where they are: fuzz/findings/NAME/.
 # Exits 1 when an input of the committed corpus crashes, which is deterministic. A crash
 # found by fuzzing is reported but fails the run only with --strict: it depends on the random
@@ -30,12 +30,12 @@ while [ $# -gt 0 ]; do
 done
 
 declare -A binary=(
-  [npy]=FuzzNPY [npz]=FuzzNPZ [pipeline-json]=FuzzPipelineJSON [hdf5]=FuzzHDF5)
-targets=(npy npz pipeline-json hdf5)
+  [npy]=FuzzNPY [npz]=FuzzNPZ [pipeline-json]=FuzzPipelineJSON [hdf5]=FuzzHDF5 [safetensors]=FuzzSafeTensors)
+targets=(npy npz pipeline-json hdf5 safetensors)
 if [ ${#selected[@]} -gt 0 ]; then targets=("${selected[@]}"); fi
 for name in "${targets[@]}"; do
   if [ -z "${binary[$name]:-}" ]; then
-    echo "run.sh: unknown target '$name' (npy, npz, pipeline-json, hdf5)" >&2
+    echo "run.sh: unknown target '$name' (npy, npz, pipeline-json, hdf5, safetensors)" >&2
     exit 2
   fi
 done

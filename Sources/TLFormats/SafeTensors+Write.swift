@@ -123,7 +123,8 @@ extension SafeTensors {
     var members: [String] = []
     if !metadata.isEmpty {
       let pairs = metadata.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
-      members.append("\"__metadata__\":{" + pairs.map { quoted($0.key) + ":" + quoted($0.value) }.joined(separator: ",") + "}")
+      members.append(
+        "\"__metadata__\":{" + pairs.map { quoted($0.key) + ":" + quoted($0.value) }.joined(separator: ",") + "}")
     }
     var offset = 0
     for item in ordered {

@@ -22,7 +22,7 @@ extension SafeTensorsHeader {
     }
     let (begin, end) = (raw.offsets[0], raw.offsets[1])
     let offsets = "data_offsets [\(begin), \(end)]"
-    guard begin <= end else { throw source.error("\(offsets) begin after they end") }
+    guard begin <= end else { throw source.error("\(offsets): the begin is after the end") }
     guard end <= dataLength else {
       throw source.error("\(offsets) run past the end of the file (its data buffer holds \(dataLength) bytes)")
     }
@@ -52,7 +52,8 @@ extension SafeTensorsHeader {
       }
       if entry.begin < position {
         throw source.error(
-          "data_offsets [\(entry.begin), \(entry.end)] overlap those of tensor '\(previous ?? "")', which end at \(position)")
+          "data_offsets [\(entry.begin), \(entry.end)] overlap those of tensor '\(previous ?? "")', which end at \(position)"
+        )
       }
       position = entry.end
       if entry.end > entry.begin { previous = entry.name }

@@ -59,6 +59,7 @@ struct SafeTensorsJSON {
       return
     }
     while true {
+      if peek() == UInt8(ascii: "}") { throw fault("a comma before '}' (a trailing comma) is not JSON") }
       let key = try string("a key (a string)")
       try expect(UInt8(ascii: ":"), "':' after the key")
       try body(&self, key)

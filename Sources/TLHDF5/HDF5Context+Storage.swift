@@ -82,9 +82,10 @@ extension HDF5Context {
     guard layout == H5D_CONTIGUOUS, address != tlh5_haddr_undef(), let start = Int(exactly: address) else {
       return
     }
-    let base = try userBlockSize(file)
+    // The offset is from the start of the file, user block included (libhdf5 adds the base
+    // address), so a MATLAB v7.3 file's 512 bytes are not counted twice.
     let fileSize = try self.fileSize()
-    let (end, overflow) = start.addingReportingOverflow(Int(clamping: base) &+ byteCount)
+    let (end, overflow) = start.addingReportingOverflow(byteCount)
     if overflow || end > fileSize {
       throw error(
         "its data would end at byte \(overflow ? "beyond \(Int.max)" : String(end)) of a file of \(fileSize) bytes; the file is truncated or corrupt"

@@ -90,7 +90,8 @@ public enum ArrayIO {
     guard isDirectory.boolValue else {
       throw ArrayIOError(
         path: directory,
-        "not a .npy, .npz or .h5 file, nor a directory of .npy files (nor a .safetensors file, nor HDF5 by its signature)")
+        "not a .npy, .npz or .h5 file, nor a directory of .npy files (nor a .safetensors file, nor HDF5 by its signature)"
+      )
     }
     let entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
     var found: [String: String] = [:]
