@@ -35,8 +35,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-FORMATS = ["npy", "npz", "hdf5", "pipeline-json"]
-EXTENSION = {"npy": ".npy", "npz": ".npz", "hdf5": ".h5", "pipeline-json": ".json"}
+FORMATS = ["npy", "npz", "hdf5", "pipeline-json", "safetensors"]
+EXTENSION = {"npy": ".npy", "npz": ".npz", "hdf5": ".h5", "pipeline-json": ".json", "safetensors": ".safetensors"}
 INTERESTING = [0, 1, 2, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x10000,
                0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000, 0x7FFFFFFFFFFFFFFF,
                0x8000000000000000, 0xFFFFFFFFFFFFFFFF]
