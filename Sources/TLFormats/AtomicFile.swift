@@ -76,12 +76,15 @@ public enum AtomicFile {
   public static func removeStaleTemporaries(
     in directory: String, for names: Set<String>, staleAfter: Double = 600
   ) {
-    guard let listing = opendir(directory.isEmpty ? "." : directory) else { return }
+    // The name is read in place, up to its NUL: glibc sizes a record to its name, so copying
+    // the whole 256-byte `d_name` reads past the record (AddressSanitizer, FuzzSafeTensors).
+    guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name),
+      let listing = opendir(directory.isEmpty ? "." : directory)
+    else { return }
     var found: [String] = []
     while let entry = readdir(listing) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
+      let field = UnsafeRawPointer(entry).advanced(by: nameOffset)
+      let name = String(cString: field.assumingMemoryBound(to: CChar.self))
       if let target = temporaryTarget(name), names.contains(target.name), target.pid != getpid(),
         kill(target.pid, 0) != 0 && errno == ESRCH
       {

@@ -54,8 +54,12 @@ public enum BatchRunIdentity {
       sources += layer.mask.map { [$0] } ?? []
     }
     var names: [String] = []
+    // `w.mat:/A` names the file `w.mat` (HDF5 by its signature), as the resolver finds it.
+    let beside = [SourceResolver.directory(of: spec.file)]
     for source in sources {
-      if case .file(let text) = source.form { names.append(ArrayLocation(parsing: text).path) }
+      if case .file(let text) = source.form {
+        names.append(ArrayLocation(parsing: text).recognizingHDF5(lookingIn: beside).path)
+      }
     }
     if let reference = spec.reference { names.append(ArrayLocation(parsing: reference).path) }
     var seen = Set<String>()
