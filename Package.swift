@@ -43,8 +43,12 @@ let package = Package(
     .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
     .target(name: "TLCompare", dependencies: ["TLArray"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
-    .target(name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"]),
-    .target(name: "TLBatch", dependencies: ["TLPipeline", "TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"]),
+    // A module's README.md says what it owns and may import; it is no source.
+    .target(
+      name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"], exclude: ["README.md"]),
+    .target(
+      name: "TLBatch", dependencies: ["TLPipeline", "TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
+      exclude: ["README.md"]),
     .executableTarget(
       name: "tl-run",
       dependencies: [

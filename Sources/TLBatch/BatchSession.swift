@@ -21,6 +21,8 @@ public struct BatchRequest: Sendable {
   /// Print the report as JSON at the end instead of a line per case and a summary.
   public var json: Bool
 
+  /// A request for the batch in `directory`; every other field as `tl-run batch` has it when
+  /// its option is not given.
   public init(
     directory: String, jobs: Int? = nil, report: String? = nil, junit: String? = nil, shard: String? = nil,
     shardCount: Int? = nil, options: RunOptions = RunOptions(), json: Bool = false

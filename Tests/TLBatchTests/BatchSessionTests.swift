@@ -5,7 +5,8 @@ import Testing
 
 @testable import TLBatch
 
-/// Text a session writes, collected from its worker threads.
+/// Text a session writes, collected from its worker threads (`parts` is only touched under
+/// `lock`, hence `@unchecked Sendable`).
 final class CapturedText: @unchecked Sendable {
   private let lock = NSLock()
   private var parts: [String] = []
