@@ -124,3 +124,26 @@ func batchCommandErrorsExitTwoBeforeRunning(arguments: [String], says: String) t
   let run = try tlRun("help", "run").stdout
   #expect(!run.contains("--shard-count <") && run.contains("'tl-run help batch'"), "\(run)")
 }
+
+/// With --json a batch that cannot start prints its error as JSON too, whichever the spelling.
+@Test(arguments: [["batch", "PIPELINE", "NOWHERE", "--json"], ["PIPELINE", "--json", "--batch", "NOWHERE"]])
+func aBatchErrorWithJSONIsJSON(arguments: [String]) throws {
+  let batch = try scratchBatch()
+  defer { try? FileManager.default.removeItem(at: batch.root.deletingLastPathComponent()) }
+  let nowhere = batch.root.appendingPathComponent("nowhere").path
+  let result = try tlRunBatch(arguments.map { ["PIPELINE": batch.pipeline, "NOWHERE": nowhere][$0] ?? $0 })
+  #expect(result.status == 2)
+  let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  #expect(object["status"] as? String == "error" && object["name"] as? String == batch.pipeline)
+  #expect(object["message"] as? String == "--batch \(nowhere): no such directory")
+}
+
+/// `--intermediates` reaches every case of a batch, as it did with `--batch`.
+@Test func intermediatesReachEveryCase() throws {
+  let batch = try scratchBatch()
+  defer { try? FileManager.default.removeItem(at: batch.root.deletingLastPathComponent()) }
+  let result = try tlRunBatch(["batch", batch.pipeline, batch.cases, "--intermediates", "--shard", "0/3"])
+  #expect(result.status == 1, "case_7_wrong_reference is in shard 0/3: \(result.stdout)\(result.stderr)")
+  #expect(FileManager.default.fileExists(atPath: batch.cases + "/case_1/out/affine.out.npy"))
+  #expect(!FileManager.default.fileExists(atPath: batch.cases + "/case_2/out"), "case_2 is shard 1/3's")
+}
