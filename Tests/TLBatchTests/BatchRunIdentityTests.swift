@@ -1,8 +1,9 @@
 import Foundation
+import TLPipeline
 import TLTestSupport
 import Testing
 
-@testable import TLPipeline
+@testable import TLBatch
 
 @Test(arguments: [
   ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),

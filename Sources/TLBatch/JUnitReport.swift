@@ -1,4 +1,5 @@
 import Foundation
+import TLPipeline
 
 /// A batch report as JUnit XML (`--junit FILE.xml`), the dialect Jenkins, GitLab and GitHub
 /// test reporters read: one `<testsuite>` for the pipeline, one `<testcase>` per case, a

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TLPipeline
+@testable import TLBatch
 
 /// Every case lands in exactly one shard, for batches smaller and larger than the shard count.
 @Test(arguments: [0, 1, 2, 5, 7, 31], Array(1...12))

@@ -1,5 +1,6 @@
 import Foundation
 import TLCompare
+import TLPipeline
 
 /// A case's outcome in a batch: `pass` (everything compared is within tolerance, or there was
 /// no reference), `mismatch` (an array differs or is missing), `error` (the case could not run).
@@ -127,20 +128,5 @@ public struct BatchReport: Codable, Sendable {
     do { return try JSONDecoder().decode(BatchReport.self, from: data) } catch {
       throw BatchError("\(path): not a tl-run batch report: \(BatchReportFile.describe(error))")
     }
-  }
-}
-
-extension RunReport: Decodable {
-  enum DecodingKeys: String, CodingKey { case name, status, message, outputs, written, comparison }
-
-  /// Reads the JSON ``RunReport`` writes, so batch reports can be read back and merged.
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: DecodingKeys.self)
-    name = try container.decode(String.self, forKey: .name)
-    status = try container.decode(String.self, forKey: .status)
-    message = try container.decodeIfPresent(String.self, forKey: .message)
-    outputs = try container.decodeIfPresent(String.self, forKey: .outputs)
-    written = try container.decodeIfPresent([String].self, forKey: .written) ?? []
-    comparison = try container.decodeIfPresent(CollectionReport.self, forKey: .comparison)
   }
 }

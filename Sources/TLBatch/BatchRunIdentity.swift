@@ -1,5 +1,6 @@
 import Foundation
 import TLIO
+import TLPipeline
 
 /// The identity of a batch run (`run_id` in every shard report): what a verdict depends on,
 /// hashed, so that `merge-reports` refuses shard reports that judged different things.

@@ -1,5 +1,6 @@
 import Foundation
 import TLLayers
+import TLPipeline
 
 /// Runs every case of a batch with one pipeline, `jobs` at a time; every case runs whatever
 /// the others do, and a case that throws becomes an `error` entry with its message.

@@ -1,9 +1,10 @@
 import Foundation
 import TLFormats
+import TLPipeline
 import TLTestSupport
 import Testing
 
-@testable import TLPipeline
+@testable import TLBatch
 
 /// A fresh copy of testdata/batch (runs write `out/` into each case), removed by the caller.
 func batchFixtureCopy() throws -> URL {

@@ -1,9 +1,10 @@
 import Foundation
 import FoundationXML
+import TLPipeline
 import TLTestSupport
 import Testing
 
-@testable import TLPipeline
+@testable import TLBatch
 
 /// The elements and attributes of an XML document, as a parser reads them (fails on bad XML).
 final class XMLElements: NSObject, XMLParserDelegate {
