@@ -2,7 +2,7 @@
 ///
 /// `NDArray` is a value: copies share their ``ArrayStorage`` until one of them is written
 /// (copy-on-write), so passing arrays around and ``reshaped(_:)`` cost nothing.
-public struct NDArray: @unchecked Sendable {
+public struct NDArray: Sendable {
   public let dtype: DType
   public private(set) var shape: [Int]
   /// The bytes, shared by copies until one of them is written; replaced only by the array
