@@ -97,7 +97,7 @@ extension ArrayIO {
             path: path,
             "array '\(name)' cannot be an HDF5 dataset: a group name in it is empty ('.' and '/' separate groups)")
         }
-        let dataset = "/" + parts.joined(separator: "/")
+        let dataset = ArrayNames.toHDF5(name)
         if let other = first[dataset] {
           throw ArrayIOError(path: path, "arrays '\(other)' and '\(name)' would both be the dataset \(dataset)")
         }

@@ -165,8 +165,10 @@ public enum AtomicFile {
       if got < 0 && errno == EINTR { continue }
       guard got >= 0 else { throw failure(errnoDescription()) }
       if got == 0 { return }
-      do { try writeAll(output, UnsafeRawBufferPointer(rebasing: buffer[..<got]), path: source) } catch {
-        throw failure(errnoDescription())
+      do { try writeAll(output, UnsafeRawBufferPointer(rebasing: buffer[..<got]), path: source) } catch let error
+        as FileError
+      {
+        throw failure(error.message)
       }
     }
   }

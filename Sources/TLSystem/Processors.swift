@@ -25,19 +25,10 @@ public enum Processors {
     return max(1, count)
   }()
 
-  /// The cgroup CPU quota in whole CPUs (rounded up), nil when there is none: cgroup v2's
-  /// `cpu.max` (`150000 100000`, or `max 100000` for none) of this process's own cgroup, else
-  /// cgroup v1's `cpu.cfs_quota_us` / `cpu.cfs_period_us` (-1 for none).
+  /// The cgroup CPU quota in whole CPUs (rounded up), nil when there is none: cgroup v2's,
+  /// else cgroup v1's `cpu.cfs_quota_us` / `cpu.cfs_period_us` (-1 is none).
   static func cgroupQuota() -> Int? {
-    if let line = readSmallFile("/proc/self/cgroup")?.split(separator: "\n").first(where: { $0.hasPrefix("0::") }) {
-      let group = String(line.dropFirst(3))
-      for directory in ["/sys/fs/cgroup" + group, "/sys/fs/cgroup"] {
-        guard let text = readSmallFile(directory + "/cpu.max") else { continue }
-        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard fields.count == 2, let quota = Int(fields[0]), let period = Int(fields[1]) else { return nil }
-        return cpus(quota: quota, period: period)
-      }
-    }
+    if let quota = cgroupV2Quota() { return quota }
     for directory in ["/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/cpu"] {
       guard let quota = readSmallFile(directory + "/cpu.cfs_quota_us").flatMap(integer),
         let period = readSmallFile(directory + "/cpu.cfs_period_us").flatMap(integer)
@@ -45,6 +36,26 @@ public enum Processors {
       return cpus(quota: quota, period: period)
     }
     return nil
+  }
+
+  /// The smallest cgroup v2 `cpu.max` (`150000 100000`; `max 100000` is none) of this
+  /// process's cgroup (from `/proc/self/cgroup`) and its ancestors, in whole CPUs.
+  private static func cgroupV2Quota() -> Int? {
+    let lines = readSmallFile("/proc/self/cgroup")?.split(separator: "\n") ?? []
+    guard let line = lines.first(where: { $0.hasPrefix("0::") }) else { return nil }
+    var groups = line.dropFirst(3).split(separator: "/").map(String.init)
+    var smallest: Int?
+    while true {
+      let directory = "/sys/fs/cgroup" + groups.map { "/" + $0 }.joined()
+      if let fields = readSmallFile(directory + "/cpu.max")?.split(whereSeparator: { $0 == " " || $0 == "\n" }),
+        fields.count == 2, let quota = Int(fields[0]), let period = Int(fields[1]),
+        let limit = cpus(quota: quota, period: period)
+      {
+        smallest = min(smallest ?? limit, limit)
+      }
+      if groups.isEmpty { return smallest }
+      groups.removeLast()
+    }
   }
 
   /// `quota / period` rounded up; nil for no quota (a negative one) or a period of 0.
