@@ -1,8 +1,9 @@
+import TLArray
 import TLFormats
 import TLTestSupport
 import Testing
 
-@testable import TLArray
+@testable import TLIO
 
 /// The fast float statistics against NumPy (testdata/gen_statistics.py), with the default
 /// chunking and with 16-element chunks split over threads, so small fixtures cross chunk
@@ -88,4 +89,13 @@ struct StatisticsKernelTests {
       #expect(actual == expected && actual.sign == expected.sign, "\(what): \(actual) vs \(expected)")
     }
   }
+}
+
+@Test func statisticsIgnoreNaNAndCountInf() {
+  let a = NDArray(shape: [5], scalars: [Float](arrayLiteral: 1, .nan, -2, .infinity, 4))
+  let s = a.statistics()
+  #expect(s.nanCount == 1 && s.infCount == 1 && s.min == -2 && s.max == .infinity)
+  let ints = NDArray(shape: [3], scalars: [Int16](arrayLiteral: 3, -1, 4)).statistics()
+  #expect(ints.min == -1 && ints.max == 4 && ints.mean == 2)
+  #expect(NDArray(zeros: .float32, shape: [0]).statistics().mean == nil)
 }

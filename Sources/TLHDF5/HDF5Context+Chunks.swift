@@ -1,42 +1,10 @@
 import CHDF5
 import TLArray
-
-/// Where every chunk of a chunked dataset compressed only with deflate and/or shuffle lies in
-/// its file, gathered under the library lock so that the chunks can be read and decoded
-/// outside it, on every core (``HDF5ChunkPlan/read()``).
-struct HDF5ChunkPlan: Sendable {
-  /// A filter this plan undoes itself.
-  enum Step: Sendable { case shuffle, deflate }
-
-  /// One stored chunk.
-  struct Chunk: Sendable {
-    /// The coordinates of the chunk's first element in the dataset.
-    let origin: [Int]
-    /// Byte offset of the stored (filtered) chunk in the file, and its stored size.
-    let offset: Int
-    let size: Int
-    /// Bit i set: pipeline step i was skipped when this chunk was written.
-    let filterMask: UInt32
-  }
-
-  let file: String
-  let dataset: String
-  let dtype: DType
-  let shape: [Int]
-  let chunkShape: [Int]
-  /// The filters in pipeline order (the order they were applied when writing).
-  let steps: [Step]
-  /// The file stores elements in the other byte order than this machine.
-  let swapsBytes: Bool
-  let chunks: [Chunk]
-
-  /// Bytes of one whole chunk, decoded.
-  var chunkByteCount: Int { chunkShape.reduce(dtype.itemSize, *) }
-}
+import TLChunks
 
 extension HDF5Context {
   /// The filters a plan can undo, by libhdf5 filter id.
-  private static let planSteps: [H5Z_filter_t: HDF5ChunkPlan.Step] = [
+  private static let planSteps: [H5Z_filter_t: ChunkPlan.Step] = [
     H5Z_filter_t(H5Z_FILTER_DEFLATE): .deflate, H5Z_filter_t(H5Z_FILTER_SHUFFLE): .shuffle,
   ]
 
@@ -47,12 +15,12 @@ extension HDF5Context {
   /// (which reads as the fill value, a case left to the library).
   func chunkPlan(
     _ file: HDF5Handle, _ dataset: HDF5Handle, fileType: HDF5Handle, dtype: DType, shape: [Int]
-  ) throws -> HDF5ChunkPlan? {
+  ) throws -> ChunkPlan? {
     let storage = try storage(of: dataset)
     guard let chunkShape = storage.chunks, chunkShape.count == shape.count, !shape.isEmpty,
       shape.allSatisfy({ $0 > 0 }), chunkShape.allSatisfy({ $0 > 0 })
     else { return nil }
-    var steps: [HDF5ChunkPlan.Step] = []
+    var steps: [ChunkPlan.Step] = []
     for filter in storage.filters {
       guard let step = Self.planSteps[filter.id] else { return nil }
       // The shuffle filter records the element size it was applied with.
@@ -65,7 +33,7 @@ extension HDF5Context {
     guard let chunks = try chunkLocations(dataset, shape: shape, chunkShape: chunkShape) else {
       return nil
     }
-    return HDF5ChunkPlan(
+    return ChunkPlan(
       file: self.file, dataset: self.dataset ?? "/", dtype: dtype, shape: shape,
       chunkShape: chunkShape, steps: steps, swapsBytes: swapsBytes, chunks: chunks)
   }
@@ -94,7 +62,7 @@ extension HDF5Context {
 
   /// Every chunk of the grid, in C order of its position, or nil when one is not allocated.
   private func chunkLocations(_ dataset: HDF5Handle, shape: [Int], chunkShape: [Int]) throws
-    -> [HDF5ChunkPlan.Chunk]?
+    -> [ChunkPlan.Chunk]?
   {
     let grid = zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 }
     let total = grid.reduce(1, *)
@@ -105,7 +73,7 @@ extension HDF5Context {
     try check(H5Dget_num_chunks(dataset.id, space.id, &allocated), "cannot count the chunks")
     guard allocated == hsize_t(total) else { return nil }
     let fileSize = try self.fileSize()
-    var chunks: [HDF5ChunkPlan.Chunk] = []
+    var chunks: [ChunkPlan.Chunk] = []
     chunks.reserveCapacity(total)
     var position = [Int](repeating: 0, count: grid.count)
     for _ in 0..<total {
@@ -126,19 +94,8 @@ extension HDF5Context {
         )
       }
       chunks.append(.init(origin: origin, offset: start, size: length, filterMask: mask))
-      HDF5ChunkPlan.advance(&position, within: grid)
+      ChunkPlan.advance(&position, within: grid)
     }
     return chunks
-  }
-}
-
-extension HDF5ChunkPlan {
-  /// Steps a C-order multi-index to the next position of `bounds` (wrapping to all zeros).
-  static func advance(_ index: inout [Int], within bounds: [Int]) {
-    for axis in index.indices.reversed() {
-      index[axis] += 1
-      if index[axis] < bounds[axis] { return }
-      index[axis] = 0
-    }
   }
 }

@@ -1,27 +1,41 @@
-import Foundation
+import Dispatch
+import Synchronization
 import TLArray
+import TLSystem
 
-extension HDF5ChunkPlan {
-  /// Reads every chunk from the file with `pread` and decodes it on a worker thread (one per
-  /// core), without the library or its lock: inflate, unshuffle, byte swap, then the chunk's
-  /// part inside the dataset (edge chunks are partial) goes to its place in the C-order array.
-  /// The result is the dataset, dtype and shape as the library would read it. `engine`
-  /// inflates (tests compare both).
-  func read(engine: HDF5ChunkCodec.Engine = .fastest) throws -> NDArray {
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension ChunkPlan {
+  /// Reads every chunk from the file with `pread` and decodes it on a worker thread, without
+  /// libhdf5 or its lock: inflate, unshuffle, byte swap, then the chunk's part inside the
+  /// dataset (edge chunks are partial) goes to its place in the C-order array. The result is
+  /// the dataset, dtype and shape as the library would read it; a chunk that does not decode
+  /// throws a ``ChunkError`` naming it. `workers` threads share the chunks (by default one
+  /// per available processor, ``TLSystem/Processors/available``); the result does not depend
+  /// on how many.
+  public func read(workers: Int? = nil) throws -> NDArray {
     let byteCount = shape.reduce(dtype.itemSize, *)
     let storage = ArrayStorage(byteCount: byteCount)
-    let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+    // Non-blocking, so a FIFO put in the file's place since libhdf5 opened it cannot block.
+    let descriptor = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
-      throw error("cannot open the file to read its chunks: \(String(cString: strerror(errno)))")
+      throw error("cannot open the file to read its chunks: \(errnoDescription())")
     }
     defer { close(descriptor) }
+    if let kind = FileStatus(descriptor: descriptor)?.kind, kind != .regular {
+      throw error("cannot read its chunks: the file \(kind.refusal(expected: "a regular file"))")
+    }
     let placement = ChunkPlacement(shape: shape, chunkShape: chunkShape, itemSize: dtype.itemSize)
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunks.count))
+    let workers = max(1, min(workers ?? Processors.available, chunks.count))
     let largest = chunks.map(\.size).max() ?? 0
     let queue = ChunkQueue(count: chunks.count)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       let scratch: Scratch
-      do { scratch = try Scratch(engine, storedBytes: largest, chunkBytes: chunkByteCount) } catch {
+      do { scratch = try Scratch(storedBytes: largest, chunkBytes: chunkByteCount) } catch {
         return queue.fail(error, chunk: chunks[0].origin)
       }
       // Workers take the next chunk as they finish one, so a worker whose core is busy with
@@ -34,15 +48,15 @@ extension HDF5ChunkPlan {
       }
     }
     if let (failure, origin) = queue.failure {
-      let cause = (failure as? HDF5ChunkCodec.Failure)?.cause ?? "\(failure)"
+      let cause = (failure as? ChunkCodec.Failure)?.cause ?? "\(failure)"
       throw error("the chunk at \(origin) \(cause)")
     }
     return NDArray(dtype: dtype, shape: shape, storage: storage)
   }
 
   /// An error about this plan's file and dataset.
-  private func error(_ cause: String) -> HDF5Error {
-    HDF5Error(file: file, dataset: dataset, cause: cause)
+  private func error(_ cause: String) -> ChunkError {
+    ChunkError(file: file, dataset: dataset, cause: cause)
   }
 
   /// The decoded bytes of one whole chunk, in one of `scratch`'s buffers. Pipeline steps run
@@ -62,18 +76,18 @@ extension HDF5ChunkPlan {
         try scratch.inflater.inflate(UnsafeRawBufferPointer(current), into: target)
       case .shuffle:
         guard current.count == target.count else { throw sizeFailure(current.count) }
-        HDF5ChunkCodec.unshuffle(
+        ChunkCodec.unshuffle(
           UnsafeRawBufferPointer(current), into: target, itemSize: dtype.itemSize)
       }
       current = target
     }
     guard current.count == chunkByteCount else { throw sizeFailure(current.count) }
-    if swapsBytes { HDF5ChunkCodec.swapBytes(current, itemSize: dtype.itemSize) }
+    if swapsBytes { ChunkCodec.swapBytes(current, itemSize: dtype.itemSize) }
     return current
   }
 
-  private func sizeFailure(_ count: Int) -> HDF5ChunkCodec.Failure {
-    HDF5ChunkCodec.Failure(cause: "holds \(count) bytes where a chunk has \(chunkByteCount)")
+  private func sizeFailure(_ count: Int) -> ChunkCodec.Failure {
+    ChunkCodec.Failure(cause: "holds \(count) bytes where a chunk has \(chunkByteCount)")
   }
 
   /// Fills `buffer` from the file at `offset`, or throws when the file ends first.
@@ -86,8 +100,8 @@ extension HDF5ChunkPlan {
       let count = pread(descriptor, base + done, buffer.count - done, off_t(offset + done))
       if count < 0 && errno == EINTR { continue }
       guard count > 0 else {
-        let reason = count == 0 ? "the file ends" : String(cString: strerror(errno))
-        throw HDF5ChunkCodec.Failure(
+        let reason = count == 0 ? "the file ends" : errnoDescription()
+        throw ChunkCodec.Failure(
           cause: "cannot be read at byte \(offset + done) of the file: \(reason)")
       }
       done += count
@@ -96,15 +110,15 @@ extension HDF5ChunkPlan {
 }
 
 /// One worker's buffers, the stored bytes of the largest chunk and two whole decoded chunks,
-/// and its inflate stream.
+/// and its decompressor.
 private final class Scratch {
   let stored: UnsafeMutableRawBufferPointer
   let first: UnsafeMutableRawBufferPointer
   let second: UnsafeMutableRawBufferPointer
-  let inflater: HDF5ChunkCodec.Inflater
+  let inflater: ChunkCodec.Inflater
 
-  init(_ engine: HDF5ChunkCodec.Engine, storedBytes: Int, chunkBytes: Int) throws {
-    inflater = try HDF5ChunkCodec.Inflater(engine)
+  init(storedBytes: Int, chunkBytes: Int) throws {
+    inflater = try ChunkCodec.Inflater()
     stored = .allocate(byteCount: max(storedBytes, 1), alignment: 64)
     first = .allocate(byteCount: chunkBytes, alignment: 64)
     second = .allocate(byteCount: chunkBytes, alignment: 64)
@@ -119,26 +133,30 @@ private final class Scratch {
 
 /// Hands out chunk indices to the workers, until all are taken or one worker failed; keeps the
 /// first failure, with the chunk it concerned.
-private final class ChunkQueue: @unchecked Sendable {
-  private let lock = NSLock()
+private final class ChunkQueue: Sendable {
+  private struct State {
+    var taken = 0
+    var failure: (any Error, [Int])?
+  }
   private let count: Int
-  private var taken = 0
-  private var firstFailure: (any Error, [Int])?
+  private let state = Mutex(State())
 
   init(count: Int) { self.count = count }
 
   /// The next chunk to decode, or nil when none is left or a worker failed.
   func next() -> Int? {
-    lock.withLock {
-      guard taken < count, firstFailure == nil else { return nil }
-      taken += 1
-      return taken - 1
+    state.withLock { state in
+      guard state.taken < count, state.failure == nil else { return nil }
+      state.taken += 1
+      return state.taken - 1
     }
   }
 
-  var failure: (any Error, [Int])? { lock.withLock { firstFailure } }
+  var failure: (any Error, [Int])? { state.withLock { $0.failure } }
 
   func fail(_ error: any Error, chunk origin: [Int]) {
-    lock.withLock { if firstFailure == nil { firstFailure = (error, origin) } }
+    state.withLock { state in
+      if state.failure == nil { state.failure = (error, origin) }
+    }
   }
 }

@@ -1,6 +1,6 @@
-/// Undoes libhdf5's shuffle filter (deflate: ``HDF5ChunkCodec/Inflater``) and swaps byte
-/// order, on raw buffers, so that chunks decode on any thread without the library.
-enum HDF5ChunkCodec {
+/// Undoes libhdf5's shuffle filter (deflate: ``ChunkCodec/Inflater``) and swaps byte order,
+/// on raw buffers, so that chunks decode on any thread without the library.
+enum ChunkCodec {
   /// Why a chunk did not decode, one line.
   struct Failure: Error {
     let cause: String

@@ -1,4 +1,6 @@
-/// Summary figures of an array, as `tl-run inspect` shows them.
+import TLArray
+
+/// Summary figures of an array, as `tl-run inspect` shows them (``ArrayInspector``).
 public struct ArrayStatistics: Sendable, Equatable {
   /// Smallest and largest value, ignoring NaN; nil for an empty or all-NaN array.
   public var min: Double?

@@ -1,10 +1,6 @@
 import Dispatch
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import TLArray
+import TLSystem
 
 /// The float32/float64 statistics loop, at memory speed: SIMD lanes of min, max and a
 /// `Double` sum over fixed chunks, with the plain element-by-element loop as the fallback for
@@ -47,7 +43,7 @@ enum FloatStatisticsKernel {
     _ values: UnsafeBufferPointer<F>, chunk: Int, parallelThreshold: Int
   ) -> [Tally<F>] {
     let chunks = (values.count + chunk - 1) / chunk
-    let workers = values.count >= parallelThreshold ? min(processorCount(), chunks) : 1
+    let workers = values.count >= parallelThreshold ? min(Processors.available, chunks) : 1
     return [Tally<F>](unsafeUninitializedCapacity: chunks) { tallies, initialized in
       let output = UncheckedSendable(tallies)
       let input = UncheckedSendable(values)
@@ -63,8 +59,6 @@ enum FloatStatisticsKernel {
       initialized = chunks
     }
   }
-
-  static func processorCount() -> Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
   /// The element-by-element loop keeps the first zero it meets as the min (`Swift.min` keeps
   /// its first argument on ties) and the last zero as the max (`Swift.max` takes its second),
@@ -162,10 +156,4 @@ extension Double: StatisticsFloat {
     tally.append(Tally(scalarOver: UnsafeBufferPointer(rebasing: values[(pairs * 8)...])))
     return tally
   }
-}
-
-/// A value handed to the scanning threads: each writes only its own chunks' slots.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }
