@@ -1,12 +1,13 @@
 // swift-tools-version:6.0
 // tl-run: run the time-series layers of "Deep Learning from Scratch 2" on arrays from disk
-// and check them against NumPy. Modules point one way:
-// TLArray ← TLFormats/TLHDF5 ← TLIO ← TLLayers/TLCompare ← TLPipeline ← tl-run.
+// and check them against NumPy. Modules point one way (docs/architecture.md):
+// TLSystem ← TLArray ← TLFormats/TLChunks ← TLHDF5 ← TLIO ← TLLayers/TLCompare ← TLPipeline ← TLBatch ← tl-run.
 import PackageDescription
 
 let package = Package(
   name: "tl-run",
-  platforms: [.macOS(.v13)],
+  // macOS 15 for Synchronization.Mutex, the one lock.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "tl-run", targets: ["tl-run"]),
     .library(name: "TLPipeline", targets: ["TLPipeline"]),
@@ -16,14 +17,17 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
-    // C boundaries: each is imported by exactly one Swift module, but zlib, which TLHDF5
-    // (gzip chunks) and TLFormats (deflated .npz members) both use.
+    // MARK: - C boundaries
+    // Each is imported by exactly one Swift module.
+    .target(name: "CTLSystem"),  // system calls and flags Glibc does not import: TLSystem
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "pkg-config"])]),
     .systemLibrary(
       name: "CHDF5", pkgConfig: "hdf5-serial",
       providers: [.apt(["libhdf5-dev", "pkg-config"])]),
+    .systemLibrary(
+      name: "CTLDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev", "pkg-config"])]),
     .systemLibrary(name: "CTLZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CTLCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(
@@ -32,33 +36,53 @@ let package = Package(
     // The signal handlers that turn a crash inside libhdf5 into one line and exit status 2.
     .target(name: "CTLCrashGuard"),
 
-    .target(name: "TLArray"),
+    // MARK: - System calls and arrays
+    .target(name: "TLSystem", dependencies: ["CTLSystem"], exclude: ["README.md"]),
+    .target(name: "TLArray", dependencies: ["TLSystem"], exclude: ["README.md"]),
+
+    // MARK: - Files ↔ arrays
     .target(
       name: "TLFormats",
       dependencies: [
-        "TLArray", "CTLZlib", "CTLLzma", "CTLBzip2",
+        "TLArray", "TLSystem", "CTLZlib", "CTLLzma", "CTLBzip2",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-      ]),
-    .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5", "CTLZlib", "CTLCrashGuard"]),
-    .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
+      ], exclude: ["README.md"]),
+    .target(name: "TLChunks", dependencies: ["TLArray", "TLSystem", "CTLDeflate"], exclude: ["README.md"]),
+    .target(
+      name: "TLHDF5", dependencies: ["TLArray", "TLSystem", "TLChunks", "CHDF5", "CTLCrashGuard"],
+      exclude: ["README.md"]),
+    .target(name: "TLIO", dependencies: ["TLArray", "TLSystem", "TLFormats", "TLHDF5"], exclude: ["README.md"]),
+
+    // MARK: - Layers and verdicts
     .target(name: "TLCompare", dependencies: ["TLArray"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
-    .target(name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"]),
+
+    // MARK: - Runs and the command line
+    // A module's README.md says what it owns and may import; it is no source.
+    .target(
+      name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"], exclude: ["README.md"]),
+    .target(
+      name: "TLBatch", dependencies: ["TLPipeline", "TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
+      exclude: ["README.md"]),
     .executableTarget(
       name: "tl-run",
       dependencies: [
-        "TLArray", "TLPipeline", "TLIO", "TLHDF5", "TLCompare", "TLLayers",
+        "TLArray", "TLBatch", "TLPipeline", "TLIO", "TLHDF5", "TLCompare", "TLLayers",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // MARK: - Tests
     .target(name: "TLTestSupport", dependencies: ["TLArray", "TLFormats"], path: "Tests/TLTestSupport"),
+    .testTarget(name: "TLSystemTests", dependencies: ["TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
-    .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
-    .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLFormats", "TLTestSupport"]),
-    .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLTestSupport"]),
+    .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLSystem", "TLTestSupport"]),
+    .testTarget(name: "TLChunksTests", dependencies: ["TLChunks", "TLTestSupport"]),
+    .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLChunks", "TLFormats", "TLTestSupport"]),
+    .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TLArray", "TLFormats", "TLTestSupport"]),
+    .testTarget(name: "TLBatchTests", dependencies: ["TLBatch", "TLPipeline", "TLIO", "TLFormats", "TLTestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TLArray", "TLFormats", "TLSystem", "TLTestSupport"]),
   ]
 )

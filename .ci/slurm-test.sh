@@ -136,7 +136,7 @@ readme_block() {
 }
 readme_block shards.sbatch >"$work/shards.sbatch"
 readme_block merge.sbatch >"$work/merge.sbatch"
-grep -q '^tl-run pipeline.json' "$work/shards.sbatch" || fail "no shards.sbatch block in README.md"
+grep -q '^tl-run batch pipeline.json' "$work/shards.sbatch" || fail "no shards.sbatch block in README.md"
 grep -q '^tl-run merge-reports' "$work/merge.sbatch" || fail "no merge.sbatch block in README.md"
 
 # A run directory: pipeline.json, W.npy, b.npy beside it, and 30 cases c00…c29 made from the

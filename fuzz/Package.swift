@@ -12,7 +12,7 @@ let rootIdentity = root.lastPathComponent.lowercased()
 
 let package = Package(
   name: "tl-run-fuzz",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],  // the root package's (Synchronization.Mutex)
   dependencies: [.package(path: "..")],
   targets: [
     // TLPipeline is the root package's one library product; linking it links every reader

@@ -1,14 +1,16 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import TLSystem
 
 /// The bytes behind an ``NDArray``: heap memory it owns, or memory lent by someone else (a
 /// memory-mapped file) together with the closure that gives it back.
+///
+/// `@unchecked Sendable` because its stored properties never change and it hands out its
+/// bytes only to code of this package (``base`` is `package`): ``NDArray`` writes them only
+/// after making its storage unique (copy-on-write), so bytes shared between threads are only
+/// ever read.
 public final class ArrayStorage: @unchecked Sendable {
-  /// Start of the bytes; aligned for the element type of every array that views them.
-  public let base: UnsafeMutableRawPointer
+  /// Start of the bytes; aligned for the element type of every array that views them. Only
+  /// this package's code sees it, so no caller outside can write an array's shared bytes.
+  @usableFromInline package let base: UnsafeMutableRawPointer
   public let byteCount: Int
   /// Whether the bytes came zeroed from the system (fresh pages). Says nothing once anyone has
   /// written them: only for the allocator's caller, right after allocation.
@@ -71,40 +73,21 @@ public final class ArrayStorage: @unchecked Sendable {
 }
 
 /// Anonymous mappings for buffers of 1 MiB and more, aligned to 2 MiB and advised to use
-/// transparent huge pages. malloc maps such sizes afresh on every call and unmaps them on
-/// free, so each new buffer of a run would fault in 4 KiB at a time (a quarter of a language
-/// model's time went to those faults); a huge page takes one fault per 2 MiB.
+/// transparent huge pages (``TLSystem/Memory/mapPages(byteCount:)``). malloc maps such sizes
+/// afresh on every call and unmaps them on free, so each new buffer of a run would fault in
+/// 4 KiB at a time (a quarter of a language model's time went to those faults); a huge page
+/// takes one fault per 2 MiB.
 public enum LargeBuffer {
   /// Buffers smaller than this come from malloc.
   public static let threshold = 1 << 20
-  static let hugePage = 2 << 20
 
   /// Fresh zeroed pages, or nil below the threshold or when the system refuses the mapping.
   static func allocate(byteCount: Int) -> UnsafeMutableRawPointer? {
     guard byteCount >= threshold else { return nil }
-    let length = roundedLength(byteCount)
-    // Map one huge page more than needed, then unmap the slack on both sides of the aligned part.
-    let span = length + hugePage
-    guard let raw = mmap(nil, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-      raw != MAP_FAILED
-    else { return nil }
-    let address = Int(bitPattern: raw)
-    let aligned = (address + hugePage - 1) / hugePage * hugePage
-    if aligned > address { munmap(raw, aligned - address) }
-    let tail = address + span - (aligned + length)
-    if tail > 0, let end = UnsafeMutableRawPointer(bitPattern: aligned + length) { munmap(end, tail) }
-    guard let base = UnsafeMutableRawPointer(bitPattern: aligned) else { return nil }
-    #if os(Linux)
-      _ = madvise(base, length, 14)  // MADV_HUGEPAGE: a hint; ignored where THP is off
-    #endif
-    return base
+    return Memory.mapPages(byteCount: byteCount)
   }
 
   static func free(_ base: UnsafeMutableRawPointer, byteCount: Int) {
-    munmap(base, roundedLength(byteCount))
-  }
-
-  private static func roundedLength(_ byteCount: Int) -> Int {
-    (byteCount + hugePage - 1) / hugePage * hugePage
+    Memory.unmapPages(base, byteCount: byteCount)
   }
 }

@@ -6,7 +6,9 @@ public protocol DTypeVisitor {
 }
 
 extension DType {
-  /// The Swift type that stores this dtype.
+  /// Calls `visitor` with the Swift type that stores this dtype. Inlinable, so a visitor in
+  /// another module is specialised for each type: its loops run unboxed.
+  @inlinable
   public func accept<V: DTypeVisitor>(_ visitor: V) -> V.Result {
     switch self {
     case .bool: visitor.visit(Bool.self)

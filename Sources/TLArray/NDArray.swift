@@ -2,11 +2,12 @@
 ///
 /// `NDArray` is a value: copies share their ``ArrayStorage`` until one of them is written
 /// (copy-on-write), so passing arrays around and ``reshaped(_:)`` cost nothing.
-public struct NDArray: @unchecked Sendable {
+public struct NDArray: Sendable {
   public let dtype: DType
   public private(set) var shape: [Int]
-  /// The bytes, shared by copies until one of them is written.
-  public internal(set) var storage: ArrayStorage
+  /// The bytes, shared by copies until one of them is written; replaced only by the array
+  /// itself (copy-on-write), never by a caller.
+  public private(set) var storage: ArrayStorage
 
   /// Wraps `storage`, whose first `count * dtype.itemSize` bytes are the elements in C order.
   public init(dtype: DType, shape: [Int], storage: ArrayStorage) {

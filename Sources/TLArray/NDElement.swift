@@ -16,7 +16,7 @@ public enum CastValue: Sendable, Equatable {
   case float(Double)
 
   /// The value as a `Double` (rounded for integers beyond 2⁵³), for statistics and reports.
-  public var double: Double {
+  @inlinable public var double: Double {
     switch self {
     case .bool(let b): b ? 1 : 0
     case .int(let i): Double(i)
@@ -60,10 +60,10 @@ public enum CastValue: Sendable, Equatable {
 }
 
 extension Bool: NDElement {
-  public static var dtype: DType { .bool }
-  public static var zero: Bool { false }
-  public var castValue: CastValue { .bool(self) }
-  public init(castValue: CastValue) {
+  @inlinable public static var dtype: DType { .bool }
+  @inlinable public static var zero: Bool { false }
+  @inlinable public var castValue: CastValue { .bool(self) }
+  @inlinable public init(castValue: CastValue) {
     switch castValue {
     case .bool(let b): self = b
     case .int(let i): self = i != 0
@@ -74,9 +74,9 @@ extension Bool: NDElement {
 }
 
 extension Float: NDElement {
-  public static var dtype: DType { .float32 }
-  public var castValue: CastValue { .float(Double(self)) }
-  public init(castValue: CastValue) {
+  @inlinable public static var dtype: DType { .float32 }
+  @inlinable public var castValue: CastValue { .float(Double(self)) }
+  @inlinable public init(castValue: CastValue) {
     switch castValue {
     case .bool(let b): self = b ? 1 : 0
     case .int(let i): self = Float(i)  // one rounding, not via Double
@@ -87,16 +87,16 @@ extension Float: NDElement {
 }
 
 extension Double: NDElement {
-  public static var dtype: DType { .float64 }
-  public var castValue: CastValue { .float(self) }
-  public init(castValue: CastValue) { self = castValue.double }
+  @inlinable public static var dtype: DType { .float64 }
+  @inlinable public var castValue: CastValue { .float(self) }
+  @inlinable public init(castValue: CastValue) { self = castValue.double }
 }
 
 #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
   extension Float16: NDElement {
-    public static var dtype: DType { .float16 }
-    public var castValue: CastValue { .float(Double(self)) }
-    public init(castValue: CastValue) {
+    @inlinable public static var dtype: DType { .float16 }
+    @inlinable public var castValue: CastValue { .float(Double(self)) }
+    @inlinable public init(castValue: CastValue) {
       switch castValue {
       case .bool(let b): self = b ? 1 : 0
       // NumPy converts integers to half through float32.

@@ -1,3 +1,5 @@
+import TLSystem
+
 /// A file that cannot be read as an array: names the file, the archive member if any, and the
 /// fault in one line, e.g. `w.npz:W: CRC mismatch`.
 public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -27,5 +29,11 @@ struct Source: Sendable {
 
   func error(_ message: String) -> FormatError {
     FormatError(file: file, member: member, message: message)
+  }
+
+  /// Runs a write through ``TLSystem/AtomicFile``, its ``TLSystem/FileError``s becoming
+  /// ``FormatError``s about this file.
+  func writing<R>(_ body: () throws -> R) throws -> R {
+    do { return try body() } catch let error as FileError { throw self.error(error.message) }
   }
 }

@@ -1,4 +1,5 @@
 import TLArray
+import TLSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -122,9 +123,12 @@ public enum NPY {
   public static func write(_ array: NDArray, to path: String) throws {
     try checkDimensions(array.shape, source: Source(file: path))
     let header = header(for: array)
-    try AtomicFile.write(path: path, source: Source(file: path)) { append in
-      try header.withUnsafeBytes { try append($0) }
-      try array.withUnsafeBytes { try append($0) }
+    let source = Source(file: path)
+    try source.writing {
+      try AtomicFile.write(to: path) { append in
+        try header.withUnsafeBytes { try append($0) }
+        try array.withUnsafeBytes { try append($0) }
+      }
     }
   }
 }

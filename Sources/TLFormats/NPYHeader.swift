@@ -1,4 +1,5 @@
 import TLArray
+import TLSystem
 
 /// The dict a `.npy` header holds — `descr`, `fortran_order`, `shape` — checked as NumPy does.
 struct NPYHeader: Equatable, Sendable {
@@ -96,7 +97,7 @@ struct NPYHeader: Equatable, Sendable {
   func allocateData(_ byteCount: Int, source: Source) throws -> ArrayStorage {
     guard let storage = ArrayStorage.allocate(byteCount: byteCount) else {
       throw source.error(
-        "cannot allocate \(byteCount) bytes for data of shape \(Shape.describe(shape)) of \(descr.dtype): \(errnoText())"
+        "cannot allocate \(byteCount) bytes for data of shape \(Shape.describe(shape)) of \(descr.dtype): \(errnoDescription())"
       )
     }
     return storage

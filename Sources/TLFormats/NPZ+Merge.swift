@@ -1,5 +1,6 @@
 import Foundation
 import TLArray
+import TLSystem
 import ZIPFoundation
 
 extension NPZ {
@@ -17,11 +18,8 @@ extension NPZ {
     _ arrays: [(name: String, array: NDArray)], into path: String, compressed: Bool
   ) throws {
     try checkUniqueNames(arrays, path: path)
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      return try write(arrays, to: path, compressed: compressed)
-    }
-    if isDirectory.boolValue { throw FormatError(file: path, message: "is a directory, not an .npz archive") }
+    guard let kind = FileKind.of(path) else { return try write(arrays, to: path, compressed: compressed) }
+    if kind == .directory { throw FormatError(file: path, message: "is a directory, not an .npz archive") }
     let kept = try keptMembers(of: path, replacing: Set(arrays.map { $0.name + ".npy" }))
     var members: [ArchiveMember] = []
     var pending = arrays
@@ -35,14 +33,8 @@ extension NPZ {
       }
     }
     members += pending.map { ArchiveMember(array: $0.array, name: $0.name, compressed: compressed) }
-    AtomicFile.removeStaleTemporaries(besides: path)
-    let temporary = AtomicFile.temporaryPath(for: path)
-    do {
-      try writeMembers(members, to: temporary, path: path)
-      try AtomicFile.replace(path, with: temporary, source: Source(file: path))
-    } catch {
-      unlink(temporary)
-      throw error
+    try Source(file: path).writing {
+      try AtomicFile.replace(path) { temporary, _ in try writeMembers(members, to: temporary, path: path) }
     }
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TLArray
+import TLSystem
 import ZIPFoundation
 
 /// NumPy's `.npz` format: a zip archive of `.npy` files, one member `KEY.npy` per array.
@@ -56,14 +57,10 @@ public enum NPZ {
     _ arrays: [(name: String, array: NDArray)], to path: String, compressed: Bool
   ) throws {
     try checkUniqueNames(arrays, path: path)
-    AtomicFile.removeStaleTemporaries(besides: path)
-    let temporary = AtomicFile.temporaryPath(for: path)
-    do {
-      try writeArchive(arrays, to: temporary, compressed: compressed, path: path)
-      try AtomicFile.replace(path, with: temporary, source: Source(file: path))
-    } catch {
-      unlink(temporary)
-      throw error
+    try Source(file: path).writing {
+      try AtomicFile.replace(path) { temporary, _ in
+        try writeArchive(arrays, to: temporary, compressed: compressed, path: path)
+      }
     }
   }
 

@@ -1,11 +1,10 @@
+import TLSystem
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// The text of the current `errno`, for error messages.
-func errnoText() -> String { String(cString: strerror(errno)) }
 
 /// A file open for reading that closes itself; every failure throws naming the file.
 final class ReadableFile {
@@ -20,35 +19,30 @@ final class ReadableFile {
   /// its place between the two checks cannot block either.
   init(path: String, source: Source) throws {
     self.source = source
-    var before = stat()
-    guard stat(path, &before) == 0 else { throw source.error("cannot open: \(errnoText())") }
-    try Self.checkRegular(before.st_mode, source: source)
+    guard let before = FileKind.of(path) else { throw source.error("cannot open: \(errnoDescription())") }
+    try Self.checkRegular(before, source: source)
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard descriptor >= 0 else { throw source.error("cannot open: \(errnoText())") }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0 else {
-      let message = errnoText()
+    guard descriptor >= 0 else { throw source.error("cannot open: \(errnoDescription())") }
+    guard let status = FileStatus(descriptor: descriptor) else {
+      let message = errnoDescription()
       close(descriptor)
       throw source.error("cannot stat: \(message)")
     }
-    do { try Self.checkRegular(info.st_mode, source: source) } catch {
+    do { try Self.checkRegular(status.kind, source: source) } catch {
       close(descriptor)
       throw error
     }
     _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     self.descriptor = descriptor
-    self.size = Int(info.st_size)
+    self.size = Int(status.size)
   }
 
-  /// Throws unless `mode` is a regular file's, saying what it is instead.
-  static func checkRegular(_ mode: mode_t, source: Source) throws {
-    switch mode & S_IFMT {
-    case S_IFREG: return
-    case S_IFDIR: throw source.error("is a directory")
-    case S_IFIFO: throw source.error("is a FIFO (named pipe), not a regular file")
-    case S_IFSOCK: throw source.error("is a socket, not a regular file")
-    case S_IFCHR, S_IFBLK: throw source.error("is a device, not a regular file")
-    default: throw source.error("is not a regular file")
+  /// Throws unless `kind` is a regular file, saying what it is instead.
+  static func checkRegular(_ kind: FileKind, source: Source) throws {
+    switch kind {
+    case .regular: return
+    case .directory: throw source.error("is a directory")
+    default: throw source.error(kind.refusal(expected: "a regular file"))
     }
   }
 
@@ -60,7 +54,7 @@ final class ReadableFile {
     while done < count {
       let got = pread(descriptor, destination + done, count - done, off_t(offset + done))
       if got < 0 && errno == EINTR { continue }
-      guard got >= 0 else { throw source.error("read failed: \(errnoText())") }
+      guard got >= 0 else { throw source.error("read failed: \(errnoDescription())") }
       guard got > 0 else {
         throw source.error("file shrank while being read (\(offset + done) bytes)")
       }

@@ -1,4 +1,5 @@
 import TLArray
+import TLSystem
 
 #if canImport(Glibc)
   import Glibc
@@ -26,10 +27,9 @@ extension SafeTensors {
   /// checked whole first: one the reader refuses fails the merge and is left as it was.
   public static func merge(_ arrays: [(name: String, array: NDArray)], into path: String) throws {
     try checkNames(arrays.map(\.name), path: path)
-    var info = stat()
-    guard stat(path, &info) == 0 else {
+    guard FileKind.of(path) != nil else {
       if errno == ENOENT { return try write(arrays, to: path) }
-      throw Source(file: path).error("cannot open: \(errnoText())")
+      throw Source(file: path).error("cannot open: \(errnoDescription())")
     }
     let source = Source(file: path)
     let file = try ReadableFile(path: path, source: source)
@@ -110,11 +110,13 @@ extension SafeTensors {
         "the header would be \(header.count) bytes; the safetensors package reads at most 100000000")
     }
     AtomicFile.removeStaleTemporaries(besides: path)
-    try AtomicFile.write(path: path, source: Source(file: path)) { append in
-      var length = UInt64(header.count).littleEndian
-      try withUnsafeBytes(of: &length) { try append($0) }
-      try header.withUnsafeBytes { try append($0) }
-      for item in ordered { try item.writeData(append) }
+    try Source(file: path).writing {
+      try AtomicFile.write(to: path) { append in
+        var length = UInt64(header.count).littleEndian
+        try withUnsafeBytes(of: &length) { try append($0) }
+        try header.withUnsafeBytes { try append($0) }
+        for item in ordered { try item.writeData(append) }
+      }
     }
   }
 

@@ -2,22 +2,14 @@ import CHDF5
 import TLArray
 
 extension HDF5 {
-  /// Reads the dataset an array source `file.h5:/group/dataset` names (split after the
-  /// first `.h5:/` or `.hdf5:/`, see ``HDF5Path/split(_:)``).
-  public static func read(_ source: String) throws -> NDArray {
-    guard let (file, dataset) = HDF5Path.split(source) else {
-      throw HDF5Error(
-        file: source, cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
-    }
-    return try read(file: file, dataset: dataset)
-  }
-
   /// The whole dataset `dataset` (`/group/x`) of `file` in its own dtype and shape (`[]` for
   /// a scalar, `[0]` for h5py.Empty). Throws for a missing, truncated or non-HDF5 file, a path
   /// that does not exist (naming the deepest group that does), a group, a non-numeric type or
   /// a filter this libhdf5 lacks. A chunked dataset compressed only with deflate and/or
-  /// shuffle, every chunk stored, is decoded by this module on every core rather than by the
-  /// library (``HDF5ChunkPlan``), to exactly the bytes the library reads.
+  /// shuffle, every chunk stored, is decoded on every core by ``TLChunks`` rather than by the
+  /// library (a ``TLChunks/ChunkPlan`` built from the library's chunk index), to exactly the
+  /// bytes the library reads. `file` and `dataset` come parsed: the array-source syntax
+  /// (`file.h5:/group/dataset`) is TLIO's.
   public static func read(file: String, dataset: String) throws -> NDArray {
     try read(file: file, dataset: dataset, useDirectChunks: true)
   }

@@ -1,5 +1,7 @@
 import CHDF5
 import TLArray
+import TLChunks
+import TLSystem
 
 extension HDF5 {
   /// Writes `array` as dataset `dataset` (`/group/x`) of `file`, creating the file and the
@@ -12,23 +14,23 @@ extension HDF5 {
   public static func write(
     _ array: NDArray, to file: String, dataset: String, gzipLevel: Int? = nil, replacingFile: Bool = false
   ) throws {
-    try writeDatasets(
-      [(HDF5Path.absolute(dataset), array)], to: file, gzipLevel: gzipLevel, replacingFile: replacingFile)
+    try writeDatasets([(dataset, array)], to: file, gzipLevel: gzipLevel, replacingFile: replacingFile)
   }
 
-  /// Writes named arrays as datasets of `path`, a dot in a name becoming a group (pipeline.md
-  /// §3: `embed.dW` → `/embed/dW`, `out` → `/out`); otherwise as
-  /// ``write(_:to:dataset:gzipLevel:replacingFile:)``: an existing file keeps its other
-  /// datasets (merge) unless `replacingFile`, when it ends up holding exactly `arrays`.
-  public static func writeCollection(
-    _ arrays: [(name: String, array: NDArray)], to path: String, gzipLevel: Int?, replacingFile: Bool = false
+  /// Writes `datasets` (each an absolute path in the file, `/embed/dW`, and its array) into
+  /// `file`; otherwise as ``write(_:to:dataset:gzipLevel:replacingFile:)``: an existing file
+  /// keeps its other datasets (merge) unless `replacingFile`, when it ends up holding exactly
+  /// `datasets`. Which path an array gets is the caller's business (TLIO maps result names).
+  public static func write(
+    datasets: [(path: String, array: NDArray)], to file: String, gzipLevel: Int?, replacingFile: Bool = false
   ) throws {
-    let items = arrays.map { (path: HDF5Path.datasetPath(forName: $0.name), array: $0.array) }
-    try writeDatasets(items, to: path, gzipLevel: gzipLevel, replacingFile: replacingFile)
+    try writeDatasets(datasets, to: file, gzipLevel: gzipLevel, replacingFile: replacingFile)
   }
 
   /// Adds `items` to a copy of `file` (or, when it does not exist or `replacingFile`, to a new
-  /// file) beside it, then renames it into place.
+  /// file) beside it, then puts it in place (``TLSystem/AtomicFile``). While it is being
+  /// written the temporary file is registered with ``HDF5CrashGuard``, so a crash inside
+  /// libhdf5 removes it too.
   private static func writeDatasets(
     _ items: [(path: String, array: NDArray)], to file: String, gzipLevel: Int?, replacingFile: Bool
   ) throws {
@@ -36,17 +38,22 @@ extension HDF5 {
     if let gzipLevel, !(0...9).contains(gzipLevel) {
       throw context.error("gzip level \(gzipLevel) is not in 0...9")
     }
-    try AtomicReplacement.write(to: file, context, copyingExisting: !replacingFile) { temporary, existed in
-      try withLock(file: file) {
-        let handle =
-          try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
-        for item in items {
-          var itemContext = context
-          itemContext.dataset = item.path
-          try itemContext.writeDataset(handle, item.path, item.array, gzipLevel: gzipLevel)
+    do {
+      try AtomicFile.replace(file, expecting: "an HDF5 file", copyingExisting: !replacingFile) { temporary, existed in
+        let slot = HDF5CrashGuard.registerTemporary(temporary)
+        defer { HDF5CrashGuard.unregisterTemporary(slot) }
+        try withLock(file: file) {
+          let handle = try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
+          for item in items {
+            var itemContext = context
+            itemContext.dataset = item.path
+            try itemContext.writeDataset(handle, HDF5Path.absolute(item.path), item.array, gzipLevel: gzipLevel)
+          }
+          try context.check(H5Fflush(handle.id, H5F_SCOPE_GLOBAL), "cannot flush the file")
         }
-        try context.check(H5Fflush(handle.id, H5F_SCOPE_GLOBAL), "cannot flush the file")
       }
+    } catch let error as FileError {
+      throw context.error(error.message)
     }
   }
 }
@@ -117,9 +124,7 @@ extension HDF5Context {
     let plist = try own(
       H5Pcreate(tlh5_dataset_create_class()), .propertyList, "cannot make dataset properties")
     guard let gzipLevel, !array.shape.isEmpty, array.count > 0 else { return plist }
-    let chunks = HDF5Chunking.chunkShape(for: array.shape, itemSize: array.dtype.itemSize).map {
-      hsize_t($0)
-    }
+    let chunks = ChunkShape.guess(for: array.shape, itemSize: array.dtype.itemSize).map { hsize_t($0) }
     try check(H5Pset_chunk(plist.id, Int32(chunks.count), chunks), "cannot set the chunk shape")
     try check(H5Pset_shuffle(plist.id), "cannot add the shuffle filter")
     try check(H5Pset_deflate(plist.id, UInt32(gzipLevel)), "cannot add the gzip filter")

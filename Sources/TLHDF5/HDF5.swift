@@ -9,9 +9,12 @@ import Foundation
 /// printing on whichever thread is calling, so its messages reach the user only inside
 /// ``HDF5Error``s, and the place that arms ``HDF5CrashGuard`` for the file a call concerns.
 /// Reading and inflating the chunks of a deflate/shuffle dataset happens after the lock is
-/// released, on worker threads, from chunk locations gathered under it.
+/// released, on worker threads (``TLChunks``), from chunk locations gathered under it.
 public enum HDF5 {
-  /// Recursive, because a handle may be released (and closed) while the lock is held.
+  /// Recursive, because a handle may be released (and closed) while the lock is held, and
+  /// library calls nest (a read asks for ``libraryVersion`` for a message). Foundation's
+  /// rather than `Synchronization.Mutex`, the lock of the other modules: a `Mutex` is not
+  /// recursive, and a thread taking it twice deadlocks.
   private static let lock = NSRecursiveLock()
 
   /// The file the crash guard is armed for; only read and written holding `lock`.

@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import TLSystem
 
 extension HDF5Context {
   /// Opens the file `path` (the context's own file unless given), read-only unless `writable`.
@@ -13,23 +14,11 @@ extension HDF5Context {
 
   /// Throws unless `path` is a regular file, after following symbolic links.
   func checkRegularFile(_ path: String) throws {
-    var info = stat()
-    guard stat(path, &info) == 0 else {
+    guard let kind = FileKind.of(path) else {
       // The library's own message for a missing file is a dump of its open flags.
-      throw error(errno == ENOENT ? "no such file" : "cannot open the file: \(String(cString: strerror(errno)))")
+      throw error(errno == ENOENT ? "no such file" : "cannot open the file: \(errnoDescription())")
     }
-    guard info.st_mode & S_IFMT == S_IFREG else {
-      throw error("is \(Self.kind(of: info.st_mode)), not an HDF5 file")
-    }
-  }
-
-  /// `a directory`, `a FIFO (named pipe)`, … for a file that is not a regular one.
-  static func kind(of mode: mode_t) -> String {
-    let kinds: [mode_t: String] = [
-      S_IFDIR: "a directory", S_IFIFO: "a FIFO (named pipe)", S_IFCHR: "a character device",
-      S_IFBLK: "a block device", S_IFSOCK: "a socket",
-    ]
-    return kinds[mode & S_IFMT] ?? "not a regular file"
+    guard kind == .regular else { throw error(kind.refusal(expected: "an HDF5 file")) }
   }
 
   /// Opens the dataset at `path`, or throws naming the deepest group on the way that exists.

@@ -1,17 +1,22 @@
 import CHDF5
 import TLArray
+import TLChunks
 
 /// What a read finds under the library lock: the array the library read, or the chunks to
 /// read and decode after the lock is released.
 enum HDF5PendingRead {
   case array(NDArray)
-  case chunks(HDF5ChunkPlan)
+  case chunks(ChunkPlan)
 
   /// The array, decoding the chunks first if need be; call it without holding the lock.
   func finish() throws -> NDArray {
     switch self {
-    case .array(let array): array
-    case .chunks(let plan): try plan.read()
+    case .array(let array):
+      return array
+    case .chunks(let plan):
+      do { return try plan.read() } catch let error as ChunkError {
+        throw HDF5Error(file: error.file, dataset: error.dataset, cause: error.cause)
+      }
     }
   }
 }

@@ -1,21 +1,14 @@
 import CHDF5
 import Foundation
 import TLArray
+import TLSystem
 
 /// How much memory a read may take: no more than the machine has. A dataset's shape comes from
 /// the file, so a corrupt or hostile file could otherwise ask for exabytes.
 enum HDF5Memory {
-  /// Physical memory in bytes (`sysconf(_SC_PHYS_PAGES)` pages), nil when the system does not say.
-  static let physical: Int? = {
-    let pages = sysconf(Int32(_SC_PHYS_PAGES))
-    let pageSize = sysconf(Int32(_SC_PAGESIZE))
-    guard pages > 0, pageSize > 0 else { return nil }
-    let (bytes, overflow) = pages.multipliedReportingOverflow(by: pageSize)
-    return overflow ? Int.max : bytes
-  }()
-
-  /// The largest array a read allocates: the machine's physical memory.
-  static var limit: Int { physical ?? Int.max }
+  /// The largest array a read allocates: the machine's physical memory
+  /// (``TLSystem/Memory/physical``), unlimited where the system does not say.
+  static var limit: Int { Memory.physical ?? Int.max }
 
   /// `8 TiB`, `23.4 GiB`, `512 bytes`.
   static func describe(_ bytes: Int) -> String {
@@ -108,11 +101,10 @@ extension HDF5Context {
 
   /// The size of the context's file in bytes.
   func fileSize() throws -> Int {
-    var info = stat()
-    guard stat(file, &info) == 0 else {
-      throw error("cannot read the file's size: \(String(cString: strerror(errno)))")
+    guard let status = FileStatus(file) else {
+      throw error("cannot read the file's size: \(errnoDescription())")
     }
-    return Int(info.st_size)
+    return Int(status.size)
   }
 
   /// The size of the user block before the HDF5 data (addresses in the file are relative to it).

@@ -1,5 +1,6 @@
 import CHDF5
 import Foundation
+import TLSystem
 
 /// The link access properties of the lookups that first follow a path's links (`H5Lexists`,
 /// `H5Oopen`, `H5Lget_info`, `H5Oexists_by_name`; `H5Dopen2` and `H5Gopen2` take other
@@ -41,9 +42,8 @@ enum HDF5ExternalLinks {
       candidates.append((directory as NSString).appendingPathComponent(name))
     }
     for candidate in candidates {
-      var info = stat()
-      guard stat(candidate, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { continue }
-      refusal = "external link target \(candidate) is \(HDF5Context.kind(of: info.st_mode)), not an HDF5 file"
+      guard let kind = FileKind.of(candidate), kind != .regular else { continue }
+      refusal = "external link target \(candidate) \(kind.refusal(expected: "an HDF5 file"))"
       return -1
     }
     return 0

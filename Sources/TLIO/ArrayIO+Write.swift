@@ -2,6 +2,7 @@ import Foundation
 import TLArray
 import TLFormats
 import TLHDF5
+import TLSystem
 
 /// What happens to the arrays a target already holds when arrays are written to it.
 public enum WriteMode: Sendable, Equatable {
@@ -43,6 +44,7 @@ extension ArrayIO {
     let fresh = mode != .merge
     switch location {
     case .npy(let path):
+      AtomicFile.removeStaleTemporaries(besides: path)
       try NPY.write(try single(arrays, location), to: path)
     case .npzMember(let path, let member):
       let array = [(member, try single(arrays, location))]
@@ -58,13 +60,12 @@ extension ArrayIO {
         try NPZ.merge(arrays, into: path, compressed: compress)
       }
     case .hdf5Dataset(let path, let dataset):
-      AtomicFile.removeStaleTemporaries(besides: path)
       try HDF5.write(
         try single(arrays, location), to: path, dataset: dataset, gzipLevel: compress ? 4 : nil,
         replacingFile: fresh)
     case .hdf5(let path):
-      AtomicFile.removeStaleTemporaries(besides: path)
-      try HDF5.writeCollection(arrays, to: path, gzipLevel: compress ? 4 : nil, replacingFile: fresh)
+      let datasets = arrays.map { (path: ArrayNames.toHDF5($0.name), array: $0.array) }
+      try HDF5.write(datasets: datasets, to: path, gzipLevel: compress ? 4 : nil, replacingFile: fresh)
     case .safetensorsTensor(let path, let name):
       let array = [(name, try single(arrays, location))]
       try fresh ? SafeTensors.write(array, to: path) : SafeTensors.merge(array, into: path)
@@ -102,7 +103,7 @@ extension ArrayIO {
             path: path,
             "array '\(name)' cannot be an HDF5 dataset: a group name in it is empty ('.' and '/' separate groups)")
         }
-        let dataset = "/" + parts.joined(separator: "/")
+        let dataset = ArrayNames.toHDF5(name)
         if let other = first[dataset] {
           throw ArrayIOError(path: path, "arrays '\(other)' and '\(name)' would both be the dataset \(dataset)")
         }
@@ -139,8 +140,7 @@ extension ArrayIO {
   private static func writeDirectory(
     _ arrays: [(name: String, array: NDArray)], to path: String, protected: [String], mode: WriteMode
   ) throws {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+    if let kind = FileKind.of(path), kind != .directory {
       throw ArrayIOError(path: path, "is a file, not a directory to write arrays into")
     }
     // Read before writing anything: a damaged manifest stops the run with nothing changed.
@@ -170,7 +170,7 @@ extension ArrayIO {
 
   private static func remove(_ file: String) throws {
     guard unlink(file) == 0 || errno == ENOENT else {
-      throw ArrayIOError(path: file, "cannot remove it: \(String(cString: strerror(errno)))")
+      throw ArrayIOError(path: file, "cannot remove it: \(errnoDescription())")
     }
   }
 

@@ -2,6 +2,7 @@ import Foundation
 import TLArray
 import TLFormats
 import TLHDF5
+import TLSystem
 
 /// Reads and writes arrays at any ``ArrayLocation``, choosing the format reader by location.
 public enum ArrayIO {
@@ -83,11 +84,10 @@ public enum ArrayIO {
 
   /// The array names with the file names they come from, sorted by array name.
   static func npyFileNames(in directory: String) throws -> [(name: String, file: String)] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+    guard let kind = FileKind.of(directory) else {
       throw ArrayIOError(path: directory, "no such file or directory")
     }
-    guard isDirectory.boolValue else {
+    guard kind == .directory else {
       throw ArrayIOError(
         path: directory,
         "not a .npy, .npz or .h5 file, nor a directory of .npy files (nor a .safetensors file, nor HDF5 by its signature)"
@@ -110,13 +110,10 @@ public enum ArrayIO {
   /// then says so): libhdf5 opens a FIFO and waits for a writer for ever, a device it reads
   /// without end. (`.npy` and `.npz` files are checked by their readers.)
   public static func requireRegularFile(_ path: String) throws {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return }
-    switch info.st_mode & S_IFMT {
-    case S_IFREG: return
-    case S_IFDIR: throw ArrayIOError(path: path, "is a directory, not an HDF5 file")
-    case S_IFIFO: throw ArrayIOError(path: path, "is a FIFO (named pipe), not a regular file")
-    default: throw ArrayIOError(path: path, "is not a regular file")
+    switch FileKind.of(path) {
+    case nil, .regular: return
+    case .directory: throw ArrayIOError(path: path, "is a directory, not an HDF5 file")
+    case let kind?: throw ArrayIOError(path: path, kind.refusal(expected: "a regular file"))
     }
   }
 

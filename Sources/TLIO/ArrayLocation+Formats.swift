@@ -1,28 +1,7 @@
 import Foundation
-import TLHDF5
+import TLSystem
 
 extension ArrayLocation {
-  /// Splits `w.safetensors:NAME` right after the extension, at the first `.safetensors:` (any
-  /// case) with something after it, so tensor names keep their dots and colons
-  /// (`encoder.0.weight`); nil when there is none.
-  static func splitSafeTensors(_ text: String) -> (file: String, name: String)? {
-    guard let range = text.range(of: ".safetensors:", options: .caseInsensitive), range.upperBound < text.endIndex
-    else { return nil }
-    return (String(text[..<text.index(before: range.upperBound)]), String(text[range.upperBound...]))
-  }
-
-  /// Whether splitting `text` after its first `fileLength` characters comes before any split
-  /// at `.npz:` or `.h5:`/`.hdf5:`: the earliest extension decides, as pipeline.md §2 says.
-  static func splitsBeforeOthers(_ fileLength: Int, in text: String) -> Bool {
-    if let member = text.range(of: ".npz:", options: .caseInsensitive), member.upperBound < text.endIndex,
-      text.distance(from: text.startIndex, to: member.lowerBound) + 4 < fileLength
-    {
-      return false
-    }
-    if let dataset = HDF5Path.split(text), dataset.file.count < fileLength { return false }
-    return true
-  }
-
   /// The HDF5 format signature, `\x89HDF\r\n\x1a\n`.
   static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
@@ -30,13 +9,12 @@ extension ArrayLocation {
   /// 0 or at a user-block boundary, 512, 1024, 2048, … (where libhdf5 looks for the superblock:
   /// MATLAB v7.3 writes a 512-byte user block before it). A FIFO or device is never opened.
   public static func hasHDF5Signature(_ path: String) -> Bool {
-    var info = stat()
-    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+    guard FileKind.of(path) == .regular else { return false }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { return false }
     defer { close(descriptor) }
-    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
-    let size = Int(info.st_size)
+    guard let status = FileStatus(descriptor: descriptor), status.kind == .regular else { return false }
+    let size = Int(status.size)
     var buffer = [UInt8](repeating: 0, count: hdf5Signature.count)
     var offset = 0
     while offset <= size - buffer.count {
@@ -60,7 +38,7 @@ extension ArrayLocation {
     func onDisk(_ file: String) -> [String] {
       file.hasPrefix("/") ? [file] : places.map { $0.isEmpty ? file : ArrayIO.join($0, file) }
     }
-    if let found = onDisk(text).first(where: { FileManager.default.fileExists(atPath: $0) }) {
+    if let found = onDisk(text).first(where: { FileKind.of($0) != nil }) {
       return Self.hasHDF5Signature(found) ? .hdf5(path: text) : self
     }
     var searchFrom = text.startIndex
@@ -68,7 +46,7 @@ extension ArrayLocation {
       let file = String(text[..<colon])
       let rest = String(text[text.index(after: colon)...])
       if !file.isEmpty, !rest.isEmpty,
-        let found = onDisk(file).first(where: { FileManager.default.fileExists(atPath: $0) }),
+        let found = onDisk(file).first(where: { FileKind.of($0) != nil }),
         Self.hasHDF5Signature(found)
       {
         return .hdf5Dataset(path: file, dataset: rest.hasPrefix("/") ? rest : "/" + rest)

@@ -1,9 +1,10 @@
 import Foundation
-import TLHDF5
+import TLSystem
 
 /// Where arrays live on disk, parsed from the strings users write (pipeline.md §2):
 /// `a.npy`, `a.npz:key`, `a.safetensors:name`, `a.h5:/group/dataset`, or a whole `.npz`,
-/// `.safetensors`, `.h5` or directory.
+/// `.safetensors`, `.h5` or directory. The one parser of those strings is ``init(parsing:)``;
+/// the readers take what it parsed.
 public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   /// One `.npy` file.
   case npy(path: String)
@@ -22,48 +23,6 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   /// Every tensor of a `.safetensors` file.
   case safetensors(path: String)
 
-  /// Parses `text`. A source splits right after the file's own extension, at the first
-  /// `.npz:` (a member), the first `.safetensors:` (a tensor) or the first `.h5:/`/`.hdf5:/`
-  /// (a dataset), case-insensitively, which ever comes first: member, tensor and dataset names
-  /// may hold colons and dots (`w.npz:kernel:0` is member `kernel:0`, a Keras variable;
-  /// `w.safetensors:encoder.0.weight` one tensor), and so may directories before the file
-  /// (`dir:x/a.npz:W`). Otherwise the extension decides, and anything else is a directory
-  /// (which a reader may still find to be an HDF5 file by its signature:
-  /// ``recognizingHDF5(lookingIn:)``).
-  public init(parsing text: String) {
-    if let (file, name) = Self.splitSafeTensors(text), Self.splitsBeforeOthers(file.count, in: text) {
-      self = .safetensorsTensor(path: file, name: name)
-      return
-    }
-    let member = text.range(of: ".npz:", options: .caseInsensitive)
-    let dataset = HDF5Path.split(text)
-    if let member, !text[member.upperBound...].isEmpty,
-      dataset.map({ member.upperBound <= text.index(text.startIndex, offsetBy: $0.file.count) })
-        ?? true
-    {
-      self = .npzMember(
-        path: String(text[..<text.index(before: member.upperBound)]),
-        member: String(text[member.upperBound...]))
-      return
-    }
-    if let (file, path) = dataset {
-      self = .hdf5Dataset(path: file, dataset: path)
-      return
-    }
-    let lower = text.lowercased()
-    if lower.hasSuffix(".npy") {
-      self = .npy(path: text)
-    } else if lower.hasSuffix(".npz") {
-      self = .npz(path: text)
-    } else if lower.hasSuffix(".safetensors") {
-      self = .safetensors(path: text)
-    } else if Self.isHDF5(text) {
-      self = .hdf5(path: text)
-    } else {
-      self = .directory(path: text)
-    }
-  }
-
   /// The forms a place to write arrays may take, as error messages list them.
   public static let targetForms =
     "a .npy, .npz or .h5 (.hdf5) file, a .safetensors file, a.npz:key, a.safetensors:name, a.h5:/group/name, or a directory (an existing one, or a path ending in /)"
@@ -75,10 +34,9 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
   public init(target text: String) throws {
     self.init(parsing: text)
     guard case .directory(let path) = self, !text.hasSuffix("/") else { return }
-    var isDirectory: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-    if exists && isDirectory.boolValue { return }
-    if exists {
+    let kind = FileKind.of(path)
+    if kind == .directory { return }
+    if kind != nil {
       throw ArrayIOError(path: text, "exists and is not a directory; a target is \(Self.targetForms)")
     }
     if let ext = Self.unknownExtension(text) {
@@ -95,11 +53,6 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
     let stem = last.drop { $0 == "." }  // .hidden is a name, not an extension
     guard let dot = stem.lastIndex(of: "."), stem.index(after: dot) < stem.endIndex else { return nil }
     return String(stem[stem.index(after: dot)...])
-  }
-
-  static func isHDF5(_ path: String) -> Bool {
-    let lower = path.lowercased()
-    return lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5")
   }
 
   /// The file or directory on disk.
@@ -152,15 +105,5 @@ public enum ArrayLocation: Sendable, Equatable, CustomStringConvertible {
     case .hdf5Dataset(let p, let d): "\(p):\(d)"
     default: path
     }
-  }
-}
-
-/// The mapping between result names (`embed.dW`) and HDF5 dataset paths (`/embed/dW`).
-public enum ArrayNames {
-  public static func fromHDF5(_ dataset: String) -> String {
-    dataset.split(separator: "/").joined(separator: ".")
-  }
-  public static func toHDF5(_ name: String) -> String {
-    "/" + name.split(separator: ".").joined(separator: "/")
   }
 }

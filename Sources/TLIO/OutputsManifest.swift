@@ -1,4 +1,5 @@
 import Foundation
+import TLSystem
 
 /// The record a run keeps in a directory of outputs, `.tl-run-outputs.json`: the `.npy` files
 /// the last run wrote there, each with the size, modification time and inode it had when
@@ -34,15 +35,8 @@ public struct OutputsManifest: Codable, Sendable, Equatable {
 
     /// The regular file `path` as it is now, or nil when it is missing or not a regular file.
     static func status(of path: String, name: String) -> File? {
-      var info = stat()
-      guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-      #if canImport(Darwin)
-        let time = info.st_mtimespec
-      #else
-        let time = info.st_mtim
-      #endif
-      let nanoseconds = Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-      return File(name: name, size: Int64(info.st_size), mtimeNanoseconds: nanoseconds, inode: UInt64(info.st_ino))
+      guard let status = FileStatus(path, followingLinks: false), status.kind == .regular else { return nil }
+      return File(name: name, size: status.size, mtimeNanoseconds: status.modifiedNanoseconds, inode: status.inode)
     }
   }
 
@@ -81,8 +75,10 @@ public struct OutputsManifest: Codable, Sendable, Equatable {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let path = ArrayIO.join(directory, fileName)
     do {
-      let data = try encoder.encode(OutputsManifest(files: files))
-      try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
+      let data = try encoder.encode(OutputsManifest(files: files)) + Data("\n".utf8)
+      try AtomicFile.write(to: path) { append in try data.withUnsafeBytes { try append($0) } }
+    } catch let error as FileError {
+      throw ArrayIOError(path: path, "cannot write the outputs manifest: \(error.message)")
     } catch {
       throw ArrayIOError(path: path, "cannot write the outputs manifest: \(error.localizedDescription)")
     }
@@ -96,9 +92,7 @@ public struct OutputsManifest: Codable, Sendable, Equatable {
 
   /// Whether `path` is a regular file or a symbolic link (never a directory).
   static func isFileOrLink(_ path: String) -> Bool {
-    var info = stat()
-    guard lstat(path, &info) == 0 else { return false }
-    let kind = info.st_mode & S_IFMT
-    return kind == S_IFREG || kind == S_IFLNK
+    let kind = FileKind.of(path, followingLinks: false)
+    return kind == .regular || kind == .symbolicLink
   }
 }

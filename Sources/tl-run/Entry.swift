@@ -14,7 +14,10 @@ enum Entry {
     refuseMisspeltSubcommand()
     var command: any ParsableCommand
     do {
-      command = try TLRun.parseAsRoot()
+      // `tl-run PIPELINE --batch DIR …` is read as `tl-run batch PIPELINE DIR …`.
+      let arguments = try BatchSpelling.rewritten(
+        Array(CommandLine.arguments.dropFirst()), subcommands: subcommandNames)
+      command = try TLRun.parseAsRoot(arguments)
     } catch {
       let code = TLRun.exitCode(for: error)
       if code == .success {
@@ -25,7 +28,8 @@ enum Entry {
       printErrorLines(TLRun.fullMessage(for: error))
       exit(2)
     }
-    if !(command is RunCommand) { BLASThreads.stopWorkers() }  // nothing else multiplies matrices
+    // Running pipelines, one or a batch, is all that multiplies matrices.
+    if !(command is RunCommand || command is BatchCommand) { BLASThreads.stopWorkers() }
     do {
       try command.run()
     } catch let code as ExitCode {
@@ -53,11 +57,15 @@ func refuseMisspeltSubcommand() {
   guard let first = arguments.first, !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first) else {
     return
   }
-  let names = TLRun.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
-  guard !names.contains(first), let near = NameSuggestion.nearest(to: first, among: names) else { return }
+  guard !subcommandNames.contains(first), let near = NameSuggestion.nearest(to: first, among: subcommandNames) else {
+    return
+  }
   printError("tl-run: unknown command '\(first)' (did you mean '\(near)'?); see 'tl-run --help'")
   exit(2)
 }
+
+/// The names `tl-run` takes as its first argument for a subcommand, `help` included.
+let subcommandNames = TLRun.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
 
 /// Writes one line to stderr (errors, progress); stdout is kept for reports. Messages quote
 /// file names, member names and header text, so every control character in `line` (newlines

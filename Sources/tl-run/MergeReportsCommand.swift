@@ -1,6 +1,6 @@
 import ArgumentParser
+import TLBatch
 import TLIO
-import TLPipeline
 
 /// `tl-run merge-reports OUT.json IN.json…`: join the reports of a batch's shards into one.
 struct MergeReportsCommand: ParsableCommand {
@@ -37,22 +37,8 @@ struct MergeReportsCommand: ParsableCommand {
   }
 
   func run() throws {
-    try BatchReportFile.checkWritable(output, option: "OUT.json")
-    if let junit { try BatchReportFile.checkWritable(junit, option: "--junit") }
-    var reports: [(file: String, report: BatchReport)] = []
-    for input in inputs { reports.append((input, try BatchReport.read(path: input))) }
-    let (merged, warnings) = try BatchReport.merge(reports)
-    if let missing = warnings.first, !allowPartial {
-      throw BatchError("merge-reports: \(missing); pass --allow-partial to merge anyway")
-    }
-    for warning in warnings { printError("tl-run: merge-reports: \(warning)") }
-    if let jobs = merged.slurmArrayJobs, jobs.count > 1 {
-      printError(
-        "tl-run: merge-reports: the shards ran in Slurm array jobs \(jobs.joined(separator: ", ")) (tasks rerun in a new job), all of one run (run_id \(merged.runID?.prefix(12) ?? ""))"
-      )
-    }
-    try BatchReportFile.write(merged.json + "\n", to: output)
-    if let junit { try BatchReportFile.write(JUnitReport.xml(merged), to: junit) }
+    let merged = try BatchReport.mergeFiles(
+      inputs, into: output, junit: junit, allowPartial: allowPartial, note: { printError("tl-run: \($0)") })
     print("merged \(inputs.count) report\(inputs.count == 1 ? "" : "s") into \(output): \(merged.summaryLine())")
     if merged.summary.exitStatus != 0 { throw ExitCode(merged.summary.exitStatus) }
   }

@@ -11,6 +11,10 @@ struct RunCommand: ParsableCommand {
     usage: """
       tl-run <pipeline.json> [--case <dir>] [--intermediates] [--timings] [--rtol <r>] [--atol <a>] [--json]
       tl-run <pipeline.json> --batch <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
+      """,
+    discussion: """
+      With --batch DIR it runs every subdirectory of DIR as a case: that is 'tl-run batch \
+      PIPELINE DIR', whose options ('tl-run help batch') it takes.
       """)
 
   @Argument(help: "The pipeline file (JSON, \"version\": 1).")
@@ -27,8 +31,6 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var comparison: ComparisonOptions
 
-  @OptionGroup(title: "Batch") var batch: BatchOptions
-
   func run() throws {
     do {
       try runChecked()
@@ -43,14 +45,6 @@ struct RunCommand: ParsableCommand {
   private func runChecked() throws {
     let spec = try PipelineSpec.load(path: pipeline)
     let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
-    if batch.batch != nil {
-      if `case` != nil {
-        throw ValidationError("--case and --batch exclude each other: in a batch every subdirectory is a case")
-      }
-      let status = try batch.run(spec, options: options, json: comparison.json)
-      if status != 0 { throw ExitCode(status) }
-      return
-    }
     let result = try PipelineRunner.run(spec, options: options)
     if timings { printErrorLines(result.timings.report) }
     if comparison.json {

@@ -8,7 +8,8 @@ struct TLRun: ParsableCommand {
       "Run the time-series layers of Deep Learning from Scratch 2 on arrays from disk and check them against NumPy.",
     usage: """
       tl-run <pipeline.json> [--case <dir>] [--intermediates] [--timings] [--rtol <r>] [--atol <a>] [--json]
-      tl-run <pipeline.json> --batch <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
+      tl-run batch <pipeline.json> <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
+      tl-run <pipeline.json> --batch <dir> [--jobs <n>] …   (the same as tl-run batch)
       tl-run inspect | convert | compare | merge-reports <arguments>
       """,
     discussion: """
@@ -16,9 +17,12 @@ struct TLRun: ParsableCommand {
       layers forward and backward, write out, dx, every gradient and state, and compare them \
       with the reference. Its options: --case DIR (where relative sources are found first), \
       --intermediates (also each layer's output), --timings, --rtol/--atol/--no-equal-nan/\
-      --no-check-dtype (override the default tolerances), --json; for a batch, --batch DIR \
-      (every subdirectory is a case), --jobs, --report, --junit, --shard I/N, --shard-count N. \
-      'tl-run help run' lists them all; 'tl-run help <subcommand>' explains the others.
+      --no-check-dtype (override the default tolerances), --json. 'tl-run help run' lists them.
+
+      Run a batch ('tl-run batch PIPELINE DIR', or 'tl-run PIPELINE --batch DIR'): every \
+      subdirectory of DIR is a case, several run at once (--jobs), with --report, --junit, \
+      --shard I/N, --shard-count N; 'tl-run merge-reports' joins the reports of shards. \
+      'tl-run help batch' lists its options; 'tl-run help <subcommand>' explains the others.
 
       Exit status: 0 everything compared is within tolerance (or the pipeline names no \
       reference), 1 at least one array differs, is missing or has another dtype, or the \
@@ -27,7 +31,8 @@ struct TLRun: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      RunCommand.self, InspectCommand.self, ConvertCommand.self, CompareCommand.self, MergeReportsCommand.self,
+      RunCommand.self, BatchCommand.self, InspectCommand.self, ConvertCommand.self, CompareCommand.self,
+      MergeReportsCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TLArray
 import TLFormats
+import TLSystem
 import TLTestSupport
 import Testing
 

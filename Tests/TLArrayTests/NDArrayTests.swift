@@ -38,15 +38,6 @@ import Testing
   #expect(NDArray(scalar: Float(65520)).astype(.float16).double(atFlat: 0).isInfinite)
 }
 
-@Test func statisticsIgnoreNaNAndCountInf() {
-  let a = NDArray(shape: [5], scalars: [Float](arrayLiteral: 1, .nan, -2, .infinity, 4))
-  let s = a.statistics()
-  #expect(s.nanCount == 1 && s.infCount == 1 && s.min == -2 && s.max == .infinity)
-  let ints = NDArray(shape: [3], scalars: [Int16](arrayLiteral: 3, -1, 4)).statistics()
-  #expect(ints.min == -1 && ints.max == 4 && ints.mean == 2)
-  #expect(NDArray(zeros: .float32, shape: [0]).statistics().mean == nil)
-}
-
 /// Buffers from 1 MiB up are pages of their own (``LargeBuffer``): zeroed without a memset,
 /// aligned, and copied on write like any other storage.
 @Test func largeStorageIsZeroedAlignedAndCopiedOnWrite() {

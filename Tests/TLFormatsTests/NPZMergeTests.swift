@@ -1,5 +1,6 @@
 import Foundation
 import TLArray
+import TLSystem
 import TLTestSupport
 import Testing
 import ZIPFoundation

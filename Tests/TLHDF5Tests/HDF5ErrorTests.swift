@@ -43,16 +43,7 @@ func readErrorsNameFileDatasetAndCause(file: String, dataset: String, cause: Str
 func openErrorsNameFileAndCause(fixture: String, cause: String) {
   let file = Fixtures.path(fixture)
   #expect(throws: HDF5Error(file: file, cause: cause)) {
-    try HDF5.read("\(file):/x")
-  }
-}
-
-@Test func sourceThatIsNotHDF5IsRefused() {
-  #expect(
-    throws: HDF5Error(
-      file: "a.npy", cause: "is not an HDF5 array source of the form file.h5:/group/dataset")
-  ) {
-    try HDF5.read("a.npy")
+    try HDF5.read(file: file, dataset: "/x")
   }
 }
 

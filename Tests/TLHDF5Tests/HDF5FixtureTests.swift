@@ -30,10 +30,3 @@ func readsWhatH5pyReads(path: String) throws {
   expectAllClose(array, expected, rtol: 0, atol: 0, path)
   #expect(array.dtype == expected.dtype && array.shape == expected.shape, "\(path)")
 }
-
-/// A source string reads the same dataset as the file and path given apart.
-@Test func readsAnArraySource() throws {
-  let file = Fixtures.path("h5/data.h5")
-  let viaSource = try HDF5.read("\(file):/nested/group/deep/x")
-  #expect(viaSource == (try NPY.read(path: Fixtures.path("h5/npy/nested__group__deep__x.npy"))))
-}

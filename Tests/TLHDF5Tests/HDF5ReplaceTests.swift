@@ -6,14 +6,14 @@ import Testing
 
 /// Writing into an existing file merges by default; `replacingFile` writes it anew.
 @Suite struct HDF5ReplaceTests {
-  let first: [(name: String, array: NDArray)] = [
-    ("out", NDArray(shape: [2, 3], scalars: [1.0, 2, 3, 4, 5, 6])),
-    ("affine.out", NDArray(shape: [2], scalars: [Float(0.5), -0.5])),
-    ("affine.dW", NDArray(shape: [3], scalars: [Int64(7), 8, 9])),
+  let first: [(path: String, array: NDArray)] = [
+    ("/out", NDArray(shape: [2, 3], scalars: [1.0, 2, 3, 4, 5, 6])),
+    ("/affine/out", NDArray(shape: [2], scalars: [Float(0.5), -0.5])),
+    ("/affine/dW", NDArray(shape: [3], scalars: [Int64(7), 8, 9])),
   ]
-  let second: [(name: String, array: NDArray)] = [
-    ("out", NDArray(shape: [1, 2], scalars: [Int32(-1), 1])),
-    ("affine.dW", NDArray(shape: [2], scalars: [Float(1), 2])),
+  let second: [(path: String, array: NDArray)] = [
+    ("/out", NDArray(shape: [1, 2], scalars: [Int32(-1), 1])),
+    ("/affine/dW", NDArray(shape: [2], scalars: [Float(1), 2])),
   ]
 
   func datasets(_ file: String) throws -> [String] { try HDF5.datasets(in: file).map(\.path).sorted() }
@@ -22,8 +22,8 @@ import Testing
     let directory = try Fixtures.temporaryDirectory("hdf5-replace")
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("out.h5").path
-    try HDF5.writeCollection(first, to: file, gzipLevel: nil)
-    try HDF5.writeCollection(second, to: file, gzipLevel: nil)
+    try HDF5.write(datasets: first, to: file, gzipLevel: nil)
+    try HDF5.write(datasets: second, to: file, gzipLevel: nil)
     #expect(try datasets(file) == ["/affine/dW", "/affine/out", "/out"])
     #expect(try HDF5.read(file: file, dataset: "/affine/out") == first[1].array)
     let out = try HDF5.read(file: file, dataset: "/out")
@@ -34,8 +34,8 @@ import Testing
     let directory = try Fixtures.temporaryDirectory("hdf5-replace")
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("out.h5").path
-    try HDF5.writeCollection(first, to: file, gzipLevel: nil)
-    try HDF5.writeCollection(second, to: file, gzipLevel: nil, replacingFile: true)
+    try HDF5.write(datasets: first, to: file, gzipLevel: nil)
+    try HDF5.write(datasets: second, to: file, gzipLevel: nil, replacingFile: true)
     #expect(try datasets(file) == ["/affine/dW", "/out"])
     let dW = try HDF5.read(file: file, dataset: "/affine/dW")
     #expect(dW == second[1].array && dW.dtype == .float32 && dW.shape == [2])

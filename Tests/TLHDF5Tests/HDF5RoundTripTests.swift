@@ -29,11 +29,10 @@ func writeThenReadEveryDType(dtype: DType, gzipLevel: Int?) throws {
   defer { try? FileManager.default.removeItem(at: directory) }
   let file = directory.appendingPathComponent("out.h5").path
   let arrays = shapes.enumerated().map { index, shape in
-    (name: "case\(index).x", array: sampleArray(dtype, shape: shape, seed: UInt64(index + 1)))
+    (path: "/case\(index)/x", array: sampleArray(dtype, shape: shape, seed: UInt64(index + 1)))
   }
-  try HDF5.writeCollection(arrays, to: file, gzipLevel: gzipLevel)
-  for (name, array) in arrays {
-    let path = HDF5Path.datasetPath(forName: name)
+  try HDF5.write(datasets: arrays, to: file, gzipLevel: gzipLevel)
+  for (path, array) in arrays {
     let back = try HDF5.read(file: file, dataset: path)
     #expect(back == array, "\(dtype) \(Shape.describe(array.shape)) at \(path)")
     let info = try HDF5.datasetInfo(file: file, dataset: path)
@@ -82,8 +81,7 @@ func gzipChunksLikeH5py(expected: H5pyChunks) throws {
   let before = try HDF5.datasets(in: file)
   let dW = sampleArray(.float64, shape: [4, 3])
   let x = sampleArray(.int32, shape: [7], seed: 9)
-  try HDF5.writeCollection(
-    [("embed.dW", dW), ("nested.group.deep.x", x)], to: file, gzipLevel: nil)
+  try HDF5.write(datasets: [("/embed/dW", dW), ("/nested/group/deep/x", x)], to: file, gzipLevel: nil)
   #expect(try HDF5.read(file: file, dataset: "/embed/dW") == dW)
   #expect(try HDF5.read(file: file, dataset: "/nested/group/deep/x") == x)
   #expect(
@@ -96,18 +94,18 @@ func gzipChunksLikeH5py(expected: H5pyChunks) throws {
 
 /// A failed write leaves the file as it was and no temporary file beside it.
 @Test(arguments: [
-  ("nested", "is a group; a dataset does not replace it", "data.h5"),
-  ("ints.int8.z", "/ints/int8 is a dataset, so it cannot hold /ints/int8/z", "data.h5"),
-  ("x", "cannot open the file: file signature not found", "not_hdf5.h5"),
+  ("/nested", "is a group; a dataset does not replace it", "data.h5"),
+  ("/ints/int8/z", "/ints/int8 is a dataset, so it cannot hold /ints/int8/z", "data.h5"),
+  ("/x", "cannot open the file: file signature not found", "not_hdf5.h5"),
 ])
-func failedWritesLeaveTheFileUntouched(name: String, cause: String, fixture: String) throws {
+func failedWritesLeaveTheFileUntouched(path: String, cause: String, fixture: String) throws {
   let directory = try Fixtures.temporaryDirectory("hdf5-failed")
   defer { try? FileManager.default.removeItem(at: directory) }
   let file = directory.appendingPathComponent(fixture).path
   try FileManager.default.copyItem(atPath: Fixtures.path("h5/\(fixture)"), toPath: file)
   let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
   #expect {
-    try HDF5.writeCollection([(name, NDArray(scalar: 1.0))], to: file, gzipLevel: nil)
+    try HDF5.write(datasets: [(path, NDArray(scalar: 1.0))], to: file, gzipLevel: nil)
   } throws: { error in
     guard let error = error as? HDF5Error else { return false }
     return error.description.hasPrefix("HDF5 \(file)") && error.description.contains(cause)

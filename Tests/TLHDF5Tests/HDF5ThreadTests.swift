@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TLArray
 import TLHDF5
 import TLTestSupport
@@ -70,9 +71,8 @@ private func onNewThread(_ body: @escaping @Sendable () -> Void) {
 }
 
 /// Errors gathered from several threads.
-private final class LockedErrors: @unchecked Sendable {
-  private let lock = NSLock()
-  private var errors: [any Error] = []
-  func append(_ error: any Error) { lock.withLock { errors.append(error) } }
-  var all: [any Error] { lock.withLock { errors } }
+private final class LockedErrors: Sendable {
+  private let errors = Mutex<[any Error]>([])
+  func append(_ error: any Error) { errors.withLock { $0.append(error) } }
+  var all: [any Error] { errors.withLock { $0 } }
 }

@@ -1,0 +1,30 @@
+// System calls and flags that Swift's Glibc module does not import, in swift-nio's CNIOLinux
+// style: each one a prefixed C function or a named constant, defined in shim.c (compiled with
+// _GNU_SOURCE, which the macros need). Imported by TLSystem only.
+#ifndef CTLSYSTEM_H
+#define CTLSYSTEM_H
+
+#include <stddef.h>
+
+// renameat2(2) flag: swap the two names atomically (both must exist). 0 where there is none.
+extern const unsigned int CTLSystem_RENAME_EXCHANGE;
+// open(2) flag: an unnamed file in the given directory, linked in later. 0 where there is none.
+extern const int CTLSystem_O_TMPFILE;
+// linkat(2) flag: link the file the descriptor refers to (an empty path). 0 where there is none.
+extern const int CTLSystem_AT_EMPTY_PATH;
+// madvise(2) advice: back the range with transparent huge pages. -1 where there is none.
+extern const int CTLSystem_MADV_HUGEPAGE;
+
+// renameat2(2) through syscall(SYS_renameat2, …): glibc before 2.28 has no wrapper. Returns -1
+// with errno ENOSYS where the system has no such call, as the kernel does before Linux 3.15.
+int CTLSystem_renameat2(
+    int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
+
+// madvise(address, length, MADV_HUGEPAGE): a hint; -1 with errno ENOSYS where there is none.
+int CTLSystem_madvise_hugepage(void *address, size_t length);
+
+// The CPUs in this process's affinity mask (sched_getaffinity, CPU_COUNT_S, both macros or
+// glibc extensions), or 0 when the system does not say.
+long CTLSystem_affinity_cpu_count(void);
+
+#endif

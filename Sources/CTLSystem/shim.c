@@ -1,0 +1,80 @@
+// The definitions behind include/CTLSystem.h. _GNU_SOURCE brings renameat2's flags, O_TMPFILE,
+// AT_EMPTY_PATH, MADV_HUGEPAGE and the CPU_*_S macros into the system headers.
+#define _GNU_SOURCE
+#include "CTLSystem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+#ifdef RENAME_EXCHANGE
+const unsigned int CTLSystem_RENAME_EXCHANGE = RENAME_EXCHANGE;
+#else
+const unsigned int CTLSystem_RENAME_EXCHANGE = 0;
+#endif
+
+#ifdef O_TMPFILE
+const int CTLSystem_O_TMPFILE = O_TMPFILE;
+#else
+const int CTLSystem_O_TMPFILE = 0;
+#endif
+
+#ifdef AT_EMPTY_PATH
+const int CTLSystem_AT_EMPTY_PATH = AT_EMPTY_PATH;
+#else
+const int CTLSystem_AT_EMPTY_PATH = 0;
+#endif
+
+#ifdef MADV_HUGEPAGE
+const int CTLSystem_MADV_HUGEPAGE = MADV_HUGEPAGE;
+#else
+const int CTLSystem_MADV_HUGEPAGE = -1;
+#endif
+
+int CTLSystem_renameat2(
+    int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
+#if defined(__linux__) && defined(SYS_renameat2)
+  return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags);
+#else
+  (void)olddirfd, (void)oldpath, (void)newdirfd, (void)newpath, (void)flags;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+int CTLSystem_madvise_hugepage(void *address, size_t length) {
+#ifdef MADV_HUGEPAGE
+  return madvise(address, length, MADV_HUGEPAGE);
+#else
+  (void)address, (void)length;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+long CTLSystem_affinity_cpu_count(void) {
+#ifdef __linux__
+  // The mask's size is the kernel's, not CPU_SETSIZE: grow until the call accepts it.
+  for (int cpus = 1024; cpus <= (1 << 20); cpus *= 2) {
+    cpu_set_t *set = CPU_ALLOC(cpus);
+    if (set == NULL) return 0;
+    size_t size = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(size, set);
+    if (sched_getaffinity(0, size, set) == 0) {
+      long count = CPU_COUNT_S(size, set);
+      CPU_FREE(set);
+      return count;
+    }
+    CPU_FREE(set);
+    if (errno != EINVAL) return 0;
+  }
+#endif
+  return 0;
+}

@@ -1,0 +1,108 @@
+import Foundation
+import TLLayers
+import TLPipeline
+
+/// Runs every case of a batch with one pipeline, `jobs` at a time; every case runs whatever
+/// the others do, and a case that throws becomes an `error` entry with its message.
+public enum BatchRunner {
+  /// Runs `cases` (already sliced to a shard, if any) and returns their report.
+  ///
+  /// Weights beside the pipeline are read once into `sharedCache` and shared by every case.
+  /// `onFinish` is called once per case as it finishes, one call at a time, from a worker
+  /// thread. With `jobs > 1` OpenBLAS is held to one thread, so the cases, not BLAS, use the cores.
+  public static func run(
+    _ spec: PipelineSpec, cases: [BatchCase], jobs: Int, options: RunOptions = RunOptions(),
+    shard: Shard? = nil, sharedCache: SharedArrayCache = SharedArrayCache(),
+    onFinish: @escaping @Sendable (BatchCaseReport) -> Void = { _ in }
+  ) throws(BatchError) -> BatchReport {
+    precondition(jobs >= 1, "jobs must be at least 1")
+    if spec.outputs.hasPrefix("/") {
+      throw BatchError(
+        "\(spec.file): outputs: \(spec.outputs) is absolute, so every case would write to the same place; in a batch it must be relative to the case directory"
+      )
+    }
+    if jobs > 1 { BLASThreads.set(1) }
+    let start = ContinuousClock.now
+    let queue = CaseQueue(cases.count, onFinish: onFinish)
+    let work: @Sendable () -> Void = {
+      while let index = queue.take() {
+        queue.finish(index, runCase(spec, cases[index], options: options, sharedCache: sharedCache))
+      }
+    }
+    let workers = min(jobs, cases.count)
+    if workers <= 1 {
+      work()
+    } else {
+      let group = DispatchGroup()
+      for _ in 0..<workers {
+        group.enter()
+        let thread = Thread {
+          work()
+          group.leave()
+        }
+        thread.stackSize = 8 << 20  // as the main thread's: layer code may recurse on deep shapes
+        thread.start()
+      }
+      group.wait()
+    }
+    return BatchReport(
+      pipeline: spec.name, pipelineFile: spec.file, shard: shard, cases: queue.reports,
+      wallSeconds: (ContinuousClock.now - start).seconds)
+  }
+
+  /// One case in its own directory; any fault becomes its `error` entry.
+  static func runCase(_ spec: PipelineSpec, _ batchCase: BatchCase, options: RunOptions, sharedCache: SharedArrayCache)
+    -> BatchCaseReport
+  {
+    var caseOptions = options
+    caseOptions.caseDirectory = batchCase.directory
+    let start = ContinuousClock.now
+    var report: RunReport
+    do {
+      report = RunReport(try PipelineRunner.run(spec, options: caseOptions, sharedCache: sharedCache))
+      report.name = batchCase.name
+    } catch {
+      report = RunReport(name: batchCase.name, error: error)
+    }
+    return BatchCaseReport(run: report, directory: batchCase.directory, seconds: (ContinuousClock.now - start).seconds)
+  }
+}
+
+/// Hands out case indices to workers and collects their reports in case order.
+private final class CaseQueue: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  private var finished: [BatchCaseReport?]
+  private let onFinish: @Sendable (BatchCaseReport) -> Void
+
+  init(_ count: Int, onFinish: @escaping @Sendable (BatchCaseReport) -> Void) {
+    finished = Array(repeating: nil, count: count)
+    self.onFinish = onFinish
+  }
+
+  func take() -> Int? {
+    lock.withLock {
+      guard next < finished.count else { return nil }
+      defer { next += 1 }
+      return next
+    }
+  }
+
+  /// Records a report and tells `onFinish`, under the lock so calls never overlap.
+  func finish(_ index: Int, _ report: BatchCaseReport) {
+    lock.withLock {
+      finished[index] = report
+      onFinish(report)
+    }
+  }
+
+  var reports: [BatchCaseReport] { lock.withLock { finished.compactMap { $0 } } }
+}
+
+extension Duration {
+  /// The duration in seconds, as a `Double`.
+  var seconds: Double {
+    let parts = components
+    return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+  }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import TLPipeline
+
+/// What `tl-run batch PIPELINE DIR` is asked for beyond the pipeline (pipeline.md §5): where
+/// the cases are, how many run at once, where the reports go and which shard runs.
+public struct BatchRequest: Sendable {
+  /// The batch directory: each immediate subdirectory is a case.
+  public var directory: String
+  /// Cases run at once; nil means the number of cores.
+  public var jobs: Int?
+  /// `--report FILE.json`: the JSON report, one entry per case.
+  public var report: String?
+  /// `--junit FILE.xml`: the same report as JUnit XML.
+  public var junit: String?
+  /// `--shard I/N` as given; checked by ``ShardSelection/resolve(flag:shardCount:environment:)``.
+  public var shard: String?
+  /// `--shard-count N`, the count of a Kubernetes Indexed Job (its index is in the environment).
+  public var shardCount: Int?
+  /// How every case runs; each case's directory is set by the batch.
+  public var options: RunOptions
+  /// Print the report as JSON at the end instead of a line per case and a summary.
+  public var json: Bool
+
+  /// A request for the batch in `directory`; every other field as `tl-run batch` has it when
+  /// its option is not given.
+  public init(
+    directory: String, jobs: Int? = nil, report: String? = nil, junit: String? = nil, shard: String? = nil,
+    shardCount: Int? = nil, options: RunOptions = RunOptions(), json: Bool = false
+  ) {
+    self.directory = directory
+    self.jobs = jobs
+    self.report = report
+    self.junit = junit
+    self.shard = shard
+    self.shardCount = shardCount
+    self.options = options
+    self.json = json
+  }
+}
+
+/// A whole `tl-run batch`: choose the shard, check the report paths, find the cases, identify
+/// the run, run the cases, write the reports and print the lines (or the JSON) and the summary.
+public enum BatchSession {
+  /// Runs the batch `request` asks for with `spec` and returns its report, whose
+  /// `summary.exitStatus` is the command's: 2 any error, else 1 any mismatch, else 0.
+  ///
+  /// Everything that can be refused (the shard, a report's directory, the batch directory) is
+  /// refused before any case runs.
+  /// - Parameters:
+  ///   - version: tl-run's version, part of the run's identity (``BatchRunIdentity``).
+  ///   - environment: where the shard variables are read (`TL_RUN_SHARD`, Slurm, Kubernetes).
+  ///   - note: one line for stderr, without a program prefix: which variable chose the shard.
+  ///   - writeOut, writeErr: where the case lines and the progress go (``BatchConsole``).
+  ///   - progress: whether to draw a progress line; nil decides by whether stderr is a terminal.
+  public static func run(
+    _ spec: PipelineSpec, _ request: BatchRequest, version: String,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    note: @escaping (String) -> Void = { _ in },
+    writeOut: @escaping @Sendable (String) -> Void = BatchConsole.standardOutput,
+    writeErr: @escaping @Sendable (String) -> Void = BatchConsole.standardError, progress: Bool? = nil
+  ) throws(BatchError) -> BatchReport {
+    let selection = try ShardSelection.resolve(
+      flag: request.shard, shardCount: request.shardCount, environment: environment)
+    if let report = request.report { try BatchReportFile.checkWritable(report, option: "--report") }
+    if let junit = request.junit { try BatchReportFile.checkWritable(junit, option: "--junit") }
+    let all = try BatchCase.discover(in: request.directory)
+    if all.isEmpty { throw BatchError("--batch \(request.directory): no case directories in it") }
+    // Variables are inherited unseen (a job submitted from an array task carries its
+    // SLURM_ARRAY_*), so a shard chosen by one is always said, with how.
+    if let selection, selection.fromEnvironment { note(selection.detail) }
+    let runID = try BatchRunIdentity.compute(
+      spec: spec, cases: all, settings: "tl-run \(version) tolerance \(request.options.tolerance)")
+    let cases = selection.map { $0.shard.slice(all) } ?? all
+    let json = request.json
+    let console = BatchConsole(
+      cases: cases, progress: json ? false : progress, writeOut: writeOut, writeErr: writeErr)
+    var result = try BatchRunner.run(
+      spec, cases: cases, jobs: request.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+      options: request.options, shard: selection?.shard,
+      onFinish: { entry in if !json { console.finished(entry) } })
+    result.runID = runID
+    result.slurmArrayJobs = selection?.slurmArrayJob.map { [$0] }
+    result.shardSource = selection?.detail
+    if let report = request.report { try BatchReportFile.write(result.json + "\n", to: report) }
+    if let junit = request.junit { try BatchReportFile.write(JUnitReport.xml(result), to: junit) }
+    if json {
+      writeOut(result.json + "\n")
+    } else {
+      let scope = selection == nil ? "" : " (of \(all.count) cases in the batch)"
+      console.summary(result.summaryLine(shardSource: selection?.source) + scope)
+    }
+    return result
+  }
+}
