@@ -10,44 +10,19 @@ For every case it writes testdata/layers/<case>/ holding:
 and testdata/layers/kernel_sums/ with float32 vectors and their np.sum (pairwise) and a matrix
 with np.sum(axis=0) (sequential), so the sum kernels can be checked bit for bit.
 
-The layer classes below port the book's common/layers.py, common/functions.py and
-common/time_layers.py (MIT licence) line by line, so the fixtures carry NumPy's own semantics
-and dtype rules. Deterministic: every case draws from np.random.seed(...) with a fixed seed.
+The layer classes below port the book's common/layers.py and common/time_layers.py (MIT
+licence) line by line, on top of its common/functions.py (book.py), so the fixtures carry
+NumPy's own semantics and dtype rules. Deterministic: every case draws from np.random.seed(...) with a fixed seed.
 Run with numpy==2.4.6 (testdata/requirements.txt): python3 testdata/gen_layers_core.py
 """
 import json
 import os
 import shutil
 
+from book import cross_entropy_error, sigmoid, softmax  # first: it pins NumPy's code paths
 import numpy as np
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers")
-
-
-# ---- common/functions.py -------------------------------------------------------------------
-def sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
-def softmax(x):
-    if x.ndim == 2:
-        x = x - x.max(axis=1, keepdims=True)
-        x = np.exp(x)
-        x /= x.sum(axis=1, keepdims=True)
-    elif x.ndim == 1:
-        x = x - np.max(x)
-        x = np.exp(x) / np.sum(np.exp(x))
-    return x
-
-
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        t = t.reshape(1, t.size)
-        y = y.reshape(1, y.size)
-    if t.size == y.size:
-        t = t.argmax(axis=1)
-    batch_size = y.shape[0]
-    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
 
 
 # ---- common/layers.py ----------------------------------------------------------------------

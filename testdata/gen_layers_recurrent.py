@@ -6,29 +6,15 @@ Wx1..b2 for TimeBiLSTM), the initial state (h0, c0) when the case sets one, the 
 gradient dout (and dc_next for the LSTM step), and NumPy's results: out, dx, one d<param> per
 param, h/c/dh for the time layers, dh_prev/dc_prev/c_next for the steps, dhs_enc for
 TimeAttention. The classes below are a NumPy port of the book's common/time_layers.py and
-ch08/attention_layer.py following shared/spec/layers.md, with the book's per-time-step loops,
+ch08/attention_layer.py following docs/layers.md, with the book's per-time-step loops,
 float32 ('f') buffers and dtype behaviour. Deterministic: fixed seeds. Run with numpy==2.4.6.
 """
 import os
 
+from book import sigmoid, softmax  # first: it pins NumPy's code paths
 import numpy as np
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers")
-
-
-def sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
-def softmax(x):
-    if x.ndim == 2:
-        x = x - x.max(axis=1, keepdims=True)
-        x = np.exp(x)
-        x /= x.sum(axis=1, keepdims=True)
-    elif x.ndim == 1:
-        x = x - np.max(x)
-        x = np.exp(x) / np.sum(np.exp(x))
-    return x
 
 
 class RNN:
