@@ -176,7 +176,7 @@ private enum RenameExchange {
       Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32
     ) -> Int32
   static let flag: UInt32 = 1 << 1  // RENAME_EXCHANGE
-  nonisolated(unsafe) static let function: Function? = {
+  static let function: Function? = {
     #if os(Linux)
       guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
       return unsafeBitCast(symbol, to: Function.self)
