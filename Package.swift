@@ -54,7 +54,8 @@ let package = Package(
     // Test support: the fixtures' paths and comparisons, and the one way tests start a process.
     .target(name: "CTLTestSpawn", path: "Tests/CTLTestSpawn"),
     .target(
-      name: "TLTestSupport", dependencies: ["TLArray", "TLFormats", "CTLTestSpawn"], path: "Tests/TLTestSupport"),
+      name: "TLTestSupport", dependencies: ["TLArray", "TLFormats", "TLHDF5", "CTLTestSpawn"],
+      path: "Tests/TLTestSupport"),
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
     .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLTestSupport"]),
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLFormats", "TLTestSupport"]),

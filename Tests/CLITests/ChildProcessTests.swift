@@ -12,8 +12,10 @@ import Testing
   /// Another thread keeps opening an HDF5 file the way libhdf5 opens one to write (`open`
   /// without `O_CLOEXEC`, `flock(LOCK_EX)`; duplicates, so the descriptors climb fast) while
   /// children are started. No child may hold the file, and once this process has closed it,
-  /// libhdf5 must open it again. With Foundation's `Process` a third of the children held it
-  /// and the read threw "unable to lock file".
+  /// libhdf5 must open it again. With Foundation's `Process` some children held it (1 to 6 of
+  /// 50) and the read threw "unable to lock file". (Children other tests start meanwhile hold
+  /// the copies until they close them, before exec: the read never meets one, because children
+  /// are started holding libhdf5's lock.)
   @Test func childrenHoldNoFileOpenedWhileTheyStart() throws {
     let directory = try Fixtures.temporaryDirectory("spawn")
     defer { try? FileManager.default.removeItem(at: directory) }

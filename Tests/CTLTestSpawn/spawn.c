@@ -4,8 +4,9 @@
 // flock libhdf5 takes, for its whole life: the test that wrote the file then failed to open it
 // again ("unable to lock file", errno 11). Here the child closes every descriptor from 3 up
 // itself, after it was cloned (closefrom as a file action, glibc 2.34), so nothing opened by
-// any thread reaches it. (The child holds copies only between its clone and that close, a few
-// microseconds with the parent's thread suspended, never across exec.)
+// any thread reaches the program it runs. It holds the copies from its clone to that close,
+// which under load can take milliseconds: the Swift side (ChildProcess) spawns holding
+// libhdf5's lock, so no HDF5 file is closed and reopened meanwhile.
 #define _GNU_SOURCE
 #include "tl_test_spawn.h"
 

@@ -1,6 +1,8 @@
 import CTLTestSpawn
 import Foundation
 
+@testable import TLHDF5
+
 /// What one run of a process did.
 public struct ProcessResult: Sendable {
   public var status: Int32
@@ -18,7 +20,9 @@ public struct ProcessResult: Sendable {
 ///
 /// The tests start every process through this and never through Foundation's `Process`, whose
 /// children on Linux keep files other threads open meanwhile, libhdf5's locked files among
-/// them (`tl_test_spawn` in Tests/CTLTestSpawn says how).
+/// them (`tl_test_spawn` in Tests/CTLTestSpawn says how). A child holds copies of this
+/// process's descriptors only from its start until it closes them, before it runs anything,
+/// and no libhdf5 call runs meanwhile.
 public final class ChildProcess: @unchecked Sendable {
   // @unchecked: `status`, `stdout` and `stderr` are each written by one thread before it
   // signals `ended` or leaves `readers`, and read only after waiting on them.
@@ -47,7 +51,10 @@ public final class ChildProcess: @unchecked Sendable {
     func spawn(_ environment: UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
       tl_test_spawn(&pid, executable.path, argv, environment, directory?.path, null, out.write, err.write)
     }
-    let started = if let envp { spawn(envp) } else { spawn(environ) }
+    // Holding libhdf5's lock: until the child has closed its copies of this process's
+    // descriptors (posix_spawn returns when it has exec'd), no test closes an HDF5 file and
+    // opens it again, which would find the lock still held by the copy.
+    let started = HDF5.withLock { if let envp { spawn(envp) } else { spawn(environ) } }
     if captureOutput {
       close(out.write)
       close(err.write)
