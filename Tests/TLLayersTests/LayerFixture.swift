@@ -103,7 +103,7 @@ final class LayerFixture {
   /// Compares `actual` with `file`.npy in dtype, shape and values, and prints the largest
   /// difference (llm.c's `TENSOR OK, maxdiff`).
   ///
-  /// Tolerances (layers.md §10): rtol 1e-10 / atol 1e-12 where NumPy's result is float64 and
+  /// Tolerances (docs/layers.md §10): rtol 1e-10 / atol 1e-12 where NumPy's result is float64 and
   /// the computation was (`computedIn`), else rtol 1e-5 and atol 1e-6 (or meta's
   /// `float32_atol`). `computedIn` is the least precise float dtype that entered: a float64
   /// state carried through float32 weights has float32's precision, and its last bits follow
