@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 // tl-run: run the time-series layers of "Deep Learning from Scratch 2" on arrays from disk
 // and check them against NumPy. Modules point one way (docs/architecture.md):
 // TLSystem ← TLArray ← TLFormats/TLChunks ← TLHDF5 ← TLIO ← TLLayers/TLCompare ← TLPipeline ← TLBatch ← tl-run.
@@ -72,7 +72,11 @@ let package = Package(
       ]),
 
     // MARK: - Tests
-    .target(name: "TLTestSupport", dependencies: ["TLArray", "TLFormats"], path: "Tests/TLTestSupport"),
+    // Test support: the fixtures' paths and comparisons, and the one way tests start a process.
+    .target(name: "CTLTestSpawn", path: "Tests/CTLTestSpawn"),
+    .target(
+      name: "TLTestSupport", dependencies: ["TLArray", "TLFormats", "TLHDF5", "CTLTestSpawn"],
+      path: "Tests/TLTestSupport"),
     .testTarget(name: "TLSystemTests", dependencies: ["TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
     .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLSystem", "TLTestSupport"]),
@@ -83,6 +87,14 @@ let package = Package(
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLBatchTests", dependencies: ["TLBatch", "TLPipeline", "TLIO", "TLFormats", "TLTestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TLArray", "TLFormats", "TLSystem", "TLTestSupport"]),
+    // CLITests runs the tl-run executable, so it depends on it: building the tests builds it.
+    .testTarget(
+      name: "CLITests", dependencies: ["tl-run", "TLArray", "TLFormats", "TLHDF5", "TLSystem", "TLTestSupport"]),
   ]
 )
+
+// Warnings are errors in every target, C and Swift alike.
+for target in package.targets where target.type != .system {
+  target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+  target.cSettings = (target.cSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

@@ -1,53 +1,30 @@
-"""Writes the fixtures of the feed-forward layers (module TLLayers, tests named Core...).
+"""Writes the fixtures of the feed-forward layers (module TLLayers, one harness: LayerFixtureTests).
 
 For every case it writes testdata/layers/<case>/ holding:
-  meta.json    {"type": book class, "numpy": version, and "ratio"/"train"/"seed" for dropout}
+  meta.json    {"type": book class, "numpy": version, "precision_of_inputs": true, and
+               "ratio"/"train"/"seed" for dropout}
   x.npy        the chain input (integer ids for the embeddings)
   ts.npy       labels of the loss layers; mask_in.npy a dropout mask given as input
   W.npy, b.npy the params, under the book's names
   dout.npy     the upstream gradient (a 0-d float64 for the losses, used as a Python float)
   out.npy, dx.npy, dW.npy, db.npy, mask.npy   what NumPy computed (dx absent for ids)
-and testdata/layers/kernel_sums/ with float32 vectors and their np.sum (pairwise) and a matrix
+and testdata/kernel_sums/ with float32 vectors and their np.sum (pairwise) and a matrix
 with np.sum(axis=0) (sequential), so the sum kernels can be checked bit for bit.
 
-The layer classes below port the book's common/layers.py, common/functions.py and
-common/time_layers.py (MIT licence) line by line, so the fixtures carry NumPy's own semantics
-and dtype rules. Deterministic: every case draws from np.random.seed(...) with a fixed seed.
+The layer classes below port the book's common/layers.py and common/time_layers.py (MIT
+licence) line by line, on top of its common/functions.py (book.py), so the fixtures carry
+NumPy's own semantics and dtype rules. Deterministic: every case draws from np.random.seed(...) with a fixed seed.
 Run with numpy==2.4.6 (testdata/requirements.txt): python3 testdata/gen_layers_core.py
 """
 import json
 import os
 import shutil
 
+from book import cross_entropy_error, sigmoid, softmax  # first: it pins NumPy's code paths
 import numpy as np
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers")
-
-
-# ---- common/functions.py -------------------------------------------------------------------
-def sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
-def softmax(x):
-    if x.ndim == 2:
-        x = x - x.max(axis=1, keepdims=True)
-        x = np.exp(x)
-        x /= x.sum(axis=1, keepdims=True)
-    elif x.ndim == 1:
-        x = x - np.max(x)
-        x = np.exp(x) / np.sum(np.exp(x))
-    return x
-
-
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        t = t.reshape(1, t.size)
-        y = y.reshape(1, y.size)
-    if t.size == y.size:
-        t = t.argmax(axis=1)
-    batch_size = y.shape[0]
-    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+KERNEL_SUMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kernel_sums")
 
 
 # ---- common/layers.py ----------------------------------------------------------------------
@@ -363,7 +340,9 @@ def write_case(name, kind, x, dout, params=(), ts=None, ratio=None, train=True, 
     """Runs the book's layer forward then backward once and saves inputs and results."""
     directory = os.path.join(ROOT, name)
     os.makedirs(directory)
-    meta = {"type": kind, "numpy": np.__version__}
+    # The Swift layers do a float32 input's work in float32 even where NumPy's result is
+    # float64 (the float64 loss of a float32 sum): results are held to the least precise input.
+    meta = {"type": kind, "numpy": np.__version__, "precision_of_inputs": True}
     args = [ratio] if ratio is not None else []
     layer = CLASSES[kind](*params, *args)
     for pname, p in zip(PARAM_NAMES.get(kind, []), params):
@@ -534,7 +513,7 @@ def notebook_cases():
 
 def kernel_sums(rng):
     """float32 vectors with np.sum (pairwise) and a matrix with np.sum(axis=0) (row by row)."""
-    directory = os.path.join(ROOT, "kernel_sums")
+    directory = KERNEL_SUMS
     os.makedirs(directory)
     for n in (5, 8, 77, 128, 129, 300, 1000, 4099):
         a = (rnd(rng, (n,), np.float32) * 10) ** 3
@@ -551,6 +530,7 @@ def kernel_sums(rng):
 def main():
     assert np.__version__ == "2.4.6", f"fixtures are pinned to numpy 2.4.6, not {np.__version__}"
     shutil.rmtree(ROOT, ignore_errors=True)
+    shutil.rmtree(KERNEL_SUMS, ignore_errors=True)
     rng = np.random.default_rng(20240611)
     feedforward_cases(rng)
     loss_and_dropout_cases(rng)

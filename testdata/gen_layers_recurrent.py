@@ -6,29 +6,16 @@ Wx1..b2 for TimeBiLSTM), the initial state (h0, c0) when the case sets one, the 
 gradient dout (and dc_next for the LSTM step), and NumPy's results: out, dx, one d<param> per
 param, h/c/dh for the time layers, dh_prev/dc_prev/c_next for the steps, dhs_enc for
 TimeAttention. The classes below are a NumPy port of the book's common/time_layers.py and
-ch08/attention_layer.py following shared/spec/layers.md, with the book's per-time-step loops,
+ch08/attention_layer.py following docs/layers.md, with the book's per-time-step loops,
 float32 ('f') buffers and dtype behaviour. Deterministic: fixed seeds. Run with numpy==2.4.6.
 """
+import json
 import os
 
+from book import sigmoid, softmax  # first: it pins NumPy's code paths
 import numpy as np
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers")
-
-
-def sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
-def softmax(x):
-    if x.ndim == 2:
-        x = x - x.max(axis=1, keepdims=True)
-        x = np.exp(x)
-        x /= x.sum(axis=1, keepdims=True)
-    elif x.ndim == 1:
-        x = x - np.max(x)
-        x = np.exp(x) / np.sum(np.exp(x))
-    return x
 
 
 class RNN:
@@ -369,18 +356,23 @@ class TimeAttention:
 
 # ---------------------------------------------------------------- case writing
 
-def write(case, **arrays):
+def write(case, kind, meta=None, **arrays):
+    """Saves `arrays` and meta.json: the book class `kind` (what the Swift harness looks up
+    in the layer registry) and any tolerance the case needs beyond the defaults."""
     d = os.path.join(OUT, case)
     os.makedirs(d, exist_ok=True)
     for name, a in arrays.items():
         np.save(os.path.join(d, name + ".npy"), np.asarray(a))
+    with open(os.path.join(d, "meta.json"), "w") as f:
+        json.dump({"type": kind, "numpy": np.__version__, **(meta or {})}, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def rand(rng, shape, dtype, scale=1.0):
     return (rng.standard_normal(shape) * scale).astype(dtype)
 
 
-def time_case(case, cls, gates, N, T, D, H, wdtype, xdtype, seed, h0=None, c0=None, x_scale=1.0):
+def time_case(case, cls, gates, N, T, D, H, wdtype, xdtype, seed, h0=None, c0=None, x_scale=1.0, meta=None):
     """A TimeRNN/TimeLSTM/TimeGRU case; h0/c0 are dtypes of a given initial state; x_scale
     widens xs (large pre-activations saturate the gates)."""
     rng = np.random.default_rng(seed)
@@ -405,8 +397,8 @@ def time_case(case, cls, gates, N, T, D, H, wdtype, xdtype, seed, h0=None, c0=No
     h = layer.h
     dx = layer.backward(dout)
     dWx, dWh, db = layer.grads
-    write(case, xs=xs, Wx=Wx, Wh=Wh, b=b, dout=dout, out=out, dx=dx, dWx=dWx, dWh=dWh,
-          db=db, h=h, dh=layer.dh, **extra)
+    write(case, cls.__name__, meta, xs=xs, Wx=Wx, Wh=Wh, b=b, dout=dout, out=out, dx=dx, dWx=dWx,
+          dWh=dWh, db=db, h=h, dh=layer.dh, **extra)
 
 
 def bilstm_case(case, N, T, D, H, wdtype, xdtype, seed):
@@ -422,7 +414,7 @@ def bilstm_case(case, N, T, D, H, wdtype, xdtype, seed):
     out = layer.forward(xs)
     dx = layer.backward(dout)
     grads = {"d" + k: g for k, g in zip(p, layer.grads)}
-    write(case, xs=xs, dout=dout, out=out, dx=dx, **p, **grads)
+    write(case, "TimeBiLSTM", xs=xs, dout=dout, out=out, dx=dx, **p, **grads)
 
 
 def attention_case(case, N, T_enc, T_dec, H, enc_dtype, dec_dtype, seed):
@@ -433,7 +425,7 @@ def attention_case(case, N, T_enc, T_dec, H, enc_dtype, dec_dtype, seed):
     layer = TimeAttention()
     out = layer.forward(hs_enc, hs_dec)
     dhs_enc, dhs_dec = layer.backward(dout)
-    write(case, hs_enc=hs_enc, xs=hs_dec, dout=dout, out=out, dx=dhs_dec, dhs_enc=dhs_enc)
+    write(case, "TimeAttention", hs_enc=hs_enc, xs=hs_dec, dout=dout, out=out, dx=dhs_dec, dhs_enc=dhs_enc)
 
 
 def step_case(case, cls, gates, N, D, H, wdtype, xdtype, seed):
@@ -457,7 +449,7 @@ def step_case(case, cls, gates, N, D, H, wdtype, xdtype, seed):
         out = layer.forward(x, h_prev)
         dx, dh_prev = layer.backward(dout)
     dWx, dWh, db = layer.grads
-    write(case, out=out, dx=dx, dh_prev=dh_prev, dWx=dWx, dWh=dWh, db=db, **arrays)
+    write(case, cls.__name__, out=out, dx=dx, dh_prev=dh_prev, dWx=dWx, dWh=dWh, db=db, **arrays)
 
 
 def attention_parts_case(case, N, T, H, hs_dtype, h_dtype, seed):
@@ -477,7 +469,7 @@ def attention_parts_case(case, N, T, H, hs_dtype, h_dtype, seed):
     at = Attention()
     at_c = at.forward(hs, h)
     at_dhs, at_dh = at.backward(dc)
-    write(case, hs=hs, h=h, a=a, dc=dc, da=da,
+    write(case, "Attention", hs=hs, h=h, a=a, dc=dc, da=da,
           ws_c=c, ws_dhs=ws_dhs, ws_da=ws_da,
           aw_a=aw_a, aw_dhs=aw_dhs, aw_dh=aw_dh,
           at_c=at_c, at_a=at.attention_weight, at_dhs=at_dhs, at_dh=at_dh)
@@ -493,7 +485,8 @@ def main():
         time_case(f"{name}_t1", cls, gates, 2, 1, 3, 4, f64, f64, 5)
         time_case(f"{name}_state_h", cls, gates, 2, 3, 3, 4, f32, f32, 6, h0=f32)
         time_case(f"{name}_state_h64_w32", cls, gates, 2, 3, 3, 4, f32, f32, 7, h0=f64)
-        time_case(f"{name}_long", cls, gates, 4, 24, 8, 16, f32, f32, 8)
+        # T = 24 accumulates float32 rounding through many steps: atol 1e-5 for float32 results.
+        time_case(f"{name}_long", cls, gates, 4, 24, 8, 16, f32, f32, 8, meta={"float32_atol": 1e-5})
     time_case("lstm_state_hc", TimeLSTM, 4, 2, 3, 3, 4, f32, f32, 9, h0=f32, c0=f32)
     time_case("lstm_state_hc_f64", TimeLSTM, 4, 2, 3, 3, 4, f64, f64, 10, h0=f64, c0=f64)
     # H = 21: the float32 vector path's blocks of eight columns and a tail in every row;

@@ -139,17 +139,10 @@ import Testing
     let count = 1 << 25  // 128 MiB of float32
     try NPZ.write(
       [("W", NDArray(shape: [count], scalars: [Float](repeating: 0, count: count)))], to: path, compressed: true)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-    process.arguments = ["-f", "peak-kb %M", tlRunBinary.path, "inspect", path]
-    let err = Pipe()
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = err
-    try process.run()
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(stderr)")
-    let line = stderr.split(separator: "\n").last { $0.hasPrefix("peak-kb ") }
+    let result = try runProcess(
+      URL(fileURLWithPath: "/usr/bin/time"), ["-f", "peak-kb %M", tlRunBinary.path, "inspect", path], in: root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let line = result.stderr.split(separator: "\n").last { $0.hasPrefix("peak-kb ") }
     let peakMiB = try #require(line.flatMap { Int($0.dropFirst("peak-kb ".count)) }) / 1024
     #expect(peakMiB < 128 + 64, "peak RSS: \(peakMiB) MiB for a 128 MiB array")
   }
@@ -191,19 +184,15 @@ import Testing
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     for target in ["a.npy", "b.npy"] {  // a fresh name, then over an existing file
       if target == "b.npy" { try Data([1]).write(to: out.appendingPathComponent("b.npy")) }
-      let process = Process()
-      process.executableURL = tlRunBinary
-      process.arguments = ["convert", source, out.appendingPathComponent(target).path]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let process = try ChildProcess(
+        tlRunBinary, ["convert", source, out.appendingPathComponent(target).path], captureOutput: false)
       usleep(useconds_t(delay * 1_000_000))
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
+      kill(process.pid, SIGKILL)
+      _ = process.wait()
       // Over an existing file, the complete data is linked in as `.b.npy.tmp-PID-N` and renamed
       // at once: a kill between the two leaves that name, which the next write of b.npy removes
       // once the process is gone (here at once; by default after 10 minutes untouched).
-      let killed = ".\(target).tmp-\(process.processIdentifier)-"
+      let killed = ".\(target).tmp-\(process.pid)-"
       AtomicFile.removeStaleTemporaries(in: out.path, for: [target], staleAfter: 0)
       let entries = try FileManager.default.contentsOfDirectory(atPath: out.path)
       #expect(entries.allSatisfy { !$0.hasPrefix(".") }, "left behind, not of \(killed)…: \(entries)")

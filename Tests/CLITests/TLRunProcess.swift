@@ -1,20 +1,30 @@
 import Foundation
 import TLTestSupport
 
-/// What one run of a process (most often the `tl-run` binary) did.
-struct ProcessResult {
-  var status: Int32
-  var stdout: String
-  var stderr: String
-  /// Whether a signal ended it (then `status` is the signal's number).
-  var signaled = false
-  /// Whether it was still running at its deadline and was killed.
-  var timedOut = false
-}
+/// The `tl-run` this test target depends on (Package.swift), so `swift build --build-tests`
+/// builds it beside the test bundle: `TL_RUN_BINARY` when set, else the file `tl-run` in the
+/// directory of the test bundle (Linux: of this executable). ``runTLRun(_:in:environment:seconds:)``
+/// fails naming the path when it is not there.
+let tlRunBinary: URL = {
+  if let path = ProcessInfo.processInfo.environment["TL_RUN_BINARY"], !path.isEmpty {
+    return URL(fileURLWithPath: path)
+  }
+  #if os(Linux)
+    let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+  #else
+    let bundle =
+      Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
+      ?? Bundle.main.bundleURL
+  #endif
+  return bundle.deletingLastPathComponent().appendingPathComponent("tl-run")
+}()
 
-/// The `tl-run` built beside this test bundle.
-let tlRunBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-  .deletingLastPathComponent().appendingPathComponent("tl-run")
+/// Why ``tlRunBinary`` cannot be run, or nil when it can.
+func tlRunBinaryProblem() -> String? {
+  FileManager.default.isExecutableFile(atPath: tlRunBinary.path)
+    ? nil
+    : "no executable tl-run at \(tlRunBinary.path): build it with `swift build --build-tests`, or set TL_RUN_BINARY"
+}
 
 /// Runs the `tl-run` built beside this test bundle, from the repository root.
 func tlRun(_ arguments: String..., in directory: URL = Fixtures.repositoryRoot) throws -> ProcessResult {
@@ -27,59 +37,13 @@ func tlRun(_ arguments: String..., in directory: URL = Fixtures.repositoryRoot) 
 func runTLRun(
   _ arguments: [String], in directory: URL, environment: [String: String]?, seconds: Double = 120
 ) throws -> ProcessResult {
-  try runProcess(tlRunBinary, arguments, in: directory, environment: environment, seconds: seconds)
+  if let problem = tlRunBinaryProblem() { throw TLRunMissing(description: problem) }
+  return try runProcess(tlRunBinary, arguments, in: directory, environment: environment, seconds: seconds)
 }
 
-/// Runs `executable` with `arguments` in `directory`; its output is read while it runs, so a
-/// large report cannot fill a pipe and block it. Killed with SIGKILL after `seconds`.
-func runProcess(
-  _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]? = nil,
-  seconds: Double = 120
-) throws -> ProcessResult {
-  let process = Process()
-  process.executableURL = executable
-  process.arguments = arguments
-  process.environment = environment
-  process.currentDirectoryURL = directory
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  let finished = DispatchSemaphore(value: 0)
-  process.terminationHandler = { _ in finished.signal() }
-  try process.run()
-  let outputs = PipeReaders(out, err)
-  let timedOut = finished.wait(timeout: .now() + seconds) == .timedOut
-  if timedOut {
-    kill(process.processIdentifier, SIGKILL)
-    finished.wait()
-  }
-  let (stdout, stderr) = outputs.wait()
-  return ProcessResult(
-    status: process.terminationStatus, stdout: stdout, stderr: stderr,
-    signaled: process.terminationReason == .uncaughtSignal, timedOut: timedOut)
-}
-
-/// Reads a process's two pipes to their end on background threads (each thread writes only its
-/// own property; both are read after `wait`).
-private final class PipeReaders: @unchecked Sendable {
-  private var stdout = ""
-  private var stderr = ""
-  private let group = DispatchGroup()
-
-  init(_ out: Pipe, _ err: Pipe) {
-    DispatchQueue.global().async(group: group) {
-      self.stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    }
-    DispatchQueue.global().async(group: group) {
-      self.stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    }
-  }
-
-  func wait() -> (String, String) {
-    group.wait()
-    return (stdout, stderr)
-  }
+/// The tests' one error of their own: ``tlRunBinary`` is not there to run.
+struct TLRunMissing: Error, CustomStringConvertible {
+  var description: String
 }
 
 /// A copy of `relative` (a file or directory under the repository) in a fresh temporary directory.

@@ -111,6 +111,7 @@ func anyNumberOfWorkersMatchesTheLibrary(fixture: ChunkedFixture) throws {
 /// axes) decodes on every worker to exactly the array written.
 @Test func manyChunksDecodeInParallel() throws {
   let directory = try Fixtures.temporaryDirectory("direct-chunks")
+  defer { try? FileManager.default.removeItem(at: directory) }
   let file = directory.appendingPathComponent("many.h5").path
   let shape = [301, 517]
   let values = (0..<(shape[0] * shape[1])).map { Float(($0 * 7919) % 10007) / 13 }
@@ -124,6 +125,7 @@ func anyNumberOfWorkersMatchesTheLibrary(fixture: ChunkedFixture) throws {
 /// both from the plan and from the read that made it.
 @Test func corruptChunkThrows() throws {
   let directory = try Fixtures.temporaryDirectory("corrupt-chunk")
+  defer { try? FileManager.default.removeItem(at: directory) }
   let file = directory.appendingPathComponent("corrupt.h5").path
   try FileManager.default.copyItem(atPath: Fixtures.path("h5/chunked.h5"), toPath: file)
   let corrupted = try plan(file, "/edges_f64")

@@ -5,18 +5,33 @@ import TLHDF5
 import TLTestSupport
 import Testing
 
-/// What the process writes to stderr (fd 2) while `body` runs.
+/// What the process writes to stderr (fd 2) while `body` runs. The pipe is read while `body`
+/// runs: tests running meanwhile write to the same fd 2, and a full pipe would block them.
 private func capturingStandardError(_ body: () -> Void) throws -> String {
   let pipe = Pipe()
+  let captured = CapturedText()
+  let reader = Thread {
+    captured.text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  }
   fflush(nil)
   let saved = dup(2)
   try #require(saved >= 0 && dup2(pipe.fileHandleForWriting.fileDescriptor, 2) >= 0)
+  reader.start()
   body()
   fflush(nil)
   dup2(saved, 2)
   close(saved)
   try pipe.fileHandleForWriting.close()
-  return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  captured.done.wait()
+  return captured.text
+}
+
+/// The text a reader thread collected: written once by it before it signals `done`, read after.
+private final class CapturedText: @unchecked Sendable {
+  let done = DispatchSemaphore(value: 0)
+  var text = "" {
+    didSet { done.signal() }
+  }
 }
 
 /// Runs `body` on a new thread (one libhdf5 has never seen) and waits for it.

@@ -25,7 +25,7 @@ struct CoreGradientTests {
 
   @Test("backward agrees with central differences", arguments: cases)
   func gradients(_ name: String, _ eps: Double, _ rtol: Double) throws {
-    let fixture = try CoreFixtureCase(name)
+    let fixture = try LayerFixture(name)
     let kind = try fixture.kind()
     let x = try fixture.required("x")
     let dout = try fixture.required("dout")

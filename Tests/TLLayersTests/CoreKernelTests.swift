@@ -9,7 +9,7 @@ import Testing
 @Suite("Core kernels")
 struct CoreKernelTests {
   static func load(_ file: String) throws -> NDArray {
-    try NPY.read(path: Fixtures.path("layers/kernel_sums/\(file).npy"))
+    try NPY.read(path: Fixtures.path("kernel_sums/\(file).npy"))
   }
 
   @Test("pairwiseSum equals np.sum bit for bit", arguments: [5, 8, 77, 128, 129, 300, 1000, 4099])

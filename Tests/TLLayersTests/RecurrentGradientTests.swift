@@ -26,14 +26,14 @@ struct RecurrentGradientTests {
   func timeLayer(cell: RecurrentArchitecture, caseName: String) throws {
     var arrays = try Dictionary(
       uniqueKeysWithValues: ["Wx", "Wh", "b", "xs"].map {
-        ($0, try RecurrentFixture.load(caseName, $0).astype(.float64))
+        ($0, try LayerFixture.load(caseName, $0).astype(.float64))
       })
     let (n, h) = (arrays["xs"]?.shape[0] ?? 0, arrays["Wh"]?.shape[0] ?? 0)
-    arrays["h0"] = try RecurrentFixture.optional(caseName, "h0") ?? Self.state(n, h, phase: 0.2)
+    arrays["h0"] = try LayerFixture.optional(caseName, "h0") ?? Self.state(n, h, phase: 0.2)
     if cell == .lstm {
-      arrays["c0"] = try RecurrentFixture.optional(caseName, "c0") ?? Self.state(n, h, phase: 1.1)
+      arrays["c0"] = try LayerFixture.optional(caseName, "c0") ?? Self.state(n, h, phase: 1.1)
     }
-    let dout = try RecurrentFixture.load(caseName, "dout")
+    let dout = try LayerFixture.load(caseName, "dout")
 
     func run(_ arrays: [String: NDArray]) throws -> RecurrentRun {
       let xs = try #require(arrays["xs"])
@@ -68,9 +68,9 @@ struct RecurrentGradientTests {
     var names = ["Wx", "Wh", "b", "x", "h_prev"]
     if cell == .lstm { names.append("c_prev") }
     let arrays = try Dictionary(
-      uniqueKeysWithValues: names.map { ($0, try RecurrentFixture.load(caseName, $0)) })
-    let dhNext = try RecurrentFixture.load(caseName, "dout")
-    let dcNext = cell == .lstm ? try RecurrentFixture.load(caseName, "dc_next") : nil
+      uniqueKeysWithValues: names.map { ($0, try LayerFixture.load(caseName, $0)) })
+    let dhNext = try LayerFixture.load(caseName, "dout")
+    let dcNext = cell == .lstm ? try LayerFixture.load(caseName, "dc_next") : nil
 
     func run(_ arrays: [String: NDArray]) throws -> (RecurrentStep, h: NDArray, c: NDArray?) {
       let step = RecurrentStep(
@@ -101,10 +101,10 @@ struct RecurrentGradientTests {
 
   @Test func timeAttention() throws {
     let arrays = [
-      "hs_enc": try RecurrentFixture.load("attn_f64", "hs_enc"),
-      "xs": try RecurrentFixture.load("attn_f64", "xs"),
+      "hs_enc": try LayerFixture.load("attn_f64", "hs_enc"),
+      "xs": try LayerFixture.load("attn_f64", "xs"),
     ]
-    let dout = try RecurrentFixture.load("attn_f64", "dout")
+    let dout = try LayerFixture.load("attn_f64", "dout")
     func run(_ arrays: [String: NDArray]) throws -> (TimeAttention, NDArray) {
       let layer = try TimeAttention(
         config: LayerConfig(name: "attn", inputs: ["hs_enc": try #require(arrays["hs_enc"])]))
@@ -121,9 +121,9 @@ struct RecurrentGradientTests {
   @Test func timeBiLSTM() throws {
     let names = ["Wx1", "Wh1", "b1", "Wx2", "Wh2", "b2"]
     var arrays = try Dictionary(
-      uniqueKeysWithValues: names.map { ($0, try RecurrentFixture.load("bilstm_f64", $0)) })
-    arrays["xs"] = try RecurrentFixture.load("bilstm_f64", "xs").astype(.float64)
-    let dout = try RecurrentFixture.load("bilstm_f64", "dout")
+      uniqueKeysWithValues: names.map { ($0, try LayerFixture.load("bilstm_f64", $0)) })
+    arrays["xs"] = try LayerFixture.load("bilstm_f64", "xs").astype(.float64)
+    let dout = try LayerFixture.load("bilstm_f64", "dout")
     func run(_ arrays: [String: NDArray]) throws -> (TimeBiLSTM, NDArray) {
       let layer = try TimeBiLSTM(
         config: LayerConfig(name: "bi", params: arrays.filter { $0.key != "xs" }))

@@ -120,16 +120,16 @@ struct RecurrentLayerErrorTests {
   @Test func float64DhsWidensTheBackward() throws {
     let caseName = "lstm_f32"
     let params = try Dictionary(
-      uniqueKeysWithValues: ["Wx", "Wh", "b"].map { ($0, try RecurrentFixture.load(caseName, $0)) })
+      uniqueKeysWithValues: ["Wx", "Wh", "b"].map { ($0, try LayerFixture.load(caseName, $0)) })
     let layer = try TimeRecurrentLayer(.lstm, config: LayerConfig(name: "enc", params: params))
-    _ = try layer.forward(try RecurrentFixture.load(caseName, "xs"))
+    _ = try layer.forward(try LayerFixture.load(caseName, "xs"))
     let dx = try #require(
-      try layer.backward(try RecurrentFixture.load(caseName, "dout").astype(.float64)))
+      try layer.backward(try LayerFixture.load(caseName, "dout").astype(.float64)))
     let extras = Dictionary(uniqueKeysWithValues: layer.extraOutputs.map { ($0.name, $0.array) })
     #expect(extras["dh"]?.dtype == .float64 && extras["h"]?.dtype == .float32)
-    expectAllClose(dx, try RecurrentFixture.load(caseName, "dx"), rtol: 1e-5, atol: 1e-6)
+    expectAllClose(dx, try LayerFixture.load(caseName, "dx"), rtol: 1e-5, atol: 1e-6)
     expectAllClose(
-      try #require(extras["dh"]), try RecurrentFixture.load(caseName, "dh").astype(.float64),
+      try #require(extras["dh"]), try LayerFixture.load(caseName, "dh").astype(.float64),
       rtol: 1e-5, atol: 1e-6)
     #expect(layer.grads.map(\.dtype) == [.float32, .float32, .float32])
   }

@@ -14,7 +14,8 @@ import Testing
     var out = [Float](repeating: .nan, count: xs.count)
     xs.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
-        VectorExp.expShifted(src.baseAddress!, minus: shift, into: dst.baseAddress!, count: xs.count)
+        guard let source = src.baseAddress, let target = dst.baseAddress else { return }  // no elements
+        VectorExp.expShifted(source, minus: shift, into: target, count: xs.count)
       }
     }
     return out
