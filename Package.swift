@@ -42,7 +42,8 @@ let package = Package(
     .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5", "CTLZlib", "CTLCrashGuard"]),
     .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
     .target(name: "TLCompare", dependencies: ["TLArray"]),
-    .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
+    .target(name: "TLKernels", dependencies: ["TLArray", "CBLAS"]),
+    .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"]),
     .target(name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"]),
     .executableTarget(
       name: "tl-run",
@@ -57,7 +58,8 @@ let package = Package(
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLFormats", "TLTestSupport"]),
     .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
-    .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
+    .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),
+    .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TLArray", "TLFormats", "TLTestSupport"]),
   ]

@@ -4,7 +4,7 @@ import TLArray
 extension Kernel {
   /// `np.dot(x, W) + b` for x (R,D), W (D,M), b (M,): the product in promote(x, W), then the bias
   /// in promote(product, b), exactly as NumPy rounds it. With b nil: MatMul's `np.dot(x, W)`.
-  static func affineForward(_ x: NDArray, _ W: NDArray, _ b: NDArray?) -> NDArray {
+  @usableFromInline package static func affineForward(_ x: NDArray, _ W: NDArray, _ b: NDArray?) -> NDArray {
     let product = matmul(x, W)
     guard let b else { return product }
     return addBias(consume product, b)
@@ -12,7 +12,7 @@ extension Kernel {
 
   /// The gradients of x·W + b for dout (R,M): dx = dout·Wᵀ in promote(dout, W); dW = xᵀ·dout and
   /// db = Σ_rows dout (row by row), each cast into its param's dtype (`grads[i][...] = …`).
-  static func affineBackward(
+  @usableFromInline package static func affineBackward(
     _ x: NDArray, _ W: NDArray, _ b: NDArray?, _ dout: NDArray
   ) -> (dx: NDArray, dW: NDArray, db: NDArray?) {
     let dx = matmul(dout, W, transB: true)

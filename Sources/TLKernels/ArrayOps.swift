@@ -4,7 +4,7 @@ import TLArray
 /// dominated by one pass (Sigmoid, Dropout): one allocation for the result, no boxing.
 extension Kernel {
   /// a ⊙ b for equal shapes, in promote(a, b) (a float32 array times a bool mask stays float32).
-  static func multiply(_ a: NDArray, _ b: NDArray) -> NDArray {
+  @usableFromInline package static func multiply(_ a: NDArray, _ b: NDArray) -> NDArray {
     precondition(a.shape == b.shape, "multiply \(a.shape) by \(b.shape)")
     let dtype = DType.promote(a.dtype, b.dtype)
     var out = NDArray(zeros: dtype, shape: a.shape)
@@ -27,7 +27,7 @@ extension Kernel {
   }
 
   /// x · s for a Python float s, which NumPy casts to x's dtype first (NEP 50 "weak" scalars).
-  static func scaled(_ x: NDArray, by s: Double) -> NDArray {
+  @usableFromInline package static func scaled(_ x: NDArray, by s: Double) -> NDArray {
     var out = x
     x.dtype.byFloat(
       float: { scale(&out, Float(s), Float.self) }, double: { scale(&out, s, Double.self) })
@@ -35,7 +35,7 @@ extension Kernel {
   }
 
   /// s − x for a Python float s, in x's dtype (`1.0 - out` in Sigmoid's backward).
-  static func subtracted(from s: Double, _ x: NDArray) -> NDArray {
+  @usableFromInline package static func subtracted(from s: Double, _ x: NDArray) -> NDArray {
     var out = x
     x.dtype.byFloat(
       float: { rsub(&out, Float(s)) },

@@ -3,14 +3,16 @@ import TLArray
 /// Fused single passes over contiguous buffers: activations, bias add, row softmax.
 extension Kernel {
   /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`.
-  static func sigmoid<T: LayerScalar>(
+  @inlinable
+  package static func sigmoid<T: LayerScalar>(
     _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int
   ) {
     for i in 0..<count { dst[i] = T.sigmoid(src[i]) }
   }
 
   /// dst[i] ← tanh(src[i]); `dst` may be `src`. Float goes eight lanes at a time.
-  static func tanh<T: LayerScalar>(
+  @inlinable
+  package static func tanh<T: LayerScalar>(
     _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>?, count: Int
   ) {
     guard let dst else { return }
@@ -33,7 +35,8 @@ extension Kernel {
   }
 
   /// m[r, j] ← m[r, j] + b[j] for every row: the bias add after a product (NumPy broadcasting).
-  static func addRowVector<T: LayerScalar>(_ b: UnsafePointer<T>, to m: MutableMatrix<T>) {
+  @inlinable
+  package static func addRowVector<T: LayerScalar>(_ b: UnsafePointer<T>, to m: MutableMatrix<T>) {
     for r in 0..<m.rows {
       let row = m.base + r * m.ld
       for j in 0..<m.cols { row[j] += b[j] }
@@ -42,7 +45,8 @@ extension Kernel {
 
   /// The book's 2-D softmax per row: subtract the row max, exponentiate, divide by the pairwise
   /// row sum (functions.py). `out` may be `x`. Large matrices are split by rows over the cores.
-  static func softmaxRows<T: LayerScalar>(_ x: Matrix<T>, into out: MutableMatrix<T>) {
+  @inlinable
+  package static func softmaxRows<T: LayerScalar>(_ x: Matrix<T>, into out: MutableMatrix<T>) {
     precondition(x.rows == out.rows && x.cols == out.cols, "softmax shapes differ")
     guard x.cols > 0 else { return }
     let (src, dst) = (UncheckedSendable(UnsafeMutablePointer(mutating: x.base)), UncheckedSendable(out.base))
@@ -52,7 +56,8 @@ extension Kernel {
     }
   }
 
-  private static func softmaxRow<T: LayerScalar>(
+  @inlinable
+  static func softmaxRow<T: LayerScalar>(
     _ src: UnsafeMutablePointer<T>, into dst: UnsafeMutablePointer<T>, cols: Int
   ) {
     var maxValue = src[0]
@@ -64,7 +69,7 @@ extension Kernel {
 
   /// `m + b` for an (R,M) product and a bias (M,), in NumPy's result dtype promote(m, b).
   /// `m` is taken over: a fresh product gets the bias in its own memory, no copy.
-  static func addBias(_ m: consuming NDArray, _ b: NDArray) -> NDArray {
+  @usableFromInline package static func addBias(_ m: consuming NDArray, _ b: NDArray) -> NDArray {
     precondition(m.rank == 2 && b.shape == [m.shape[1]], "bias \(b.shape) for \(m.shape)")
     let dtype = DType.promote(m.dtype, b.dtype)
     var out = (consume m).floating(dtype)  // the same array when m already has that dtype
@@ -88,7 +93,7 @@ extension Kernel {
 extension NDArray {
   /// This array's values written into a buffer of `dtype` and `shape` (the book's
   /// `grads[i][...] = value`: a cast on write into the param's dtype).
-  func assigned(as dtype: DType, shape: [Int]) -> NDArray {
+  @usableFromInline package func assigned(as dtype: DType, shape: [Int]) -> NDArray {
     floating(dtype).reshaped(shape)
   }
 }

@@ -4,7 +4,8 @@ import TLArray
 /// pair instead of ``NDArray/astype(_:)``'s per-element boxing.
 extension NDArray {
   /// This array converted to `T` with NumPy's `astype` values; shares storage when already `T`.
-  func floating<T: LayerScalar>(_: T.Type) -> NDArray {
+  @inlinable
+  package func floating<T: LayerScalar>(_: T.Type) -> NDArray {
     if dtype == T.dtype { return self }
     var out = NDArray(zeros: T.dtype, shape: shape)
     out.withUnsafeMutableBufferPointer(of: T.self) { dst in convertElements(into: dst) }
@@ -12,13 +13,14 @@ extension NDArray {
   }
 
   /// This array converted to the float dtype `target` (float32 or float64).
-  func floating(_ target: DType) -> NDArray {
+  @usableFromInline package func floating(_ target: DType) -> NDArray {
     target.byFloat(float: { floating(Float.self) }, double: { floating(Double.self) })
   }
 
   /// Writes every element, converted to `T`, into `dst` (which has ``count`` elements).
   /// A table from the source dtype to its Swift type; each arm is a specialised loop.
-  func convertElements<T: LayerScalar>(into dst: UnsafeMutableBufferPointer<T>) {
+  @inlinable
+  package func convertElements<T: LayerScalar>(into dst: UnsafeMutableBufferPointer<T>) {
     precondition(dst.count == count, "converting \(count) elements into \(dst.count)")
     switch dtype {
     case .float32: copyFloats(Float.self, into: dst)
@@ -43,7 +45,8 @@ extension NDArray {
     }
   }
 
-  private func copyFloats<S: LayerScalar, T: LayerScalar>(
+  @inlinable
+  func copyFloats<S: LayerScalar, T: LayerScalar>(
     _: S.Type, into dst: UnsafeMutableBufferPointer<T>
   ) {
     withUnsafeBufferPointer(of: S.self) { src in
@@ -51,7 +54,8 @@ extension NDArray {
     }
   }
 
-  private func copyIntegers<S: NDElement & BinaryInteger, T: LayerScalar>(
+  @inlinable
+  func copyIntegers<S: NDElement & BinaryInteger, T: LayerScalar>(
     _: S.Type, into dst: UnsafeMutableBufferPointer<T>
   ) {
     withUnsafeBufferPointer(of: S.self) { src in

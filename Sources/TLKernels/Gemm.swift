@@ -1,12 +1,14 @@
 import TLArray
 
+/// The kernels' namespace: matrix products, fused passes, NumPy-ordered sums, parallel loops.
+@usableFromInline package enum Kernel {}
+
 /// Matrix products: the typed one on views (every layer's only route to BLAS) and the NDArray
 /// one with NumPy's dtype promotion.
-enum Kernel {}
-
 extension Kernel {
   /// C ← op(A)·op(B), or C ← C + op(A)·op(B) when `accumulate`; op(X) = Xᵀ when its flag is set.
-  static func gemm<T: LayerScalar>(
+  @inlinable
+  package static func gemm<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
     into c: MutableMatrix<T>, accumulate: Bool = false
   ) {
@@ -26,7 +28,7 @@ extension Kernel {
 
   /// op(a)·op(b) of two 2-D arrays in NumPy's result dtype: both float32 → sgemm; otherwise both
   /// are converted to `promote(a, b)` (int·float32 → float64) first.
-  static func matmul(_ a: NDArray, _ b: NDArray, transA ta: Bool = false, transB tb: Bool = false)
+  @usableFromInline package static func matmul(_ a: NDArray, _ b: NDArray, transA ta: Bool = false, transB tb: Bool = false)
     -> NDArray
   {
     precondition(a.rank == 2 && b.rank == 2, "matmul of \(a.shape) and \(b.shape)")

@@ -3,16 +3,18 @@ import TLArray
 /// Integer ids as row numbers, NumPy's fancy-indexing rules (layers.md §2.9), and the gather and
 /// scatter-add that Embedding-type layers do with them.
 extension Kernel {
-  /// The rows that `ids` select in a table of `rows` rows: any integer dtype, negatives wrap
-  /// (−1 → last row). Throws for non-integer ids and ids outside [−rows, rows), naming `what`.
-  static func rowIndices(
-    _ ids: NDArray, rows: Int, layer: String, type: String, what: String = "ids"
-  ) throws -> [Int] {
-    guard ids.dtype.isInteger else {
-      throw LayerError(layer: layer, type: type, "\(what) must be integers, got \(ids.dtype)")
-    }
+  /// An id outside [−rows, rows): where it is (flat) and its value as NumPy prints it.
+  @usableFromInline package struct IndexOutOfBounds: Error {
+    @usableFromInline package var flatIndex: Int
+    @usableFromInline package var value: String
+  }
+
+  /// The rows that integer `ids` select in a table of `rows` rows, negatives wrapped (−1 → last
+  /// row), or the first id outside [−rows, rows). `ids` must have an integer dtype.
+  @usableFromInline package static func rowIndices(_ ids: NDArray, rows: Int) -> Result<[Int], IndexOutOfBounds> {
+    precondition(ids.dtype.isInteger, "row indices of \(ids.dtype)")
     var indices = [Int](repeating: 0, count: ids.count)
-    let bad: (index: Int, value: String)? =
+    let bad: IndexOutOfBounds? =
       switch ids.dtype {
       case .int8: wrap(ids, Int8.self, rows, &indices)
       case .int16: wrap(ids, Int16.self, rows, &indices)
@@ -23,23 +25,19 @@ extension Kernel {
       case .uint32: wrap(ids, UInt32.self, rows, &indices)
       default: wrap(ids, UInt64.self, rows, &indices)
       }
-    if let bad {
-      throw LayerError(
-        layer: layer, type: type,
-        "\(what) value \(bad.value) at \(describeIndex(bad.index, in: ids.shape)) is out of bounds for \(rows) rows"
-      )
-    }
-    return indices
+    return bad.map { .failure($0) } ?? .success(indices)
   }
 
   /// Fills `out` with wrapped row numbers; returns the first out-of-range id, if any.
   private static func wrap<I: NDElement & BinaryInteger>(
     _ ids: NDArray, _: I.Type, _ rows: Int, _ out: inout [Int]
-  ) -> (index: Int, value: String)? {
+  ) -> IndexOutOfBounds? {
     ids.withUnsafeBufferPointer(of: I.self) { src in
       for i in src.indices {
         let v = src[i]
-        guard let n = Int(exactly: v), n >= -rows, n < rows else { return (i, "\(v)") }
+        guard let n = Int(exactly: v), n >= -rows, n < rows else {
+          return IndexOutOfBounds(flatIndex: i, value: "\(v)")
+        }
         out[i] = n < 0 ? n + rows : n
       }
       return nil
@@ -47,7 +45,7 @@ extension Kernel {
   }
 
   /// A flat index as NumPy's multi-index, `(1, 3)`.
-  static func describeIndex(_ flat: Int, in shape: [Int]) -> String {
+  @usableFromInline package static func describeIndex(_ flat: Int, in shape: [Int]) -> String {
     var rest = flat
     var parts = [Int](repeating: 0, count: shape.count)
     for axis in shape.indices.reversed() where shape[axis] > 0 {
@@ -59,7 +57,8 @@ extension Kernel {
 
   /// out[k, :] ← table[indices[k], :], each value converted to `Out` (W[idx], then the cast
   /// into the destination buffer).
-  static func gatherRows<Src: LayerScalar, Out: LayerScalar>(
+  @inlinable
+  package static func gatherRows<Src: LayerScalar, Out: LayerScalar>(
     _ table: Matrix<Src>, _ indices: some Collection<Int>, into out: MutableMatrix<Out>
   ) {
     precondition(out.rows == indices.count && out.cols == table.cols, "gather shapes differ")
@@ -72,7 +71,8 @@ extension Kernel {
 
   /// acc[indices[k], :] += src[k, :] for k in order, like `np.add.at`: each addition is done in
   /// promote(Acc, Src) and rounded to `Acc`, so repeated ids accumulate.
-  static func scatterAddRows<Src: LayerScalar, Acc: LayerScalar>(
+  @inlinable
+  package static func scatterAddRows<Src: LayerScalar, Acc: LayerScalar>(
     _ src: Matrix<Src>, _ indices: some Collection<Int>, into acc: MutableMatrix<Acc>
   ) {
     precondition(src.rows == indices.count && src.cols == acc.cols, "scatter-add shapes differ")

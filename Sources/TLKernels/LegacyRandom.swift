@@ -1,12 +1,12 @@
 /// NumPy's legacy global RNG (`np.random.seed(s)`; `np.random.rand(...)`): MT19937 seeded with
 /// `init_genrand`, each double built from two 32-bit outputs, so dropout masks drawn here equal
 /// the book's bit for bit (layers.md §5.8).
-struct LegacyRandom {
+@usableFromInline package struct LegacyRandom {
   private var state = [UInt32](repeating: 0, count: 624)
   private var index = 624
 
   /// The generator `np.random.seed(seed)` sets up.
-  init(seed: UInt32) {
+  @usableFromInline package init(seed: UInt32) {
     state[0] = seed
     for i in 1..<624 {
       state[i] = 1_812_433_253 &* (state[i - 1] ^ (state[i - 1] >> 30)) &+ UInt32(i)
@@ -14,7 +14,7 @@ struct LegacyRandom {
   }
 
   /// The next tempered 32-bit output.
-  mutating func nextUInt32() -> UInt32 {
+  @usableFromInline package mutating func nextUInt32() -> UInt32 {
     if index >= 624 { twist() }
     var y = state[index]
     index += 1
@@ -26,7 +26,7 @@ struct LegacyRandom {
   }
 
   /// One `np.random.rand()` value in [0, 1): ((a>>5)·2²⁶ + (b>>6)) / 2⁵³.
-  mutating func nextDouble() -> Double {
+  @usableFromInline package mutating func nextDouble() -> Double {
     let a = Double(nextUInt32() >> 5)
     let b = Double(nextUInt32() >> 6)
     return (a * 67_108_864 + b) / 9_007_199_254_740_992

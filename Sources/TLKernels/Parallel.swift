@@ -10,14 +10,14 @@ import TLArray
 /// serial loop, so the result does not depend on the number of workers.
 extension Kernel {
   /// Below this many elements a pass runs on the calling thread: waking workers costs more.
-  static let parallelElements = 1 << 18
+  @usableFromInline package static let parallelElements = 1 << 18
 
   /// The processors online: one worker each.
-  static let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+  @usableFromInline package static let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 
   /// Calls `body(rowRange)` over `rows` rows split into one contiguous range per core, or once
   /// with every row when `rows × cols` is small.
-  static func forEachRowRange(rows: Int, cols: Int, _ body: @Sendable (Range<Int>) -> Void) {
+  @usableFromInline package static func forEachRowRange(rows: Int, cols: Int, _ body: @Sendable (Range<Int>) -> Void) {
     let workers = rows * cols >= parallelElements ? min(cores, rows) : 1
     guard workers > 1 else {
       body(0..<rows)
@@ -32,14 +32,14 @@ extension Kernel {
 /// Pointers and views handed to the workers of ``Kernel/forEachRowRange(rows:cols:_:)`` and
 /// ``Kernel/gemmByColumns(_:transposed:_:transposed:into:)``; each worker writes only its own
 /// rows or columns.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
+@usableFromInline package struct UncheckedSendable<Value>: @unchecked Sendable {
+  @usableFromInline package let value: Value
+  @inlinable package init(_ value: Value) { self.value = value }
 }
 
 extension Kernel {
   /// Below this many multiply-adds a product is not split (waking a worker costs more).
-  static let columnSplitWork = 1 << 22
+  @usableFromInline package static let columnSplitWork = 1 << 22
 
   /// C ← op(A)·op(B) as one single-threaded BLAS call per core, each on its own block of C's
   /// columns (and the matching columns of op(B)). Each element is still one BLAS dot product
@@ -49,7 +49,8 @@ extension Kernel {
   /// (``BLASThreads/alone(when:_:)``): TimeLSTM N=20, D=H=650 took forward 84 → 66 ms and
   /// backward 124 → 99 ms against one unsplit call per step (medians of 8 interleaved runs).
   /// Small products go to ``gemm`` unsplit.
-  static func gemmByColumns<T: LayerScalar>(
+  @inlinable
+  package static func gemmByColumns<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
     into c: MutableMatrix<T>
   ) {

@@ -5,7 +5,8 @@ extension Kernel {
   /// NumPy's pairwise sum of `n` values `stride` apart: what `np.sum` does along a contiguous
   /// axis (1-D arrays, `axis=-1`, softmax row sums). Sequential below 8, eight interleaved
   /// partial sums up to 128, halves split at a multiple of 8 above.
-  static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T {
+  @inlinable
+  package static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T {
     if n < 8 {
       var res: T = 0
       for i in 0..<n { res += a[i * stride] }
@@ -49,7 +50,8 @@ extension Kernel {
   /// out[j] ← Σ_r m[r, j], sequentially row by row: NumPy's `np.sum(m, axis=0)` for a
   /// C-contiguous matrix (db in Affine/TimeAffine/RNN/LSTM). A single column is pairwise, as
   /// NumPy treats it as contiguous.
-  static func sumRows<T: LayerScalar>(_ m: Matrix<T>, into out: UnsafeMutablePointer<T>) {
+  @inlinable
+  package static func sumRows<T: LayerScalar>(_ m: Matrix<T>, into out: UnsafeMutablePointer<T>) {
     // NumPy starts every reduction from the identity +0.0, so −0.0 sums come out as +0.0.
     if m.cols == 1 {
       out[0] = 0 + pairwiseSum(m.base, count: m.rows, stride: m.ld)
@@ -63,7 +65,7 @@ extension Kernel {
   }
 
   /// `np.sum(m, axis=0)` of a 2-D array, in its own dtype.
-  static func sumRows(_ m: NDArray) -> NDArray {
+  @usableFromInline package static func sumRows(_ m: NDArray) -> NDArray {
     precondition(m.rank == 2, "sumRows of \(m.shape)")
     var out = NDArray(zeros: m.dtype, shape: [m.shape[1]])
     m.dtype.byFloat(
@@ -82,7 +84,8 @@ extension Kernel {
   }
 
   /// `np.sum(a)` of a whole float array (contiguous, so pairwise), in its own dtype.
-  static func sumAll<T: LayerScalar>(_ a: UnsafeBufferPointer<T>) -> T {
+  @inlinable
+  package static func sumAll<T: LayerScalar>(_ a: UnsafeBufferPointer<T>) -> T {
     guard let base = a.baseAddress else { return 0 }
     return 0 + pairwiseSum(base, count: a.count)
   }

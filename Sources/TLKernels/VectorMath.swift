@@ -6,13 +6,13 @@ import Foundation
 /// bits. Within 1 ULP of the C library's `expf` where it applies (the tests sweep 2²⁰ points); blocks
 /// with a lane outside [−86, 88] (or NaN) are left to `expf`, so under- and overflow, ±inf
 /// and NaN are the C library's.
-enum VectorExp {
-  typealias Lanes = SIMD8<Float>
+@usableFromInline package enum VectorExp {
+  @usableFromInline package typealias Lanes = SIMD8<Float>
 
-  static let low: Float = -86, high: Float = 88
+  @usableFromInline package static let low: Float = -86, high: Float = 88
 
   /// dst[j] = e^(src[j] − shift) for j < count; `dst` may be `src`.
-  static func expShifted(
+  @usableFromInline package static func expShifted(
     _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>,
     count: Int
   ) {
@@ -33,8 +33,8 @@ enum VectorExp {
   }
 
   /// e^x in every lane, or nil when a lane is outside [low, high] or NaN.
-  @inline(__always)
-  static func exp(_ x: Lanes) -> Lanes? {
+  @inlinable @inline(__always)
+  package static func exp(_ x: Lanes) -> Lanes? {
     guard all(x .>= Lanes(repeating: low) .& x .<= Lanes(repeating: high)) else { return nil }
     // n = round(x·log2 e), by the 1.5·2²³ trick: the sum's low mantissa bits hold n.
     let magic = Lanes(repeating: 12_582_912)
@@ -56,8 +56,8 @@ enum VectorExp {
   }
 
   /// The book's σ(x) = 1/(1+e^(−x)) in every lane, or nil when e^(−x) has no vector path.
-  @inline(__always)
-  static func sigmoid(_ x: Lanes) -> Lanes? {
+  @inlinable @inline(__always)
+  package static func sigmoid(_ x: Lanes) -> Lanes? {
     guard let e = exp(-x) else { return nil }
     return Lanes(repeating: 1) / (Lanes(repeating: 1) + e)
   }
@@ -65,8 +65,8 @@ enum VectorExp {
   /// tanh in every lane (Cephes `tanhf`: an odd polynomial below |x| = 0.625, 1 − 2/(e^(2|x|)+1)
   /// above, with e^(2|x|) capped where tanh is ±1 in float32 anyway), or nil for a NaN lane.
   /// Within 2 ULP of the C library's `tanhf` (the tests sweep it).
-  @inline(__always)
-  static func tanh(_ x: Lanes) -> Lanes? {
+  @inlinable @inline(__always)
+  package static func tanh(_ x: Lanes) -> Lanes? {
     guard all(x .== x) else { return nil }
     let z = x * x
     var p = Lanes(repeating: -5.704_988_727_45e-3)
@@ -87,26 +87,26 @@ enum VectorExp {
       to: Lanes.self)
   }
 
-  @inline(__always)
-  private static func abs(_ x: Lanes) -> Lanes {
+  @inlinable @inline(__always)
+  static func abs(_ x: Lanes) -> Lanes {
     unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0x7FFF_FFFF), to: Lanes.self)
   }
 }
 
 /// A pointer of a generic loop seen as Float, read and written eight lanes at a time (only
 /// for loops whose T is Float).
-struct FloatLanes {
-  let base: UnsafeMutablePointer<Float>
-  init<T>(_ pointer: UnsafeMutablePointer<T>) {
+@usableFromInline package struct FloatLanes {
+  @usableFromInline package let base: UnsafeMutablePointer<Float>
+  @inlinable package init<T>(_ pointer: UnsafeMutablePointer<T>) {
     base = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
   }
-  init<T>(_ pointer: UnsafePointer<T>) {
+  @inlinable package init<T>(_ pointer: UnsafePointer<T>) {
     base = UnsafeMutableRawPointer(mutating: pointer).assumingMemoryBound(to: Float.self)
   }
-  @inline(__always) func load(_ offset: Int) -> SIMD8<Float> {
+  @inlinable @inline(__always) package func load(_ offset: Int) -> SIMD8<Float> {
     UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Float>.self)
   }
-  @inline(__always) func store(_ value: SIMD8<Float>, _ offset: Int) {
+  @inlinable @inline(__always) package func store(_ value: SIMD8<Float>, _ offset: Int) {
     UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: SIMD8<Float>.self)
   }
 }

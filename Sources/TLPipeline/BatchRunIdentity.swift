@@ -51,7 +51,7 @@ public enum BatchRunIdentity {
       sources += layer.params.sorted { $0.key < $1.key }.map(\.value)
       sources += layer.inputs.sorted { $0.key < $1.key }.map(\.value)
       sources += layer.state.sorted { $0.key < $1.key }.map(\.value)
-      sources += layer.mask.map { [$0] } ?? []
+      sources += layer.optionSources
     }
     var names: [String] = []
     for source in sources {

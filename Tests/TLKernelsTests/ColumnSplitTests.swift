@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TLLayers
+@testable import TLKernels
 
 /// The column-split product of the recurrent time loops against one BLAS call.
 @Suite struct ColumnSplitTests {

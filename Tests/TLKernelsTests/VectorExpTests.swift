@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import TLLayers
+@testable import TLKernels
 
 /// The vectorised float32 exp against the C library's `expf`.
 @Suite struct VectorExpTests {

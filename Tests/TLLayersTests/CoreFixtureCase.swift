@@ -47,10 +47,12 @@ struct CoreFixtureCase {
 
   /// The pipeline's view of this case: params, ts, the given mask and the dropout options.
   func config() throws -> LayerConfig {
-    var config = LayerConfig(name: name, ratio: meta.ratio, train: meta.train ?? true)
+    var config = LayerConfig(name: name)
     for param in try kind().paramNames { config.params[param] = try required(param) }
     if let ts = try array("ts") { config.inputs["ts"] = ts }
-    config.mask = try array("mask_in")
+    config.options["ratio"] = meta.ratio.map { .number($0) }
+    config.options["train"] = meta.train.map { .bool($0) }
+    config.options["mask"] = try array("mask_in").map { .array($0) }
     return config
   }
 

@@ -3,6 +3,8 @@ import TLFormats
 import TLTestSupport
 import Testing
 
+import TLKernels
+
 @testable import TLLayers
 
 /// The shared kernels against NumPy: sums bit for bit, the legacy RNG, products with transposes.

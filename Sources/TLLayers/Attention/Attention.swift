@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Checks the (hs, second) pair the attention building blocks take: hs (N,T,H) and an array of
 /// `pattern`'s shape in the same N (and T or H), all float32/float64.

@@ -1,3 +1,5 @@
+import TLKernels
+
 /// The math of the book's attention classes (ch08/attention_layer.py) for one batch row, on
 /// contiguous buffers: hs (T,H) encoder states, h (H) one decoder state, a (T) weights. Sums
 /// follow NumPy's order (layers.md §10): along H (contiguous) pairwise, along T as `np.sum`

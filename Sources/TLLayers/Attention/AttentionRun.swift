@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// The book's `Attention` applied to each of T_dec decoder states against the same encoder
 /// states, in the computation type `T`: what TimeAttention (and Attention, with T_dec = 1) run.

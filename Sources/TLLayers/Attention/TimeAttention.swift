@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `TimeAttention` (ch08/attention_layer.py): attention of every decoder
 /// state over the encoder states. No params.
@@ -64,9 +65,7 @@ public final class TimeAttention: Layer {
 extension LayerKind {
   /// `TimeAttention`: hs_dec (N,T_dec,H) with input hs_enc (N,T_enc,H) → (N,T_dec,H).
   static let timeAttention = LayerKind(
-    typeName: "TimeAttention", paramNames: [], inputNames: ["hs_enc"], stateNames: [],
-    takesDropoutOptions: false,
-    isLoss: false,
+    typeName: "TimeAttention", inputNames: ["hs_enc"],
     infer: { config, hsDec in
       guard let hsEnc = config.inputs["hs_enc"] else {
         throw LayerError(layer: config.name, type: "TimeAttention", "needs input hs_enc")

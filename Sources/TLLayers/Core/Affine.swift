@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `Affine` (common/layers.py): x (N,D) · W (D,M) + b (M,) → (N,M).
 ///

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `Dropout` (common/layers.py): the older, *non-inverted* dropout.
 ///
@@ -73,15 +74,51 @@ public final class Dropout: Layer {
 }
 
 extension LayerKind {
-  /// Dropout: no params; options ratio (0.5), mask (bool, as the book stores it), train (true).
+  /// Dropout: no params; options ratio (0.5), mask (bool, as the book stores it), train (true),
+  /// seed (0).
   static let dropout = LayerKind.core(
-    "Dropout", dropout: true,
+    "Dropout", options: [.dropoutRatio, .dropoutMask, .dropoutTrain, .dropoutSeed],
     infer: { config, x, check in
-      try Dropout.infer(x: x, ratio: config.ratio ?? 0.5, mask: config.mask, check: check)
+      try Dropout.infer(
+        x: x, ratio: config.options.number(.dropoutRatio), mask: config.options.array(.dropoutMask),
+        check: check)
     },
-    make: { config, _ in
+    make: { config, check in
       Dropout(
-        ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, seed: config.seed ?? 0,
+        ratio: config.options.number(.dropoutRatio), mask: config.options.array(.dropoutMask),
+        train: config.options.bool(.dropoutTrain), seed: try check.seed(config.options),
         name: config.name)
     })
+}
+
+/// The options of Dropout and TimeDropout, as the book's constructors and `train_flg` take them.
+extension LayerOption {
+  /// `ratio`: the probability of dropping an element; the book's default 0.5.
+  static let dropoutRatio = LayerOption(
+    "ratio", .number, default: .number(0.5),
+    doc: "the probability of dropping an element, in [0, 1); the book's default 0.5",
+    validate: { value in
+      guard case .number(let ratio) = value, !(0..<1).contains(ratio) else { return nil }
+      return "must be in [0, 1), got \(ratio)"
+    })
+  /// `mask`: Dropout's bool mask of x's shape, used instead of a random draw.
+  static let dropoutMask = LayerOption(
+    "mask", .array, doc: "a bool mask of x's shape (as the book stores it) used instead of a draw")
+  /// `train`: training (mask) or evaluation (scale); the book's `train_flg`, default true.
+  static let dropoutTrain = LayerOption(
+    "train", .bool, default: .bool(true),
+    doc: "training (the mask) or evaluation (scaling); the book's train_flg, default true")
+  /// `seed`: what `np.random.seed` sets before the forward, for a drawn mask; default 0.
+  static let dropoutSeed = LayerOption(
+    "seed", .integer(0...4_294_967_295, note: "as np.random.seed takes"), default: .integer(0),
+    doc: "the seed np.random.seed would set before the forward when no mask is given; default 0")
+}
+
+extension LayerCheck {
+  /// The `seed` option as `np.random.seed` takes it.
+  func seed(_ options: LayerOptions) throws -> UInt32 {
+    let seed = options.integer(.dropoutSeed)
+    guard let value = UInt32(exactly: seed) else { throw error("expects seed in [0, 4294967295], got \(seed)") }
+    return value
+  }
 }

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `Embedding` (common/layers.py): out = W[idx], rows gathered by integer ids.
 ///

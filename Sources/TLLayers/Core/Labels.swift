@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Class labels of the loss layers: integer labels checked against [−1, V), or one-hot rows
 /// turned into labels by argmax (the book's `t.argmax(axis=1)`).

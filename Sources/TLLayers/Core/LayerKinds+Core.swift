@@ -7,16 +7,16 @@ let coreLayerKinds: [LayerKind] = [
 ]
 
 extension LayerKind {
-  /// A kind whose `infer` and `make` receive a ``LayerCheck`` for the configured layer's name.
+  /// A kind whose `infer` and `make` receive a ``LayerCheck`` for the configured layer's name:
+  /// how the feed-forward layers (`Core/`) define theirs.
   static func core(
-    _ typeName: String, params: [String] = [], inputs: [String] = [], dropout: Bool = false,
+    _ typeName: String, params: [String] = [], inputs: [String] = [], options: [LayerOption] = [],
     loss: Bool = false,
     infer: @escaping @Sendable (LayerConfig, ArraySignature, LayerCheck) throws -> ArraySignature,
     make: @escaping @Sendable (LayerConfig, LayerCheck) throws -> any Layer
   ) -> LayerKind {
     LayerKind(
-      typeName: typeName, paramNames: params, inputNames: inputs, stateNames: [],
-      takesDropoutOptions: dropout, isLoss: loss,
+      typeName: typeName, paramNames: params, inputNames: inputs, options: options, isLoss: loss,
       infer: { config, x in try infer(config, x, LayerCheck(layer: config.name, type: typeName)) },
       make: { config in try make(config, LayerCheck(layer: config.name, type: typeName)) })
   }

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `MatMul` (common/layers.py): x (N,D) · W (D,H) → (N,H), no bias.
 ///

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `Sigmoid` layer (common/layers.py): out = 1/(1+e^(−x)), any shape.
 ///

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `SigmoidWithLoss` (common/layers.py): y = σ(x) for scores x (B,), and
 /// L = −(1/B) Σ_b log(p_b + 1e-7) with p_b = y_b for label 1 and 1 − y_b for label 0.

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `Softmax` layer (common/layers.py): row-wise softmax of x (N,C).
 ///

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `SoftmaxWithLoss` (common/layers.py): softmax of x (B,C), then
 /// cross_entropy_error with its +1e-7: L = −(1/B) Σ_b log(y[b, t_b] + 1e-7).

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `TimeDropout` (common/time_layers.py): *inverted* dropout on xs of any shape.
 ///
@@ -76,16 +77,25 @@ public final class TimeDropout: Layer {
 }
 
 extension LayerKind {
-  /// TimeDropout: no params; options ratio (0.5), mask (float32 flg·scale), train (true).
+  /// TimeDropout: no params; options ratio (0.5), mask (float32 flg·scale), train (true), seed (0).
   static let timeDropout = LayerKind.core(
-    "TimeDropout", dropout: true,
+    "TimeDropout", options: [.dropoutRatio, .timeDropoutMask, .dropoutTrain, .dropoutSeed],
     infer: { config, xs, check in
       try TimeDropout.infer(
-        xs: xs, ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, check: check)
+        xs: xs, ratio: config.options.number(.dropoutRatio),
+        mask: config.options.array(.timeDropoutMask), train: config.options.bool(.dropoutTrain),
+        check: check)
     },
-    make: { config, _ in
+    make: { config, check in
       TimeDropout(
-        ratio: config.ratio ?? 0.5, mask: config.mask, train: config.train, seed: config.seed ?? 0,
+        ratio: config.options.number(.dropoutRatio), mask: config.options.array(.timeDropoutMask),
+        train: config.options.bool(.dropoutTrain), seed: try check.seed(config.options),
         name: config.name)
     })
+}
+
+extension LayerOption {
+  /// `mask`: TimeDropout's float mask of xs's shape (flg·scale), used instead of a random draw.
+  static let timeDropoutMask = LayerOption(
+    "mask", .array, doc: "a float32 mask of xs's shape (flg·scale, as the book stores it) used instead of a draw")
 }

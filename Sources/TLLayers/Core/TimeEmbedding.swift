@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `TimeEmbedding` (common/time_layers.py): xs (N,T) ids → out (N,T,D).
 ///

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `TimeSigmoidWithLoss` (common/time_layers.py): a SigmoidWithLoss per column
 /// t of scores xs (N,T) with integer 0/1 labels ts (N,T); loss = (1/T) Σ_t loss_t.

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `TimeSoftmaxWithLoss` (common/time_layers.py): softmax cross-entropy over
 /// xs (N,T,V) with labels ts (N,T) (or one-hot (N,T,V)), ignoring label −1.

@@ -1,20 +1,43 @@
+import TLArray
+import TLKernels
+
 /// Ports the step math of the book's `GRU` (common/time_layers.py), blocks packed [z | r | h̃].
 ///
 /// z = σ(x·Wx_z + h_prev·Wh_z + b_z); r likewise; h̃ = tanh(x·Wx_h + (r⊙h_prev)·Wh_h + b_h);
 /// h_next = (1 − z)⊙h_prev + z⊙h̃. Here z weights the new candidate and r multiplies h_prev
 /// before the product, unlike PyTorch.
-enum GRUCell: RecurrentCell {
-  static let stepTypeName = "GRU", timeTypeName = "TimeGRU"
-  static let gates = 3
-  static let hasMemory = false
+struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
+  typealias T = Scalar
+  static var stepTypeName: String { "GRU" }
+  static var timeTypeName: String { "TimeGRU" }
+  static var gates: Int { 3 }
 
-  static func forwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
-    let (n, h, t, b) = (tape.n, tape.h, tape.t, tape.b.p)
+  /// r⊙h_prev of every step (N,T,H): the candidate's product input, needed again for dWh.
+  let rh: Buffer<T>
+  /// (N,H) scratch: the step's (r⊙h_prev)·Wh_h forward, dhr = dt_h·Wh_hᵀ backward.
+  let candidate: Buffer<T>
+  let n: Int, t: Int, h: Int
+
+  init(n: Int, t: Int, h: Int, state: [String: NDArray]) {
+    self.init(n: n, t: t, h: h, rh: Buffer(zeros: n * t * h))
+  }
+
+  private init(n: Int, t: Int, h: Int, rh: Buffer<T>) {
+    (self.n, self.t, self.h, self.rh) = (n, t, h, rh)
+    candidate = Buffer(zeros: n * h)
+  }
+
+  func widened() -> GRUCell<Double> {
+    GRUCell<Double>(n: n, t: t, h: h, rh: rh.converted(to: Double.self))
+  }
+
+  func forwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
+    let b = tape.b.p
     let hw = tape.recurrentProduct(step, cols: 2 * h)
     let a = tape.gates(step)
     let hIn = tape.hIn(step)
     let hOut = tape.hOut(step)
-    let rh = MutableMatrix(tape.rh.p + step * h, rows: n, cols: h, ld: t * h)
+    let rh = MutableMatrix(self.rh.p + step * h, rows: n, cols: h, ld: t * h)
     for row in 0..<n {
       let x = a.base + row * a.ld
       let p = hw.base + row * hw.ld
@@ -27,7 +50,7 @@ enum GRUCell: RecurrentCell {
         rhRow[j] = r * hp[j]
       }
     }
-    let rhw = MutableMatrix(tape.g.p, rows: n, cols: h, ld: tape.gh)
+    let rhw = candidate.mutableMatrix(rows: n, cols: h)
     Kernel.gemm(
       rh.readOnly, transposed: false, tape.whColumns(2 * h, h), transposed: false, into: rhw)
     for row in 0..<n {
@@ -44,8 +67,7 @@ enum GRUCell: RecurrentCell {
   }
 
   /// The book's three blocks: candidate, update gate, reset gate; dA = [dt_z | dt_r | dt_h].
-  static func backwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
-    let (n, h) = (tape.n, tape.h)
+  func backwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
     let a = tape.gates(step)
     let hIn = tape.hIn(step)
     let dh = tape.dhMatrix
@@ -63,8 +85,7 @@ enum GRUCell: RecurrentCell {
         x[j] = ((d * hHat - dhp) * z) * (1 - z)
       }
     }
-    // dhr = dt_h·Wh_hᵀ, in the step's scratch.
-    let dhr = MutableMatrix(tape.g.p, rows: n, cols: h, ld: tape.gh)
+    let dhr = candidate.mutableMatrix(rows: n, cols: h)
     let dtH = Matrix(UnsafePointer(a.base + 2 * h), rows: n, cols: h, ld: a.ld)
     Kernel.gemm(dtH, transposed: false, tape.whColumns(2 * h, h), transposed: true, into: dhr)
     for row in 0..<n {
@@ -85,18 +106,26 @@ enum GRUCell: RecurrentCell {
   }
 
   /// dWh[:, :2H] = Σ h_prevᵀ·[dt_z | dt_r]; dWh[:, 2H:] = Σ (r⊙h_prev)ᵀ·dt_h.
-  static func recurrentWeightGradient<T: LayerScalar>(
-    _ tape: RecurrentTape<Self, T>, into dWh: MutableMatrix<T>
-  ) {
-    let (rows, h, gh) = (tape.n * tape.t, tape.h, tape.gh)
+  func recurrentWeightGradient(_ tape: RecurrentTape<Self>, into dWh: MutableMatrix<T>) {
+    let (rows, gh) = (n * t, tape.gh)
     let dA = tape.a.p
     Kernel.gemm(
-      tape.hPrev.matrix(rows: rows, cols: h), transposed: true,
+      tape.hidden.prev.matrix(rows: rows, cols: h), transposed: true,
       Matrix(UnsafePointer(dA), rows: rows, cols: 2 * h, ld: gh),
       transposed: false, into: MutableMatrix(dWh.base, rows: h, cols: 2 * h, ld: dWh.ld))
     Kernel.gemm(
-      tape.rh.matrix(rows: rows, cols: h), transposed: true,
+      rh.matrix(rows: rows, cols: h), transposed: true,
       Matrix(UnsafePointer(dA + 2 * h), rows: rows, cols: h, ld: gh),
       transposed: false, into: MutableMatrix(dWh.base + 2 * h, rows: h, cols: h, ld: dWh.ld))
   }
+}
+
+extension RecurrentArchitecture {
+  /// `GRU`/`TimeGRU`: blocks [z | r | h̃], Wx (D,3H).
+  public static let gru = RecurrentArchitecture(GRUCell<Float>.self)
+}
+
+extension LayerKind {
+  /// `TimeGRU`: xs (N,T,D) → hs (N,T,H) float32; params Wx (D,3H), Wh (H,3H), b (3H,); state h.
+  static let timeGRU = timeRecurrent(.gru)
 }

@@ -1,18 +1,45 @@
+import TLArray
+import TLKernels
+
 /// Ports the step math of the book's `LSTM` (common/time_layers.py), gates packed [f | g | i | o].
 ///
 /// A = x·Wx + h_prev·Wh + b (N,4H); f, i, o = σ, g = tanh of their blocks;
 /// c_next = f⊙c_prev + g⊙i; h_next = o⊙tanh(c_next). The order is the book's, unlike PyTorch
-/// (i,f,g,o) and Keras (i,f,c,o).
-enum LSTMCell: RecurrentCell {
-  static let stepTypeName = "LSTM", timeTypeName = "TimeLSTM"
-  static let gates = 4
-  static let hasMemory = true
+/// (i,f,g,o) and Keras (i,f,c,o). The cell owns the memory c and its gradient.
+struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
+  typealias T = Scalar
+  static var stepTypeName: String { "LSTM" }
+  static var timeTypeName: String { "TimeLSTM" }
+  static var gates: Int { 4 }
+  static var stateNames: [String] { ["h", "c"] }
 
-  static func forwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
+  /// The memory c, carried like h.
+  let c: CarriedState<T>
+  /// (H) scratch: tanh(c_next) of one row in the backward.
+  let tanhRow: Buffer<T>
+
+  init(n: Int, t: Int, h: Int, state: [String: NDArray]) {
+    self.init(CarriedState(n: n, t: t, h: h, initial: state["c"]))
+  }
+
+  private init(_ c: CarriedState<T>) {
+    self.c = c
+    tanhRow = Buffer(zeros: c.h)
+  }
+
+  func widened() -> LSTMCell<Double> { LSTMCell<Double>(c.converted(to: Double.self)) }
+
+  func finalStates() -> [String: Buffer<T>] { ["c": c.last.copy(count: c.n * c.h)] }
+  func startBackward(_ last: [String: Buffer<T>]) { c.startGradient(last["c"]) }
+  func initialStateGradients() -> [String: Buffer<T>] {
+    ["c": c.gradient.copy(count: c.n * c.h)]
+  }
+
+  func forwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
     let hw = tape.recurrentProduct(step, cols: tape.gh)
     let a = tape.gates(step)
-    let cIn = tape.cIn(step)
-    let cOut = tape.cOut(step)
+    let cIn = c.input(step)
+    let cOut = c.output(step)
     let hOut = tape.hOut(step)
     let (h, b) = (tape.h, tape.b.p)
     for row in 0..<tape.n {
@@ -46,19 +73,19 @@ enum LSTMCell: RecurrentCell {
 
   /// ds = dc_next + (dh_next⊙o)⊙(1 − tanh²(c_next)); dA = [df | dg | di | do]; dc_prev = ds⊙f;
   /// dh_prev = dA·Whᵀ.
-  static func backwardStep<T: LayerScalar>(_ tape: RecurrentTape<Self, T>, _ step: Int) {
+  func backwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
     let a = tape.gates(step)
-    let cIn = tape.cIn(step)
-    let cOut = tape.cOut(step)
+    let cIn = c.input(step)
+    let cOut = c.output(step)
     let dh = tape.dhMatrix
-    let dc = tape.dcMatrix
+    let dc = c.gradientMatrix
     let h = tape.h
-    var tanhC = [T](repeating: 0, count: h)  // tanh(c_next) of one row, in lanes where it can
+    let tanhC = tanhRow.p  // tanh(c_next) of one row, in lanes where it can
     for row in 0..<tape.n {
       let x = a.base + row * a.ld
       let cp = cIn.base + row * cIn.ld
       let cn = cOut.base + row * cOut.ld
-      tanhC.withUnsafeMutableBufferPointer { Kernel.tanh(cn, into: $0.baseAddress, count: h) }
+      Kernel.tanh(cn, into: tanhC, count: h)
       let dn = dh.base + row * dh.ld
       let dcn = dc.base + row * dc.ld
       for j in 0..<h {
@@ -110,4 +137,14 @@ enum LSTMLanes {
     }
     return j
   }
+}
+
+extension RecurrentArchitecture {
+  /// `LSTM`/`TimeLSTM`: gates [f | g | i | o], Wx (D,4H).
+  public static let lstm = RecurrentArchitecture(LSTMCell<Float>.self)
+}
+
+extension LayerKind {
+  /// `TimeLSTM`: xs (N,T,D) → hs (N,T,H) float32; params Wx (D,4H), Wh (H,4H), b (4H,); state h, c.
+  static let timeLSTM = timeRecurrent(.lstm)
 }

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// The sizes and computation dtype of a TimeRNN/TimeLSTM/TimeGRU call, checked from the shapes
 /// alone: xs (N,T,D), Wx (D,G·H), Wh (H,G·H), b (G·H,), state h and c (N,H), where G is the
@@ -12,9 +13,10 @@ struct RecurrentShapes: Equatable {
   /// Checks every shape and dtype; errors name `layer` and both shapes, e.g.
   /// `expects Wx of shape (D,4H) = (3,20), got (3,16)`. `suffix` picks `Wx1`… for TimeBiLSTM.
   init(
-    layer: String, type: String, gates: Int, params: [String: NDArray], xs: ArraySignature,
-    state: [String: ArraySignature] = [:], suffix: String = ""
+    layer: String, type: String, cell: RecurrentArchitecture, params: [String: NDArray],
+    xs: ArraySignature, state: [String: ArraySignature] = [:], suffix: String = ""
   ) throws {
+    let gates = cell.gates
     func fail(_ message: String) -> LayerError { LayerError(layer: layer, type: type, message) }
     func param(_ name: String) throws -> NDArray {
       guard let array = params[name + suffix] else { throw fail("needs param \(name + suffix)") }
@@ -47,17 +49,17 @@ struct RecurrentShapes: Equatable {
       throw fail("expects at least one time step, got xs of shape \(spell(xs.shape))")
     }
     dtype = try Self.computationDtype(
-      [xs.dtype, wx.dtype, wh.dtype, b.dtype], state: state, n: n, h: h, gates: gates, fail: fail)
+      [xs.dtype, wx.dtype, wh.dtype, b.dtype], state: state, names: cell.stateNames, n: n, h: h,
+      fail: fail)
   }
 
   /// Checks the state arrays (N,H) and returns promote(inputs, state), with float32 standing in
   /// for a missing state.
   private static func computationDtype(
-    _ inputs: [DType], state: [String: ArraySignature], n: Int, h: Int, gates: Int,
+    _ inputs: [DType], state: [String: ArraySignature], names stateNames: [String], n: Int, h: Int,
     fail: (String) -> LayerError
   ) throws -> DType {
     var dtype = inputs.dropFirst().reduce(inputs[0]) { DType.promote($0, $1) }
-    let stateNames = gates == 4 ? ["h", "c"] : ["h"]
     for (name, signature) in state.sorted(by: { $0.key < $1.key }) {
       guard stateNames.contains(name) else {
         throw fail("takes state \(stateNames.joined(separator: " and ")), not \(name)")

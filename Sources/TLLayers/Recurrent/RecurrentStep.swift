@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's single-step `RNN`, `LSTM` and `GRU` (common/time_layers.py): one step
 /// with its own grads, the building block the time layers loop over.
@@ -37,7 +38,7 @@ public final class RecurrentStep {
     if let cPrev { state["c"] = ArraySignature(cPrev) }
     let xs = x.reshaped([x.shape[0], 1, x.shape[1]])
     let shapes = try RecurrentShapes(
-      layer: "step", type: cell.stepTypeName, gates: cell.cellType.gates,
+      layer: "step", type: cell.stepTypeName, cell: cell,
       params: Dictionary(uniqueKeysWithValues: zip(paramNames, params)), xs: ArraySignature(xs),
       state: state)
     let run = cell.start(shapes: shapes, xs: xs, params: params, h0: hPrev, c0: cPrev)

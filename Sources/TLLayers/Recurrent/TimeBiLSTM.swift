@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `TimeBiLSTM` (common/time_layers.py): a forward-direction TimeLSTM and a
 /// TimeLSTM run on the time-reversed sequence.
@@ -41,9 +42,9 @@ public final class TimeBiLSTM: Layer {
     -> ArraySignature
   {
     let first = try RecurrentShapes(
-      layer: layer, type: "TimeBiLSTM", gates: 4, params: params, xs: xs, suffix: "1")
+      layer: layer, type: "TimeBiLSTM", cell: .lstm, params: params, xs: xs, suffix: "1")
     let second = try RecurrentShapes(
-      layer: layer, type: "TimeBiLSTM", gates: 4, params: params, xs: xs, suffix: "2")
+      layer: layer, type: "TimeBiLSTM", cell: .lstm, params: params, xs: xs, suffix: "2")
     guard first.h == second.h else {
       throw LayerError(
         layer: layer, type: "TimeBiLSTM",
@@ -83,10 +84,7 @@ public final class TimeBiLSTM: Layer {
 extension LayerKind {
   /// `TimeBiLSTM`: xs (N,T,D) → (N,T,2H) float32; params Wx1, Wh1, b1, Wx2, Wh2, b2.
   static let timeBiLSTM = LayerKind(
-    typeName: "TimeBiLSTM", paramNames: ["Wx1", "Wh1", "b1", "Wx2", "Wh2", "b2"], inputNames: [],
-    stateNames: [],
-    takesDropoutOptions: false, isLoss: false,
-    infer: { config, xs in try TimeBiLSTM.infer(layer: config.name, params: config.params, xs: xs)
-    },
+    typeName: "TimeBiLSTM", paramNames: ["Wx1", "Wh1", "b1", "Wx2", "Wh2", "b2"],
+    infer: { config, xs in try TimeBiLSTM.infer(layer: config.name, params: config.params, xs: xs) },
     make: { config in try TimeBiLSTM(config: config) })
 }

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// Ports the book's `TimeRNN`, `TimeLSTM` and `TimeGRU` (common/time_layers.py): one cell run
 /// over T steps, called once as `set_state` then `forward` then `backward`.
@@ -12,7 +13,7 @@ import TLArray
 public final class TimeRecurrentLayer: Layer {
   public let name: String
   public let cell: RecurrentArchitecture
-  public var typeName: String { cell.cellType.timeTypeName }
+  public var typeName: String { cell.timeTypeName }
   public let paramNames = ["Wx", "Wh", "b"]
   public let params: [NDArray]
   public private(set) var grads: [NDArray]
@@ -28,7 +29,7 @@ public final class TimeRecurrentLayer: Layer {
     (name, self.cell) = (config.name, cell)
     params = try paramNames.map { key in
       guard let array = config.params[key] else {
-        throw LayerError(layer: config.name, type: cell.cellType.timeTypeName, "needs param \(key)")
+        throw LayerError(layer: config.name, type: cell.timeTypeName, "needs param \(key)")
       }
       return array
     }
@@ -38,10 +39,10 @@ public final class TimeRecurrentLayer: Layer {
 
   public func forward(_ xs: NDArray) throws -> NDArray {
     let shapes = try RecurrentShapes(
-      layer: name, type: typeName, gates: cell.cellType.gates,
+      layer: name, type: typeName, cell: cell,
       params: Dictionary(uniqueKeysWithValues: zip(paramNames, params)),
       xs: ArraySignature(xs), state: state.signatures)
-    let run = cell.start(shapes: shapes, xs: xs, params: params, h0: state["h"], c0: state["c"])
+    let run = cell.start(shapes: shapes, xs: xs, params: params, state: state)
     let (hs, h, c) = run.outputs()
     (self.run, self.shapes, dh) = (run, shapes, nil)
     finalState = [("h", h)] + (c.map { [("c", $0)] } ?? [])
@@ -72,38 +73,17 @@ public final class TimeRecurrentLayer: Layer {
   }
 }
 
-/// Which of the book's recurrent cells a layer runs.
-public enum RecurrentArchitecture: Sendable, CaseIterable {
-  /// `RNN`/`TimeRNN`: tanh cell, Wx (D,H).
-  case rnn
-  /// `LSTM`/`TimeLSTM`: gates [f | g | i | o], Wx (D,4H).
-  case lstm
-  /// `GRU`/`TimeGRU`: blocks [z | r | h̃], Wx (D,3H).
-  case gru
-
-  var cellType: any RecurrentCell.Type {
-    switch self {
-    case .rnn: RNNCell.self
-    case .lstm: LSTMCell.self
-    case .gru: GRUCell.self
-    }
-  }
-
-  /// The book's class names: `LSTM` and `TimeLSTM`.
-  public var stepTypeName: String { cellType.stepTypeName }
-  public var timeTypeName: String { cellType.timeTypeName }
-
-  /// Runs a forward pass with this cell in the dtype `shapes` computed.
-  func start(shapes: RecurrentShapes, xs: NDArray, params: [NDArray], h0: NDArray?, c0: NDArray?)
-    -> RecurrentRun
-  {
-    switch self {
-    case .rnn:
-      makeRecurrentRun(RNNCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
-    case .lstm:
-      makeRecurrentRun(LSTMCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
-    case .gru:
-      makeRecurrentRun(GRUCell.self, shapes: shapes, xs: xs, params: params, h0: h0, c0: c0)
-    }
+extension LayerKind {
+  /// The kind of a ``TimeRecurrentLayer`` running `cell`: params Wx, Wh, b; the cell's states.
+  static func timeRecurrent(_ cell: RecurrentArchitecture) -> LayerKind {
+    LayerKind(
+      typeName: cell.timeTypeName, paramNames: ["Wx", "Wh", "b"], stateNames: cell.stateNames,
+      infer: { config, xs in
+        try RecurrentShapes(
+          layer: config.name, type: cell.timeTypeName, cell: cell, params: config.params, xs: xs,
+          state: config.state.signatures
+        ).output
+      },
+      make: { config in try TimeRecurrentLayer(cell, config: config) })
   }
 }
