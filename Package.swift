@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // tl-run: run the time-series layers of "Deep Learning from Scratch 2" on arrays from disk
-// and check them against NumPy. Modules point one way:
-// TLArray ← TLFormats/TLHDF5 ← TLIO ← TLLayers/TLCompare ← TLPipeline ← tl-run.
+// and check them against NumPy. Modules point one way (docs/architecture.md):
+// TLArray ← TLFormats/TLHDF5 ← TLIO;  TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
+// TLIO, TLLayers, TLCompare ← TLPipeline ← tl-run. Only TLKernels imports CBLAS.
 import PackageDescription
 
 let package = Package(
@@ -16,8 +17,8 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
-    // C boundaries: each is imported by exactly one Swift module, but zlib, which TLHDF5
-    // (gzip chunks) and TLFormats (deflated .npz members) both use.
+    // C boundaries: each is imported by exactly one Swift module (CBLAS by TLKernels), but zlib,
+    // which TLHDF5 (gzip chunks) and TLFormats (deflated .npz members) both use.
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "pkg-config"])]),
@@ -42,13 +43,15 @@ let package = Package(
     .target(name: "TLHDF5", dependencies: ["TLArray", "CHDF5", "CTLZlib", "CTLCrashGuard"]),
     .target(name: "TLIO", dependencies: ["TLArray", "TLFormats", "TLHDF5"]),
     .target(name: "TLCompare", dependencies: ["TLArray"]),
-    .target(name: "TLKernels", dependencies: ["TLArray", "CBLAS"]),
-    .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"]),
+    // The kernels (BLAS and its threads, GEMM views, SIMD, NumPy emulation), then the book's
+    // layers on them; nothing above the layers imports the kernels.
+    .target(name: "TLKernels", dependencies: ["TLArray", "CBLAS"], exclude: ["README.md"]),
+    .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
     .target(name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"]),
     .executableTarget(
       name: "tl-run",
       dependencies: [
-        "TLArray", "TLPipeline", "TLIO", "TLHDF5", "TLCompare", "TLLayers",
+        "TLArray", "TLPipeline", "TLIO", "TLHDF5", "TLCompare",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -28,7 +28,9 @@ extension Kernel {
 
   /// op(a)·op(b) of two 2-D arrays in NumPy's result dtype: both float32 → sgemm; otherwise both
   /// are converted to `promote(a, b)` (int·float32 → float64) first.
-  @usableFromInline package static func matmul(_ a: NDArray, _ b: NDArray, transA ta: Bool = false, transB tb: Bool = false)
+  @usableFromInline package static func matmul(
+    _ a: NDArray, _ b: NDArray, transA ta: Bool = false, transB tb: Bool = false
+  )
     -> NDArray
   {
     precondition(a.rank == 2 && b.rank == 2, "matmul of \(a.shape) and \(b.shape)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TLArray
 import TLHDF5
+import TLPipeline
 
 /// The process entry: runs the command and maps every failure to pipeline.md §5's exit
 /// statuses (argument errors are 2 here, not ArgumentParser's 64) with one line on stderr.
@@ -24,6 +25,7 @@ enum Entry {
       printErrorLines(TLRun.fullMessage(for: error))
       exit(2)
     }
+    if !(command is RunCommand) { IdleCompute.release() }  // nothing else multiplies matrices
     do {
       try command.run()
     } catch let code as ExitCode {

@@ -1,9 +1,8 @@
 import TLArray
 import TLFormats
+import TLKernels
 import TLTestSupport
 import Testing
-
-import TLKernels
 
 @testable import TLLayers
 

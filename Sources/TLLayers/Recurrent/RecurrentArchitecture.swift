@@ -12,8 +12,7 @@ public struct RecurrentArchitecture: Sendable, Equatable, CustomStringConvertibl
   let gates: Int
   /// The states carried from step to step: `h`, and `c` for LSTM.
   let stateNames: [String]
-  private let run:
-    @Sendable (RecurrentShapes, NDArray, [NDArray], [String: NDArray]) -> RecurrentRun
+  private let run: @Sendable (RecurrentShapes, NDArray, [NDArray], [String: NDArray]) -> RecurrentRun
 
   /// The architecture of `Cell`, given in its float32 form (its `Wide` form runs float64).
   init<Cell: RecurrentCell>(_: Cell.Type) where Cell.Scalar == Float {

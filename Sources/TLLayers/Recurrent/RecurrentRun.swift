@@ -10,7 +10,8 @@ struct RecurrentRun {
   /// The computation dtype of the cached values.
   let dtype: DType
   private let outputsBody: () -> (hs: NDArray, h: NDArray, own: [String: NDArray])
-  private let backwardBody: (NDArray, [String: NDArray]) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dOwn: [String: NDArray])
+  private let backwardBody:
+    (NDArray, [String: NDArray]) -> (dxs: NDArray, grads: [NDArray], dh: NDArray, dOwn: [String: NDArray])
   private let widenedBody: () -> RecurrentRun
 
   init<Cell: RecurrentCell>(_ tape: RecurrentTape<Cell>) {

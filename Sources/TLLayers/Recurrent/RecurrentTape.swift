@@ -32,7 +32,8 @@ final class RecurrentTape<Cell: RecurrentCell> {
   private let h0IsFloat32: Bool
 
   /// Converts the inputs and computes x·Wx; a missing state is the book's float32 zeros.
-  init(shapes s: RecurrentShapes, xs: NDArray, wx wxArray: NDArray, wh whArray: NDArray, b bArray: NDArray,
+  init(
+    shapes s: RecurrentShapes, xs: NDArray, wx wxArray: NDArray, wh whArray: NDArray, b bArray: NDArray,
     state: [String: NDArray]
   ) {
     precondition(s.gates == Cell.gates && s.dtype == T.dtype, "tape for \(s) built as \(Cell.self)")
