@@ -16,23 +16,19 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
   let rh: Buffer<T>
   /// (N,H) scratch: the step's (r⊙h_prev)·Wh_h forward, dhr = dt_h·Wh_hᵀ backward.
   let candidate: Buffer<T>
-  let n: Int, t: Int, h: Int
 
   init(n: Int, t: Int, h: Int, state: [String: NDArray]) {
-    self.init(n: n, t: t, h: h, rh: Buffer(zeros: n * t * h))
+    self.init(rh: Buffer(zeros: n * t * h), candidate: Buffer(zeros: n * h))
   }
 
-  private init(n: Int, t: Int, h: Int, rh: Buffer<T>) {
-    (self.n, self.t, self.h, self.rh) = (n, t, h, rh)
-    candidate = Buffer(zeros: n * h)
-  }
+  private init(rh: Buffer<T>, candidate: Buffer<T>) { (self.rh, self.candidate) = (rh, candidate) }
 
   func widened() -> GRUCell<Double> {
-    GRUCell<Double>(n: n, t: t, h: h, rh: rh.converted(to: Double.self))
+    GRUCell<Double>(rh: rh.converted(to: Double.self), candidate: Buffer(zeros: candidate.count))
   }
 
   func forwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
-    let b = tape.b.p
+    let (n, h, t, b) = (tape.n, tape.h, tape.t, tape.b.p)
     let hw = tape.recurrentProduct(step, cols: 2 * h)
     let a = tape.gates(step)
     let hIn = tape.hIn(step)
@@ -68,6 +64,7 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
 
   /// The book's three blocks: candidate, update gate, reset gate; dA = [dt_z | dt_r | dt_h].
   func backwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
+    let (n, h) = (tape.n, tape.h)
     let a = tape.gates(step)
     let hIn = tape.hIn(step)
     let dh = tape.dhMatrix
@@ -85,6 +82,7 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
         x[j] = ((d * hHat - dhp) * z) * (1 - z)
       }
     }
+    // dhr = dt_h·Wh_hᵀ, in the cell's scratch.
     let dhr = candidate.mutableMatrix(rows: n, cols: h)
     let dtH = Matrix(UnsafePointer(a.base + 2 * h), rows: n, cols: h, ld: a.ld)
     Kernel.gemm(dtH, transposed: false, tape.whColumns(2 * h, h), transposed: true, into: dhr)
@@ -107,7 +105,7 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
 
   /// dWh[:, :2H] = Σ h_prevᵀ·[dt_z | dt_r]; dWh[:, 2H:] = Σ (r⊙h_prev)ᵀ·dt_h.
   func recurrentWeightGradient(_ tape: RecurrentTape<Self>, into dWh: MutableMatrix<T>) {
-    let (rows, gh) = (n * t, tape.gh)
+    let (rows, h, gh) = (tape.n * tape.t, tape.h, tape.gh)
     let dA = tape.a.p
     Kernel.gemm(
       tape.hidden.prev.matrix(rows: rows, cols: h), transposed: true,

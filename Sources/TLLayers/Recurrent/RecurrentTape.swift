@@ -40,7 +40,9 @@ final class RecurrentTape<Cell: RecurrentCell> {
     (n, t, d, h, gh) = (s.n, s.t, s.d, s.h, s.gates * s.h)
     let xs2 = xs.reshaped([n * t, d])
     x = ReadOnlyBuffer(viewing: xs2)
-    (wx, wh, b) = (ReadOnlyBuffer(viewing: wxArray), ReadOnlyBuffer(viewing: whArray), ReadOnlyBuffer(viewing: bArray))
+    wx = ReadOnlyBuffer(viewing: wxArray)
+    wh = ReadOnlyBuffer(viewing: whArray)
+    b = ReadOnlyBuffer(viewing: bArray)
     // NumPy multiplies x by Wx in promote(xs, Wx), which can be narrower than T. The product is
     // fresh, so in T it becomes the gate buffer itself.
     a = Buffer(adopting: Kernel.matmul(xs2, wxArray))
