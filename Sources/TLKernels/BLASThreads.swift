@@ -3,6 +3,9 @@ internal import CBLAS
 /// OpenBLAS's worker threads: the one place that sets, stops or narrows them. Callers above the
 /// layers reach this policy through TLLayers' `LayerCompute`, never directly.
 package enum BLASThreads {
+  /// The worker-thread count products currently use.
+  package static var count: Int { Int(openblas_get_num_threads()) }
+
   /// Runs `body` with OpenBLAS on one thread, then puts the previous worker count back: for a
   /// caller that runs several cases side by side, so the cases, not BLAS, use the cores. The
   /// count is process-wide, so the scope must enclose every thread that multiplies meanwhile.
