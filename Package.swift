@@ -1,7 +1,8 @@
 // swift-tools-version:6.2
 // tl-run: run the time-series layers of "Deep Learning from Scratch 2" on arrays from disk
 // and check them against NumPy. Modules point one way (docs/architecture.md):
-// TLSystem ← TLArray ← TLFormats/TLChunks ← TLHDF5 ← TLIO ← TLLayers/TLCompare ← TLPipeline ← TLBatch ← tl-run.
+// TLSystem ← TLArray ← TLFormats/TLChunks ← TLHDF5 ← TLIO;  TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
+// TLIO, TLLayers, TLCompare ← TLPipeline ← TLBatch ← tl-run. Only TLKernels imports CBLAS.
 import PackageDescription
 
 let package = Package(
@@ -18,7 +19,7 @@ let package = Package(
   ],
   targets: [
     // MARK: - C boundaries
-    // Each is imported by exactly one Swift module.
+    // Each is imported by exactly one Swift module (CBLAS by TLKernels).
     .target(name: "CTLSystem"),  // system calls and flags Glibc does not import: TLSystem
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
@@ -55,7 +56,10 @@ let package = Package(
 
     // MARK: - Layers and verdicts
     .target(name: "TLCompare", dependencies: ["TLArray"]),
-    .target(name: "TLLayers", dependencies: ["TLArray", "CBLAS"]),
+    // The kernels (BLAS and its threads, GEMM views, SIMD, NumPy emulation), then the book's
+    // layers on them; nothing above the layers imports the kernels.
+    .target(name: "TLKernels", dependencies: ["TLArray", "CBLAS"], exclude: ["README.md"]),
+    .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
 
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
@@ -67,7 +71,7 @@ let package = Package(
     .executableTarget(
       name: "tl-run",
       dependencies: [
-        "TLArray", "TLBatch", "TLPipeline", "TLIO", "TLHDF5", "TLCompare", "TLLayers",
+        "TLArray", "TLBatch", "TLPipeline", "TLIO", "TLHDF5", "TLCompare",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -84,7 +88,8 @@ let package = Package(
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLChunks", "TLFormats", "TLTestSupport"]),
     .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
-    .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLTestSupport"]),
+    .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),
+    .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLBatchTests", dependencies: ["TLBatch", "TLPipeline", "TLIO", "TLFormats", "TLTestSupport"]),
     // CLITests runs the tl-run executable, so it depends on it: building the tests builds it.

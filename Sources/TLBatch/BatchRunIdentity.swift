@@ -52,7 +52,7 @@ public enum BatchRunIdentity {
       sources += layer.params.sorted { $0.key < $1.key }.map(\.value)
       sources += layer.inputs.sorted { $0.key < $1.key }.map(\.value)
       sources += layer.state.sorted { $0.key < $1.key }.map(\.value)
-      sources += layer.mask.map { [$0] } ?? []
+      sources += layer.optionSources
     }
     var names: [String] = []
     // `w.mat:/A` names the file `w.mat` (HDF5 by its signature), as the resolver finds it.

@@ -9,7 +9,8 @@ public enum BatchRunner {
   ///
   /// Weights beside the pipeline are read once into `sharedCache` and shared by every case.
   /// `onFinish` is called once per case as it finishes, one call at a time, from a worker
-  /// thread. With `jobs > 1` OpenBLAS is held to one thread, so the cases, not BLAS, use the cores.
+  /// thread. With `jobs > 1` products run on one thread for the batch's duration, so the cases,
+  /// not BLAS, use the cores; the previous thread count is restored afterwards.
   public static func run(
     _ spec: PipelineSpec, cases: [BatchCase], jobs: Int, options: RunOptions = RunOptions(),
     shard: Shard? = nil, sharedCache: SharedArrayCache = SharedArrayCache(),
@@ -21,7 +22,6 @@ public enum BatchRunner {
         "\(spec.file): outputs: \(spec.outputs) is absolute, so every case would write to the same place; in a batch it must be relative to the case directory"
       )
     }
-    if jobs > 1 { BLASThreads.set(1) }
     let start = ContinuousClock.now
     let queue = CaseQueue(cases.count, onFinish: onFinish)
     let work: @Sendable () -> Void = {
@@ -30,20 +30,22 @@ public enum BatchRunner {
       }
     }
     let workers = min(jobs, cases.count)
-    if workers <= 1 {
-      work()
-    } else {
-      let group = DispatchGroup()
-      for _ in 0..<workers {
-        group.enter()
-        let thread = Thread {
-          work()
-          group.leave()
+    LayerCompute.withSingleThreadedProducts(when: jobs > 1) {
+      if workers <= 1 {
+        work()
+      } else {
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+          group.enter()
+          let thread = Thread {
+            work()
+            group.leave()
+          }
+          thread.stackSize = 8 << 20  // as the main thread's: layer code may recurse on deep shapes
+          thread.start()
         }
-        thread.stackSize = 8 << 20  // as the main thread's: layer code may recurse on deep shapes
-        thread.start()
+        group.wait()
       }
-      group.wait()
     }
     return BatchReport(
       pipeline: spec.name, pipelineFile: spec.file, shard: shard, cases: queue.reports,

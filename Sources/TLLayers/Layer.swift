@@ -39,26 +39,18 @@ public struct LayerConfig: Sendable {
   public var inputs: [String: NDArray]
   /// Initial recurrent state: `h`, and `c` for LSTM (as `set_state` sets them).
   public var state: [String: NDArray]
-  /// Dropout: `ratio` (default 0.5), `mask`, and `train` (default true).
-  public var ratio: Double?
-  public var mask: NDArray?
-  public var train: Bool
-  /// Dropout without a mask: the seed `np.random.seed` would set before the forward (default 0).
-  public var seed: UInt32?
+  /// The options given, by name (Dropout's `ratio`); the layer's kind declares them.
+  public var options: LayerOptions
 
   public init(
     name: String, params: [String: NDArray] = [:], inputs: [String: NDArray] = [:],
-    state: [String: NDArray] = [:], ratio: Double? = nil, mask: NDArray? = nil, train: Bool = true,
-    seed: UInt32? = nil
+    state: [String: NDArray] = [:], options: LayerOptions = [:]
   ) {
-    self.seed = seed
     self.name = name
     self.params = params
     self.inputs = inputs
     self.state = state
-    self.ratio = ratio
-    self.mask = mask
-    self.train = train
+    self.options = options
   }
 }
 
@@ -85,8 +77,8 @@ public struct LayerKind: Sendable {
   public var inputNames: [String]
   /// State names the layer accepts (`h`, `c`); all optional.
   public var stateNames: [String]
-  /// Whether the layer accepts `ratio`, `mask` and `train`.
-  public var takesDropoutOptions: Bool
+  /// The options the layer declares for itself (Dropout's `ratio`, `mask`, `train`, `seed`).
+  public var options: [LayerOption]
   /// A loss layer: its output is a 0-d loss and `dout` defaults to 1.
   public var isLoss: Bool
   /// Checks every array in `config` and the chain's input signature, without computing, and
@@ -94,4 +86,15 @@ public struct LayerKind: Sendable {
   public var infer: @Sendable (LayerConfig, ArraySignature) throws -> ArraySignature
   /// Builds the layer (arrays already checked by ``infer``).
   public var make: @Sendable (LayerConfig) throws -> any Layer
+
+  public init(
+    typeName: String, paramNames: [String] = [], inputNames: [String] = [],
+    stateNames: [String] = [], options: [LayerOption] = [], isLoss: Bool = false,
+    infer: @escaping @Sendable (LayerConfig, ArraySignature) throws -> ArraySignature,
+    make: @escaping @Sendable (LayerConfig) throws -> any Layer
+  ) {
+    (self.typeName, self.paramNames, self.inputNames) = (typeName, paramNames, inputNames)
+    (self.stateNames, self.options, self.isLoss) = (stateNames, options, isLoss)
+    (self.infer, self.make) = (infer, make)
+  }
 }

@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// One dimension of an expected shape in an error message: a free letter (`N`) or a size.
 enum Dim: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, CustomStringConvertible {

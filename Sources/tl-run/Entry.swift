@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TLArray
 import TLHDF5
-import TLLayers
+import TLPipeline
 
 /// The process entry: runs the command and maps every failure to pipeline.md §5's exit
 /// statuses (argument errors are 2 here, not ArgumentParser's 64) with one line on stderr.
@@ -29,7 +29,7 @@ enum Entry {
       exit(2)
     }
     // Running pipelines, one or a batch, is all that multiplies matrices.
-    if !(command is RunCommand || command is BatchCommand) { BLASThreads.stopWorkers() }
+    if !(command is RunCommand || command is BatchCommand) { IdleCompute.release() }
     do {
       try command.run()
     } catch let code as ExitCode {

@@ -1,5 +1,6 @@
 import TLArray
 import TLFormats
+import TLKernels
 import TLTestSupport
 import Testing
 

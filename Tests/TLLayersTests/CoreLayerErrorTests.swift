@@ -110,12 +110,12 @@ struct CoreLayerErrorTests {
   @Test("dropout masks must match x, and ratio must be in [0, 1)")
   func dropoutOptions() throws {
     let x = ArraySignature(shape: [2, 3], dtype: .float32)
-    let badMask = LayerConfig(name: "drop", mask: NDArray(zeros: .float32, shape: [3, 2]))
+    let badMask = LayerConfig(name: "drop", options: ["mask": .array(NDArray(zeros: .float32, shape: [3, 2]))])
     #expect(
       try inferError("TimeDropout", badMask, x)
         == "drop TimeDropout expects mask of shape (2,3), got (3,2)")
     #expect(
-      try inferError("Dropout", LayerConfig(name: "drop", ratio: 1), x)
+      try inferError("Dropout", LayerConfig(name: "drop", options: ["ratio": .number(1)]), x)
         == "drop Dropout expects ratio in [0, 1), got 1.0")
   }
 }

@@ -92,11 +92,15 @@ final class LayerFixture {
   /// and the dropout options.
   func config() throws -> LayerConfig {
     let kind = try kind()
-    var config = LayerConfig(name: name, ratio: meta.ratio, train: meta.train ?? true, seed: meta.seed)
+    var config = LayerConfig(name: name)
     for param in kind.paramNames { config.params[param] = try required(param) }
     for input in kind.inputNames { config.inputs[input] = try required(input) }
     for state in kind.stateNames { config.state[state] = try array(state + "0") }
-    if kind.takesDropoutOptions { config.mask = try array("mask_in") }
+    let declared = Set(kind.options.map(\.name))
+    if declared.contains("ratio") { config.options["ratio"] = meta.ratio.map { .number($0) } }
+    if declared.contains("train") { config.options["train"] = meta.train.map { .bool($0) } }
+    if declared.contains("seed") { config.options["seed"] = meta.seed.map { .integer(Int64($0)) } }
+    if declared.contains("mask") { config.options["mask"] = try array("mask_in").map { .array($0) } }
     return config
   }
 

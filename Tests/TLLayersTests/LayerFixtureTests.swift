@@ -37,7 +37,10 @@ struct LayerFixtureTests {
     let dout = try fixture.required("dout")
     // Results are held to their own dtype's tolerance, or to the least precise float input's
     // where meta.json says so; final states follow the least precise of x, params and state.
-    let inputs = [x, dout] + layer.params + [config.mask].compactMap { $0 }
+    let arrayOptions = config.options.values.values.compactMap { value -> NDArray? in
+      if case .array(let array) = value { array } else { nil }
+    }
+    let inputs = [x, dout] + layer.params + arrayOptions
     let computedIn =
       fixture.meta.precisionOfInputs == true ? LayerFixture.leastPrecise(inputs) : DType.float64
     let stateInputs = [x] + layer.params + Array(config.state.values)

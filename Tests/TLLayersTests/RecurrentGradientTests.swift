@@ -41,7 +41,7 @@ struct RecurrentGradientTests {
       var state = ["h": ArraySignature(try #require(arrays["h0"]))]
       if let c0 = arrays["c0"] { state["c"] = ArraySignature(c0) }
       let shapes = try RecurrentShapes(
-        layer: "check", type: cell.timeTypeName, gates: cell.cellType.gates, params: arrays,
+        layer: "check", type: cell.timeTypeName, cell: cell, params: arrays,
         xs: ArraySignature(xs), state: state)
       #expect(shapes.dtype == .float64)
       return cell.start(shapes: shapes, xs: xs, params: params, h0: arrays["h0"], c0: arrays["c0"])

@@ -17,11 +17,16 @@ public struct LoadedCase: Sendable {
     let input = try resolver.load(spec.input)
     var configs: [LayerConfig] = []
     for layer in spec.layers {
-      var config = LayerConfig(name: layer.name, ratio: layer.ratio, train: layer.train ?? true, seed: layer.seed)
+      var config = LayerConfig(name: layer.name)
       for (key, source) in layer.params { config.params[key] = try resolver.load(source) }
       for (key, source) in layer.inputs { config.inputs[key] = try resolver.load(source) }
       for (key, source) in layer.state { config.state[key] = try resolver.load(source) }
-      if let mask = layer.mask { config.mask = try resolver.load(mask) }
+      for (key, option) in layer.options {
+        switch option {
+        case .value(let value): config.options[key] = value
+        case .source(let source): config.options[key] = .array(try resolver.load(source))
+        }
+      }
       configs.append(config)
     }
     let given = try spec.dout.map { source throws(PipelineError) in try resolver.load(source) }

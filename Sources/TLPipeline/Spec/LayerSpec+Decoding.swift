@@ -2,8 +2,8 @@ import TLArray
 import TLLayers
 
 extension LayerSpec {
-  static let keys = ["type", "name", "params", "inputs", "state", "ratio", "mask", "train", "seed"]
-  static let dropoutKeys = ["ratio", "mask", "train", "seed"]
+  /// Every key a layer entry may have: the fixed ones, then every option some kind declares.
+  static let keys = ["type", "name", "params", "inputs", "state"] + LayerRegistry.optionNames
 
   /// One entry of `layers`: its type must exist, its params, inputs and state must be exactly
   /// the ones that type takes.
@@ -19,33 +19,58 @@ extension LayerSpec {
         "unknown layer type \"\(typeName)\"\(NameSuggestion.hint(for: typeName, among: LayerRegistry.kinds.map(\.typeName))); expected one of: \(LayerRegistry.kinds.map(\.typeName).joined(separator: ", "))"
       )
     }
-    if !kind.takesDropoutOptions, let key = dropoutKeys.first(where: { object.optional($0) != nil }) {
-      throw object.error(key, "only Dropout and TimeDropout take \"\(key)\"")
-    }
-    let ratio = try object.double("ratio")
-    if let ratio, !(0..<1).contains(ratio) { throw object.error("ratio", "must be in [0, 1), got \(ratio)") }
+    let options = try options(object, kind: kind)
     return LayerSpec(
       name: try object.string("name") ?? "",
       kind: kind,
       params: try sources(object, "params", exactly: kind.paramNames, kind: kind),
       inputs: try sources(object, "inputs", exactly: kind.inputNames, kind: kind),
       state: try sources(object, "state", allowed: kind.stateNames, kind: kind),
-      ratio: ratio,
-      mask: try object.optional("mask").map { value throws(PipelineError) in
-        try SourceSpec.decode(value, file: file, path: object.childPath("mask"))
-      },
-      train: try object.bool("train"),
-      seed: try seed(object),
+      options: options,
       jsonPath: path)
   }
 
-  /// `seed`: an integer in [0, 2³²), as `np.random.seed` takes.
-  private static func seed(_ object: JSONObjectReader) throws(PipelineError) -> UInt32? {
-    guard let value = object.optional("seed") else { return nil }
-    guard value.isIntegerLiteral, case .number(let text) = value, let seed = UInt32(text) else {
-      throw object.error("seed", "expected an integer in [0, 4294967295], as np.random.seed takes")
+  /// The options `kind` declares, each decoded by its declared kind and checked by its own rule;
+  /// an option that only other kinds declare is refused, naming them.
+  private static func options(_ object: JSONObjectReader, kind: LayerKind) throws(PipelineError)
+    -> [String: LayerOptionSpec]
+  {
+    let declared = Set(kind.options.map(\.name))
+    if let key = LayerRegistry.optionNames.first(where: { !declared.contains($0) && object.optional($0) != nil }) {
+      let takers = LayerRegistry.kinds(takingOption: key)
+      let names = takers.dropLast().joined(separator: ", ") + (takers.count > 1 ? " and " : "") + (takers.last ?? "")
+      throw object.error(key, "only \(names) take\(takers.count == 1 ? "s" : "") \"\(key)\"")
     }
-    return seed
+    var result: [String: LayerOptionSpec] = [:]
+    for option in kind.options {
+      guard let decoded = try decode(option, object) else { continue }
+      if case .value(let given) = decoded, let message = option.validate(given) {
+        throw object.error(option.name, message)
+      }
+      result[option.name] = decoded
+    }
+    return result
+  }
+
+  /// One option's JSON value by its declared kind, or nil when it is not given.
+  private static func decode(_ option: LayerOption, _ object: JSONObjectReader) throws(PipelineError)
+    -> LayerOptionSpec?
+  {
+    let key = option.name
+    guard let value = object.optional(key) else { return nil }
+    switch option.kind {
+    case .number: return try object.double(key).map { .value(.number($0)) }
+    case .bool: return try object.bool(key).map { .value(.bool($0)) }
+    case .integer(let range, let note):
+      guard value.isIntegerLiteral, case .number(let text) = value, let integer = Int64(text), range.contains(integer)
+      else {
+        let why = note.isEmpty ? "" : ", \(note)"
+        throw object.error(key, "expected an integer in [\(range.lowerBound), \(range.upperBound)]\(why)")
+      }
+      return .value(.integer(integer))
+    case .array:
+      return .source(try SourceSpec.decode(value, file: object.file, path: object.childPath(key)))
+    }
   }
 
   /// A map of name → array source where every name in `exactly` must appear.

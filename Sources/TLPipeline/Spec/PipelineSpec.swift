@@ -43,12 +43,24 @@ public struct LayerSpec: Sendable {
   public var params: [String: SourceSpec]
   public var inputs: [String: SourceSpec]
   public var state: [String: SourceSpec]
-  public var ratio: Double?
-  public var mask: SourceSpec?
-  public var train: Bool?
-  public var seed: UInt32?
+  /// The options given, among those the kind declares (Dropout's `ratio`), by name.
+  public var options: [String: LayerOptionSpec]
   /// `layers[1]`, for messages.
   public var jsonPath: String
+
+  /// The array sources among the options (Dropout's `mask`), by option name.
+  public var optionSources: [SourceSpec] {
+    options.sorted { $0.key < $1.key }.compactMap { entry in
+      if case .source(let source) = entry.value { return source }
+      return nil
+    }
+  }
+}
+
+/// A layer option as written: a value, or an array source still to load.
+public enum LayerOptionSpec: Sendable {
+  case value(LayerOptionValue)
+  case source(SourceSpec)
 }
 
 /// The `tolerance` object: file-level values and per-array overrides (all optional).

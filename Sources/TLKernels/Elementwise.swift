@@ -1,0 +1,99 @@
+import TLArray
+
+/// Fused single passes over contiguous buffers: activations, bias add, row softmax.
+extension Kernel {
+  /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`.
+  @inlinable
+  package static func sigmoid<T: LayerScalar>(
+    _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int
+  ) {
+    for i in 0..<count { dst[i] = T.sigmoid(src[i]) }
+  }
+
+  /// dst[i] ← tanh(src[i]); `dst` may be `src`. Float goes eight lanes at a time.
+  @inlinable
+  package static func tanh<T: LayerScalar>(
+    _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>?, count: Int
+  ) {
+    guard let dst else { return }
+    var i = 0
+    if T.self == Float.self {
+      let (from, to) = (FloatLanes(src), FloatLanes(dst))
+      while i + 8 <= count {
+        if let y = VectorExp.tanh(from.load(i)) {
+          to.store(y, i)
+        } else {
+          for k in i..<i + 8 { dst[k] = T.tanh(src[k]) }
+        }
+        i += 8
+      }
+    }
+    while i < count {
+      dst[i] = T.tanh(src[i])
+      i += 1
+    }
+  }
+
+  /// m[r, j] ← m[r, j] + b[j] for every row: the bias add after a product (NumPy broadcasting).
+  @inlinable
+  package static func addRowVector<T: LayerScalar>(_ b: UnsafePointer<T>, to m: MutableMatrix<T>) {
+    for r in 0..<m.rows {
+      let row = m.base + r * m.ld
+      for j in 0..<m.cols { row[j] += b[j] }
+    }
+  }
+
+  /// The book's 2-D softmax per row: subtract the row max, exponentiate, divide by the pairwise
+  /// row sum (functions.py). `out` may be `x`. Large matrices are split by rows over the cores.
+  @inlinable
+  package static func softmaxRows<T: LayerScalar>(_ x: Matrix<T>, into out: MutableMatrix<T>) {
+    precondition(x.rows == out.rows && x.cols == out.cols, "softmax shapes differ")
+    guard x.cols > 0 else { return }
+    let (src, dst) = (UncheckedSendable(UnsafeMutablePointer(mutating: x.base)), UncheckedSendable(out.base))
+    let (cols, ldx, ldo) = (x.cols, x.ld, out.ld)
+    forEachRowRange(rows: x.rows, cols: cols) { rows in
+      for r in rows { softmaxRow(src.value + r * ldx, into: dst.value + r * ldo, cols: cols) }
+    }
+  }
+
+  @inlinable
+  static func softmaxRow<T: LayerScalar>(
+    _ src: UnsafeMutablePointer<T>, into dst: UnsafeMutablePointer<T>, cols: Int
+  ) {
+    var maxValue = src[0]
+    for j in 1..<cols where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
+    T.expShifted(src, minus: maxValue, into: dst, count: cols)
+    let total = pairwiseSum(UnsafePointer(dst), count: cols)
+    for j in 0..<cols { dst[j] /= total }
+  }
+
+  /// `m + b` for an (R,M) product and a bias (M,), in NumPy's result dtype promote(m, b).
+  /// `m` is taken over: a fresh product gets the bias in its own memory, no copy.
+  @usableFromInline package static func addBias(_ m: consuming NDArray, _ b: NDArray) -> NDArray {
+    precondition(m.rank == 2 && b.shape == [m.shape[1]], "bias \(b.shape) for \(m.shape)")
+    let dtype = DType.promote(m.dtype, b.dtype)
+    var out = (consume m).floating(dtype)  // the same array when m already has that dtype
+    dtype.byFloat(
+      float: { addBias(b, to: &out, Float.self) }, double: { addBias(b, to: &out, Double.self) })
+    return out
+  }
+
+  private static func addBias<T: LayerScalar>(_ b: NDArray, to out: inout NDArray, _: T.Type) {
+    let b = b.floating(T.self)
+    let (rows, cols) = (out.shape[0], out.shape[1])
+    b.withUnsafeBufferPointer(of: T.self) { pb in
+      out.withUnsafeMutableBufferPointer(of: T.self) { po in
+        guard let bias = pb.baseAddress else { return }
+        addRowVector(bias, to: MutableMatrix(po, rows: rows, cols: cols))
+      }
+    }
+  }
+}
+
+extension NDArray {
+  /// This array's values written into a buffer of `dtype` and `shape` (the book's
+  /// `grads[i][...] = value`: a cast on write into the param's dtype).
+  @usableFromInline package func assigned(as dtype: DType, shape: [Int]) -> NDArray {
+    floating(dtype).reshaped(shape)
+  }
+}

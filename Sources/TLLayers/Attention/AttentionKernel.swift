@@ -1,0 +1,71 @@
+import TLKernels
+
+/// The math of the book's attention classes (ch08/attention_layer.py) for one batch row, on
+/// contiguous buffers: hs (T,H) encoder states, h (H) one decoder state, a (T) weights. Sums
+/// follow NumPy's order (layers.md §10): along H (contiguous) pairwise, along T as `np.sum`
+/// over axis 1 of (N,T,H) does it, sequentially (``Kernel/sumRows(_:into:)``).
+enum AttentionKernel {
+  /// AttentionWeight.forward: s[t] = Σ_k hs[t,k]·h[k]; a = softmax(s), max-subtracted.
+  static func weights<T: LayerScalar>(
+    hs: UnsafePointer<T>, h: UnsafePointer<T>, a: UnsafeMutablePointer<T>, t: Int, hSize: Int,
+    scratch: UnsafeMutablePointer<T>
+  ) {
+    for step in 0..<t {
+      let row = hs + step * hSize
+      for k in 0..<hSize { scratch[k] = row[k] * h[k] }
+      a[step] = Kernel.pairwiseSum(scratch, count: hSize)
+    }
+    Kernel.softmaxRows(Matrix(a, rows: 1, cols: t), into: MutableMatrix(a, rows: 1, cols: t))
+  }
+
+  /// WeightSum.forward: c[k] = Σ_t hs[t,k]·a[t]. `scratch` holds T·H values.
+  static func weightSum<T: LayerScalar>(
+    hs: UnsafePointer<T>, a: UnsafePointer<T>, c: UnsafeMutablePointer<T>, t: Int, hSize: Int,
+    scratch: UnsafeMutablePointer<T>
+  ) {
+    for step in 0..<t {
+      for k in 0..<hSize { scratch[step * hSize + k] = hs[step * hSize + k] * a[step] }
+    }
+    Kernel.sumRows(Matrix(scratch, rows: t, cols: hSize), into: c)
+  }
+
+  /// WeightSum.backward: dhs[t,k] = dc[k]·a[t] (written to `dhs`); da[t] = Σ_k dc[k]·hs[t,k].
+  static func weightSumBackward<T: LayerScalar>(
+    hs: UnsafePointer<T>, a: UnsafePointer<T>, dc: UnsafePointer<T>, dhs: UnsafeMutablePointer<T>,
+    da: UnsafeMutablePointer<T>, t: Int, hSize: Int, scratch: UnsafeMutablePointer<T>
+  ) {
+    for step in 0..<t {
+      let row = hs + step * hSize
+      let out = dhs + step * hSize
+      for k in 0..<hSize {
+        out[k] = dc[k] * a[step]
+        scratch[k] = dc[k] * row[k]
+      }
+      da[step] = Kernel.pairwiseSum(scratch, count: hSize)
+    }
+  }
+
+  /// AttentionWeight.backward: ds = a⊙da − a⊙Σ_t(a⊙da) (Softmax.backward); dhs[t,k] =
+  /// ds[t]·h[k], added to `dhs` when `accumulate` (Attention's dhs₀ + dhs₁); dh[k] =
+  /// Σ_t ds[t]·hs[t,k]. `da` is overwritten with ds; `scratch` holds T·H values.
+  static func weightsBackward<T: LayerScalar>(
+    hs: UnsafePointer<T>, h: UnsafePointer<T>, a: UnsafePointer<T>, da: UnsafeMutablePointer<T>,
+    dhs: UnsafeMutablePointer<T>, dh: UnsafeMutablePointer<T>, t: Int, hSize: Int, accumulate: Bool,
+    scratch: UnsafeMutablePointer<T>
+  ) {
+    for step in 0..<t { da[step] = a[step] * da[step] }
+    let total = Kernel.pairwiseSum(da, count: t)
+    for step in 0..<t { da[step] -= a[step] * total }
+    for step in 0..<t {
+      let row = hs + step * hSize
+      let out = dhs + step * hSize
+      let products = scratch + step * hSize
+      for k in 0..<hSize {
+        let dhs1 = da[step] * h[k]
+        out[k] = accumulate ? out[k] + dhs1 : dhs1
+        products[k] = da[step] * row[k]
+      }
+    }
+    Kernel.sumRows(Matrix(scratch, rows: t, cols: hSize), into: dh)
+  }
+}

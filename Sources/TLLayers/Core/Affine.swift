@@ -1,0 +1,73 @@
+import TLArray
+import TLKernels
+
+/// Ports the book's `Affine` (common/layers.py): x (N,D) · W (D,M) + b (M,) → (N,M).
+///
+/// The product is in promote(x, W) and the bias add in promote(product, b); backward gives
+/// dx = dout·Wᵀ, dW = xᵀ·dout, db = Σ_rows dout, grads cast to their params' dtypes.
+public final class Affine: Layer {
+  public let typeName = "Affine"
+  public let paramNames = ["W", "b"]
+  public let W: NDArray
+  public let b: NDArray
+  public private(set) var grads: [NDArray]
+  public var params: [NDArray] { [W, b] }
+  private let check: LayerCheck
+  private var x: NDArray?
+
+  /// Takes W (D,M) and b (M,) of float32 or float64; throws for anything else.
+  public init(W: NDArray, b: NDArray, name: String = "affine") throws {
+    check = LayerCheck(layer: name, type: typeName)
+    _ = try Self.infer(W: ArraySignature(W), b: ArraySignature(b), x: nil, check: check)
+    self.W = W
+    self.b = b
+    grads = [NDArray(zeros: W.dtype, shape: W.shape), NDArray(zeros: b.dtype, shape: b.shape)]
+  }
+
+  /// Checks W, b and (when given) x (N,D); returns the output's signature.
+  static func infer(W: ArraySignature, b: ArraySignature, x: ArraySignature?, check: LayerCheck)
+    throws
+    -> ArraySignature?
+  {
+    try check.float("W", W.dtype)
+    try check.float("b", b.dtype)
+    try check.shape("W", W.shape, ["D", "M"])
+    try check.shape("b", b.shape, ["M"], [W.shape[1]], from: "W", W.shape)
+    guard let x else { return nil }
+    try check.shape("x", x.shape, ["N", .size(W.shape[0])])
+    let product = try check.promotedFloat("x·W", x.dtype, W.dtype)
+    return ArraySignature(shape: [x.shape[0], W.shape[1]], dtype: DType.promote(product, b.dtype))
+  }
+
+  public func forward(_ x: NDArray) throws -> NDArray {
+    _ = try Self.infer(
+      W: ArraySignature(W), b: ArraySignature(b), x: ArraySignature(x), check: check)
+    self.x = x
+    return Kernel.affineForward(x, W, b)
+  }
+
+  public func backward(_ dout: NDArray) throws -> NDArray? {
+    guard let x else { preconditionFailure("\(typeName).backward before forward") }
+    try check.shape("dout", dout.shape, [.size(x.shape[0]), .size(W.shape[1])])
+    try check.float("dout", dout.dtype)
+    let (dx, dW, db) = Kernel.affineBackward(x, W, b, dout)
+    grads[0] = dW
+    grads[1] = db ?? grads[1]
+    return dx
+  }
+}
+
+extension LayerKind {
+  /// Affine: params W (D,M), b (M,); x (N,D).
+  static let affine = LayerKind.core(
+    "Affine", params: ["W", "b"],
+    infer: { config, x, check in
+      let W = try check.param(config, "W")
+      let b = try check.param(config, "b")
+      return try check.required(
+        Affine.infer(W: ArraySignature(W), b: ArraySignature(b), x: x, check: check))
+    },
+    make: { config, check in
+      try Affine(W: check.param(config, "W"), b: check.param(config, "b"), name: config.name)
+    })
+}

@@ -1,0 +1,105 @@
+import TLArray
+import TLKernels
+
+/// Ports the book's `TimeSoftmaxWithLoss` (common/time_layers.py): softmax cross-entropy over
+/// xs (N,T,V) with labels ts (N,T) (or one-hot (N,T,V)), ignoring label −1.
+///
+/// loss = −(Σ_k mask_k · log ys[k, t_k]) / M with **no epsilon**, M the count of labels ≠ −1,
+/// returned as a 0-d **float64** (the float32 sum divided by an int64 count, §5.7). backward:
+/// dx = (ys − onehot)·dout/M ⊙ mask in xs's dtype; ignored rows become (signed) zeros. As in
+/// the book, dx is computed in the cached softmax's own buffer (no N·T·V copy); the cache is
+/// handed over, so a second backward needs a new forward (it throws, where the book would
+/// silently return a wrong dx).
+public final class TimeSoftmaxWithLoss: Layer {
+  public let typeName = "TimeSoftmaxWithLoss"
+  public let paramNames: [String] = []
+  public let params: [NDArray] = []
+  public let grads: [NDArray] = []
+  public let ts: NDArray
+  private let check: LayerCheck
+  private var cache: (ys: NDArray, labels: [Int], shape: [Int])?
+
+  public init(ts: NDArray, name: String = "time_softmax_with_loss") {
+    self.ts = ts
+    check = LayerCheck(layer: name, type: typeName)
+  }
+
+  /// Checks xs (N,T,V) and the labels; returns the 0-d float64 loss signature.
+  static func infer(xs: ArraySignature, ts: NDArray, check: LayerCheck) throws -> ArraySignature {
+    try check.shape("xs", xs.shape, ["N", "T", "V"])
+    try check.float("xs", xs.dtype)
+    _ = try Kernel.softmaxLabels(ts, scores: xs.shape, check: check)
+    return ArraySignature(shape: [], dtype: .float64)
+  }
+
+  public func forward(_ xs: consuming NDArray) throws -> NDArray {
+    _ = try Self.infer(xs: ArraySignature(copy xs), ts: ts, check: check)
+    let labels = try Kernel.softmaxLabels(ts, scores: xs.shape, check: check)
+    let (rows, v) = (xs.shape[0] * xs.shape[1], xs.shape[2])
+    let shape = xs.shape
+    // In xs's own memory when nothing else holds it (the chain hands it over), else in a copy.
+    var ys = (consume xs).reshaped([rows, v])
+    ys.dtype.byFloat(
+      float: { Softmax.softmax(&ys, Float.self) }, double: { Softmax.softmax(&ys, Double.self) })
+    cache = (ys, labels, shape)
+    let total = ys.dtype.byFloat(
+      float: { Double(Self.maskedLogSum(ys, labels, Float.self)) },
+      double: { Self.maskedLogSum(ys, labels, Double.self) })
+    return NDArray(scalar: -total / Double(Self.validCount(labels)))
+  }
+
+  /// Σ_k log(ys[k, t_k]) · mask_k in T, pairwise; ignored rows read the last column first, as the
+  /// book does, so an underflowed probability there still makes NaN (−inf · 0).
+  private static func maskedLogSum<T: LayerScalar>(_ ys: NDArray, _ labels: [Int], _: T.Type) -> T {
+    let v = ys.shape[1]
+    let ls = ys.withUnsafeBufferPointer(of: T.self) { p in
+      labels.enumerated().map { k, t in T.log(p[k * v + (t < 0 ? t + v : t)]) * (t == -1 ? 0 : 1) }
+    }
+    return ls.withUnsafeBufferPointer { Kernel.sumAll($0) }
+  }
+
+  /// M, the number of labels that are not the ignore label −1.
+  private static func validCount(_ labels: [Int]) -> Int { labels.lazy.filter { $0 != -1 }.count }
+
+  public func backward(_ dout: NDArray) throws -> NDArray? {
+    let scale = try check.scalarDout(dout)
+    guard case (let ys, let labels, let shape)? = cache else {
+      throw check.error("backward needs a forward first (each forward's softmax serves one backward)")
+    }
+    cache = nil
+    var dx = consume ys  // the only reference now: the gradient is written in place
+    let count = Double(Self.validCount(labels))
+    dx.dtype.byFloat(
+      float: { Self.gradient(&dx, labels, scale, count, Float.self) },
+      double: { Self.gradient(&dx, labels, scale, count, Double.self) })
+    return dx.reshaped(shape)
+  }
+
+  /// dx ← ((ys − onehot)·dout / M) · mask in place; the division by the int64 count M is done
+  /// in float64 and rounded back, as NumPy's in-place `dx /= mask.sum()` does.
+  private static func gradient<T: LayerScalar>(
+    _ dx: inout NDArray, _ labels: [Int], _ dout: Double, _ count: Double, _: T.Type
+  ) {
+    let v = dx.shape[1]
+    let scale = T(dout)
+    dx.withUnsafeMutableBufferPointer(of: T.self) { p in
+      for (k, t) in labels.enumerated() {
+        p[k * v + (t < 0 ? t + v : t)] -= 1
+        let keep: T = t == -1 ? 0 : 1
+        for j in k * v..<(k + 1) * v { p[j] = T(Double(p[j] * scale) / count) * keep }
+      }
+    }
+  }
+}
+
+extension LayerKind {
+  /// TimeSoftmaxWithLoss: no params; xs (N,T,V); input ts (N,T) labels (−1 ignored) or one-hot.
+  static let timeSoftmaxWithLoss = LayerKind.core(
+    "TimeSoftmaxWithLoss", inputs: ["ts"], loss: true,
+    infer: { config, xs, check in
+      try TimeSoftmaxWithLoss.infer(xs: xs, ts: check.input(config, "ts"), check: check)
+    },
+    make: { config, check in
+      try TimeSoftmaxWithLoss(ts: check.input(config, "ts"), name: config.name)
+    })
+}

@@ -1,0 +1,21 @@
+import TLKernels
+
+/// How the layers compute, for the modules above them that must not know the kernels: the one
+/// door to the BLAS thread policy, which TLKernels owns.
+public enum LayerCompute {
+  /// Runs `body` with every matrix product on one thread (when `condition` holds), then
+  /// restores the previous thread count: for a caller that runs several cases side by side, so
+  /// the cases, not BLAS, use the cores. The setting is process-wide: the scope must enclose
+  /// every thread computing meanwhile.
+  public static func withSingleThreadedProducts<R>(when condition: Bool = true, _ body: () throws -> R) rethrows
+    -> R
+  {
+    guard condition else { return try body() }
+    return try BLASThreads.singleThreaded(body)
+  }
+
+  /// Stops the product workers now, for a process that will multiply no matrices for a while
+  /// (OpenBLAS's spin for ~0.1 s after start-up, on the cores other work uses). Only while no
+  /// other thread computes; a later product starts them again.
+  public static func releaseIdleWorkers() { BLASThreads.stopWorkers() }
+}

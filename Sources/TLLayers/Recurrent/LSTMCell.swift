@@ -1,0 +1,150 @@
+import TLArray
+import TLKernels
+
+/// Ports the step math of the book's `LSTM` (common/time_layers.py), gates packed [f | g | i | o].
+///
+/// A = x·Wx + h_prev·Wh + b (N,4H); f, i, o = σ, g = tanh of their blocks;
+/// c_next = f⊙c_prev + g⊙i; h_next = o⊙tanh(c_next). The order is the book's, unlike PyTorch
+/// (i,f,g,o) and Keras (i,f,c,o). The cell owns the memory c and its gradient.
+struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
+  typealias T = Scalar
+  static var stepTypeName: String { "LSTM" }
+  static var timeTypeName: String { "TimeLSTM" }
+  static var gates: Int { 4 }
+  static var stateNames: [String] { ["h", "c"] }
+
+  /// The memory c, carried like h.
+  let c: CarriedState<T>
+  /// (H) scratch: tanh(c_next) of one row in the backward.
+  let tanhRow: Buffer<T>
+
+  init(n: Int, t: Int, h: Int, state: [String: NDArray]) {
+    self.init(CarriedState(n: n, t: t, h: h, initial: state["c"]))
+  }
+
+  private init(_ c: CarriedState<T>) {
+    self.c = c
+    tanhRow = Buffer(zeros: c.h)
+  }
+
+  func widened() -> LSTMCell<Double> { LSTMCell<Double>(c.converted(to: Double.self)) }
+
+  func finalStates() -> [String: Buffer<T>] { ["c": c.last.copy(count: c.n * c.h)] }
+  func startBackward(_ last: [String: Buffer<T>]) { c.startGradient(last["c"]) }
+  func initialStateGradients() -> [String: Buffer<T>] {
+    ["c": c.gradient.copy(count: c.n * c.h)]
+  }
+
+  func forwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
+    let hw = tape.recurrentProduct(step, cols: tape.gh)
+    let a = tape.gates(step)
+    let cIn = c.input(step)
+    let cOut = c.output(step)
+    let hOut = tape.hOut(step)
+    let (h, b) = (tape.h, tape.b.p)
+    for row in 0..<tape.n {
+      let x = a.base + row * a.ld
+      let p = hw.base + row * hw.ld
+      let cp = cIn.base + row * cIn.ld
+      let cn = cOut.base + row * cOut.ld
+      let hn = hOut.base + row * hOut.ld
+      let scalar = { (j: Int) in
+        let f = T.sigmoid((x[j] + p[j]) + b[j])
+        let g = T.tanh((x[h + j] + p[h + j]) + b[h + j])
+        let i = T.sigmoid((x[2 * h + j] + p[2 * h + j]) + b[2 * h + j])
+        let o = T.sigmoid((x[3 * h + j] + p[3 * h + j]) + b[3 * h + j])
+        let c = f * cp[j] + g * i
+        (x[j], x[h + j], x[2 * h + j], x[3 * h + j]) = (f, g, i, o)
+        cn[j] = c
+        hn[j] = o * T.tanh(c)
+      }
+      var j = 0
+      if T.self == Float.self {  // eight columns at a time; the same arithmetic, lane by lane
+        j = LSTMLanes.forward(
+          x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cp), cNext: .init(cn), hNext: .init(hn),
+          h: h, scalar: scalar)
+      }
+      while j < h {
+        scalar(j)
+        j += 1
+      }
+    }
+  }
+
+  /// ds = dc_next + (dh_next⊙o)⊙(1 − tanh²(c_next)); dA = [df | dg | di | do]; dc_prev = ds⊙f;
+  /// dh_prev = dA·Whᵀ.
+  func backwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
+    let a = tape.gates(step)
+    let cIn = c.input(step)
+    let cOut = c.output(step)
+    let dh = tape.dhMatrix
+    let dc = c.gradientMatrix
+    let h = tape.h
+    let tanhC = tanhRow.p  // tanh(c_next) of one row, in lanes where it can
+    for row in 0..<tape.n {
+      let x = a.base + row * a.ld
+      let cp = cIn.base + row * cIn.ld
+      let cn = cOut.base + row * cOut.ld
+      Kernel.tanh(cn, into: tanhC, count: h)
+      let dn = dh.base + row * dh.ld
+      let dcn = dc.base + row * dc.ld
+      for j in 0..<h {
+        let (f, g, i, o) = (x[j], x[h + j], x[2 * h + j], x[3 * h + j])
+        let tc = tanhC[j]
+        let ds = dcn[j] + (dn[j] * o) * (1 - tc * tc)
+        dcn[j] = ds * f
+        x[j] = (ds * cp[j]) * (f * (1 - f))
+        x[h + j] = (ds * i) * (1 - g * g)
+        x[2 * h + j] = (ds * g) * (i * (1 - i))
+        x[3 * h + j] = (dn[j] * tc) * (o * (1 - o))
+      }
+    }
+    tape.stepProduct(
+      a.readOnly, transposed: false, tape.whColumns(0, tape.gh), transposed: true, into: dh)
+  }
+}
+
+/// The Float LSTM forward step eight columns at a time (``VectorExp``): the scalar loop's
+/// arithmetic in the same order, lane by lane. A block with a lane outside the vector
+/// functions' range goes to `scalar` instead. Returns the columns it handled.
+enum LSTMLanes {
+  typealias Lanes = SIMD8<Float>
+
+  static func forward(
+    x: FloatLanes, p: FloatLanes, b: FloatLanes, cPrev: FloatLanes, cNext: FloatLanes,
+    hNext: FloatLanes, h: Int,
+    scalar: (Int) -> Void
+  ) -> Int {
+    var j = 0
+    while j + Lanes.scalarCount <= h {
+      if let f = VectorExp.sigmoid((x.load(j) + p.load(j)) + b.load(j)),
+        let g = VectorExp.tanh((x.load(h + j) + p.load(h + j)) + b.load(h + j)),
+        let i = VectorExp.sigmoid((x.load(2 * h + j) + p.load(2 * h + j)) + b.load(2 * h + j)),
+        let o = VectorExp.sigmoid((x.load(3 * h + j) + p.load(3 * h + j)) + b.load(3 * h + j)),
+        case let c = f * cPrev.load(j) + g * i,
+        let tc = VectorExp.tanh(c)
+      {
+        x.store(f, j)
+        x.store(g, h + j)
+        x.store(i, 2 * h + j)
+        x.store(o, 3 * h + j)
+        cNext.store(c, j)
+        hNext.store(o * tc, j)
+      } else {
+        for k in j..<j + Lanes.scalarCount { scalar(k) }
+      }
+      j += Lanes.scalarCount
+    }
+    return j
+  }
+}
+
+extension RecurrentArchitecture {
+  /// `LSTM`/`TimeLSTM`: gates [f | g | i | o], Wx (D,4H).
+  public static let lstm = RecurrentArchitecture(LSTMCell<Float>.self)
+}
+
+extension LayerKind {
+  /// `TimeLSTM`: xs (N,T,D) → hs (N,T,H) float32; params Wx (D,4H), Wh (H,4H), b (4H,); state h, c.
+  static let timeLSTM = timeRecurrent(.lstm)
+}

@@ -1,0 +1,89 @@
+import TLArray
+import TLKernels
+
+/// Ports the book's `TimeRNN`, `TimeLSTM` and `TimeGRU` (common/time_layers.py): one cell run
+/// over T steps, called once as `set_state` then `forward` then `backward`.
+///
+/// forward(xs (N,T,D)) → hs (N,T,H), always float32 (the book's `'f'` buffer); backward(dhs
+/// (N,T,H)) → dxs (N,T,D), float32. The initial state is `config.state` (`h`, and `c` for
+/// LSTM), as `set_state` sets it on a stateful layer; a missing one is float32 zeros (so LSTM
+/// given only h starts c at zeros). After the calls, `extraOutputs` gives the final `h` (and
+/// `c`) and `dh`, the gradient of the initial h, in NumPy's computation dtype; grads
+/// [dWx, dWh, db] are in their params' dtypes.
+public final class TimeRecurrentLayer: Layer {
+  public let name: String
+  public let cell: RecurrentArchitecture
+  public var typeName: String { cell.timeTypeName }
+  public let paramNames = ["Wx", "Wh", "b"]
+  public let params: [NDArray]
+  public private(set) var grads: [NDArray]
+  let state: [String: NDArray]
+  private var run: RecurrentRun?
+  private var shapes: RecurrentShapes?
+  private var finalState: [(name: String, array: NDArray)] = []
+  private var dh: NDArray?
+
+  /// Takes `Wx`, `Wh`, `b` from `config.params` and the initial state from `config.state`;
+  /// shapes are checked against xs in ``forward(_:)`` (and by the kind's `infer`).
+  public init(_ cell: RecurrentArchitecture, config: LayerConfig) throws {
+    (name, self.cell) = (config.name, cell)
+    params = try paramNames.map { key in
+      guard let array = config.params[key] else {
+        throw LayerError(layer: config.name, type: cell.timeTypeName, "needs param \(key)")
+      }
+      return array
+    }
+    grads = params.map { NDArray(zeros: $0.dtype, shape: $0.shape) }
+    state = config.state
+  }
+
+  public func forward(_ xs: NDArray) throws -> NDArray {
+    let shapes = try RecurrentShapes(
+      layer: name, type: typeName, cell: cell,
+      params: Dictionary(uniqueKeysWithValues: zip(paramNames, params)),
+      xs: ArraySignature(xs), state: state.signatures)
+    let run = cell.start(shapes: shapes, xs: xs, params: params, state: state)
+    let (hs, h, c) = run.outputs()
+    (self.run, self.shapes, dh) = (run, shapes, nil)
+    finalState = [("h", h)] + (c.map { [("c", $0)] } ?? [])
+    return hs.floating(.float32)
+  }
+
+  public func backward(_ dhs: NDArray) throws -> NDArray? {
+    guard let run, let shapes else {
+      preconditionFailure("\(typeName) \(name): backward before forward")
+    }
+    let expected = [shapes.n, shapes.t, shapes.h]
+    guard dhs.shape == expected, dhs.dtype.isLayerFloat else {
+      throw LayerError(
+        layer: name, type: typeName,
+        "expects dhs of shape (N,T,H) = \(spell(expected)) and dtype float32 or float64, got \(dhs.dtype) \(spell(dhs.shape))"
+      )
+    }
+    // A float64 dhs makes NumPy's backward float64 even after a float32 forward.
+    let result = (DType.promote(dhs.dtype, run.dtype) == run.dtype ? run : run.widened()).backward(
+      dhs: dhs, dcLast: nil)
+    grads = zip(result.grads, params).map { $0.floating($1.dtype) }
+    dh = result.dh
+    return result.dxs.floating(.float32)
+  }
+
+  public var extraOutputs: [(name: String, array: NDArray)] {
+    finalState + (dh.map { [("dh", $0)] } ?? [])
+  }
+}
+
+extension LayerKind {
+  /// The kind of a ``TimeRecurrentLayer`` running `cell`: params Wx, Wh, b; the cell's states.
+  static func timeRecurrent(_ cell: RecurrentArchitecture) -> LayerKind {
+    LayerKind(
+      typeName: cell.timeTypeName, paramNames: ["Wx", "Wh", "b"], stateNames: cell.stateNames,
+      infer: { config, xs in
+        try RecurrentShapes(
+          layer: config.name, type: cell.timeTypeName, cell: cell, params: config.params, xs: xs,
+          state: config.state.signatures
+        ).output
+      },
+      make: { config in try TimeRecurrentLayer(cell, config: config) })
+  }
+}

@@ -1,0 +1,10 @@
+import TLLayers
+
+/// For the executable's commands that run no layers (inspect, compare, convert), which reach
+/// the compute policy through the pipeline and never import the layers or the kernels.
+public enum IdleCompute {
+  /// Stops the layers' product workers now: OpenBLAS starts them at load, and they would spin
+  /// for ~0.1 s on the cores `inspect`'s statistics threads use. A later product starts them
+  /// again. Only while no other thread computes (at start-up).
+  public static func release() { LayerCompute.releaseIdleWorkers() }
+}

@@ -1,0 +1,42 @@
+import Testing
+
+@testable import TLKernels
+
+/// The column-split product of the recurrent time loops against one BLAS call.
+@Suite struct ColumnSplitTests {
+  /// Deterministic values in [−1, 1).
+  static func values(_ count: Int, seed: UInt64) -> [Float] {
+    var state = seed
+    return (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Float(Int64(bitPattern: state >> 11) % 2_000_000) / 2_000_000
+    }
+  }
+
+  @Test(arguments: [(false, 20, 1300, 650), (true, 20, 650, 2600), (false, 7, 333, 2048)])
+  func splitEqualsOneCall(transposedB: Bool, m: Int, n: Int, k: Int) {
+    #expect(m * n * k >= Kernel.columnSplitWork && n >= 128, "the case must take the split path")
+    let a = Self.values(m * k, seed: 1)
+    let b = Self.values(k * n, seed: 2)
+    var split = [Float](repeating: .nan, count: m * n)
+    var whole = [Float](repeating: .nan, count: m * n)
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        let am = Matrix(pa, rows: m, cols: k)
+        let bm = transposedB ? Matrix(pb, rows: n, cols: k) : Matrix(pb, rows: k, cols: n)
+        BLASThreads.alone(when: true) { _ in
+          split.withUnsafeMutableBufferPointer {
+            Kernel.gemmByColumns(
+              am, transposed: false, bm, transposed: transposedB, into: MutableMatrix($0, rows: m, cols: n))
+          }
+          whole.withUnsafeMutableBufferPointer {
+            Kernel.gemm(am, transposed: false, bm, transposed: transposedB, into: MutableMatrix($0, rows: m, cols: n))
+          }
+        }
+      }
+    }
+    let worst = zip(split, whole).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
+    #expect(worst <= 1e-6, "split and one call differ by \(worst) (relative)")
+    #expect(!split.contains { $0.isNaN })
+  }
+}
