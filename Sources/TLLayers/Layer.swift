@@ -71,8 +71,11 @@ public struct ArraySignature: Sendable, Equatable, CustomStringConvertible {
 public struct LayerKind: Sendable {
   /// The book's class name.
   public var typeName: String
-  /// Required params, in the book's order.
+  /// Required params, in the book's order (the names without options).
   public var paramNames: [String]
+  /// The params' names under the given options, where an option renames them (TimeLSTM's
+  /// `layout`); nil when they are always ``paramNames``.
+  public var paramNamesForOptions: (@Sendable (LayerOptions) -> [String])?
   /// Extra inputs this layer requires (`ts`) — all of them are required.
   public var inputNames: [String]
   /// State names the layer accepts (`h`, `c`); all optional.
@@ -90,11 +93,19 @@ public struct LayerKind: Sendable {
   public init(
     typeName: String, paramNames: [String] = [], inputNames: [String] = [],
     stateNames: [String] = [], options: [LayerOption] = [], isLoss: Bool = false,
+    paramNamesForOptions: (@Sendable (LayerOptions) -> [String])? = nil,
     infer: @escaping @Sendable (LayerConfig, ArraySignature) throws -> ArraySignature,
     make: @escaping @Sendable (LayerConfig) throws -> any Layer
   ) {
     (self.typeName, self.paramNames, self.inputNames) = (typeName, paramNames, inputNames)
     (self.stateNames, self.options, self.isLoss) = (stateNames, options, isLoss)
     (self.infer, self.make) = (infer, make)
+    self.paramNamesForOptions = paramNamesForOptions
+  }
+
+  /// The required params under `options`, in the layer's order: what a pipeline's `params`
+  /// must name exactly.
+  public func paramNames(for options: LayerOptions) -> [String] {
+    paramNamesForOptions?(options) ?? paramNames
   }
 }

@@ -16,6 +16,8 @@ public struct LayerOption: Sendable {
     case integer(ClosedRange<Int64>, note: String)
     /// An array source, written like a param's.
     case array
+    /// A string among `choices` (TimeLSTM's `layout`: `pytorch`, `keras`).
+    case choice([String])
   }
 
   /// The key, as the book names the argument: `ratio`.
@@ -44,6 +46,7 @@ public enum LayerOptionValue: Sendable {
   case bool(Bool)
   case integer(Int64)
   case array(NDArray)
+  case string(String)
 }
 
 /// The options given to one layer, by name. A layer reads them through the ``LayerOption``s it
@@ -78,6 +81,16 @@ public struct LayerOptions: Sendable, ExpressibleByDictionaryLiteral {
   public func integer(_ option: LayerOption) -> Int64 {
     guard case .integer(let integer)? = value(option) else { mismatch(option, "an integer") }
     return integer
+  }
+
+  /// The string given for `option` (a ``LayerOption/Kind/choice(_:)``), or nil when there is
+  /// none and no default.
+  public func string(_ option: LayerOption) -> String? {
+    switch value(option) {
+    case nil: return nil
+    case .string(let string)?: return string
+    default: mismatch(option, "a string")
+    }
   }
 
   /// The array given for `option`, or nil when there is none.

@@ -12,7 +12,8 @@ import Testing
 ///
 /// The files of a layer case: the chain input `x` (or `xs` for the time layers), each param
 /// under its name (`W`, `Wx`, …), each extra input (`ts`, `hs_enc`), an initial state as
-/// `h0`/`c0`, a given dropout mask as `mask_in`, the upstream gradient `dout`; and what NumPy
+/// `h0`/`c0` (with a `layout` in meta.json, the params and their grads are under the
+/// framework's names: `weight_ih_l0`, `dweight_ih_l0`), a given dropout mask as `mask_in`, the upstream gradient `dout`; and what NumPy
 /// computed: `out`, `dx` (absent where the input is integer ids), `d` + each param, and each
 /// extra output under its name (`mask`, `h`, `c`, `dh`, `dhs_enc`).
 final class LayerFixture {
@@ -29,9 +30,12 @@ final class LayerFixture {
     /// dout, mask_in, params): the feed-forward layers do a float32 input's work in float32
     /// even where NumPy's result is float64. Otherwise each result is held to its own dtype's.
     var precisionOfInputs: Bool?
+    /// The `layout` option (TimeLSTM, TimeGRU): the params and grads are in that framework's
+    /// names and shapes.
+    var layout: String?
 
     enum CodingKeys: String, CodingKey {
-      case type, ratio, train, seed
+      case type, ratio, train, seed, layout
       case float32Atol = "float32_atol"
       case precisionOfInputs = "precision_of_inputs"
     }
@@ -93,14 +97,16 @@ final class LayerFixture {
   func config() throws -> LayerConfig {
     let kind = try kind()
     var config = LayerConfig(name: name)
-    for param in kind.paramNames { config.params[param] = try required(param) }
-    for input in kind.inputNames { config.inputs[input] = try required(input) }
-    for state in kind.stateNames { config.state[state] = try array(state + "0") }
     let declared = Set(kind.options.map(\.name))
     if declared.contains("ratio") { config.options["ratio"] = meta.ratio.map { .number($0) } }
     if declared.contains("train") { config.options["train"] = meta.train.map { .bool($0) } }
     if declared.contains("seed") { config.options["seed"] = meta.seed.map { .integer(Int64($0)) } }
     if declared.contains("mask") { config.options["mask"] = try array("mask_in").map { .array($0) } }
+    if declared.contains("layout") { config.options["layout"] = meta.layout.map { .string($0) } }
+    #expect(meta.layout == nil || declared.contains("layout"), "\(name): \(kind.typeName) takes no layout")
+    for param in kind.paramNames(for: config.options) { config.params[param] = try required(param) }
+    for input in kind.inputNames { config.inputs[input] = try required(input) }
+    for state in kind.stateNames { config.state[state] = try array(state + "0") }
     return config
   }
 

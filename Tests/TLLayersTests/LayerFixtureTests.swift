@@ -33,7 +33,7 @@ struct LayerFixtureTests {
     let x = try fixture.chainInput()
     let signature = try kind.infer(config, ArraySignature(x))
     let layer = try kind.make(config)
-    #expect(layer.typeName == kind.typeName && layer.paramNames == kind.paramNames)
+    #expect(layer.typeName == kind.typeName && layer.paramNames == kind.paramNames(for: config.options))
     let dout = try fixture.required("dout")
     // Results are held to their own dtype's tolerance, or to the least precise float input's
     // where meta.json says so; final states follow the least precise of x, params and state.

@@ -20,10 +20,13 @@ extension LayerSpec {
       )
     }
     let options = try options(object, kind: kind)
+    var given = LayerOptions()
+    for case (let key, .value(let value)) in options { given[key] = value }
     return LayerSpec(
       name: try object.string("name") ?? "",
       kind: kind,
-      params: try sources(object, "params", exactly: kind.paramNames, kind: kind),
+      params: try sources(
+        object, "params", exactly: kind.paramNames(for: given), kind: kind, choices: choices(given, kind)),
       inputs: try sources(object, "inputs", exactly: kind.inputNames, kind: kind),
       state: try sources(object, "state", allowed: kind.stateNames, kind: kind),
       options: options,
@@ -70,25 +73,43 @@ extension LayerSpec {
       return .value(.integer(integer))
     case .array:
       return .source(try SourceSpec.decode(value, file: object.file, path: object.childPath(key)))
+    case .choice(let choices):
+      guard case .string(let text) = value, choices.contains(text) else {
+        let got: String
+        if case .string(let text) = value { got = "\"\(text)\"" } else { got = value.kindName }
+        throw object.error(key, "expected one of: \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \(got)")
+      }
+      return .value(.string(text))
     }
   }
 
+  /// The choice options given, as a message spells them: ` with "layout": "pytorch"`; empty
+  /// when none is given.
+  private static func choices(_ given: LayerOptions, _ kind: LayerKind) -> String {
+    let spelled = kind.options.compactMap { option -> String? in
+      guard case .choice = option.kind, case .string(let text)? = given[option.name] else { return nil }
+      return "\"\(option.name)\": \"\(text)\""
+    }
+    return spelled.isEmpty ? "" : " with " + spelled.joined(separator: ", ")
+  }
+
   /// A map of name → array source where every name in `exactly` must appear.
+  /// `choices` spells the options that chose the names (` with "layout": "pytorch"`).
   private static func sources(
-    _ object: JSONObjectReader, _ key: String, exactly required: [String], kind: LayerKind
+    _ object: JSONObjectReader, _ key: String, exactly required: [String], kind: LayerKind, choices: String = ""
   ) throws(PipelineError) -> [String: SourceSpec] {
-    let found = try sources(object, key, allowed: required, kind: kind)
+    let found = try sources(object, key, allowed: required, kind: kind, choices: choices)
     if let missing = required.first(where: { found[$0] == nil }) {
       let what = key == "params" ? "param" : "input"
       throw PipelineError(
         file: object.file, path: object.childPath(key),
-        "missing \(what) \"\(missing)\" (\(kind.typeName) takes \(required.joined(separator: ", ")))")
+        "missing \(what) \"\(missing)\" (\(kind.typeName)\(choices) takes \(required.joined(separator: ", ")))")
     }
     return found
   }
 
   private static func sources(
-    _ object: JSONObjectReader, _ key: String, allowed: [String], kind: LayerKind
+    _ object: JSONObjectReader, _ key: String, allowed: [String], kind: LayerKind, choices: String = ""
   ) throws(PipelineError) -> [String: SourceSpec] {
     guard let value = object.optional(key) else { return [:] }
     if allowed.isEmpty {
@@ -100,7 +121,7 @@ extension LayerSpec {
       guard allowed.contains(name) else {
         throw PipelineError(
           file: object.file, path: members.childPath(name),
-          "\(kind.typeName) has no \(key) entry \"\(name)\"\(NameSuggestion.hint(for: name, among: allowed)); expected: \(allowed.joined(separator: ", "))"
+          "\(kind.typeName)\(choices) has no \(key) entry \"\(name)\"\(NameSuggestion.hint(for: name, among: allowed)); expected: \(allowed.joined(separator: ", "))"
         )
       }
       result[name] = try SourceSpec.decode(entry, file: object.file, path: members.childPath(name))
