@@ -141,4 +141,5 @@ def main():
 
 
 if __name__ == "__main__":
+    assert np.__version__ == "2.4.6", np.__version__
     main()

@@ -124,6 +124,26 @@ private let embedAffine = #"""
     #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid", "state": {"h": "h.npy"}}], "dout": "d.npy"}"#,
     "layers[0].state: Sigmoid takes no state"
   ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeGRU", "layout": "pytorch", "params": {"kernel": "k.npy", "recurrent_kernel": "r.npy", "bias": "b.npy"}}], "dout": "d.npy"}"#,
+    #"layers[0].layout: TimeGRU refuses "layout": "pytorch": PyTorch's GRU applies the reset gate after the recurrent product"#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeLSTM", "layout": "tensorflow"}], "dout": "d.npy"}"#,
+    #"layers[0].layout: expected one of: "pytorch", "keras", got "tensorflow""#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeRNN", "layout": "keras"}], "dout": "d.npy"}"#,
+    #"layers[0].layout: only TimeLSTM and TimeGRU take "layout""#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeLSTM", "layout": "pytorch", "params": {"Wx": "wx.npy", "Wh": "wh.npy", "b": "b.npy"}}], "dout": "d.npy"}"#,
+    #"layers[0].params.Wx: TimeLSTM with "layout": "pytorch" has no params entry "Wx"; expected: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0"#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"type": "TimeLSTM", "layout": "keras", "params": {"kernel": "k.npy", "bias": "b.npy"}}], "dout": "d.npy"}"#,
+    #"layers[0].params: missing param "recurrent_kernel" (TimeLSTM with "layout": "keras" takes kernel, recurrent_kernel, bias)"#
+  ),
   (#"{"version": 1,"#, "not valid JSON at line 1, column 15: expected a key in double quotes"),
 ])
 func badPipelinesNameTheField(json: String, expected: String) {
