@@ -116,6 +116,10 @@ struct RecurrentLayoutTests {
       "l TimeGRU expects recurrent_kernel of shape (H,3H), got (5,20)"
     ),
     (
+      "TimeLSTM", "pytorch", pytorchParams(hh: [20]), [2, 4, 3],
+      "l TimeLSTM expects weight_hh_l0 of shape (4H,H), got (20,)"
+    ),
+    (
       "TimeLSTM", "keras", LayerRecurrentBookParams.lstm, [2, 4, 3], "l TimeLSTM missing param kernel"
     ),
     (

@@ -9,7 +9,7 @@ extension RecurrentLayout {
     arrays: [NDArray], h: Int
   ) {
     let arrays = try paramNames.map { name in
-      let array = try check.param(LayerConfig(name: check.layer, params: params), name)
+      guard let array = params[name] else { throw check.error("missing param \(name)") }
       guard array.dtype.isLayerFloat else {
         throw check.error("expects \(name) of dtype float32 or float64, got \(array.dtype)")
       }
@@ -17,15 +17,13 @@ extension RecurrentLayout {
     }
     let (input, recurrent) = (arrays[0], arrays[1])
     let gh = "\(gates)H"
-    let square =
-      transposed
-      ? recurrent.shape.first.map { $0 == gates * recurrent.shape[1] }
-      : recurrent.shape.last.map { $0 == gates * recurrent.shape[0] }
-    guard recurrent.rank == 2, square == true else {
+    // (G·H,H) as PyTorch keeps it, (H,G·H) as Keras and the book do.
+    let (long, short) =
+      transposed ? (recurrent.shape.first, recurrent.shape.last) : (recurrent.shape.last, recurrent.shape.first)
+    guard recurrent.rank == 2, let h = short, long == gates * h else {
       throw check.error(
         "expects \(paramNames[1]) of shape \(transposed ? "(\(gh),H)" : "(H,\(gh))"), got \(spell(recurrent.shape))")
     }
-    let h = transposed ? recurrent.shape[1] : recurrent.shape[0]
     if let xs, xs.shape.count != 3 { throw check.error("expects xs of shape (N,T,D), got \(spell(xs.shape))") }
     let d = xs.map { $0.shape[2] } ?? (input.rank == 2 ? input.shape[transposed ? 1 : 0] : 0)
     let expected = transposed ? [gates * h, d] : [d, gates * h]
