@@ -55,25 +55,27 @@ let package = Package(
     .target(name: "TLIO", dependencies: ["TLArray", "TLSystem", "TLFormats", "TLHDF5"], exclude: ["README.md"]),
 
     // MARK: - Layers and verdicts
-    .target(name: "TLCompare", dependencies: ["TLArray"]),
+    .target(name: "TLCompare", dependencies: ["TLArray"], exclude: ["README.md"]),
     // The kernels (BLAS and its threads, GEMM views, SIMD, NumPy emulation), then the book's
     // layers on them; nothing above the layers imports the kernels.
-    .target(name: "TLKernels", dependencies: ["TLArray", "CBLAS"], exclude: ["README.md"]),
+    .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS"], exclude: ["README.md"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
 
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
     .target(
-      name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"], exclude: ["README.md"]),
+      name: "TLPipeline", dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare"],
+      exclude: ["README.md"]),
     .target(
-      name: "TLBatch", dependencies: ["TLPipeline", "TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
+      name: "TLBatch",
+      dependencies: ["TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
       exclude: ["README.md"]),
     .executableTarget(
       name: "tl-run",
       dependencies: [
         "TLArray", "TLBatch", "TLPipeline", "TLIO", "TLHDF5", "TLCompare",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+      ], exclude: ["README.md"]),
 
     // MARK: - Tests
     // Test support: the fixtures' paths and comparisons, and the one way tests start a process.

@@ -46,7 +46,7 @@ public final class TimeRecurrentLayer: Layer {
     let (hs, h, c) = run.outputs()
     (self.run, self.shapes, dh) = (run, shapes, nil)
     finalState = [("h", h)] + (c.map { [("c", $0)] } ?? [])
-    return hs.floating(.float32)
+    return hs.astype(.float32)
   }
 
   public func backward(_ dhs: NDArray) throws -> NDArray? {
@@ -63,9 +63,9 @@ public final class TimeRecurrentLayer: Layer {
     // A float64 dhs makes NumPy's backward float64 even after a float32 forward.
     let result = (DType.promote(dhs.dtype, run.dtype) == run.dtype ? run : run.widened()).backward(
       dhs: dhs, dcLast: nil)
-    grads = zip(result.grads, params).map { $0.floating($1.dtype) }
+    grads = zip(result.grads, params).map { $0.astype($1.dtype) }
     dh = result.dh
-    return result.dxs.floating(.float32)
+    return result.dxs.astype(.float32)
   }
 
   public var extraOutputs: [(name: String, array: NDArray)] {
