@@ -1,8 +1,12 @@
 // swift-tools-version:6.2
 // tl-run: run the time-series layers of "Deep Learning from Scratch 2" on arrays from disk
-// and check them against NumPy. Modules point one way (docs/architecture.md):
-// TLSystem ← TLArray ← TLFormats/TLChunks ← TLHDF5 ← TLIO;  TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
-// TLIO, TLLayers, TLCompare ← TLPipeline ← TLBatch ← tl-run. Only TLKernels imports CBLAS.
+// and check them against NumPy. Modules point one way (docs/architecture.md, which lists what
+// each owns and may import; "A ← B" is "B imports A"):
+//   TLSystem ← TLArray ← TLFormats, TLChunks;  TLChunks ← TLHDF5;  TLFormats, TLHDF5 ← TLIO;
+//   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
+//   TLIO, TLLayers, TLCompare ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
+//   and TLCompare for its commands, and TLHDF5 for the crash guard).
+// TLSystem owns the system calls; each C module has one Swift importer (CBLAS: TLKernels).
 import PackageDescription
 
 let package = Package(
