@@ -1,8 +1,12 @@
 // swift-tools-version:6.2
 // tl-run: run the time-series layers of "Deep Learning from Scratch 2" on arrays from disk
-// and check them against NumPy. Modules point one way (docs/architecture.md):
-// TLSystem ← TLArray ← TLFormats/TLChunks ← TLHDF5 ← TLIO;  TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
-// TLIO, TLLayers, TLCompare ← TLPipeline ← TLBatch ← tl-run. Only TLKernels imports CBLAS.
+// and check them against NumPy. Modules point one way (docs/architecture.md, which lists what
+// each owns and may import; "A ← B" is "B imports A"):
+//   TLSystem ← TLArray ← TLFormats, TLChunks;  TLChunks ← TLHDF5;  TLFormats, TLHDF5 ← TLIO;
+//   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
+//   TLIO, TLLayers, TLCompare ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
+//   and TLCompare for its commands, and TLHDF5 for the crash guard).
+// TLSystem owns the system calls; each C module has one Swift importer (CBLAS: TLKernels).
 import PackageDescription
 
 let package = Package(
@@ -55,25 +59,27 @@ let package = Package(
     .target(name: "TLIO", dependencies: ["TLArray", "TLSystem", "TLFormats", "TLHDF5"], exclude: ["README.md"]),
 
     // MARK: - Layers and verdicts
-    .target(name: "TLCompare", dependencies: ["TLArray"]),
+    .target(name: "TLCompare", dependencies: ["TLArray"], exclude: ["README.md"]),
     // The kernels (BLAS and its threads, GEMM views, SIMD, NumPy emulation), then the book's
     // layers on them; nothing above the layers imports the kernels.
-    .target(name: "TLKernels", dependencies: ["TLArray", "CBLAS"], exclude: ["README.md"]),
+    .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS"], exclude: ["README.md"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
 
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
     .target(
-      name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"], exclude: ["README.md"]),
+      name: "TLPipeline", dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare"],
+      exclude: ["README.md"]),
     .target(
-      name: "TLBatch", dependencies: ["TLPipeline", "TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
+      name: "TLBatch",
+      dependencies: ["TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
       exclude: ["README.md"]),
     .executableTarget(
       name: "tl-run",
       dependencies: [
         "TLArray", "TLBatch", "TLPipeline", "TLIO", "TLHDF5", "TLCompare",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+      ], exclude: ["README.md"]),
 
     // MARK: - Tests
     // Test support: the fixtures' paths and comparisons, and the one way tests start a process.

@@ -372,8 +372,9 @@ def write_case(name, kind, x, dout, params=(), ts=None, ratio=None, train=True, 
     if kind in LOSSES:
         dx = layer.backward(float(dout))
     elif kind in ("Dropout", "TimeDropout") and not train:
-        # The book's backward raises TypeError after an eval forward (mask is None, §5.8); the
-        # port backpropagates through the eval forward: x·(1 − ratio), or the identity.
+        # The book's backward raises TypeError after an eval forward (mask is None,
+        # docs/layers.md §5.8); the port backpropagates through the eval forward:
+        # x·(1 − ratio), or the identity.
         dx = dout * (1.0 - ratio) if kind == "Dropout" else dout
     else:
         dx = layer.backward(dout)

@@ -26,3 +26,52 @@ extension DType {
     }
   }
 }
+
+/// A visitor whose code needs the element's arithmetic, not only its storage: a comparison in
+/// the array's own float type, integer ids. ``DType/acceptByKind(_:)`` calls the method of the
+/// dtype's kind with the Swift type that stores it, bound to that kind's protocol. It goes
+/// through ``DType/accept(_:)`` (still the one switch) and the element type's own
+/// ``NDElement/acceptByKind(_:)``, all inlinable, so each method runs specialised.
+public protocol DTypeKindVisitor {
+  associatedtype Result
+  /// float16, float32, float64.
+  func visitFloat<T: NDElement & BinaryFloatingPoint>(_ type: T.Type) -> Result
+  /// The signed and unsigned integers.
+  func visitInteger<T: NDElement & FixedWidthInteger>(_ type: T.Type) -> Result
+  /// bool.
+  func visitBool() -> Result
+}
+
+extension DType {
+  /// Calls the method of `visitor` for this dtype's kind with the Swift type that stores it.
+  @inlinable
+  public func acceptByKind<V: DTypeKindVisitor>(_ visitor: V) -> V.Result {
+    accept(KindDispatch(visitor: visitor))
+  }
+}
+
+/// ``DType/acceptByKind(_:)`` as a ``DTypeVisitor``: the element type picks the kind.
+@usableFromInline
+struct KindDispatch<V: DTypeKindVisitor>: DTypeVisitor {
+  @usableFromInline let visitor: V
+
+  @inlinable init(visitor: V) { self.visitor = visitor }
+
+  @inlinable
+  func visit<T: NDElement>(_: T.Type) -> V.Result { T.acceptByKind(visitor) }
+}
+
+extension NDElement where Self: BinaryFloatingPoint {
+  @inlinable
+  public static func acceptByKind<V: DTypeKindVisitor>(_ visitor: V) -> V.Result { visitor.visitFloat(Self.self) }
+}
+
+extension NDElement where Self: FixedWidthInteger {
+  @inlinable
+  public static func acceptByKind<V: DTypeKindVisitor>(_ visitor: V) -> V.Result { visitor.visitInteger(Self.self) }
+}
+
+extension Bool {
+  @inlinable
+  public static func acceptByKind<V: DTypeKindVisitor>(_ visitor: V) -> V.Result { visitor.visitBool() }
+}

@@ -6,6 +6,9 @@ public protocol NDElement: Sendable, Equatable {
   var castValue: CastValue { get }
   /// NumPy's `astype` result for one value (C casts, as NumPy's x86-64 wheels do them).
   init(castValue: CastValue)
+  /// Calls the method of `visitor` for this type's kind (``DType/acceptByKind(_:)``); the
+  /// floats' and integers' come from extensions, Bool's is its own.
+  static func acceptByKind<V: DTypeKindVisitor>(_ visitor: V) -> V.Result
 }
 
 /// One scalar of any dtype, held without loss (float16 and float32 are exact in a `Double`).

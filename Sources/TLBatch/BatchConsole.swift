@@ -1,15 +1,16 @@
 import Foundation
+import Synchronization
 
 /// What a batch shows while it runs: one line per case on stdout as it finishes, then the
 /// summary; a progress line on stderr only when stderr is a terminal (never in logs or pipes).
-public final class BatchConsole: @unchecked Sendable {
+public final class BatchConsole: Sendable {
   private let total: Int
   private let nameWidth: Int
   private let showProgress: Bool
   private let writeOut: @Sendable (String) -> Void
   private let writeErr: @Sendable (String) -> Void
-  private let lock = NSLock()
-  private var counts: [BatchStatus: Int] = [:]
+  /// The cases finished so far, by status; held while a line is written, so lines never mix.
+  private let counts = Mutex<[BatchStatus: Int]>([:])
 
   /// - Parameters:
   ///   - cases: the cases about to run, for the count and to line their names up.
@@ -29,23 +30,23 @@ public final class BatchConsole: @unchecked Sendable {
 
   /// Prints the case's line (the progress line is cleared first and drawn again after).
   public func finished(_ report: BatchCaseReport) {
-    lock.withLock {
+    counts.withLock { counts in
       counts[report.status, default: 0] += 1
       if showProgress { writeErr("\r\u{1B}[K") }
       writeOut(report.line(nameWidth: nameWidth) + "\n")
-      if showProgress { writeErr(progressLine) }
+      if showProgress { writeErr(progressLine(counts)) }
     }
   }
 
   /// Clears the progress line and prints the summary.
   public func summary(_ line: String) {
-    lock.withLock {
+    counts.withLock { _ in
       if showProgress { writeErr("\r\u{1B}[K") }
       writeOut(line + "\n")
     }
   }
 
-  private var progressLine: String {
+  private func progressLine(_ counts: [BatchStatus: Int]) -> String {
     let done = counts.values.reduce(0, +)
     let width = String(total).count
     let padded = String(repeating: " ", count: max(0, width - String(done).count)) + String(done)

@@ -1,6 +1,7 @@
 import Foundation
 import TLIO
 import TLPipeline
+import TLSystem
 
 /// The identity of a batch run (`run_id` in every shard report): what a verdict depends on,
 /// hashed, so that `merge-reports` refuses shard reports that judged different things.
@@ -77,9 +78,8 @@ public enum BatchRunIdentity {
   private static func fingerprint(
     _ path: String, relative: String, depth: Int, skip: String?, into lines: inout [String]
   ) {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return }
-    if (info.st_mode & S_IFMT) == S_IFDIR {
+    guard let status = FileStatus(path) else { return }
+    if status.kind == .directory {
       guard depth < 32, let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
         lines.append(" \(relative)/ unreadable")
         return
@@ -90,7 +90,15 @@ public enum BatchRunIdentity {
         fingerprint(ArrayIO.join(path, name), relative: child, depth: depth + 1, skip: skip, into: &lines)
       }
     } else {
-      lines.append(" \(relative) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)")
+      // Seconds and nanoseconds as `stat`'s `st_mtim` has them (the nanoseconds in [0, 1e9)).
+      let (seconds, nanoseconds) = floorDivision(status.modifiedNanoseconds, by: 1_000_000_000)
+      lines.append(" \(relative) \(status.size) \(seconds).\(nanoseconds)")
     }
+  }
+
+  /// `a` = q·`b` + r with 0 ≤ r < `b` (`b` > 0), as a time before 1970 splits into seconds.
+  private static func floorDivision(_ a: Int64, by b: Int64) -> (Int64, Int64) {
+    let (q, r) = a.quotientAndRemainder(dividingBy: b)
+    return r < 0 ? (q - 1, r + b) : (q, r)
   }
 }

@@ -1,6 +1,8 @@
 import Foundation
+import Synchronization
 import TLLayers
 import TLPipeline
+import TLSystem
 
 /// Runs every case of a batch with one pipeline, `jobs` at a time; every case runs whatever
 /// the others do, and a case that throws becomes an `error` entry with its message.
@@ -71,40 +73,35 @@ public enum BatchRunner {
 }
 
 /// Hands out case indices to workers and collects their reports in case order.
-private final class CaseQueue: @unchecked Sendable {
-  private let lock = NSLock()
-  private var next = 0
-  private var finished: [BatchCaseReport?]
+private final class CaseQueue: Sendable {
+  private struct State {
+    var next = 0
+    var finished: [BatchCaseReport?]
+  }
+
+  private let state: Mutex<State>
   private let onFinish: @Sendable (BatchCaseReport) -> Void
 
   init(_ count: Int, onFinish: @escaping @Sendable (BatchCaseReport) -> Void) {
-    finished = Array(repeating: nil, count: count)
+    state = Mutex(State(finished: Array(repeating: nil, count: count)))
     self.onFinish = onFinish
   }
 
   func take() -> Int? {
-    lock.withLock {
-      guard next < finished.count else { return nil }
-      defer { next += 1 }
-      return next
+    state.withLock { state in
+      guard state.next < state.finished.count else { return nil }
+      defer { state.next += 1 }
+      return state.next
     }
   }
 
   /// Records a report and tells `onFinish`, under the lock so calls never overlap.
   func finish(_ index: Int, _ report: BatchCaseReport) {
-    lock.withLock {
-      finished[index] = report
+    state.withLock { state in
+      state.finished[index] = report
       onFinish(report)
     }
   }
 
-  var reports: [BatchCaseReport] { lock.withLock { finished.compactMap { $0 } } }
-}
-
-extension Duration {
-  /// The duration in seconds, as a `Double`.
-  var seconds: Double {
-    let parts = components
-    return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-  }
+  var reports: [BatchCaseReport] { state.withLock { state in state.finished.compactMap { $0 } } }
 }

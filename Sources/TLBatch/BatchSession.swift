@@ -1,12 +1,14 @@
 import Foundation
 import TLPipeline
+import TLSystem
 
-/// What `tl-run batch PIPELINE DIR` is asked for beyond the pipeline (pipeline.md §5): where
+/// What `tl-run batch PIPELINE DIR` is asked for beyond the pipeline (docs/pipeline.md §5): where
 /// the cases are, how many run at once, where the reports go and which shard runs.
 public struct BatchRequest: Sendable {
   /// The batch directory: each immediate subdirectory is a case.
   public var directory: String
-  /// Cases run at once; nil means the number of cores.
+  /// Cases run at once; nil means one per processor this process may use
+  /// (`Processors.available`: the affinity mask, capped by a cgroup CPU quota).
   public var jobs: Int?
   /// `--report FILE.json`: the JSON report, one entry per case.
   public var report: String?
@@ -75,7 +77,7 @@ public enum BatchSession {
     let console = BatchConsole(
       cases: cases, progress: json ? false : progress, writeOut: writeOut, writeErr: writeErr)
     var result = try BatchRunner.run(
-      spec, cases: cases, jobs: request.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+      spec, cases: cases, jobs: request.jobs ?? Processors.available,
       options: request.options, shard: selection?.shard,
       onFinish: { entry in if !json { console.finished(entry) } })
     result.runID = runID

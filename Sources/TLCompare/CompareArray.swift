@@ -55,46 +55,21 @@ func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
   return index
 }
 
-/// Runs the typed loop of ``ElementRule`` for the arrays' runtime dtype.
-///
-/// A switch rather than a ``DTypeVisitor``: `accept` lives in another module and is not
-/// inlinable, so code behind it runs as unspecialized generics, about 5× slower on large arrays.
-/// Naming each concrete type here lets the compiler specialize every loop.
+/// Runs the typed loop of ``ElementRule`` for the arrays' runtime dtype (`acceptByKind` is
+/// inlinable, so every loop is specialised for its type).
 private func scanElements(_ actual: NDArray, _ expected: NDArray, _ tolerance: Tolerance)
   -> ElementScan
 {
-  let pair = TypedPair(actual: actual, expected: expected, tolerance: tolerance)
-  switch expected.dtype {
-  case .float16: return pair.floats(Float16.self)
-  case .float32: return pair.floats(Float.self)
-  case .float64: return pair.floats(Double.self)
-  case .int8: return pair.integers(Int8.self)
-  case .int16: return pair.integers(Int16.self)
-  case .int32: return pair.integers(Int32.self)
-  case .int64: return pair.integers(Int64.self)
-  case .uint8: return pair.integers(UInt8.self)
-  case .uint16: return pair.integers(UInt16.self)
-  case .uint32: return pair.integers(UInt32.self)
-  case .uint64: return pair.integers(UInt64.self)
-  case .bool:
-    // NumPy stores a bool as one byte, 0 or 1, so it is compared as uint8.
-    return actual.withUnsafeBytes { a in
-      expected.withUnsafeBytes { e in
-        ElementRule.scan(
-          a.assumingMemoryBound(to: UInt8.self), e.assumingMemoryBound(to: UInt8.self),
-          tolerance: tolerance)
-      }
-    }
-  }
+  expected.dtype.acceptByKind(TypedPair(actual: actual, expected: expected, tolerance: tolerance))
 }
 
 /// Two arrays of one dtype, read as typed buffers.
-private struct TypedPair {
+private struct TypedPair: DTypeKindVisitor {
   let actual: NDArray
   let expected: NDArray
   let tolerance: Tolerance
 
-  func floats<F: BinaryFloatingPoint & NDElement>(_: F.Type) -> ElementScan {
+  func visitFloat<F: NDElement & BinaryFloatingPoint>(_: F.Type) -> ElementScan {
     actual.withUnsafeBufferPointer(of: F.self) { a in
       expected.withUnsafeBufferPointer(of: F.self) { e in
         ElementRule.scan(a, e, tolerance: tolerance)
@@ -102,10 +77,21 @@ private struct TypedPair {
     }
   }
 
-  func integers<I: FixedWidthInteger & NDElement>(_: I.Type) -> ElementScan {
+  func visitInteger<I: NDElement & FixedWidthInteger>(_: I.Type) -> ElementScan {
     actual.withUnsafeBufferPointer(of: I.self) { a in
       expected.withUnsafeBufferPointer(of: I.self) { e in
         ElementRule.scan(a, e, tolerance: tolerance)
+      }
+    }
+  }
+
+  /// NumPy stores a bool as one byte, 0 or 1, so it is compared as uint8.
+  func visitBool() -> ElementScan {
+    actual.withUnsafeBytes { a in
+      expected.withUnsafeBytes { e in
+        ElementRule.scan(
+          a.assumingMemoryBound(to: UInt8.self), e.assumingMemoryBound(to: UInt8.self),
+          tolerance: tolerance)
       }
     }
   }

@@ -73,12 +73,19 @@ extension Tolerance {
 
 /// The largest finite `|x|` of a float array (0 when it has none); nil for integers and bool.
 func finiteScale(_ array: NDArray) -> Double? {
-  switch array.dtype {
-  case .float16: array.withUnsafeBufferPointer(of: Float16.self) { Double(largestFinite($0)) }
-  case .float32: array.withUnsafeBufferPointer(of: Float.self) { Double(largestFinite($0)) }
-  case .float64: array.withUnsafeBufferPointer(of: Double.self) { largestFinite($0) }
-  default: nil
+  array.dtype.acceptByKind(FiniteScale(array: array))
+}
+
+/// ``finiteScale(_:)`` for each kind of dtype.
+private struct FiniteScale: DTypeKindVisitor {
+  let array: NDArray
+
+  func visitFloat<F: NDElement & BinaryFloatingPoint>(_: F.Type) -> Double? {
+    array.withUnsafeBufferPointer(of: F.self) { Double(largestFinite($0)) }
   }
+
+  func visitInteger<I: NDElement & FixedWidthInteger>(_: I.Type) -> Double? { nil }
+  func visitBool() -> Double? { nil }
 }
 
 private func largestFinite<F: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<F>) -> F {

@@ -1,7 +1,7 @@
 import Foundation
 import TLSystem
 
-/// Where arrays live on disk, parsed from the strings users write (pipeline.md §2):
+/// Where arrays live on disk, parsed from the strings users write (docs/pipeline.md §2):
 /// `a.npy`, `a.npz:key`, `a.safetensors:name`, `a.h5:/group/dataset`, or a whole `.npz`,
 /// `.safetensors`, `.h5` or directory. The one parser of those strings is ``init(parsing:)``;
 /// the readers take what it parsed.

@@ -1,4 +1,4 @@
-/// The mapping between result names (`embed.dW`, pipeline.md §3) and HDF5 dataset paths
+/// The mapping between result names (`embed.dW`, docs/pipeline.md §3) and HDF5 dataset paths
 /// (`/embed/dW`): a dot in a name is a group. Both directions live here, so TLHDF5 only ever
 /// sees dataset paths.
 public enum ArrayNames {

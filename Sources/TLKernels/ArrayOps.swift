@@ -17,9 +17,9 @@ extension Kernel {
   private static func multiply<T: LayerScalar>(
     _ a: NDArray, _ b: NDArray, into out: inout NDArray, _: T.Type
   ) {
-    let b = b.floating(T.self)
+    let b = b.astype(T.self)
     out.withUnsafeMutableBufferPointer(of: T.self) { po in
-      a.convertElements(into: po)
+      a.cast(into: po)
       b.withUnsafeBufferPointer(of: T.self) { pb in
         for i in po.indices { po[i] *= pb[i] }
       }

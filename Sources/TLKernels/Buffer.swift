@@ -39,7 +39,7 @@ import TLArray
   @inlinable
   package init(converting array: NDArray) {
     self.init(zeros: array.count)
-    array.convertElements(into: UnsafeMutableBufferPointer(start: p, count: count))
+    array.cast(into: UnsafeMutableBufferPointer(start: p, count: count))
   }
 
   /// The first element; valid while this buffer (or an array made from it) is alive.

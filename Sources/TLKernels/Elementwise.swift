@@ -1,4 +1,5 @@
 import TLArray
+import TLSystem
 
 /// Fused single passes over contiguous buffers: activations, bias add, row softmax.
 extension Kernel {
@@ -72,14 +73,14 @@ extension Kernel {
   @usableFromInline package static func addBias(_ m: consuming NDArray, _ b: NDArray) -> NDArray {
     precondition(m.rank == 2 && b.shape == [m.shape[1]], "bias \(b.shape) for \(m.shape)")
     let dtype = DType.promote(m.dtype, b.dtype)
-    var out = (consume m).floating(dtype)  // the same array when m already has that dtype
+    var out = (consume m).astype(dtype)  // the same array when m already has that dtype
     dtype.byFloat(
       float: { addBias(b, to: &out, Float.self) }, double: { addBias(b, to: &out, Double.self) })
     return out
   }
 
   private static func addBias<T: LayerScalar>(_ b: NDArray, to out: inout NDArray, _: T.Type) {
-    let b = b.floating(T.self)
+    let b = b.astype(T.self)
     let (rows, cols) = (out.shape[0], out.shape[1])
     b.withUnsafeBufferPointer(of: T.self) { pb in
       out.withUnsafeMutableBufferPointer(of: T.self) { po in
@@ -94,6 +95,6 @@ extension NDArray {
   /// This array's values written into a buffer of `dtype` and `shape` (the book's
   /// `grads[i][...] = value`: a cast on write into the param's dtype).
   @usableFromInline package func assigned(as dtype: DType, shape: [Int]) -> NDArray {
-    floating(dtype).reshaped(shape)
+    astype(dtype).reshaped(shape)
   }
 }

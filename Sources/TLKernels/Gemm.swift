@@ -47,8 +47,8 @@ extension Kernel {
   private static func matmul<T: LayerScalar>(
     _ a: NDArray, _ ta: Bool, _ b: NDArray, _ tb: Bool, into out: inout NDArray, _: T.Type
   ) {
-    let a = a.floating(T.self)
-    let b = b.floating(T.self)
+    let a = a.astype(T.self)
+    let b = b.astype(T.self)
     let (m, n) = (out.shape[0], out.shape[1])
     a.withUnsafeBufferPointer(of: T.self) { pa in
       b.withUnsafeBufferPointer(of: T.self) { pb in

@@ -1,7 +1,7 @@
 import TLArray
 
-/// Integer ids as row numbers, NumPy's fancy-indexing rules (layers.md §2.9), and the gather and
-/// scatter-add that Embedding-type layers do with them.
+/// Integer ids as row numbers, NumPy's fancy-indexing rules (docs/layers.md §2.9), and the gather
+/// and scatter-add that Embedding-type layers do with them.
 extension Kernel {
   /// An id outside [−rows, rows): where it is (flat) and its value as NumPy prints it.
   @usableFromInline package struct IndexOutOfBounds: Error {
@@ -13,35 +13,33 @@ extension Kernel {
   /// row), or the first id outside [−rows, rows). `ids` must have an integer dtype.
   @usableFromInline package static func rowIndices(_ ids: NDArray, rows: Int) -> Result<[Int], IndexOutOfBounds> {
     precondition(ids.dtype.isInteger, "row indices of \(ids.dtype)")
-    var indices = [Int](repeating: 0, count: ids.count)
-    let bad: IndexOutOfBounds? =
-      switch ids.dtype {
-      case .int8: wrap(ids, Int8.self, rows, &indices)
-      case .int16: wrap(ids, Int16.self, rows, &indices)
-      case .int32: wrap(ids, Int32.self, rows, &indices)
-      case .int64: wrap(ids, Int64.self, rows, &indices)
-      case .uint8: wrap(ids, UInt8.self, rows, &indices)
-      case .uint16: wrap(ids, UInt16.self, rows, &indices)
-      case .uint32: wrap(ids, UInt32.self, rows, &indices)
-      default: wrap(ids, UInt64.self, rows, &indices)
-      }
-    return bad.map { .failure($0) } ?? .success(indices)
+    return ids.dtype.acceptByKind(RowIndices(ids: ids, rows: rows))
   }
 
-  /// Fills `out` with wrapped row numbers; returns the first out-of-range id, if any.
-  private static func wrap<I: NDElement & BinaryInteger>(
-    _ ids: NDArray, _: I.Type, _ rows: Int, _ out: inout [Int]
-  ) -> IndexOutOfBounds? {
-    ids.withUnsafeBufferPointer(of: I.self) { src in
-      for i in src.indices {
-        let v = src[i]
-        guard let n = Int(exactly: v), n >= -rows, n < rows else {
-          return IndexOutOfBounds(flatIndex: i, value: "\(v)")
+  /// The wrapped row numbers of integer ids of any width, or the first out-of-range id.
+  private struct RowIndices: DTypeKindVisitor {
+    let ids: NDArray
+    let rows: Int
+
+    func visitInteger<I: NDElement & FixedWidthInteger>(_: I.Type) -> Result<[Int], IndexOutOfBounds> {
+      ids.withUnsafeBufferPointer(of: I.self) { src in
+        var indices = [Int](repeating: 0, count: src.count)
+        for i in src.indices {
+          let v = src[i]
+          guard let n = Int(exactly: v), n >= -rows, n < rows else {
+            return .failure(IndexOutOfBounds(flatIndex: i, value: "\(v)"))
+          }
+          indices[i] = n < 0 ? n + rows : n
         }
-        out[i] = n < 0 ? n + rows : n
+        return .success(indices)
       }
-      return nil
     }
+
+    func visitFloat<F: NDElement & BinaryFloatingPoint>(_: F.Type) -> Result<[Int], IndexOutOfBounds> {
+      preconditionFailure("row indices of \(F.dtype)")
+    }
+
+    func visitBool() -> Result<[Int], IndexOutOfBounds> { preconditionFailure("row indices of bool") }
   }
 
   /// A flat index as NumPy's multi-index, `(1, 3)`.

@@ -5,7 +5,7 @@ import TLArray
 ///
 /// The elementary functions are the C library's (`expf`/`exp`…), except the softmax's float32
 /// exponentials (``VectorExp``, within 1 ULP of `expf`); NumPy's SIMD float32 loops differ from
-/// both by a few ULP (layers.md §10); float64 agrees to ~1e-16. The per-element functions are
+/// both by a few ULP (docs/layers.md §10); float64 agrees to ~1e-16. The per-element functions are
 /// inlinable, so a layer's loop specialised to Float calls `expf` directly.
 @usableFromInline package protocol LayerScalar: BLASScalar, NDElement {
   /// e^x in this precision.

@@ -1,6 +1,6 @@
 /// NumPy's legacy global RNG (`np.random.seed(s)`; `np.random.rand(...)`): MT19937 seeded with
 /// `init_genrand`, each double built from two 32-bit outputs, so dropout masks drawn here equal
-/// the book's bit for bit (layers.md §5.8).
+/// the book's bit for bit (docs/layers.md §5.8).
 @usableFromInline package struct LegacyRandom {
   private var state = [UInt32](repeating: 0, count: 624)
   private var index = 624

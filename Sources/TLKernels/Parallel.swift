@@ -1,24 +1,21 @@
 import Dispatch
 import TLArray
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import TLSystem
 
 /// Row-parallel loops for the elementwise passes too large for one core (a softmax over
-/// N·T×V scores). Each row is computed by exactly one worker with the same arithmetic as the
-/// serial loop, so the result does not depend on the number of workers.
+/// N·T×V scores), one worker per processor this process may use (TLSystem's
+/// `Processors.available`); their pointers cross to the workers in TLSystem's
+/// `UncheckedSendable`, each worker writing only its own rows or columns. Each row is computed
+/// by exactly one worker with the same arithmetic as the serial loop, so the result does not
+/// depend on the number of workers.
 extension Kernel {
   /// Below this many elements a pass runs on the calling thread: waking workers costs more.
   @usableFromInline package static let parallelElements = 1 << 18
 
-  /// The processors online: one worker each.
-  @usableFromInline package static let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-
   /// Calls `body(rowRange)` over `rows` rows split into one contiguous range per core, or once
   /// with every row when `rows × cols` is small.
   @usableFromInline package static func forEachRowRange(rows: Int, cols: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    let workers = rows * cols >= parallelElements ? min(cores, rows) : 1
+    let workers = rows * cols >= parallelElements ? min(Processors.available, rows) : 1
     guard workers > 1 else {
       body(0..<rows)
       return
@@ -27,14 +24,6 @@ extension Kernel {
       body((rows * worker / workers)..<(rows * (worker + 1) / workers))
     }
   }
-}
-
-/// Pointers and views handed to the workers of ``Kernel/forEachRowRange(rows:cols:_:)`` and
-/// ``Kernel/gemmByColumns(_:transposed:_:transposed:into:)``; each worker writes only its own
-/// rows or columns.
-@usableFromInline package struct UncheckedSendable<Value>: @unchecked Sendable {
-  @usableFromInline package let value: Value
-  @inlinable package init(_ value: Value) { self.value = value }
 }
 
 extension Kernel {
@@ -55,7 +44,7 @@ extension Kernel {
     into c: MutableMatrix<T>
   ) {
     let k = ta ? a.rows : a.cols
-    let parts = c.rows * c.cols * k >= columnSplitWork ? min(cores, c.cols / 64) : 1
+    let parts = c.rows * c.cols * k >= columnSplitWork ? min(Processors.available, c.cols / 64) : 1
     guard parts > 1 else {
       gemm(a, transposed: ta, b, transposed: tb, into: c)
       return

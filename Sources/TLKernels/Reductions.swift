@@ -1,6 +1,6 @@
 import TLArray
 
-/// Sums in NumPy's exact order (layers.md §10), so float32 results match `np.sum` bit for bit.
+/// Sums in NumPy's exact order (docs/layers.md §10), so float32 results match `np.sum` bit for bit.
 extension Kernel {
   /// NumPy's pairwise sum of `n` values `stride` apart: what `np.sum` does along a contiguous
   /// axis (1-D arrays, `axis=-1`, softmax row sums). Sequential below 8, eight interleaved

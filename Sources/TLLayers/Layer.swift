@@ -20,7 +20,7 @@ public protocol Layer: AnyObject {
   func forward(_ x: consuming NDArray) throws -> NDArray
   /// Takes the upstream gradient and returns `dx`, or nil where the input is integer ids.
   func backward(_ dout: NDArray) throws -> NDArray?
-  /// Results beyond `out`, `dx` and the grads, by pipeline.md §3 name, after forward/backward:
+  /// Results beyond `out`, `dx` and the grads, by docs/pipeline.md §3 name, after forward/backward:
   /// `h`, `c`, `dh` (recurrent), `mask` (dropout), `dhs_enc` (TimeAttention).
   var extraOutputs: [(name: String, array: NDArray)] { get }
 }

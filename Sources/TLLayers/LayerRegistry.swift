@@ -1,6 +1,6 @@
 /// Every layer type a pipeline may name, by the book's class name.
 public enum LayerRegistry {
-  /// All kinds, in the order of layers.md: plain layers, then time layers. A new layer type is
+  /// All kinds, in the order of docs/layers.md: plain layers, then time layers. A new layer type is
   /// one entry in its family's list; its kind is defined beside the layer (`TimeAffine.swift`
   /// defines `.timeAffine`).
   public static let kinds: [LayerKind] = coreLayerKinds + recurrentLayerKinds + attentionLayerKinds

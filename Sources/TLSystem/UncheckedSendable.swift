@@ -7,5 +7,6 @@
 /// what another writes. Anything shared beyond that needs a `Mutex`, not this.
 public struct UncheckedSendable<Value>: @unchecked Sendable {
   public let value: Value
-  public init(_ value: Value) { self.value = value }
+  /// Inlinable, so a parallel kernel in another module wraps its pointers without a call.
+  @inlinable public init(_ value: Value) { self.value = value }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// The options only a batch has (pipeline.md §5): how many cases at once, the reports, the shard.
+/// The options only a batch has (docs/pipeline.md §5): how many cases at once, the reports, the
+/// shard.
 struct BatchOptions: ParsableArguments {
   @Option(help: ArgumentHelp("How many cases run at once (default: the number of cores).", valueName: "N"))
   var jobs: Int?

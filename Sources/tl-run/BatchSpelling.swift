@@ -1,7 +1,8 @@
 import ArgumentParser
 
-/// `tl-run PIPELINE.json --batch DIR …`, the batch command's first spelling (pipeline.md §5, and
-/// the README's cluster scripts), kept as another way to write `tl-run batch PIPELINE.json DIR …`.
+/// `tl-run PIPELINE.json --batch DIR …`, the batch command's first spelling (docs/pipeline.md §5,
+/// and the README's cluster scripts), kept as another way to write
+/// `tl-run batch PIPELINE.json DIR …`.
 ///
 /// The arguments are rewritten before ArgumentParser reads them, so both spellings are one
 /// command with one set of options, one help and the same messages; the run command itself

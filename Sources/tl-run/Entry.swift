@@ -4,7 +4,7 @@ import TLArray
 import TLHDF5
 import TLPipeline
 
-/// The process entry: runs the command and maps every failure to pipeline.md §5's exit
+/// The process entry: runs the command and maps every failure to docs/pipeline.md §5's exit
 /// statuses (argument errors are 2 here, not ArgumentParser's 64) with one line on stderr.
 @main
 enum Entry {

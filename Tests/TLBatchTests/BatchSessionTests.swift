@@ -1,20 +1,19 @@
 import Foundation
+import Synchronization
 import TLPipeline
 import TLTestSupport
 import Testing
 
 @testable import TLBatch
 
-/// Text a session writes, collected from its worker threads (`parts` is only touched under
-/// `lock`, hence `@unchecked Sendable`).
-final class CapturedText: @unchecked Sendable {
-  private let lock = NSLock()
-  private var parts: [String] = []
+/// Text a session writes, collected from its worker threads.
+final class CapturedText: Sendable {
+  private let parts = Mutex<[String]>([])
 
   /// Appends `text`; the closure a session is given as its stdout or stderr.
-  var write: @Sendable (String) -> Void { { text in self.lock.withLock { self.parts.append(text) } } }
+  var write: @Sendable (String) -> Void { { text in self.parts.withLock { $0.append(text) } } }
 
-  var text: String { lock.withLock { parts.joined() } }
+  var text: String { parts.withLock { $0.joined() } }
   var lines: [String] { text.split(separator: "\n").map(String.init) }
 }
 

@@ -39,7 +39,7 @@ func refusesSourcesThatAreNotHDF5(source: String) {
   }
 }
 
-/// pipeline.md §3: a dot in an output name becomes a group, both ways.
+/// docs/pipeline.md §3: a dot in an output name becomes a group, both ways.
 @Test(arguments: [
   ("embed.dW", "/embed/dW"), ("out", "/out"), ("lstm.h", "/lstm/h"), ("a.b.c", "/a/b/c"),
 ])

@@ -10,7 +10,7 @@ import Testing
 struct CoreGradientTests {
   /// (case, step, rtol). TimeEmbedding and TimeSigmoidWithLoss write float32 buffers (out, dx),
   /// so their differences need a larger step and a float32-sized tolerance. The cross-entropy
-  /// losses add 1e-7 inside the log but their backward ignores it (layers.md §4.4), which shows
+  /// losses add 1e-7 inside the log but their backward ignores it (docs/layers.md §4.4), which shows
   /// at ~3e-6 relative for SigmoidWithLoss.
   static let cases: [(String, Double, Double)] = [
     ("affine_f64", 1e-6, 1e-6), ("matmul_f64", 1e-6, 1e-6), ("embedding_f64", 1e-6, 1e-6),

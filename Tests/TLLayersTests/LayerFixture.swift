@@ -12,8 +12,7 @@ import Testing
 ///
 /// The files of a layer case: the chain input `x` (or `xs` for the time layers), each param
 /// under its name (`W`, `Wx`, …), each extra input (`ts`, `hs_enc`), an initial state as
-/// `h0`/`c0` (with a `layout` in meta.json, the params and their grads are under the
-/// framework's names: `weight_ih_l0`, `dweight_ih_l0`), a given dropout mask as `mask_in`, the upstream gradient `dout`; and what NumPy
+/// `h0`/`c0`, a given dropout mask as `mask_in`, the upstream gradient `dout`; and what NumPy
 /// computed: `out`, `dx` (absent where the input is integer ids), `d` + each param, and each
 /// extra output under its name (`mask`, `h`, `c`, `dh`, `dhs_enc`).
 final class LayerFixture {
@@ -21,28 +20,45 @@ final class LayerFixture {
   struct Meta: Decodable {
     /// The book class: a ``LayerRegistry`` type name, or a building block (``LayerFixtureTests``).
     var type: String
-    var ratio: Double?
-    var train: Bool?
-    var seed: UInt32?
     /// The atol of float32 results when 1e-6 is too tight (long chains of time steps).
     var float32Atol: Double?
     /// Whether every result is held to the precision of the least precise float input (x,
     /// dout, mask_in, params): the feed-forward layers do a float32 input's work in float32
     /// even where NumPy's result is float64. Otherwise each result is held to its own dtype's.
     var precisionOfInputs: Bool?
-    /// The `layout` option (TimeLSTM, TimeGRU): the params and grads are in that framework's
-    /// names and shapes.
-    var layout: String?
 
     enum CodingKeys: String, CodingKey {
-      case type, ratio, train, seed, layout
+      case type
       case float32Atol = "float32_atol"
       case precisionOfInputs = "precision_of_inputs"
     }
   }
 
+  /// A value of meta.json, for the options a layer declares (`ratio`, `train`, `seed`).
+  enum MetaValue: Decodable {
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case other
+
+    init(from decoder: any Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      if let flag = try? container.decode(Bool.self) {
+        self = .bool(flag)
+      } else if let number = try? container.decode(Double.self) {
+        self = .number(number)
+      } else if let string = try? container.decode(String.self) {
+        self = .string(string)
+      } else {
+        self = .other
+      }
+    }
+  }
+
   let name: String
   let meta: Meta
+  /// Every key of meta.json, for the layer's declared options.
+  let metaValues: [String: MetaValue]
   private let directory: String
   /// The arrays read so far; ``unusedFiles`` is every other array file.
   private(set) var used: Set<String> = []
@@ -52,6 +68,7 @@ final class LayerFixture {
     directory = Fixtures.path("layers/\(name)")
     let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/meta.json"))
     meta = try JSONDecoder().decode(Meta.self, from: data)
+    metaValues = try JSONDecoder().decode([String: MetaValue].self, from: data)
   }
 
   /// Every case directory, sorted.
@@ -92,22 +109,37 @@ final class LayerFixture {
     return try #require(x ?? xs, "\(name) has neither x.npy nor xs.npy")
   }
 
-  /// What the pipeline would hand the layer: params, extra inputs, initial state, the given mask
-  /// and the dropout options.
+  /// What the pipeline would hand the layer, found by what its kind declares: each param and
+  /// extra input under its name, each initial state as `<state>0`, each option the case gives:
+  /// a value in meta.json under the option's name, an array as `<option>_in` (Dropout's
+  /// `mask_in`; `mask` is the layer's own output). A new layer needs nothing here.
   func config() throws -> LayerConfig {
     let kind = try kind()
     var config = LayerConfig(name: name)
-    let declared = Set(kind.options.map(\.name))
-    if declared.contains("ratio") { config.options["ratio"] = meta.ratio.map { .number($0) } }
-    if declared.contains("train") { config.options["train"] = meta.train.map { .bool($0) } }
-    if declared.contains("seed") { config.options["seed"] = meta.seed.map { .integer(Int64($0)) } }
-    if declared.contains("mask") { config.options["mask"] = try array("mask_in").map { .array($0) } }
-    if declared.contains("layout") { config.options["layout"] = meta.layout.map { .string($0) } }
-    #expect(meta.layout == nil || declared.contains("layout"), "\(name): \(kind.typeName) takes no layout")
+    for option in kind.options {
+      config.options[option.name] = try optionValue(option)
+    }
     for param in kind.paramNames(for: config.options) { config.params[param] = try required(param) }
     for input in kind.inputNames { config.inputs[input] = try required(input) }
     for state in kind.stateNames { config.state[state] = try array(state + "0") }
     return config
+  }
+
+  /// The value the case gives for `option`, or nil (the option's default applies).
+  private func optionValue(_ option: LayerOption) throws -> LayerOptionValue? {
+    let value = metaValues[option.name]
+    switch (option.kind, value) {
+    case (.array, _): return try array(option.name + "_in").map { .array($0) }
+    case (_, nil): return nil
+    case (.number, .number(let number)?): return .number(number)
+    case (.bool, .bool(let flag)?): return .bool(flag)
+    case (.choice(let choices), .string(let string)?) where choices.contains(string): return .string(string)
+    case (.integer, .number(let number)?):
+      if let integer = Int64(exactly: number) { return .integer(integer) }
+    default: break
+    }
+    Issue.record("\(name): meta.json's \(option.name) is not the option's kind (\(option.kind))")
+    return nil
   }
 
   /// Compares `actual` with `file`.npy in dtype, shape and values, and prints the largest

@@ -5,7 +5,7 @@ import Testing
 @testable import TLLayers
 
 /// The book's block orders, pinned with saturated gates whose results are known in closed form:
-/// every other framework packs these differently (layers.md §9.6).
+/// every other framework packs these differently (docs/layers.md §9.6).
 struct RecurrentGateOrderTests {
   /// One step with zero weights, so each gate is σ or tanh of its bias block alone.
   static func step(_ cell: RecurrentArchitecture, bias: [[Double]], h0: Double, c0: Double?) throws

@@ -119,7 +119,7 @@ def make_case(rng, index):
     ts = rng.integers(0, V, size=(N, T)).astype(ts_dtype)
     ignore_fraction = float(rng.uniform(0.0, 0.3)) if N * T > 1 else 0.0
     ignored = rng.random((N, T)) < ignore_fraction
-    if ignored.all():  # the loss needs one counted label (all ignored is a NaN loss, §5.7)
+    if ignored.all():  # the loss needs one counted label (all ignored is a NaN loss, docs/layers.md §5.7)
         ignored.flat[int(rng.integers(0, N * T))] = False
     ts[ignored] = -1
     arrays["ts.npy"] = ts

@@ -2,7 +2,7 @@ import TLKernels
 
 /// The math of the book's attention classes (ch08/attention_layer.py) for one batch row, on
 /// contiguous buffers: hs (T,H) encoder states, h (H) one decoder state, a (T) weights. Sums
-/// follow NumPy's order (layers.md §10): along H (contiguous) pairwise, along T as `np.sum`
+/// follow NumPy's order (docs/layers.md §10): along H (contiguous) pairwise, along T as `np.sum`
 /// over axis 1 of (N,T,H) does it, sequentially (``Kernel/sumRows(_:into:)``).
 enum AttentionKernel {
   /// AttentionWeight.forward: s[t] = Σ_k hs[t,k]·h[k]; a = softmax(s), max-subtracted.

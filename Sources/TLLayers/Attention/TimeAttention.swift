@@ -44,7 +44,7 @@ public final class TimeAttention: Layer {
     let pass = makeAttentionPass(
       enc: hsEnc, dec: hsDec, dtype: DType.promote(hsEnc.dtype, hsDec.dtype))
     (self.pass, decShape, dhsEnc) = (pass, hsDec.shape, nil)
-    return pass.outputs().out.floating(hsDec.dtype)
+    return pass.outputs().out.astype(hsDec.dtype)
   }
 
   public func backward(_ dout: NDArray) throws -> NDArray? {
@@ -54,7 +54,7 @@ public final class TimeAttention: Layer {
     try check.float("dout", dout.dtype)
     let (enc, dec) = pass.backward(dout)
     dhsEnc = enc
-    return dec.floating(dout.dtype)
+    return dec.astype(dout.dtype)
   }
 
   public var extraOutputs: [(name: String, array: NDArray)] {

@@ -8,7 +8,7 @@ extension Kernel {
   /// where a layer has no ignore label). Throws for non-integer labels and values outside.
   static func labels(_ ts: NDArray, classes: Int, check: LayerCheck) throws -> [Int] {
     try check.integer("ts", ts.dtype)
-    let values = ts.floating(Double.self).scalars(as: Double.self)
+    let values = ts.astype(Double.self).scalars(as: Double.self)
     var out = [Int](repeating: 0, count: values.count)
     for (i, v) in values.enumerated() {
       guard v >= -1, v < Double(classes) else {
@@ -24,7 +24,7 @@ extension Kernel {
   /// The argmax of each last-axis row of a one-hot `ts` (first maximum wins), as NumPy's argmax.
   static func argmaxLastAxis(_ ts: NDArray) -> [Int] {
     let width = ts.shape.last ?? 1
-    let values = ts.floating(Double.self).scalars(as: Double.self)
+    let values = ts.astype(Double.self).scalars(as: Double.self)
     return stride(from: 0, to: values.count, by: max(width, 1)).map { start in
       var best = start
       for i in start..<start + width where values[i] > values[best] { best = i }

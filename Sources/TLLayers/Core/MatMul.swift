@@ -4,7 +4,7 @@ import TLKernels
 /// Ports the book's `MatMul` (common/layers.py): x (N,D) · W (D,H) → (N,H), no bias.
 ///
 /// The dtype follows promotion, so SimpleCBOW's int32 one-hot rows times float32 W give float64
-/// (layers.md §4.1). Backward: dW = xᵀ·dout (cast to W's dtype), dx = dout·Wᵀ.
+/// (docs/layers.md §4.1). Backward: dW = xᵀ·dout (cast to W's dtype), dx = dout·Wᵀ.
 public final class MatMul: Layer {
   public let typeName = "MatMul"
   public let paramNames = ["W"]

@@ -6,7 +6,7 @@ import TLKernels
 ///
 /// ts (B,) are integer labels in [−1, 2) (−1 indexes the last column, y, as in NumPy). The loss
 /// is 0-d in x's dtype (NumPy 2); dx = (y − t)·dout/B in **promote(x, ts)**: float64 for int32
-/// or int64 labels (layers.md §4.6).
+/// or int64 labels (docs/layers.md §4.6).
 public final class SigmoidWithLoss: Layer {
   public let typeName = "SigmoidWithLoss"
   public let paramNames: [String] = []
@@ -79,7 +79,7 @@ public final class SigmoidWithLoss: Layer {
   static func gradient(_ y: NDArray, _ labels: [Int], dtype: DType, scale: Double, batch: Int)
     -> NDArray
   {
-    var dx = y.floating(dtype)
+    var dx = y.astype(dtype)
     dtype.byFloat(
       float: { gradient(&dx, labels, Float(scale), Float(batch)) },
       double: { gradient(&dx, labels, scale, Double(batch)) })

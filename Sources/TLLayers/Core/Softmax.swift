@@ -45,7 +45,7 @@ public final class Softmax: Layer {
     try check.shape("dout", dout.shape, out.shape.map { .size($0) })
     try check.float("dout", dout.dtype)
     var dx = Kernel.multiply(out, dout)
-    let cast = out.floating(dx.dtype)
+    let cast = out.astype(dx.dtype)
     dx.dtype.byFloat(
       float: { Self.subtractProjection(&dx, cast, Float.self) },
       double: { Self.subtractProjection(&dx, cast, Double.self) })

@@ -3,7 +3,7 @@ import TLArray
 /// Ports the book's `TimeAffine` (common/time_layers.py): one ``Affine`` over all N·T rows.
 ///
 /// xs (N,T,D) · W (D,M) + b (M,) → (N,T,M), in promote(promote(xs, W), b): nothing is forced to
-/// float32. Backward: dx (N,T,D) in promote(dout, W), not x's dtype (layers.md §5.6). As in the
+/// float32. Backward: dx (N,T,D) in promote(dout, W), not x's dtype (docs/layers.md §5.6). As in the
 /// book, it is the plain Affine on reshaped views, so there is one GEMM per pass.
 public final class TimeAffine: Layer {
   public let typeName = "TimeAffine"

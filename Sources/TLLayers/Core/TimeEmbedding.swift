@@ -3,7 +3,7 @@ import TLKernels
 
 /// Ports the book's `TimeEmbedding` (common/time_layers.py): xs (N,T) ids → out (N,T,D).
 ///
-/// out is a **float32** buffer whatever W's dtype (`np.empty(..., dtype='f')`, layers.md §5.5).
+/// out is a **float32** buffer whatever W's dtype (`np.empty(..., dtype='f')`, docs/layers.md §5.5).
 /// Backward returns nil and sets dW (V,D) = Σ over (n,t) with xs[n,t] = v of dout[n,t], summed
 /// in the book's order: within each t sequentially over n, then across t.
 public final class TimeEmbedding: Layer {

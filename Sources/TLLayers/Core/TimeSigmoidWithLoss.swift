@@ -6,7 +6,7 @@ import TLKernels
 ///
 /// The loss is 0-d in xs's dtype (NumPy 2), accumulated over t in that dtype. backward: dout is
 /// scaled by 1/T (as a Python float), each column's (y − t)·dout/N is computed in promote(xs, ts)
-/// and written into a **float32** buffer (layers.md §5.10).
+/// and written into a **float32** buffer (docs/layers.md §5.10).
 public final class TimeSigmoidWithLoss: Layer {
   public let typeName = "TimeSigmoidWithLoss"
   public let paramNames: [String] = []
@@ -61,7 +61,7 @@ public final class TimeSigmoidWithLoss: Layer {
     let labels = try Kernel.labels(ts, classes: 2, check: check)
     let dx = SigmoidWithLoss.gradient(
       y, labels, dtype: DType.promote(y.dtype, ts.dtype), scale: scale, batch: n)
-    return dx.floating(Float.self)  // `dxs = np.empty(..., dtype='f')`
+    return dx.astype(Float.self)  // `dxs = np.empty(..., dtype='f')`
   }
 }
 

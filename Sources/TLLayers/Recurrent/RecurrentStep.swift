@@ -67,7 +67,7 @@ public final class RecurrentStep {
     let result = (dtype == run.dtype ? run : run.widened())
       .backward(
         dhs: dhNext.reshaped([shapes.n, 1, shapes.h]), dcLast: cell == .lstm ? dcNext : nil)
-    grads = zip(result.grads, params).map { $0.floating($1.dtype) }
+    grads = zip(result.grads, params).map { $0.astype($1.dtype) }
     return (result.dxs.reshaped([shapes.n, shapes.d]), result.dh, result.dc)
   }
 }

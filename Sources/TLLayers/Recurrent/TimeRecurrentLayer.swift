@@ -67,7 +67,7 @@ public final class TimeRecurrentLayer: Layer {
     let (hs, h, c) = run.outputs()
     (self.run, self.shapes, dh) = (run, shapes, nil)
     finalState = [("h", h)] + (c.map { [("c", $0)] } ?? [])
-    return hs.floating(.float32)
+    return hs.astype(.float32)
   }
 
   public func backward(_ dhs: NDArray) throws -> NDArray? {
@@ -84,10 +84,10 @@ public final class TimeRecurrentLayer: Layer {
     // A float64 dhs makes NumPy's backward float64 even after a float32 forward.
     let result = (DType.promote(dhs.dtype, run.dtype) == run.dtype ? run : run.widened()).backward(
       dhs: dhs, dcLast: nil)
-    let bookGrads = zip(result.grads, bookParams).map { $0.floating($1.dtype) }
+    let bookGrads = zip(result.grads, bookParams).map { $0.astype($1.dtype) }
     grads = layout.map { $0.layout.frameworkGrads(bookGrads, params: params, h: $0.h) } ?? bookGrads
     dh = result.dh
-    return result.dxs.floating(.float32)
+    return result.dxs.astype(.float32)
   }
 
   public var extraOutputs: [(name: String, array: NDArray)] {

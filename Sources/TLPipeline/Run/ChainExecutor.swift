@@ -2,7 +2,7 @@ import TLArray
 import TLLayers
 
 /// Runs a loaded case forward through the chain and backward from `dout`, and names every
-/// result as pipeline.md §3 does.
+/// result as docs/pipeline.md §3 does.
 public enum ChainExecutor {
   /// The results in a stable order: `out`, `dx`, then per layer its grads and extra outputs
   /// (and its own `out` when `intermediates` is set).

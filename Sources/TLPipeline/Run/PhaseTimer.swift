@@ -1,3 +1,5 @@
+import TLSystem
+
 /// Wall time of each phase of a run (`--timings`): loading, each layer's forward and backward,
 /// writing, comparing. Seconds, in the order the phases ran.
 public struct PhaseTimer: Sendable {
@@ -9,7 +11,7 @@ public struct PhaseTimer: Sendable {
   /// Runs `body` and records how long it took under `name`.
   public mutating func measure<R, E: Error>(_ name: String, _ body: () throws(E) -> R) throws(E) -> R {
     let start = clock.now
-    defer { phases.append((name, Self.seconds(clock.now - start))) }
+    defer { phases.append((name, (clock.now - start).seconds)) }
     return try body()
   }
 
@@ -19,12 +21,7 @@ public struct PhaseTimer: Sendable {
 
   /// Records the time since `start` under `name`.
   public mutating func record(_ name: String, since start: ContinuousClock.Instant) {
-    phases.append((name, Self.seconds(clock.now - start)))
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    let parts = duration.components
-    return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    phases.append((name, (clock.now - start).seconds))
   }
 
   /// One line per phase, `  12.3 ms  affine backward`, and the total.

@@ -1,18 +1,20 @@
 import Foundation
+import Synchronization
 import TLArray
 import TLIO
 
 /// Loads a pipeline's array sources. Relative paths are looked up in the case directory first,
-/// then beside the pipeline file (pipeline.md §2); every file it reads is remembered, so a run
+/// then beside the pipeline file (docs/pipeline.md §2); every file it reads is remembered, so a run
 /// can refuse to write over its own inputs.
-public final class SourceResolver: @unchecked Sendable {
+public final class SourceResolver: Sendable {
   public let caseDirectory: String
   public let pipelineDirectory: String
   let pipelineFile: String
   /// Arrays read from beside the pipeline, shared by every case of a batch.
   let sharedCache: SharedArrayCache?
   /// Canonical paths of every file read so far.
-  public private(set) var filesRead: [String] = []
+  public var filesRead: [String] { read.withLock { $0 } }
+  private let read = Mutex<[String]>([])
 
   public init(pipelineFile: String, caseDirectory: String, sharedCache: SharedArrayCache? = nil) {
     self.pipelineFile = pipelineFile
@@ -35,7 +37,8 @@ public final class SourceResolver: @unchecked Sendable {
       return array
     case .file(let text):
       let (location, besidePipeline) = try resolve(text, jsonPath: source.jsonPath)
-      filesRead.append(ArrayIO.canonical(location.path))
+      let canonical = ArrayIO.canonical(location.path)
+      read.withLock { $0.append(canonical) }
       do {
         if besidePipeline, let sharedCache { return try sharedCache.array(at: location) }
         return try ArrayIO.read(location)
@@ -79,16 +82,15 @@ public final class SourceResolver: @unchecked Sendable {
 }
 
 /// Arrays loaded once for a whole batch (weights beside the pipeline), keyed by location.
-public final class SharedArrayCache: @unchecked Sendable {
-  private var arrays: [String: NDArray] = [:]
-  private let lock = NSLock()
+public final class SharedArrayCache: Sendable {
+  private let arrays = Mutex<[String: NDArray]>([:])
 
   public init() {}
 
   /// The array, read on first use; the lock is held while reading so that cases starting
   /// together read a shared file once, not once each.
   func array(at location: ArrayLocation) throws -> NDArray {
-    try lock.withLock {
+    try arrays.withLock { arrays in
       let key = location.description
       if let cached = arrays[key] { return cached }
       let array = try ArrayIO.read(location)

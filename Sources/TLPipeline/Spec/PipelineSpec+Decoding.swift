@@ -3,6 +3,7 @@ import TLArray
 import TLCompare
 import TLIO
 import TLLayers
+import TLSystem
 
 extension PipelineSpec {
   static let topLevelKeys = ["version", "name", "input", "layers", "dout", "outputs", "reference", "tolerance"]
@@ -18,11 +19,10 @@ extension PipelineSpec {
         ? "; did you mean \(inside)?" : "; a pipeline is a JSON file (README, \"Running a pipeline\")"
       throw PipelineError(file: path, "is a directory" + hint)
     }
-    var info = stat()
-    if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+    if let kind = FileKind.of(path), kind != .regular {
       // A FIFO would block the read for ever; a device or socket is no pipeline either.
-      let kind = info.st_mode & S_IFMT == S_IFIFO ? "a FIFO (named pipe)" : "not a regular file"
-      throw PipelineError(file: path, "is \(kind); a pipeline is a JSON file")
+      let what = kind == .fifo ? kind.description : "not a regular file"
+      throw PipelineError(file: path, "is \(what); a pipeline is a JSON file")
     }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw PipelineError(file: path, exists ? "cannot read the file" : "no such file")

@@ -2,7 +2,7 @@ import TLArray
 import TLCompare
 import TLLayers
 
-/// A decoded pipeline file, version 1 (pipeline.md §1). Paths are as written; they are
+/// A decoded pipeline file, version 1 (docs/pipeline.md §1). Paths are as written; they are
 /// resolved against the case directory and the pipeline's directory when arrays are loaded.
 public struct PipelineSpec: Sendable {
   /// The highest pipeline-file version this build reads.
@@ -23,7 +23,7 @@ public struct PipelineSpec: Sendable {
   public var tolerance: ToleranceSpec
 }
 
-/// Where an array comes from (pipeline.md §2), with the JSON path it was written at.
+/// Where an array comes from (docs/pipeline.md §2), with the JSON path it was written at.
 public struct SourceSpec: Sendable {
   public enum Form: Sendable {
     /// A file or file member: `a.npy`, `a.npz:key`, `a.h5:/group/dataset`.

@@ -1,7 +1,7 @@
 import TLArray
 
 extension SourceSpec {
-  /// An array source (pipeline.md §2): a file string, `{"data": …, "dtype": …}`, or a scalar.
+  /// An array source (docs/pipeline.md §2): a file string, `{"data": …, "dtype": …}`, or a scalar.
   static func decode(_ value: JSONValue, file: String, path: String) throws(PipelineError) -> SourceSpec {
     switch value {
     case .string(let text):
