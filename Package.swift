@@ -66,7 +66,7 @@ let package = Package(
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
     .target(
-      name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLCompare"], exclude: ["README.md"]),
+      name: "TLPipeline", dependencies: ["TLArray", "TLIO", "TLLayers", "TLGraph", "TLCompare"], exclude: ["README.md"]),
     .target(
       name: "TLBatch", dependencies: ["TLPipeline", "TLArray", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
       exclude: ["README.md"]),

@@ -133,7 +133,20 @@ public final class GraphExecutor {
 
   private func accumulate(_ gradient: NDArray, _ reference: ValueReference, _ path: String) throws {
     guard let value = values[reference.value] else { throw GraphError(path, "no value '\(reference.value)'") }
-    let full = try reference.scatter(gradient, into: value.shape, path: path)
-    gradients[reference.value] = gradients[reference.value].map { Glue.add($0, full) } ?? full
+    let existing = gradients[reference.value]
+    guard reference.time != .all else {
+      // A whole value: `a + b`, a new array with NumPy's promotion (`dhs0 + dhs1`).
+      gradients[reference.value] = existing.map { Glue.add($0, gradient) } ?? gradient
+      return
+    }
+    // Part of a value: the book writes into a buffer, `dhs = np.zeros_like(hs); dhs[:, -1] = dh`
+    // (the value's dtype) or `denc_hs[:, -1] += dh` (the buffer's dtype, computed promoted).
+    guard let existing else {
+      let cast = gradient.dtype == value.dtype || !value.dtype.isFloatingPoint ? gradient : gradient.astype(value.dtype)
+      gradients[reference.value] = try reference.scatter(cast, into: value.shape, path: path)
+      return
+    }
+    let sum = Glue.add(existing, try reference.scatter(gradient, into: value.shape, path: path))
+    gradients[reference.value] = sum.dtype == existing.dtype ? sum : sum.astype(existing.dtype)
   }
 }

@@ -1,0 +1,135 @@
+import TLArray
+import TLCompare
+import TLGraph
+import TLIO
+import TLLayers
+
+/// A version-2 case (pipeline.md §6): its inputs and params loaded, its graph built, run
+/// forward and backward, and the results named as §6.2 says.
+enum GraphCase {
+  /// Loads everything, then computes; every fault names the pipeline and a JSON path.
+  static func run(_ spec: PipelineSpec, _ graph: GraphSpec, resolver: SourceResolver, timer: inout PhaseTimer)
+    throws(PipelineError) -> (results: [(name: String, array: NDArray)], precision: Precision)
+  {
+    let (inputs, params) = try timer.measure("load and check") { () throws(PipelineError) in
+      var inputs: [String: NDArray] = [:]
+      for (name, sources) in graph.inputs { inputs[name] = try resolver.load(sources[0]) }
+      return (inputs, try loadParams(spec, graph.params, resolver: resolver))
+    }
+    let (nodes, loss) = try build(spec, graph, params: params)
+    let executor = GraphExecutor(nodes: nodes, loss: loss)
+    let results = try timer.measure("compute") { () throws(PipelineError) in
+      do {
+        let out = try executor.forward(inputs: inputs)
+        try executor.backward()
+        return [("out", out)] + executor.grads + executor.states
+      } catch let error as GraphError {
+        throw PipelineError(file: spec.file, path: error.path, error.message)
+      } catch {
+        throw PipelineError(file: spec.file, path: graph.isModel ? "model" : "graph", "\(error)")
+      }
+    }
+    let floats = params.values.map(\.dtype).filter(\.isFloatingPoint)
+    let dtype = floats.contains(.float32) || floats.isEmpty ? DType.float32 : .float64
+    return (results, Precision(dtype: dtype, terms: 1))
+  }
+
+  private static func loadParams(_ spec: PipelineSpec, _ params: ParamsSpec, resolver: SourceResolver)
+    throws(PipelineError) -> [String: NDArray]
+  {
+    switch params {
+    case .arrays(let list):
+      var result: [String: NDArray] = [:]
+      for (name, source) in list { result[name] = try resolver.load(source) }
+      return result
+    case .collection(let text, let path):
+      let location = try resolver.locate(text, jsonPath: path)
+      do {
+        return Dictionary(try ArrayIO.readAll(location).map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
+      } catch {
+        throw PipelineError(file: spec.file, path: path, "\(error)")
+      }
+    }
+  }
+
+  /// The graph's nodes with their params resolved (tied ones the same array, transposed where
+  /// asked), and the loss value.
+  private static func build(_ spec: PipelineSpec, _ graph: GraphSpec, params: [String: NDArray])
+    throws(PipelineError) -> ([GraphNode], String)
+  {
+    switch graph.body {
+    case .model(let model):
+      do { return (try model.graph(params: params), "loss") } catch {
+        throw PipelineError(file: spec.file, path: error.path, error.message)
+      }
+    case .graph(let specs, let loss):
+      var nodes: [GraphNode] = []
+      for node in specs {
+        nodes.append(try build(spec, node, params: params))
+      }
+      return (nodes, loss)
+    }
+  }
+
+  private static func build(_ spec: PipelineSpec, _ node: NodeSpec, params: [String: NDArray])
+    throws(PipelineError) -> GraphNode
+  {
+    let operation: GraphNode.Operation
+    var own: [String: NDArray] = [:]
+    switch node.operation {
+    case .layer(let kind):
+      for key in kind.paramNames {
+        let tie = node.ties[key]
+        let source = tie?.source ?? "\(node.name).\(key)"
+        guard let array = params[source] else {
+          throw PipelineError(
+            file: spec.file, path: node.ties[key] == nil ? node.jsonPath : "\(node.jsonPath).params.\(key)",
+            "param \(source) is not in params")
+        }
+        own[key] = tie?.transposed == true ? transposed(array) : array
+      }
+      var options: [String: LayerOptionValue] = [:]
+      for (name, option) in node.options {
+        guard case .value(let value) = option else {
+          throw PipelineError(
+            file: spec.file, path: "\(node.jsonPath).\(name)", "array options are not supported in a graph yet")
+        }
+        options[name] = value
+      }
+      operation = .layer(kind, LayerOptions(options))
+    case .slice: operation = .slice
+    case .repeatOverTime(let like): operation = .repeatOverTime(like: like)
+    case .concat: operation = .concat
+    case .split(let sizes): operation = .split(sizes: sizes)
+    case .sum: operation = .sum
+    }
+    return GraphNode(
+      name: node.name, path: node.jsonPath, operation: operation, inputs: node.inputs, extraInputs: node.extraInputs,
+      setState: node.setState, stateful: node.stateful, params: own, ties: node.ties)
+  }
+
+  /// `W.T` of a 2-d array, copied C-ordered.
+  static func transposed(_ array: NDArray) -> NDArray {
+    guard array.rank == 2 else { return array }
+    let (rows, cols, item) = (array.shape[0], array.shape[1], array.dtype.itemSize)
+    var result = NDArray(zeros: array.dtype, shape: [cols, rows])
+    array.withUnsafeBytes { source in
+      result.withUnsafeMutableBytes { target in
+        guard let from = source.baseAddress, let to = target.baseAddress else { return }
+        for r in 0..<rows {
+          for c in 0..<cols {
+            (to + (c * rows + r) * item).copyMemory(from: from + (r * cols + c) * item, byteCount: item)
+          }
+        }
+      }
+    }
+    return result
+  }
+}
+
+extension GraphSpec {
+  var isModel: Bool {
+    if case .model = body { return true }
+    return false
+  }
+}

@@ -1,0 +1,98 @@
+import TLGraph
+import TLLayers
+
+extension GraphSpec {
+  static let topLevelKeys = [
+    "version", "name", "inputs", "params", "model", "graph", "loss", "dropout_ratio", "train_flg", "seed", "train",
+    "generate", "outputs", "reference", "tolerance",
+  ]
+
+  /// Decodes the version-2 keys of `object` (pipeline.md §6): every fault names its JSON path.
+  static func decode(_ object: JSONObjectReader) throws(PipelineError) -> GraphSpec {
+    try object.rejectUnknownKeys(topLevelKeys)
+    for key in ["train", "generate"] where object.optional(key) != nil {
+      throw object.error(key, "\"\(key)\" is not implemented yet in this tl-run (docs/v2-status.md)")
+    }
+    let inputs = try decodeInputs(object)
+    let body: Body
+    switch (object.optional("model"), object.optional("graph")) {
+    case (.some, .some): throw object.error("graph", "give either \"model\" or \"graph\", not both")
+    case (nil, nil):
+      throw PipelineError(file: object.file, path: "", "missing \"model\" (a book model by name) or \"graph\" (nodes)")
+    case (.some, nil):
+      guard let name = try object.string("model"), let model = BookModel(rawValue: name) else {
+        let names = BookModel.allCases.map(\.rawValue)
+        throw object.error("model", "expected one of: \(names.joined(separator: ", "))")
+      }
+      if object.optional("loss") != nil { throw object.error("loss", "only a graph names its loss") }
+      body = .model(model)
+    case (nil, .some(let value)):
+      body = try decodeGraph(value, object: object, inputs: inputs.map(\.name))
+    }
+    let seed = try object.double("seed")
+    if let seed, seed != seed.rounded() || seed < 0 || seed >= 4_294_967_296 {
+      throw object.error("seed", "expected an integer in 0 ..< 2**32, as np.random.seed takes")
+    }
+    return GraphSpec(
+      inputs: inputs, params: try decodeParams(object), body: body, dropoutRatio: try object.double("dropout_ratio"),
+      trainFlag: try object.bool("train_flg"), seed: seed.map { Int($0) })
+  }
+
+  private static func decodeInputs(_ object: JSONObjectReader) throws(PipelineError)
+    -> [(name: String, sources: [SourceSpec])]
+  {
+    let inputs = try JSONObjectReader(
+      try object.required("inputs", "named arrays: xs, ts"), file: object.file, path: "inputs")
+    guard !inputs.members.isEmpty else { throw object.error("inputs", "must name at least one array") }
+    return try inputs.members.map { member throws(PipelineError) in
+      let path = inputs.childPath(member.key)
+      guard case .array(let list) = member.value else {
+        return (member.key, [try SourceSpec.decode(member.value, file: object.file, path: path)])
+      }
+      guard !list.isEmpty else { throw inputs.error(member.key, "a list of sources must not be empty") }
+      return (
+        member.key,
+        try list.enumerated().map { (index, item) throws(PipelineError) in
+          try SourceSpec.decode(item, file: object.file, path: "\(path)[\(index)]")
+        }
+      )
+    }
+  }
+
+  private static func decodeParams(_ object: JSONObjectReader) throws(PipelineError) -> ParamsSpec {
+    let value = try object.required("params", "a collection of every param, or name → source")
+    if case .string(let text) = value {
+      guard !text.isEmpty else { throw object.error("params", "must not be empty") }
+      return .collection(text, jsonPath: "params")
+    }
+    let params = try JSONObjectReader(value, file: object.file, path: "params")
+    return .arrays(
+      try params.members.map { member throws(PipelineError) in
+        (member.key, try SourceSpec.decode(member.value, file: object.file, path: params.childPath(member.key)))
+      })
+  }
+
+  private static func decodeGraph(_ value: JSONValue, object: JSONObjectReader, inputs: [String])
+    throws(PipelineError) -> Body
+  {
+    guard case .array(let entries) = value, !entries.isEmpty else {
+      throw object.error("graph", "expected a non-empty list of nodes")
+    }
+    var known = Set(inputs)
+    var nodes: [NodeSpec] = []
+    for (index, entry) in entries.enumerated() {
+      let node = try NodeSpec.decode(entry, file: object.file, path: "graph[\(index)]", known: known)
+      for name in Set([node.name] + node.outputNames).sorted() where !known.insert(name).inserted {
+        throw PipelineError(file: object.file, path: "graph[\(index)].name", "the value \"\(name)\" exists already")
+      }
+      nodes.append(node)
+    }
+    guard let loss = try object.string("loss") else {
+      throw PipelineError(file: object.file, path: "", "missing required key \"loss\" (the loss node's name)")
+    }
+    guard let last = nodes.first(where: { $0.name == loss }), case .layer(let kind) = last.operation, kind.isLoss else {
+      throw object.error("loss", "\"\(loss)\" names no loss layer of the graph")
+    }
+    return .graph(nodes, loss: loss)
+  }
+}
