@@ -28,21 +28,23 @@ public enum BookModel: String, CaseIterable, Sendable {
 
   /// The graph of the model (nodes in the book's forward order; the loss node is `loss`).
   /// `params` holds every name of ``paramNames``; throws ``GraphError`` at `params` otherwise.
-  public func graph(params: [String: NDArray]) throws(GraphError) -> [GraphNode] {
+  public func graph(
+    params: [String: NDArray], dropoutRatio: Double = 0.5, train: Bool = true
+  ) throws(GraphError) -> [GraphNode] {
     for name in paramNames where params[name] == nil {
       throw GraphError("params", "\(rawValue) needs param \(name)")
     }
     var index = 0
     func layer(
       _ name: String, _ type: String, _ input: String, extras: [(String, String)] = [],
-      state: [(String, String)] = [], stateful: Bool = false
+      state: [(String, String)] = [], stateful: Bool = false, options: LayerOptions = [:]
     ) throws(GraphError) -> GraphNode {
       guard let kind = LayerRegistry.kind(named: type) else { throw GraphError("model", "no layer \(type)") }
       var own: [String: NDArray] = [:]
       for key in kind.paramNames { own[key] = params["\(name).\(key)"] }
       defer { index += 1 }
       return GraphNode(
-        name: name, path: "model.\(name)", operation: .layer(kind, [:]),
+        name: name, path: "model.\(name)", operation: .layer(kind, options),
         inputs: [try reference(input)],
         extraInputs: try extras.map { (key, text) throws(GraphError) in (key, try reference(text)) },
         setState: try state.map { (key, text) throws(GraphError) in (key, try reference(text)) },
@@ -67,7 +69,20 @@ public enum BookModel: String, CaseIterable, Sendable {
         try layer("affine", "TimeAffine", rnn.0), try loss("affine", "ts"),
       ]
     case .betterRnnlm:
-      throw GraphError("model", "BetterRnnlm is not built yet (docs/v2-status.md)")
+      let drop = { (name: String, input: String) throws(GraphError) in
+        try layer(name, "TimeDropout", input, options: ["ratio": .number(dropoutRatio), "train": .bool(train)])
+      }
+      var affine = try layer("affine", "TimeAffine", "drop3")
+      if let embedW = params["embed.W"] {  // TimeAffine(embed_W.T, affine_b): the tied weight
+        affine.params["W"] = Glue.transposed(embedW)
+        affine.ties["W"] = GraphNode.Tie(source: "embed.W", transposed: true)
+      }
+      return [
+        try layer("embed", "TimeEmbedding", "xs"), try drop("drop1", "embed"),
+        try layer("lstm1", "TimeLSTM", "drop1", stateful: true), try drop("drop2", "lstm1"),
+        try layer("lstm2", "TimeLSTM", "drop2", stateful: true), try drop("drop3", "lstm2"), affine,
+        try loss("affine", "ts"),
+      ]
     case .seq2seq:
       return [
         try layer("encoder.embed", "TimeEmbedding", "xs"),

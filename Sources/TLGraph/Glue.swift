@@ -104,4 +104,23 @@ public enum Glue {
       return part
     }
   }
+
+  /// `W.T` of a 2-d array, copied C-ordered.
+  public static func transposed(_ array: NDArray) -> NDArray {
+    guard array.rank == 2 else { return array }
+    let (rows, cols, item) = (array.shape[0], array.shape[1], array.dtype.itemSize)
+    var result = NDArray(zeros: array.dtype, shape: [cols, rows])
+    array.withUnsafeBytes { source in
+      result.withUnsafeMutableBytes { target in
+        guard let from = source.baseAddress, let to = target.baseAddress else { return }
+        for r in 0..<rows {
+          for c in 0..<cols {
+            (to + (c * rows + r) * item).copyMemory(from: from + (r * cols + c) * item, byteCount: item)
+          }
+        }
+      }
+    }
+    return result
+  }
+
 }

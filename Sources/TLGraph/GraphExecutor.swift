@@ -18,9 +18,13 @@ public final class GraphExecutor {
   public private(set) var layers: [String: any Layer] = [:]
   /// The final states of stateful layers, carried into their next forward.
   private var carried: [String: [String: NDArray]] = [:]
+  /// With a seed: the one stream every TimeDropout in training mode draws its mask from, in
+  /// node order, forward after forward (the book's global `np.random`).
+  private let masks: DropoutMaskStream?
 
-  public init(nodes: [GraphNode], loss: String) {
+  public init(nodes: [GraphNode], loss: String, seed: UInt32? = nil) {
     (self.nodes, self.loss) = (nodes, loss)
+    masks = seed.map { DropoutMaskStream(seed: $0) }
   }
 
   /// Runs every node on `inputs` (`xs`, `ts`, …) and returns the loss node's output.
@@ -55,6 +59,14 @@ public final class GraphExecutor {
       for (name, reference) in node.setState {
         state[name] = try resolve(reference, "\(node.path).set_state.\(name)")
       }
+    }
+    var options = options
+    if let masks, kind.typeName == "TimeDropout", options["mask"] == nil,
+      case .bool(true)? = options["train"] ?? .bool(true)
+    {
+      let ratio: Double
+      if case .number(let given)? = options["ratio"] { ratio = given } else { ratio = 0.5 }
+      options.values["mask"] = .array(masks.mask(shape: x.shape, ratio: ratio))
     }
     let layer = try kind.make(
       LayerConfig(name: node.name, params: node.params, inputs: extras, state: state, options: options))

@@ -35,10 +35,6 @@ struct ModelFixtureTests {
     let directory = root.appendingPathComponent(name)
     try FileManager.default.copyItem(at: URL(fileURLWithPath: Fixtures.path("models/\(name)")), to: directory)
     let spec = try PipelineSpec.load(path: directory.appendingPathComponent("pipeline.json").path)
-    if name.hasPrefix("better_rnnlm") {  // not built yet (docs/v2-status.md)
-      #expect(throws: PipelineError.self) { try PipelineRunner.run(spec) }
-      return
-    }
     let options =
       Self.float32Level.contains(name)
       ? RunOptions(tolerance: ToleranceOverride(rtol: 1e-5, atol: 1e-6)) : RunOptions()

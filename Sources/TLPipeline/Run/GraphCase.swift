@@ -17,7 +17,7 @@ enum GraphCase {
       return (inputs, try loadParams(spec, graph.params, resolver: resolver))
     }
     let (nodes, loss) = try build(spec, graph, params: params)
-    let executor = GraphExecutor(nodes: nodes, loss: loss)
+    let executor = GraphExecutor(nodes: nodes, loss: loss, seed: graph.seed.map { UInt32($0) })
     let results = try timer.measure("compute") { () throws(PipelineError) in
       do {
         let out = try executor.forward(inputs: inputs)
@@ -59,7 +59,11 @@ enum GraphCase {
   {
     switch graph.body {
     case .model(let model):
-      do { return (try model.graph(params: params), "loss") } catch {
+      do {
+        let nodes = try model.graph(
+          params: params, dropoutRatio: graph.dropoutRatio ?? 0.5, train: graph.trainFlag ?? true)
+        return (nodes, "loss")
+      } catch {
         throw PipelineError(file: spec.file, path: error.path, error.message)
       }
     case .graph(let specs, let loss):
@@ -86,7 +90,7 @@ enum GraphCase {
             file: spec.file, path: node.ties[key] == nil ? node.jsonPath : "\(node.jsonPath).params.\(key)",
             "param \(source) is not in params")
         }
-        own[key] = tie?.transposed == true ? transposed(array) : array
+        own[key] = tie?.transposed == true ? Glue.transposed(array) : array
       }
       var options: [String: LayerOptionValue] = [:]
       for (name, option) in node.options {
@@ -106,24 +110,6 @@ enum GraphCase {
     return GraphNode(
       name: node.name, path: node.jsonPath, operation: operation, inputs: node.inputs, extraInputs: node.extraInputs,
       setState: node.setState, stateful: node.stateful, params: own, ties: node.ties)
-  }
-
-  /// `W.T` of a 2-d array, copied C-ordered.
-  static func transposed(_ array: NDArray) -> NDArray {
-    guard array.rank == 2 else { return array }
-    let (rows, cols, item) = (array.shape[0], array.shape[1], array.dtype.itemSize)
-    var result = NDArray(zeros: array.dtype, shape: [cols, rows])
-    array.withUnsafeBytes { source in
-      result.withUnsafeMutableBytes { target in
-        guard let from = source.baseAddress, let to = target.baseAddress else { return }
-        for r in 0..<rows {
-          for c in 0..<cols {
-            (to + (c * rows + r) * item).copyMemory(from: from + (r * cols + c) * item, byteCount: item)
-          }
-        }
-      }
-    }
-    return result
   }
 }
 
