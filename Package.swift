@@ -87,7 +87,7 @@ let package = Package(
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
     .testTarget(name: "TLFormatsTests", dependencies: ["TLFormats", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLChunksTests", dependencies: ["TLChunks", "TLTestSupport"]),
-    .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLChunks", "TLFormats", "TLTestSupport"]),
+    .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLChunks", "TLFormats", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),

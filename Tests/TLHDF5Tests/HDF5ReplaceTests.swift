@@ -1,6 +1,7 @@
 import Foundation
 import TLArray
 import TLHDF5
+import TLSystem
 import TLTestSupport
 import Testing
 
@@ -43,6 +44,8 @@ import Testing
     try HDF5.write(first[2].array, to: file, dataset: "/g/x", replacingFile: true)
     #expect(try datasets(file) == ["/g/x"])
     #expect(try HDF5.read(file: file, dataset: "/g/x") == first[2].array)
+    // The replaced file is unlinked on a background queue: wait for it before listing.
+    AtomicFile.finishRemovals()
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.h5"])
   }
 }
