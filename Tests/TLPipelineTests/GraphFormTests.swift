@@ -42,6 +42,8 @@ struct GraphFormTests {
     (#"{\#(base), "model": "Rnnlmx"}"#, "model: expected one of: SimpleRnnlm"),
     (#"{\#(base)}"#, #"missing "model""#),
     (#"{\#(base), "model": "Rnnlm", "train": {"steps": 2}}"#, "train: \"train\" is not implemented yet"),
+    (#"{\#(base), "model": "Rnnlm", "generate": {"start_id": 1, "sample_size": 2}}"#, "generate: only the seq2seq"),
+    (#"{\#(base), "model": "Seq2seq", "generate": {"start_id": -1, "sample_size": 2}}"#, "generate.start_id: expected"),
     (
       #"{\#(base), "graph": [{"name": "e", "type": "TimeEmbedding", "in": "x"}], "loss": "e"}"#,
       "graph[0].in: unknown value 'x'"

@@ -16,6 +16,18 @@ enum GraphCase {
       for (name, sources) in graph.inputs { inputs[name] = try resolver.load(sources[0]) }
       return (inputs, try loadParams(spec, graph.params, resolver: resolver))
     }
+    if let generate = graph.generate, case .model(let model) = graph.body, let xs = inputs["xs"] {
+      let sampled = try timer.measure("compute") { () throws(PipelineError) in
+        do {
+          return try model.generate(params: params, xs: xs, startID: generate.startID, sampleSize: generate.sampleSize)
+        } catch let error as GraphError {
+          throw PipelineError(file: spec.file, path: error.path, error.message)
+        } catch {
+          throw PipelineError(file: spec.file, path: "generate", "\(error)")
+        }
+      }
+      return ([("sampled", sampled)], Precision(dtype: .float64, terms: 1))
+    }
     let (nodes, loss) = try build(spec, graph, params: params)
     let executor = GraphExecutor(nodes: nodes, loss: loss, seed: graph.seed.map { UInt32($0) })
     let results = try timer.measure("compute") { () throws(PipelineError) in

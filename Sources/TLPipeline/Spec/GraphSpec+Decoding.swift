@@ -10,7 +10,7 @@ extension GraphSpec {
   /// Decodes the version-2 keys of `object` (pipeline.md §6): every fault names its JSON path.
   static func decode(_ object: JSONObjectReader) throws(PipelineError) -> GraphSpec {
     try object.rejectUnknownKeys(topLevelKeys)
-    for key in ["train", "generate"] where object.optional(key) != nil {
+    for key in ["train"] where object.optional(key) != nil {
       throw object.error(key, "\"\(key)\" is not implemented yet in this tl-run (docs/v2-status.md)")
     }
     let inputs = try decodeInputs(object)
@@ -35,7 +35,29 @@ extension GraphSpec {
     }
     return GraphSpec(
       inputs: inputs, params: try decodeParams(object), body: body, dropoutRatio: try object.double("dropout_ratio"),
-      trainFlag: try object.bool("train_flg"), seed: seed.map { Int($0) })
+      trainFlag: try object.bool("train_flg"), seed: seed.map { Int($0) },
+      generate: try decodeGenerate(object, body: body))
+  }
+
+  /// `generate: {"start_id": S, "sample_size": K}`, for the seq2seq models only.
+  private static func decodeGenerate(_ object: JSONObjectReader, body: Body) throws(PipelineError)
+    -> (startID: Int64, sampleSize: Int)?
+  {
+    guard let value = object.optional("generate") else { return nil }
+    guard case .model(let model) = body, [.seq2seq, .peekySeq2seq, .attentionSeq2seq].contains(model) else {
+      throw object.error("generate", "only the seq2seq models (Seq2seq, PeekySeq2seq, AttentionSeq2seq) generate")
+    }
+    let generate = try JSONObjectReader(value, file: object.file, path: "generate")
+    try generate.rejectUnknownKeys(["start_id", "sample_size"])
+    func integer(_ key: String, _ what: String) throws(PipelineError) -> Int {
+      guard case .number(let text) = try generate.required(key, what), let number = Int(text), number >= 0 else {
+        throw generate.error(key, "expected a non-negative integer (\(what))")
+      }
+      return number
+    }
+    return (
+      Int64(try integer("start_id", "the first id fed to the decoder")), try integer("sample_size", "how many ids")
+    )
   }
 
   private static func decodeInputs(_ object: JSONObjectReader) throws(PipelineError)

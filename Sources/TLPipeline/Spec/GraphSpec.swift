@@ -13,6 +13,8 @@ public struct GraphSpec: Sendable {
   public var dropoutRatio: Double?
   public var trainFlag: Bool?
   public var seed: Int?
+  /// `generate`: greedy generation of the seq2seq models (pipeline.md §6.5).
+  public var generate: (startID: Int64, sampleSize: Int)?
 
   /// A model of the book by name, or the nodes of a graph and its loss value.
   public enum Body: Sendable {
