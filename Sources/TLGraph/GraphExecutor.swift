@@ -7,7 +7,7 @@ import TLLayers
 /// inputs and its state (`set_state`, or the carried state of a stateful layer), as the book
 /// calls `set_state` and then `forward`.
 public final class GraphExecutor {
-  public let nodes: [GraphNode]
+  public private(set) var nodes: [GraphNode]
   /// The node whose 0-d output is the loss; backward starts there with dout = 1.
   public let loss: String
   /// Every value after the last forward: the inputs and each node's outputs.
@@ -114,6 +114,31 @@ public final class GraphExecutor {
       case .sum:
         guard let dout = douts[0] else { continue }
         for (i, reference) in node.inputs.enumerated() { try accumulate(dout, reference, "\(node.path).in[\(i)]") }
+      }
+    }
+  }
+
+  /// The book's `model.params`: every layer node's params in node order, each layer's in its
+  /// order, named `NODE.PARAM`, with the tie of a shared one.
+  public var params: [(name: String, array: NDArray, tie: GraphNode.Tie?)] {
+    nodes.flatMap { node -> [(name: String, array: NDArray, tie: GraphNode.Tie?)] in
+      guard case .layer(let kind, _) = node.operation else { return [] }
+      return kind.paramNames.compactMap { key in
+        node.params[key].map { ("\(node.name).\(key)", $0, node.ties[key]) }
+      }
+    }
+  }
+
+  /// Sets every layer's params from `values` (by full name); a tied param follows its
+  /// source (transposed where tied so), as a view of it follows the book's in-place update.
+  public func setParams(_ values: [String: NDArray]) {
+    for index in nodes.indices {
+      for key in nodes[index].params.keys.sorted() {
+        if let tie = nodes[index].ties[key], let source = values[tie.source] {
+          nodes[index].params[key] = tie.transposed ? Glue.transposed(source) : source
+        } else if let value = values["\(nodes[index].name).\(key)"] {
+          nodes[index].params[key] = value
+        }
       }
     }
   }

@@ -41,7 +41,18 @@ struct GraphFormTests {
   @Test(arguments: [
     (#"{\#(base), "model": "Rnnlmx"}"#, "model: expected one of: SimpleRnnlm"),
     (#"{\#(base)}"#, #"missing "model""#),
-    (#"{\#(base), "model": "Rnnlm", "train": {"steps": 2}}"#, "train: \"train\" is not implemented yet"),
+    (
+      #"{\#(base), "model": "Rnnlm", "train": {"steps": 2, "optimizer": {"type": "Adam"}}}"#,
+      "inputs.xs: expected a list of 2 sources"
+    ),
+    (
+      #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "Adamm"}}}"#,
+      "train.optimizer.type: expected one of: SGD"
+    ),
+    (
+      #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "SGD", "rate": 1}}}"#,
+      "train.optimizer: unknown key \"rate\""
+    ),
     (#"{\#(base), "model": "Rnnlm", "generate": {"start_id": 1, "sample_size": 2}}"#, "generate: only the seq2seq"),
     (#"{\#(base), "model": "Seq2seq", "generate": {"start_id": -1, "sample_size": 2}}"#, "generate.start_id: expected"),
     (

@@ -11,11 +11,14 @@ enum GraphCase {
   static func run(_ spec: PipelineSpec, _ graph: GraphSpec, resolver: SourceResolver, timer: inout PhaseTimer)
     throws(PipelineError) -> (results: [(name: String, array: NDArray)], precision: Precision)
   {
-    let (inputs, params) = try timer.measure("load and check") { () throws(PipelineError) in
-      var inputs: [String: NDArray] = [:]
-      for (name, sources) in graph.inputs { inputs[name] = try resolver.load(sources[0]) }
-      return (inputs, try loadParams(spec, graph.params, resolver: resolver))
+    let (batches, params) = try timer.measure("load and check") { () throws(PipelineError) in
+      var batches: [[String: NDArray]] = Array(repeating: [:], count: graph.train?.steps ?? 1)
+      for (name, sources) in graph.inputs {
+        for (step, source) in sources.enumerated() { batches[step][name] = try resolver.load(source) }
+      }
+      return (batches, try loadParams(spec, graph.params, resolver: resolver))
     }
+    let inputs = batches[0]
     if let generate = graph.generate, case .model(let model) = graph.body, let xs = inputs["xs"] {
       let sampled = try timer.measure("compute") { () throws(PipelineError) in
         do {
@@ -32,6 +35,7 @@ enum GraphCase {
     let executor = GraphExecutor(nodes: nodes, loss: loss, seed: graph.seed.map { UInt32($0) })
     let results = try timer.measure("compute") { () throws(PipelineError) in
       do {
+        if let train = graph.train { return try Self.train(train, executor, batches) }
         let out = try executor.forward(inputs: inputs)
         try executor.backward()
         return [("out", out)] + executor.grads + executor.states
@@ -44,6 +48,21 @@ enum GraphCase {
     let floats = params.values.map(\.dtype).filter(\.isFloatingPoint)
     let dtype = floats.contains(.float32) || floats.isEmpty ? DType.float32 : .float64
     return (results, Precision(dtype: dtype, terms: 1))
+  }
+
+  /// K steps of the Trainer; the results of pipeline.md §6.2 with `train`.
+  private static func train(_ train: TrainSpec, _ executor: GraphExecutor, _ batches: [[String: NDArray]]) throws
+    -> [(name: String, array: NDArray)]
+  {
+    let arguments = train.arguments
+    let optimizer = Optimizer(
+      kind: train.optimizer, lr: arguments["lr"], momentum: arguments["momentum"],
+      decayRate: arguments["decay_rate"], beta1: arguments["beta1"], beta2: arguments["beta2"])
+    let trainer = Trainer(executor: executor, optimizer: optimizer, maxGrad: train.maxGrad)
+    for batch in batches { try trainer.step(inputs: batch) }
+    let losses = NDArray(shape: [trainer.losses.count], scalars: trainer.losses)
+    let own = executor.params.filter { $0.tie == nil }.map { (name: $0.name, array: $0.array) }
+    return [("out", losses)] + trainer.rawGrads + own + executor.states
   }
 
   private static func loadParams(_ spec: PipelineSpec, _ params: ParamsSpec, resolver: SourceResolver)

@@ -10,9 +10,6 @@ extension GraphSpec {
   /// Decodes the version-2 keys of `object` (pipeline.md §6): every fault names its JSON path.
   static func decode(_ object: JSONObjectReader) throws(PipelineError) -> GraphSpec {
     try object.rejectUnknownKeys(topLevelKeys)
-    for key in ["train"] where object.optional(key) != nil {
-      throw object.error(key, "\"\(key)\" is not implemented yet in this tl-run (docs/v2-status.md)")
-    }
     let inputs = try decodeInputs(object)
     let body: Body
     switch (object.optional("model"), object.optional("graph")) {
@@ -36,7 +33,40 @@ extension GraphSpec {
     return GraphSpec(
       inputs: inputs, params: try decodeParams(object), body: body, dropoutRatio: try object.double("dropout_ratio"),
       trainFlag: try object.bool("train_flg"), seed: seed.map { Int($0) },
-      generate: try decodeGenerate(object, body: body))
+      train: try decodeTrain(object, inputs: inputs), generate: try decodeGenerate(object, body: body))
+  }
+
+  /// `train: {"steps": K, "optimizer": {"type": …, arguments}, "max_grad": m}`; with it every
+  /// input is a list of K sources, without it one source.
+  private static func decodeTrain(_ object: JSONObjectReader, inputs: [(name: String, sources: [SourceSpec])])
+    throws(PipelineError) -> TrainSpec?
+  {
+    guard let value = object.optional("train") else {
+      if let list = inputs.first(where: { $0.sources.count != 1 }) {
+        throw object.error("inputs.\(list.name)", "a list of sources is for \"train\" (one batch per step)")
+      }
+      return nil
+    }
+    let train = try JSONObjectReader(value, file: object.file, path: "train")
+    try train.rejectUnknownKeys(["steps", "optimizer", "max_grad"])
+    guard case .number(let text) = try train.required("steps", "how many steps"), let steps = Int(text), steps > 0
+    else {
+      throw train.error("steps", "expected a positive integer")
+    }
+    for (name, sources) in inputs where sources.count != steps {
+      throw object.error("inputs.\(name)", "expected a list of \(steps) sources, one batch per step")
+    }
+    let optimizer = try JSONObjectReader(
+      try train.required("optimizer", "type and arguments"), file: object.file, path: "train.optimizer")
+    let names = ["lr", "momentum", "decay_rate", "beta1", "beta2"]
+    try optimizer.rejectUnknownKeys(["type"] + names)
+    guard let typeName = try optimizer.string("type"), let kind = Optimizer.Kind(rawValue: typeName) else {
+      throw optimizer.error(
+        "type", "expected one of: \(Optimizer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    var arguments: [String: Double] = [:]
+    for name in names { arguments[name] = try optimizer.double(name) }
+    return TrainSpec(steps: steps, optimizer: kind, arguments: arguments, maxGrad: try train.double("max_grad"))
   }
 
   /// `generate: {"start_id": S, "sample_size": K}`, for the seq2seq models only.

@@ -13,6 +13,8 @@ public struct GraphSpec: Sendable {
   public var dropoutRatio: Double?
   public var trainFlag: Bool?
   public var seed: Int?
+  /// `train`: steps, the optimizer (type and the book's arguments), max_grad (pipeline.md §6.4).
+  public var train: TrainSpec?
   /// `generate`: greedy generation of the seq2seq models (pipeline.md §6.5).
   public var generate: (startID: Int64, sampleSize: Int)?
 
@@ -52,4 +54,13 @@ public struct NodeSpec: Sendable {
     case split(sizes: [Int])
     case sum
   }
+}
+
+/// The `train` object (pipeline.md §6.4).
+public struct TrainSpec: Sendable {
+  public var steps: Int
+  public var optimizer: Optimizer.Kind
+  /// The book's argument names: `lr`, `momentum`, `decay_rate`, `beta1`, `beta2` (nil: default).
+  public var arguments: [String: Double]
+  public var maxGrad: Double?
 }
