@@ -64,11 +64,13 @@ let package = Package(
     // layers on them; nothing above the layers imports the kernels.
     .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS"], exclude: ["README.md"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
+    // Version-2 graphs (pipeline.md §6): values, references, glue ops, forward/backward over layers.
+    .target(name: "TLGraph", dependencies: ["TLArray", "TLLayers"], exclude: ["README.md"]),
 
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
     .target(
-      name: "TLPipeline", dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare"],
+      name: "TLPipeline", dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLGraph", "TLCompare"],
       exclude: ["README.md"]),
     .target(
       name: "TLBatch",
@@ -96,6 +98,7 @@ let package = Package(
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLKernels", "TLTestSupport"]),
+    .testTarget(name: "TLGraphTests", dependencies: ["TLGraph", "TLLayers", "TLFormats", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLBatchTests", dependencies: ["TLBatch", "TLPipeline", "TLIO", "TLFormats", "TLTestSupport"]),
     // CLITests runs the tl-run executable, so it depends on it: building the tests builds it.

@@ -1,6 +1,7 @@
 import Foundation
 import TLArray
 import TLHDF5
+import TLSystem
 import TLTestSupport
 import Testing
 
@@ -89,6 +90,8 @@ func gzipChunksLikeH5py(expected: H5pyChunks) throws {
       == HDF5.read(file: original, dataset: "/ints/uint64"))
   let after = try HDF5.datasets(in: file).map(\.path)
   #expect(after == (before.map(\.path) + ["/embed/dW"]).sorted())
+  // The replaced file is unlinked on a background queue: wait for it before listing.
+  AtomicFile.finishRemovals()
   #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["copy.h5"])
 }
 
@@ -111,6 +114,8 @@ func failedWritesLeaveTheFileUntouched(path: String, cause: String, fixture: Str
     return error.description.hasPrefix("HDF5 \(file)") && error.description.contains(cause)
   }
   #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == bytes)
+  // The replaced file is unlinked on a background queue: wait for it before listing.
+  AtomicFile.finishRemovals()
   #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [fixture])
 }
 

@@ -47,10 +47,10 @@ private let embedAffine = #"""
 /// Every kind of bad pipeline names the JSON path and what was expected.
 @Test(arguments: [
   (
-    #"{"version": 2, "input": "x.npy", "layers": []}"#,
-    "version: unsupported version 2; this tl-run reads version 1 at most"
+    #"{"version": 3, "input": "x.npy", "layers": []}"#,
+    "version: unsupported version 3; this tl-run reads version 2 at most"
   ),
-  (#"{"version": "1", "input": "x.npy", "layers": []}"#, "version: expected the integer 1"),
+  (#"{"version": "1", "input": "x.npy", "layers": []}"#, "version: expected the integer 1 or 2"),
   (#"{"input": "x.npy", "layers": []}"#, #"missing required key "version""#),
   (#"{"version": 1, "input": "x.npy", "layers": [], "extra": 1}"#, #"unknown key "extra""#),
   (#"{"version": 1, "input": "x.npy", "layers": []}"#, "layers: must hold at least one layer"),

@@ -71,10 +71,17 @@ public enum PipelineRunner {
     _ spec: PipelineSpec, options: RunOptions, resolver: SourceResolver
   ) throws(PipelineError) -> CaseResult {
     var timer = PhaseTimer()
-    let loaded = try timer.measure("load and check") { () throws(PipelineError) in
-      try LoadedCase.load(spec, resolver: resolver)
+    let results: [(name: String, array: NDArray)]
+    let precision: Precision
+    if let graph = spec.graph {
+      (results, precision) = try GraphCase.run(spec, graph, resolver: resolver, timer: &timer)
+    } else {
+      let loaded = try timer.measure("load and check") { () throws(PipelineError) in
+        try LoadedCase.load(spec, resolver: resolver)
+      }
+      results = try ChainExecutor.run(loaded, intermediates: options.intermediates, timer: &timer)
+      precision = loaded.precision
     }
-    let results = try ChainExecutor.run(loaded, intermediates: options.intermediates, timer: &timer)
     try checkToleranceNames(spec, results.map(\.name), intermediates: options.intermediates)
     var reference: [(name: String, array: NDArray)]? = nil
     var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
@@ -93,7 +100,7 @@ public enum PipelineRunner {
     }
     let comparison = timer.measure("compare") {
       reference.map { expected in
-        compareCollections(actual: results, expected: expected, policy: policy(spec, options, loaded.precision))
+        compareCollections(actual: results, expected: expected, policy: policy(spec, options, precision))
       }
     }
     return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)

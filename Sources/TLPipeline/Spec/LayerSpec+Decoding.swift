@@ -35,7 +35,7 @@ extension LayerSpec {
 
   /// The options `kind` declares, each decoded by its declared kind and checked by its own rule;
   /// an option that only other kinds declare is refused, naming them.
-  private static func options(_ object: JSONObjectReader, kind: LayerKind) throws(PipelineError)
+  static func options(_ object: JSONObjectReader, kind: LayerKind) throws(PipelineError)
     -> [String: LayerOptionSpec]
   {
     let declared = Set(kind.options.map(\.name))

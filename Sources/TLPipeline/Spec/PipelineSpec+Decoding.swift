@@ -37,8 +37,18 @@ extension PipelineSpec {
       throw PipelineError(file: file, "not valid JSON at line \(error.line), column \(error.column): \(error.message)")
     }
     let object = try JSONObjectReader(root, file: file, path: "")
-    try object.rejectUnknownKeys(topLevelKeys)
     let version = try decodeVersion(object)
+    let defaultName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    if version == 2 {
+      let graph = try GraphSpec.decode(object)
+      return PipelineSpec(
+        file: file, version: version, name: try object.string("name") ?? defaultName,
+        input: graph.inputs[0].sources[0], layers: [], dout: nil, outputs: try decodeOutputs(object),
+        reference: try nonEmpty(object, "reference"),
+        tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file),
+        graph: graph)
+    }
+    try object.rejectUnknownKeys(topLevelKeys)
     let layers = try decodeLayers(object)
     let dout = try object.optional("dout").map { value throws(PipelineError) in
       try SourceSpec.decode(value, file: file, path: "dout")
@@ -49,7 +59,6 @@ extension PipelineSpec {
         "missing: the last layer (\(last.jsonPath) \(last.kind.typeName)) is not a loss, so the upstream gradient must be given"
       )
     }
-    let defaultName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     return PipelineSpec(
       file: file, version: version, name: try object.string("name") ?? defaultName,
       input: try SourceSpec.decode(try object.required("input", "the chain's first input"), file: file, path: "input"),
@@ -61,9 +70,9 @@ extension PipelineSpec {
   private static func decodeVersion(_ object: JSONObjectReader) throws(PipelineError) -> Int {
     let value = try object.required("version", "\(supportedVersion)")
     guard value.isIntegerLiteral, case .number(let text) = value, let version = Int(text) else {
-      throw object.error("version", "expected the integer \(supportedVersion), got \(value.kindName)")
+      throw object.error("version", "expected the integer 1 or 2, got \(value.kindName)")
     }
-    guard version == supportedVersion else {
+    guard (1...supportedVersion).contains(version) else {
       throw object.error(
         "version", "unsupported version \(version); this tl-run reads version \(supportedVersion) at most")
     }

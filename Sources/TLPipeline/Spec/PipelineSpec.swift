@@ -6,7 +6,7 @@ import TLLayers
 /// resolved against the case directory and the pipeline's directory when arrays are loaded.
 public struct PipelineSpec: Sendable {
   /// The highest pipeline-file version this build reads.
-  public static let supportedVersion = 1
+  public static let supportedVersion = 2
 
   /// The pipeline file itself.
   public var file: String
@@ -21,6 +21,9 @@ public struct PipelineSpec: Sendable {
   public var outputs: String
   public var reference: String?
   public var tolerance: ToleranceSpec
+  /// The version-2 part (pipeline.md §6); nil for version 1. A version-2 spec has no `layers`
+  /// and its `input` is its first named input.
+  public var graph: GraphSpec? = nil
 }
 
 /// Where an array comes from (docs/pipeline.md §2), with the JSON path it was written at.

@@ -1,0 +1,95 @@
+import TLArray
+
+/// The book's `Trainer.fit` inner loop (common/trainer.py) over a graph: forward, backward,
+/// `remove_duplicate`, `clip_grads`, `optimizer.update` (pipeline.md §6.4).
+public final class Trainer {
+  public let executor: GraphExecutor
+  public let optimizer: Optimizer
+  public let maxGrad: Double?
+  /// The loss of every step so far.
+  public private(set) var losses: [Double] = []
+  /// The raw gradients of the last backward, `NODE.dPARAM`, before merging and clipping.
+  public private(set) var rawGrads: [(name: String, array: NDArray)] = []
+
+  public init(executor: GraphExecutor, optimizer: Optimizer, maxGrad: Double?) {
+    (self.executor, self.optimizer, self.maxGrad) = (executor, optimizer, maxGrad)
+  }
+
+  /// One step on one batch (`xs`, `ts`, …).
+  public func step(inputs: [String: NDArray]) throws {
+    let loss = try executor.forward(inputs: inputs)
+    try executor.backward()
+    losses.append(loss.double(atFlat: 0))
+    rawGrads = executor.grads
+    let entries = executor.params
+    var names = entries.map(\.name)
+    var params = entries.map(\.array)
+    var grads = rawGrads.map(\.array)
+    Self.removeDuplicate(&names, &params, &grads, ties: entries.map(\.tie))
+    if let maxGrad { Self.clipGrads(&grads, maxNorm: maxGrad) }
+    let updated = optimizer.update(params, grads)
+    var values: [String: NDArray] = [:]
+    for (name, array) in zip(names, updated) { values[name] = array }
+    executor.setParams(values)
+  }
+
+  /// The book's `remove_duplicate`: a later param that is the same array as an earlier one
+  /// (an untransposed tie) or equals its transpose by value is dropped, its gradient added
+  /// (transposed) into the earlier one's; the scan restarts after each merge.
+  static func removeDuplicate(
+    _ names: inout [String], _ params: inout [NDArray], _ grads: inout [NDArray], ties: [GraphNode.Tie?]
+  ) {
+    var ties = ties
+    while true {
+      var found = false
+      outer: for i in 0..<max(params.count - 1, 0) {
+        for j in (i + 1)..<params.count {
+          let same = ties[j].map { !$0.transposed && $0.source == names[i] } ?? false
+          if same {
+            grads[i] = Glue.add(grads[i], grads[j])
+          } else if params[i].rank == 2, params[j].rank == 2, params[i].shape.reversed() == params[j].shape,
+            Glue.transposed(params[i]).values(equal: params[j])
+          {
+            let sum = Glue.add(grads[i], Glue.transposed(grads[j]))
+            grads[i] = sum.dtype == grads[i].dtype ? sum : sum.astype(grads[i].dtype)  // in place: grads[i] +=
+          } else {
+            continue
+          }
+          (found, _) = (true, names.remove(at: j))
+          (_, _, _) = (params.remove(at: j), grads.remove(at: j), ties.remove(at: j))
+          break outer
+        }
+      }
+      if !found { return }
+    }
+  }
+
+  /// The book's `clip_grads`: total_norm = sqrt(Σ np.sum(g²)), rate = max_norm /
+  /// (total_norm + 1e-6), every grad multiplied by rate when rate < 1 — in float32 when the
+  /// grads are float32 (NumPy 2 scalars).
+  static func clipGrads(_ grads: inout [NDArray], maxNorm: Double) {
+    let float32 = grads.allSatisfy { $0.dtype == .float32 }
+    var total = 0.0
+    for grad in grads {
+      var sum = 0.0
+      for k in 0..<grad.count { sum += grad.double(atFlat: k) * grad.double(atFlat: k) }
+      total = float32 ? Double(Float(total) + Float(sum)) : total + sum
+    }
+    let norm = float32 ? Double(Float(total).squareRoot()) : total.squareRoot()
+    let rate = float32 ? Double(Float(maxNorm) / (Float(norm) + Float(1e-6))) : maxNorm / (norm + 1e-6)
+    guard rate < 1 else { return }
+    grads = grads.map { grad in
+      if grad.dtype == .float32 {
+        return NDArray(shape: grad.shape, scalars: grad.scalars(as: Float.self).map { $0 * Float(rate) })
+      }
+      return NDArray(shape: grad.shape, scalars: grad.scalars(as: Double.self).map { $0 * rate })
+    }
+  }
+}
+
+extension NDArray {
+  /// `np.all(self == other)` for equal shapes.
+  func values(equal other: NDArray) -> Bool {
+    shape == other.shape && (0..<count).allSatisfy { double(atFlat: $0) == other.double(atFlat: $0) }
+  }
+}
