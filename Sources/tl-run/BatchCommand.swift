@@ -28,7 +28,7 @@ struct BatchCommand: ParsableCommand {
       mismatched, else 0.
       """)
 
-  @Argument(help: ArgumentHelp("The pipeline file (JSON, \"version\": 1).", valueName: "pipeline.json"))
+  @Argument(help: ArgumentHelp("The pipeline file (JSON, \"version\": 1 or 2).", valueName: "pipeline.json"))
   var pipeline: String
 
   @Argument(help: ArgumentHelp("The batch directory: each subdirectory is a case.", valueName: "dir"))

@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
       PIPELINE DIR', whose options ('tl-run help batch') it takes.
       """)
 
-  @Argument(help: "The pipeline file (JSON, \"version\": 1).")
+  @Argument(help: "The pipeline file (JSON, \"version\": 1 or 2).")
   var pipeline: String
 
   @Option(help: "The case directory (default: the pipeline file's directory).")

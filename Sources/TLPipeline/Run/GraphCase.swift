@@ -45,9 +45,7 @@ enum GraphCase {
         throw PipelineError(file: spec.file, path: graph.isModel ? "model" : "graph", "\(error)")
       }
     }
-    let floats = params.values.map(\.dtype).filter(\.isFloatingPoint)
-    let dtype = floats.contains(.float32) || floats.isEmpty ? DType.float32 : .float64
-    return (results, Precision(dtype: dtype, terms: 1))
+    return (results, precision(inputs: inputs, params: params, steps: graph.train?.steps ?? 1))
   }
 
   /// K steps of the Trainer; the results of pipeline.md §6.2 with `train`.
