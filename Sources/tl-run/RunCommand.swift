@@ -32,14 +32,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var comparison: ComparisonOptions
 
   func run() throws {
-    do {
-      try runChecked()
-    } catch let error where comparison.json && !(error is ExitCode) {
-      // A script reading --json gets the error as JSON too; stderr and the exit status are
-      // unchanged.
-      print(RunReport(name: pipeline, error: error).json)
-      throw error
-    }
+    try comparison.reportingErrors(ofPipeline: pipeline) { try runChecked() }
   }
 
   private func runChecked() throws {
