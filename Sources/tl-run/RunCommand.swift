@@ -36,14 +36,19 @@ struct RunCommand: ParsableCommand {
   }
 
   private func runChecked() throws {
-    let spec = try PipelineSpec.load(path: pipeline)
+    let spec: PipelineSpec
+    do { spec = try PipelineSpec.load(path: pipeline) } catch {
+      PipelineRunner.clearStaleOutputs(ofUndecodable: pipeline, caseDirectory: `case`)
+      throw error
+    }
     let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
     let result = try PipelineRunner.run(spec, options: options)
     if timings { printErrorLines(result.timings.report) }
     if comparison.json {
       print(RunReport(result).json)
     } else {
-      print("\(result.name): wrote \(result.results.count) arrays to \(result.outputs)")
+      let count = result.results.count
+      print("\(result.name): wrote \(count) array\(count == 1 ? "" : "s") to \(result.outputs)")
       print(result.comparison?.textReport ?? "no reference to compare with")
     }
     guard let report = result.comparison else { return }

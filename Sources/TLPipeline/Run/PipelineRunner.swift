@@ -60,10 +60,27 @@ public enum PipelineRunner {
   /// Removes, after a failed run, the arrays the previous run listed in the outputs
   /// directory's manifest (best effort: the run's own error is what the user sees).
   private static func clearStaleOutputs(_ spec: PipelineSpec, _ resolver: SourceResolver) {
-    let outputs = resolver.outputPath(spec.outputs)
+    clearStaleOutputs(file: spec.file, outputs: spec.outputs, reference: spec.reference, resolver)
+  }
+
+  /// After a pipeline file failed to decode (exit 2): when it is still a JSON object whose
+  /// `outputs` (default `out`) and `reference` read well, removes what the previous run listed
+  /// in that outputs directory's manifest, as a failed run does; otherwise touches nothing
+  /// (where the outputs are is not known). `caseDirectory` as ``RunOptions/caseDirectory``.
+  public static func clearStaleOutputs(ofUndecodable file: String, caseDirectory: String? = nil) {
+    guard let keys = PipelineSpec.outputKeys(ofUndecodable: file) else { return }
+    let resolver = SourceResolver(
+      pipelineFile: file, caseDirectory: caseDirectory ?? SourceResolver.directory(of: file))
+    clearStaleOutputs(file: file, outputs: keys.outputs, reference: keys.reference, resolver)
+  }
+
+  private static func clearStaleOutputs(
+    file: String, outputs text: String, reference: String?, _ resolver: SourceResolver
+  ) {
+    let outputs = resolver.outputPath(text)
     guard case .directory(let path) = outputs, (try? OutputsManifest.read(directory: path)) != nil else { return }
-    var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
-    if let text = spec.reference { protected.append(ArrayIO.canonical(resolver.outputPath(text).path)) }
+    var protected = resolver.filesRead + [ArrayIO.canonical(file)]
+    if let reference { protected.append(ArrayIO.canonical(resolver.outputPath(reference).path)) }
     try? ArrayIO.write([], to: outputs, protecting: protected, mode: .runOutputs)
   }
 
@@ -74,7 +91,8 @@ public enum PipelineRunner {
     let results: [(name: String, array: NDArray)]
     let precision: Precision
     if let graph = spec.graph {
-      (results, precision) = try GraphCase.run(spec, graph, resolver: resolver, timer: &timer)
+      (results, precision) = try GraphCase.run(
+        spec, graph, resolver: resolver, intermediates: options.intermediates, timer: &timer)
     } else {
       let loaded = try timer.measure("load and check") { () throws(PipelineError) in
         try LoadedCase.load(spec, resolver: resolver)
