@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
   @Option(help: "The case directory (default: the pipeline file's directory).")
   var `case`: String?
 
-  @Flag(help: "Also write each layer's own output as LAYER.out.")
+  @Flag(help: "Also write each layer's own output as LAYER.out (version 2: every value VALUE, VALUE.grad, NODE.dx).")
   var intermediates = false
 
   @Flag(help: "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr.")

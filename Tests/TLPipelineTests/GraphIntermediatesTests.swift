@@ -69,4 +69,30 @@ struct GraphIntermediatesTests {
     }
     #expect(!scratch.exists("out"))
   }
+
+  /// An input that gets a gradient (float xs) is written as `xs.grad`; a value used twice gets
+  /// the sum of both uses; `NODE.dx` is the layer's own result. Checked for consistency: xs.grad
+  /// is the affine's dx, a.grad is both.grad + both.grad, both.grad is what the loss returned.
+  @Test func inputGradientsAndFanOut() throws {
+    let xs = NDArray(shape: [2, 3, 4], scalars: (0..<24).map { Float($0 % 7) / 7 - 0.4 })
+    let w = NDArray(shape: [4, 5], scalars: (0..<20).map { Float($0 % 5) / 5 - 0.3 })
+    let b = NDArray(shape: [5], scalars: [Float](repeating: 0.1, count: 5))
+    let ts = NDArray(shape: [2, 3], scalars: [Int64]([0, 1, 2, 3, 4, 0]))
+    let scratch = try ScratchCase(
+      json: #"""
+        {"version": 2, "inputs": {"xs": "xs.npy", "ts": "ts.npy"}, "params": {"a.W": "W.npy", "a.b": "b.npy"},
+         "graph": [{"name": "a", "type": "TimeAffine", "in": "xs"}, {"name": "both", "op": "sum", "in": ["a", "a"]},
+                   {"name": "loss", "type": "TimeSoftmaxWithLoss", "in": "both", "ts": "ts"}],
+         "loss": "loss"}
+        """#, arrays: ["xs": xs, "ts": ts, "W": w, "b": b])
+    defer { scratch.remove() }
+    let extras = try Self.extras(scratch)
+    #expect(
+      extras.keys.sorted() == ["a", "a.dx", "a.grad", "both", "both.grad", "loss", "loss.dx", "loss.grad", "xs.grad"])
+    #expect(extras["xs.grad"] == extras["a.dx"] && extras["xs.grad"]?.dtype == .float32)
+    #expect(extras["both.grad"] == extras["loss.dx"])
+    let both = try #require(extras["both.grad"]).scalars(as: Float.self)
+    #expect(extras["a.grad"]?.scalars(as: Float.self) == both.map { $0 + $0 })
+    #expect(extras["loss.grad"] == NDArray(scalar: 1.0))
+  }
 }

@@ -7,7 +7,8 @@ import TLIO
 public struct RunOptions: Sendable {
   /// The case directory; nil means the pipeline file's directory.
   public var caseDirectory: String?
-  /// Also write each layer's own output as `LAYER.out`.
+  /// Also write each layer's own output as `LAYER.out`; for version 2 every value `VALUE`, its
+  /// gradient `VALUE.grad` and each layer node's `NODE.dx` (pipeline.md §6.2).
   public var intermediates: Bool
   /// `--rtol` / `--atol` from the command line, which beat the file's tolerances.
   public var tolerance: ToleranceOverride
