@@ -34,7 +34,7 @@ enum GraphCase {
       return ([("sampled", sampled)], Precision(dtype: .float64, terms: 1))
     }
     let (nodes, loss) = try build(spec, graph, params: params)
-    try timer.measure("check shapes") { () throws(PipelineError) in try check(spec, graph, nodes, batches) }
+    try timer.measure("check shapes") { () throws(PipelineError) in try check(spec, nodes, batches) }
     let executor = GraphExecutor(nodes: nodes, loss: loss, seed: graph.seed.map { UInt32($0) })
     let results = try timer.measure("compute") { () throws(PipelineError) in
       do {
@@ -57,68 +57,6 @@ enum GraphCase {
       }
     }
     return (results, precision(inputs: inputs, params: params, steps: graph.train?.steps ?? 1))
-  }
-
-  /// Infers every node's signature on every batch (pipeline.md §6.1 "Errors before compute"):
-  /// the first mismatch throws at its node's JSON path; a later training step's says which.
-  private static func check(
-    _ spec: PipelineSpec, _ graph: GraphSpec, _ nodes: [GraphNode], _ batches: [[String: NDArray]]
-  )
-    throws(PipelineError)
-  {
-    var inference = GraphInference()
-    for (step, batch) in batches.enumerated() {
-      do { try inference.infer(nodes, inputs: batch) } catch {
-        let when = batches.count > 1 ? " (train step \(step))" : ""
-        throw PipelineError(file: spec.file, path: error.path, error.message + when)
-      }
-    }
-  }
-
-  /// Greedy generation's shapes before compute: the model's graph inferred on xs (1, T_enc) and
-  /// a stand-in ts (1, 2) of zeros, so the decoder sees one id per step, as generate feeds it.
-  /// An xs of another shape is left to ``BookModel/generate(params:xs:startID:sampleSize:)``'s
-  /// own check, which also runs before computing.
-  private static func checkGenerate(_ spec: PipelineSpec, _ model: BookModel, _ params: [String: NDArray], xs: NDArray)
-    throws(PipelineError)
-  {
-    guard xs.rank == 2, xs.shape[0] == 1 else { return }
-    do {
-      var inference = GraphInference()
-      let ts = NDArray(zeros: .int64, shape: [1, 2])
-      try inference.infer(try model.graph(params: params), inputs: ["xs": xs, "ts": ts])
-    } catch {
-      throw PipelineError(file: spec.file, path: error.path, error.message)
-    }
-  }
-
-  /// `--intermediates` (pipeline.md §6.2): after the results, every node's value `VALUE` (a
-  /// split's parts `NAME.i`), its gradient `VALUE.grad` where one reached it, a layer node's own
-  /// backward result `NODE.dx` (absent where the book returns None); before them the gradients
-  /// of the inputs that have one (`xs.grad`). All of the last forward and backward (with
-  /// `train`, the last step's). A name another result has already is an error naming the node.
-  private static func withIntermediates(
-    _ spec: PipelineSpec, _ results: [(name: String, array: NDArray)], _ executor: GraphExecutor
-  ) throws(PipelineError) -> [(name: String, array: NDArray)] {
-    var extra: [(name: String, array: NDArray, path: String)] = []
-    let produced = Set(executor.nodes.flatMap(\.outputNames))
-    for name in executor.values.keys.sorted() where !produced.contains(name) {
-      if let gradient = executor.gradients[name] { extra.append(("\(name).grad", gradient, "inputs.\(name)")) }
-    }
-    for node in executor.nodes {
-      for name in node.outputNames {
-        if let value = executor.values[name] { extra.append((name, value, node.path)) }
-        if let gradient = executor.gradients[name] { extra.append(("\(name).grad", gradient, node.path)) }
-      }
-      if let dx = executor.layerGradients[node.name] { extra.append(("\(node.name).dx", dx, node.path)) }
-    }
-    var taken = Set(results.map(\.name))
-    for entry in extra where !taken.insert(entry.name).inserted {
-      throw PipelineError(
-        file: spec.file, path: entry.path,
-        "--intermediates would write \"\(entry.name)\" twice (another result has that name); rename the node")
-    }
-    return results + extra.map { (name: $0.name, array: $0.array) }
   }
 
   /// K steps of the Trainer; the results of pipeline.md §6.2 with `train`.
