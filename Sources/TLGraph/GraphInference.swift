@@ -104,11 +104,15 @@ public struct GraphInference {
 
   private func inferConcat(_ node: GraphNode, _ parts: [ArraySignature]) throws(GraphError) -> ArraySignature {
     let first = parts[0]
+    if let scalar = parts.firstIndex(where: { $0.shape.isEmpty }) {
+      let path = parts.count == 1 ? "\(node.path).in" : "\(node.path).in[\(scalar)]"
+      throw GraphError(path, "concat joins values on their last axis; '\(node.inputs[scalar])' is 0-d")
+    }
     for (i, part) in parts.enumerated().dropFirst() {
       let path = "\(node.path).in[\(i)]"
       let shapes =
         "'\(node.inputs[0])' \(Shape.describe(first.shape)), '\(node.inputs[i])' \(Shape.describe(part.shape))"
-      guard part.shape.count == first.shape.count, !first.shape.isEmpty else {
+      guard part.shape.count == first.shape.count else {
         throw GraphError(path, "concat parts have ranks \(first.shape.count) and \(part.shape.count) (\(shapes))")
       }
       if let axis = zip(first.shape, part.shape).dropLast().firstIndex(where: { $0 != $1 }) {

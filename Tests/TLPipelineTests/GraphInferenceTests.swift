@@ -38,6 +38,14 @@ struct GraphInferenceTests {
         edit: { graph, _ in graph[5]["in"] = ["hs", "encoder.embed"] },
         expected: "graph[5].in[1]: concat parts have T 4 and 5 ('hs' (3, 4, 4), 'encoder.embed' (3, 5, 3))"),
       Mismatch(
+        what: "concat of unequal ranks",
+        edit: { graph, _ in graph[5]["in"] = ["hs", "h"] },
+        expected: "graph[5].in[1]: concat parts have ranks 3 and 2 ('hs' (3, 4, 4), 'h' (3, 4))"),
+      Mismatch(
+        what: "concat of a 0-d value",
+        edit: { graph, _ in graph.append(["name": "c", "op": "concat", "in": ["loss", "loss"]]) },
+        expected: "graph[10].in[0]: concat joins values on their last axis; 'loss' is 0-d"),
+      Mismatch(
         what: "set_state h of the wrong shape",
         edit: { graph, _ in graph[6]["set_state"] = ["h": "decoder.embed[:, 0]"] },
         expected: #"graph[6]: TimeLSTM "decoder.lstm" expects state h of shape (N,H) = (3,4), got (3,3)"#),
