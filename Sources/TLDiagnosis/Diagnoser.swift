@@ -36,7 +36,12 @@ public enum Diagnoser {
       }
     }
     for context in contexts.compactMap({ $0 }) {
-      report.locations += context.failing.compactMap { Location.find($0, in: context) }
+      for key in context.failing {
+        guard let location = Location.find(key, in: context) else { continue }
+        report.locations += (context.aliases[key] ?? [location.array]).map { name in
+          Location(array: name, step: location.step, gates: location.gates)
+        }
+      }
     }
     var found: [Diagnosis] = []
     for context in contexts.compactMap({ $0 }) where !context.failing.isEmpty {
@@ -95,9 +100,14 @@ public enum Diagnoser {
       else { return nil }
       var port: [String: NDArray] = [:]
       var names: [String: String] = [:]
-      for (name, array) in input.reference.sorted(by: { $0.key < $1.key }) {
-        guard let key = localName(name, index: index, layers: layers), ours[key] != nil, port[key] == nil
-        else { continue }
+      var aliases: [String: [String]] = [:]
+      // The chain's own names (`out`, `dx`) first: every run writes them.
+      for (name, array) in input.reference.sorted(by: {
+        ($0.key.contains(".") ? 1 : 0, $0.key) < ($1.key.contains(".") ? 1 : 0, $1.key)
+      }) {
+        guard let key = localName(name, index: index, layers: layers), ours[key] != nil else { continue }
+        aliases[key, default: []].append(name)
+        guard port[key] == nil else { continue }
         port[key] = array
         names[key] = name
       }
@@ -112,7 +122,7 @@ public enum Diagnoser {
       }
       return LayerContext(
         index: index, layer: layer, input: layerInput, upstream: upstream, ours: ours, port: port,
-        tolerances: tolerances, failing: failing, names: names)
+        tolerances: tolerances, failing: failing, names: names, aliases: aliases)
     }
   }
 

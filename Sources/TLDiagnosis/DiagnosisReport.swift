@@ -27,11 +27,20 @@ public struct DiagnosisReport: Sendable, Equatable {
         firstWrong.map { "first layer wrong by itself: \($0.layer) (\($0.direction))" }
           ?? "no layer is wrong by itself")
     }
+    // One line per array; the names of one array (`out` and `lstm.out`) share it.
+    var groups: [[Location]] = []
     for location in locations {
+      if let last = groups.last?.last, last.step == location.step, last.gates == location.gates {
+        groups[groups.count - 1].append(location)
+      } else {
+        groups.append([location])
+      }
+    }
+    for group in groups {
       var facts: [String] = []
-      if let step = location.step { facts.append("first failing time step \(step)") }
-      if let gates = location.gates { facts.append("failing gates \(gates.joined(separator: ", "))") }
-      lines.append("where: \(location.array): \(facts.joined(separator: "; "))")
+      if let step = group[0].step { facts.append("first failing time step \(step)") }
+      if let gates = group[0].gates { facts.append("failing gates \(gates.joined(separator: ", "))") }
+      lines.append("where: \(group.map(\.array).joined(separator: ", ")): \(facts.joined(separator: "; "))")
     }
     for entry in diagnosis { lines.append("diagnosis: \(entry.summary)") }
     return lines

@@ -19,6 +19,8 @@ struct LayerContext {
   var failing: [String]
   /// Local name → the result name reported (`out` or `lstm.out`, `lstm.dWx`).
   var names: [String: String]
+  /// Local name → every result name of the port that holds it (`out` and `lstm.out`).
+  var aliases: [String: [String]] = [:]
 
   var typeName: String { layer.kind.typeName }
 

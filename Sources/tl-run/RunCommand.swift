@@ -26,7 +26,10 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Also write each layer's own output as LAYER.out and its backward's result as LAYER.dx.")
   var intermediates = false
 
-  @Flag(help: "Judge each layer by itself on the reference's intermediates (LAYER.out, LAYER.dx); name the first wrong.")
+  @Flag(
+    help:
+      "Judge each layer by itself on the reference's intermediates (LAYER.out, LAYER.dx) and name the first wrong; implies --intermediates."
+  )
   var isolate = false
 
   @Flag(help: "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr.")
@@ -41,7 +44,7 @@ struct RunCommand: ParsableCommand {
   private func runChecked() throws {
     let spec = try PipelineSpec.load(path: pipeline)
     let options = RunOptions(
-      caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override, isolate: isolate)
+      caseDirectory: `case`, intermediates: intermediates || isolate, tolerance: comparison.override, isolate: isolate)
     let result = try PipelineRunner.run(spec, options: options)
     if timings { printErrorLines(result.timings.report) }
     if comparison.json {

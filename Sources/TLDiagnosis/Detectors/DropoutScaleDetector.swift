@@ -11,30 +11,24 @@ enum DropoutScaleDetector: MistakeDetector {
     if case .number(let given)? = context.layer.config.options["ratio"] { ratio = given }
     guard ratio > 0 else { return [] }
     let keep = 1 - ratio
-    let factors = [(keep, "1 − ratio: the mask not scaled by 1/(1 − ratio)"), (1 / keep, "1/(1 − ratio): scaled where the book does not")]
-    for (factor, why) in factors {
-      var variant: [String: NDArray] = [:]
-      for (key, array) in context.ours where array.dtype.isFloatingPoint {
-        variant[key] = DoubleArray.make(DoubleArray.values(array).map { $0 * factor }, shape: array.shape, dtype: array.dtype)
-      }
-      let judged = context.failing.filter { variant[$0] != nil }
-      guard !judged.isEmpty else { continue }
-      var worst = 0.0
-      var all = true
-      for key in judged {
-        guard let diff = context.matches(key, DoubleArray.values(variant[key] ?? NDArray(scalar: 0.0))) else {
-          all = false
-          break
-        }
-        worst = max(worst, diff)
-      }
-      guard all else { continue }
+    let judged = context.failing.filter { context.ours[$0]?.dtype.isFloatingPoint ?? false }
+    guard !judged.isEmpty else { return [] }
+    // The factor fitted per array, so a float32 mask's rounding of 1/(1 − ratio) still fits.
+    var factors: [Double] = []
+    for key in judged {
+      guard let (factor, _) = ScaledDetector.factor(context, key) else { return [] }
+      factors.append(factor)
+    }
+    let reasons = [
+      (keep, "1 − ratio: the mask not scaled by 1/(1 − ratio)"),
+      (1 / keep, "1/(1 − ratio): scaled where the book does not"),
+    ]
+    for (factor, why) in reasons where factors.allSatisfy({ abs($0 / factor - 1) <= 1e-5 }) {
+      let names = judged.map(context.name).joined(separator: ", ")
       return [
         Finding(
           kind: .dropoutScale, keys: judged,
-          detail:
-            "the port's \(context.name(judged[0])) is tl-run's × \(ScaledDetector.describe(factor)) (= \(why)), to \(shortNumber(worst))"
-        )
+          detail: "the port's \(names) are tl-run's × \(ScaledDetector.describe(factor)) (= \(why)), ratio \(ratio)")
       ]
     }
     return []

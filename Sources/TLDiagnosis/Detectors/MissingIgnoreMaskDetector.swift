@@ -16,14 +16,18 @@ enum MissingIgnoreMaskDetector: MistakeDetector {
     let total = Double(labels.count)
     let valid = total - Double(ignored)
     var config = context.layer.config
-    config.inputs["ts"] = DoubleArray.make(labels.map { $0 == -1 ? Double(classes - 1) : $0 }, shape: ts.shape, dtype: ts.dtype)
+    config.inputs["ts"] = DoubleArray.make(
+      labels.map { $0 == -1 ? Double(classes - 1) : $0 }, shape: ts.shape, dtype: ts.dtype)
     var candidates: [(String, [String: NDArray])] = []
     if let unmasked = context.rerun(config: config) {
-      candidates.append(("without the mask (label -1 read as the last class), divided by N·T = \(Int(total))", unmasked))
+      candidates.append(
+        ("without the mask (label -1 read as the last class), divided by N·T = \(Int(total))", unmasked))
       candidates.append(
         ("without the mask, divided by the \(Int(valid)) valid labels", scaled(unmasked, total / valid)))
     }
-    candidates.append(("with the mask but divided by N·T = \(Int(total)) instead of \(Int(valid))", scaled(context.ours, valid / total)))
+    candidates.append(
+      ("with the mask but divided by N·T = \(Int(total)) instead of \(Int(valid))", scaled(context.ours, valid / total))
+    )
     for (how, variant) in candidates {
       guard let (keys, diff) = context.explains(variant) else { continue }
       return [

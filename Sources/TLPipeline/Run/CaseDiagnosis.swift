@@ -15,7 +15,8 @@ enum CaseDiagnosis {
   ) throws(PipelineError) -> DiagnosisInput? {
     guard let loaded, let reference else {
       if isolate {
-        let what = spec.graph != nil ? "takes version-1 pipelines only" : "needs a \"reference\" holding the intermediates"
+        let what =
+          spec.graph != nil ? "takes version-1 pipelines only" : "needs a \"reference\" holding the intermediates"
         throw PipelineError(file: spec.file, path: spec.graph != nil ? "version" : "reference", "--isolate \(what)")
       }
       return nil
@@ -32,7 +33,8 @@ enum CaseDiagnosis {
     return input
   }
 
-  static func run(_ spec: PipelineSpec, _ input: DiagnosisInput, isolate: Bool) throws(PipelineError) -> DiagnosisReport {
+  static func run(_ spec: PipelineSpec, _ input: DiagnosisInput, isolate: Bool) throws(PipelineError) -> DiagnosisReport
+  {
     do { return try Diagnoser.diagnose(input, isolate: isolate) } catch {
       throw PipelineError(file: spec.file, path: "reference", error.message)
     }

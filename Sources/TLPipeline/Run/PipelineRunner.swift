@@ -137,7 +137,9 @@ public enum PipelineRunner {
   static func checkToleranceNames(_ spec: PipelineSpec, _ names: [String], intermediates: Bool) throws(PipelineError) {
     let known = Set(names)
     for name in spec.tolerance.arrays.keys.sorted() where !known.contains(name) {
-      if !intermediates, spec.layers.contains(where: { [$0.name + ".out", $0.name + ".dx"].contains(name) }) { continue }
+      if !intermediates, spec.layers.contains(where: { [$0.name + ".out", $0.name + ".dx"].contains(name) }) {
+        continue
+      }
       throw PipelineError(
         file: spec.file, path: "tolerance.arrays.\(name)",
         "names no result of this pipeline\(NameSuggestion.hint(for: name, among: names)); results: \(names.joined(separator: ", "))"
