@@ -50,11 +50,14 @@ public enum Diagnoser {
         for finding in detector.detect(in: context) {
           if finding.kind == .scaled, finding.keys.allSatisfy(explained.contains) { continue }
           explained.formUnion(finding.keys)
-          let location = Location.find(finding.keys[0], in: context)
+          // Where it applies: the first explained array with a time axis gives the step, the
+          // first LSTM/GRU gradient the gates.
+          let locations = finding.keys.compactMap { Location.find($0, in: context) }
           found.append(
             Diagnosis(
               array: context.name(finding.keys[0]), arrays: finding.keys.map(context.name), layer: context.layer.name,
-              kind: finding.kind, detail: finding.detail, step: location?.step, gates: location?.gates))
+              kind: finding.kind, detail: finding.detail, step: locations.lazy.compactMap(\.step).first,
+              gates: locations.lazy.compactMap(\.gates).first))
         }
       }
     }

@@ -11,9 +11,9 @@ public struct Diagnosis: Codable, Sendable, Equatable {
   public var kind: MistakeKind
   /// The evidence: `with gates in order [i, f, g, o] … matches to 3e-16`.
   public var detail: String
-  /// The first failing time step of ``array``, where it has a time axis.
+  /// The first failing time step of the first of ``arrays`` with a time axis.
   public var step: Int?
-  /// The failing gate blocks of ``array``, where it is an LSTM/GRU param gradient.
+  /// The failing gate blocks of the first of ``arrays`` that is an LSTM/GRU param gradient.
   public var gates: [String]?
 
   /// One sentence for users: `lstm: gate-order: with gates in order … (lstm.out, lstm.dWx).`
@@ -39,5 +39,11 @@ public struct LayerVerdict: Codable, Sendable, Equatable {
 /// whatever its backward does; else `backward`).
 public struct FirstWrong: Codable, Sendable, Equatable {
   public var layer: String
+  /// `forward` or `backward`.
   public var direction: String
+
+  public init(layer: String, direction: String) {
+    self.layer = layer
+    self.direction = direction
+  }
 }
