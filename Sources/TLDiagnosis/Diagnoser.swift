@@ -19,6 +19,11 @@ public enum Diagnoser {
   /// At most this many diagnoses are reported (a few kinds that fit, never a list of guesses).
   public static let limit = 4
 
+  /// The largest layer (elements of its input, upstream gradient and params together) the
+  /// detectors rerun with variants; beyond it only the array transforms are tested, so a large
+  /// failing case is not slowed by dozens of reruns.
+  public static let rerunLimit = 4_000_000
+
   /// - Parameters:
   ///   - input: the chain and the port's arrays.
   ///   - isolate: judge every layer by itself (`--isolate`); then the reference must hold

@@ -16,9 +16,24 @@ public struct Diagnosis: Codable, Sendable, Equatable {
   /// The failing gate blocks of the first of ``arrays`` that is an LSTM/GRU param gradient.
   public var gates: [String]?
 
-  /// One sentence for users: `lstm: gate-order: with gates in order … (lstm.out, lstm.dWx).`
-  public var summary: String {
-    "\(layer): \(kind.rawValue): \(detail)" + (arrays.count > 1 ? " (explains \(arrays.joined(separator: ", ")))" : "")
+  /// One sentence for users, what the text report prints after `diagnosis:` (and the HTML
+  /// page shows): `lstm: gate-order: with gates in order … (explains out, lstm.dWx).`
+  public var summary: String
+
+  public init(
+    array: String, arrays: [String], layer: String, kind: MistakeKind, detail: String, step: Int? = nil,
+    gates: [String]? = nil
+  ) {
+    self.array = array
+    self.arrays = arrays
+    self.layer = layer
+    self.kind = kind
+    self.detail = detail
+    self.step = step
+    self.gates = gates
+    summary =
+      "\(layer): \(kind.rawValue): \(detail)"
+      + (arrays.count > 1 ? " (explains \(arrays.joined(separator: ", ")))" : "")
   }
 }
 

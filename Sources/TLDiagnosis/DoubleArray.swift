@@ -40,7 +40,7 @@ enum DoubleArray {
   /// Time steps `range` of an (N, T, …) array (`xs[:, a:b]`).
   static func timeSlice(_ array: NDArray, _ range: Range<Int>) -> NDArray {
     let (n, t) = (array.shape[0], array.shape[1])
-    let inner = t == 0 ? 0 : array.count / (n * t)
+    let inner = n * t == 0 ? 0 : array.count / (n * t)
     let source = values(array)
     var result: [Double] = []
     result.reserveCapacity(n * range.count * inner)

@@ -25,9 +25,18 @@ struct LayerContext {
   var typeName: String { layer.kind.typeName }
 
   /// The layer rerun with a variant configuration, input or upstream gradient; nil when the
-  /// variant cannot run (its shapes do not fit the layer).
+  /// variant cannot run (its shapes do not fit the layer) or the layer is beyond
+  /// ``Diagnoser/rerunLimit``.
   func rerun(config: LayerConfig? = nil, input: NDArray? = nil, upstream: NDArray? = nil) -> [String: NDArray]? {
-    try? LayerRun.run(layer, config: config, input: input ?? self.input, upstream: upstream ?? self.upstream)
+    guard mayRerun else { return nil }
+    return try? LayerRun.run(layer, config: config, input: input ?? self.input, upstream: upstream ?? self.upstream)
+  }
+
+  /// Whether the layer is small enough for the detectors that rerun it (up to 23 times for a
+  /// gate order): its input, upstream gradient and params hold at most ``Diagnoser/rerunLimit``
+  /// elements together.
+  var mayRerun: Bool {
+    input.count + upstream.count + layer.config.params.values.reduce(0) { $0 + $1.count } <= Diagnoser.rerunLimit
   }
 
   /// Whether `variant` explains the port's arrays: every array the port holds for this layer

@@ -1,4 +1,6 @@
 import Foundation
+import TLArray
+import TLFormats
 import TLTestSupport
 import Testing
 
@@ -77,5 +79,20 @@ import Testing
     let json = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--intermediates", "--json")
     #expect(json.status == 0)
     #expect(!json.stdout.contains("\"diagnosis\"") && !json.stdout.contains("\"isolation\""))
+  }
+
+  /// A correct port with one element of one gradient off: the comparison fails, the location is
+  /// given, and no mistake is named (none explains it).
+  @Test func oneElementOffGetsALocationButNoDiagnosis() throws {
+    let directory = try scratchCopy("testdata/mistakes/correct")
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    let file = directory.appendingPathComponent("expected/lstm.dWx.npy").path
+    var values = try NPY.read(path: file).scalars(as: Double.self)
+    values[5] += 0.25
+    try NPY.write(NDArray(shape: [3, 16], scalars: values), to: file)
+    let result = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--intermediates")
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("where: lstm.dWx: failing gates g"), "\(result.stdout)")
+    #expect(!result.stdout.contains("diagnosis:"), "\(result.stdout)")
   }
 }

@@ -11,7 +11,7 @@ enum NoBPTTCarryDetector: MistakeDetector {
       context.upstream.rank == 3, let ours = context.ours["dx"]
     else { return [] }
     let steps = context.input.shape[1]
-    guard steps > 1 else { return [] }
+    guard steps > 1, ours.count > 0 else { return [] }
     var state = context.layer.config.state
     var dxSteps: [[Double]] = []
     var grads: [String: [Double]] = [:]
