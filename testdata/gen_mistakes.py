@@ -165,6 +165,19 @@ class TimeSoftmaxNoMask(core.TimeSoftmaxWithLoss):
         return (dx * dout / (N * T)).reshape(N, T, V)
 
 
+class TimeSoftmaxWrongCount(core.TimeSoftmaxWithLoss):
+    """missing-ignore-mask: the mask applied, but the mean taken over N·T instead of the valid labels."""
+
+    def forward(self, xs, ts):
+        loss = super().forward(xs, ts)
+        mask = self.cache[2]
+        return loss * mask.sum() / mask.size
+
+    def backward(self, dout=1):
+        mask = self.cache[2]
+        return super().backward(dout) * mask.sum() / mask.size
+
+
 class TimeLSTMKeepsC(rec.TimeLSTM):
     """state-not-reset: set_state(h) keeps the c of the previous forward."""
 
@@ -304,6 +317,8 @@ def main():
     ts[1, 4] = -1
     case("missing_ignore_mask", [{"name": "loss", "type": "TimeSoftmaxWithLoss", "inputs": {"ts": ts},
                                   "port": TimeSoftmaxNoMask()}], scores, None, "loss", "missing-ignore-mask")
+    case("ignore_mask_wrong_count", [{"name": "loss", "type": "TimeSoftmaxWithLoss", "inputs": {"ts": ts},
+                                      "port": TimeSoftmaxWrongCount()}], scores, None, "loss", "missing-ignore-mask")
 
     p = lstm_params(rng, D, H)
     h0 = rnd(rng, (N, H), np.float32)

@@ -1,11 +1,12 @@
 /// `accumulated-grads`: gradients added to those of an earlier backward instead of replacing
 /// them. Seen as every param gradient of the layer failing, each the same whole number k ≥ 2
 /// times tl-run's, while the forward results and `dx` are right: the grads of k backward
-/// passes added up. (One gradient scaled alone is `scaled`.)
+/// passes added up. Only for layers with two or more params: one gradient scaled alone (or the
+/// only gradient of an embedding) is `scaled`, whose factor 2 says "added twice" as well.
 enum AccumulatedGradsDetector: MistakeDetector {
   static func detect(in context: LayerContext) -> [Finding] {
     let grads = context.layer.kind.paramNames.map { "d\($0)" }.filter { context.port[$0] != nil }
-    guard !grads.isEmpty, grads.allSatisfy(context.failing.contains),
+    guard grads.count >= 2, grads.allSatisfy(context.failing.contains),
       context.failing.allSatisfy(grads.contains)
     else { return [] }
     var factors: [Double] = []
