@@ -115,6 +115,25 @@ class TimeAffineDWTransposed(core.TimeAffine):
         return dx
 
 
+class TimeAffineUsesWT(core.TimeAffine):
+    """transposed: a square W used as W.T in the forward (and consistently in the backward)."""
+
+    def forward(self, x):
+        N, T, D = x.shape
+        W, b = self.params
+        self.x = x
+        return (np.dot(x.reshape(N * T, -1), W.T) + b).reshape(N, T, -1)
+
+    def backward(self, dout):
+        x = self.x
+        N, T, D = x.shape
+        W, b = self.params
+        d, rx = dout.reshape(N * T, -1), x.reshape(N * T, -1)
+        self.grads[0][...] = np.dot(rx.T, d).T
+        self.grads[1][...] = np.sum(d, axis=0)
+        return np.dot(d, W).reshape(N, T, D)
+
+
 class TimeAffineDBTwice(core.TimeAffine):
     """scaled: db summed twice (db += the same sum)."""
 
@@ -290,6 +309,9 @@ def main():
     dout5 = rnd(rng, (N, T, 5))
     case("transposed", [{"name": "affine", "type": "TimeAffine", "params": {"W": W, "b": b},
                          "port": TimeAffineDWTransposed(W.copy(), b.copy())}], xs, dout5, "affine", "transposed")
+    Ws, douts = rnd(rng, (D, D)), rnd(rng, (N, T, D))
+    case("transposed_weight", [{"name": "affine", "type": "TimeAffine", "params": {"W": Ws, "b": b[:D].copy()},
+                                "port": TimeAffineUsesWT(Ws.copy(), b[:D].copy())}], xs, douts, "affine", "transposed")
     case("scaled", [{"name": "affine", "type": "TimeAffine", "params": {"W": W, "b": b},
                      "port": TimeAffineDBTwice(W.copy(), b.copy())}], xs, dout5, "affine", "scaled")
     case("accumulated_grads", [{"name": "affine", "type": "TimeAffine", "params": {"W": W, "b": b},

@@ -6,20 +6,7 @@ import TLArray
 /// the port's arrays.
 enum TransposedDetector: MistakeDetector {
   static func detect(in context: LayerContext) -> [Finding] {
-    var findings: [Finding] = []
-    for key in context.failing {
-      guard let ours = context.ours[key], let port = context.port[key], ours.rank == 2, port.rank == 2,
-        port.shape == [ours.shape[1], ours.shape[0]], ours.dtype.isFloatingPoint,
-        let diff = context.matches(key, DoubleArray.values(DoubleArray.transposed(ours)))
-      else { continue }
-      findings.append(
-        Finding(
-          kind: .transposed, keys: [key],
-          detail:
-            "the port's \(context.name(key)) is tl-run's transposed (shape \(port.shape) for \(ours.shape)) to \(shortNumber(diff))"
-        ))
-    }
-    if !findings.isEmpty { return findings }
+    // A weight used transposed explains the most arrays (out, dx and the grads): tried first.
     for param in context.layer.kind.paramNames {
       guard let weight = context.layer.config.params[param], weight.rank == 2, weight.shape[0] == weight.shape[1]
       else { continue }
@@ -36,6 +23,16 @@ enum TransposedDetector: MistakeDetector {
         )
       ]
     }
-    return []
+    return context.failing.compactMap { key in
+      guard let ours = context.ours[key], let port = context.port[key], ours.rank == 2, port.rank == 2,
+        port.shape == [ours.shape[1], ours.shape[0]], ours.dtype.isFloatingPoint,
+        let diff = context.matches(key, DoubleArray.values(DoubleArray.transposed(ours)))
+      else { return nil }
+      return Finding(
+        kind: .transposed, keys: [key],
+        detail:
+          "the port's \(context.name(key)) is tl-run's transposed (shape \(port.shape) for \(ours.shape)) to \(shortNumber(diff))"
+      )
+    }
   }
 }
