@@ -95,4 +95,15 @@ import Testing
     #expect(result.stdout.contains("where: lstm.dWx: failing gates g"), "\(result.stdout)")
     #expect(!result.stdout.contains("diagnosis:"), "\(result.stdout)")
   }
+
+  @Test func isolateRefusesAVersion2Graph() throws {
+    let directory = try scratchCopy("pipelines/graph_rnnlm")
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    let result = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--isolate")
+    #expect(result.status == 2)
+    #expect(
+      result.stderr.split(separator: "\n").count == 1
+        && result.stderr.contains("--isolate takes version-1 pipelines only"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+  }
 }
