@@ -9,7 +9,7 @@ struct RunCommand: ParsableCommand {
     abstract:
       "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results.",
     usage: """
-      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--timings] [--rtol <r>] [--atol <a>] [--json]
+      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--isolate] [--timings] [--rtol <r>] [--atol <a>] [--json]
       tl-run <pipeline.json> --batch <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
       """,
     discussion: """
@@ -23,8 +23,17 @@ struct RunCommand: ParsableCommand {
   @Option(help: "The case directory (default: the pipeline file's directory).")
   var `case`: String?
 
-  @Flag(help: "Also write each layer's own output as LAYER.out (version 2: every value VALUE, VALUE.grad, NODE.dx).")
+  @Flag(
+    help:
+      "Also write each layer's own output as LAYER.out and its backward's result as LAYER.dx (version 2: every value VALUE, VALUE.grad, NODE.dx)."
+  )
   var intermediates = false
+
+  @Flag(
+    help:
+      "Judge each layer by itself on the reference's intermediates (LAYER.out, LAYER.dx) and name the first wrong; implies --intermediates."
+  )
+  var isolate = false
 
   @Flag(help: "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr.")
   var timings = false
@@ -41,7 +50,8 @@ struct RunCommand: ParsableCommand {
       PipelineRunner.clearStaleOutputs(ofUndecodable: pipeline, caseDirectory: `case`)
       throw error
     }
-    let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
+    let options = RunOptions(
+      caseDirectory: `case`, intermediates: intermediates || isolate, tolerance: comparison.override, isolate: isolate)
     let result = try PipelineRunner.run(spec, options: options)
     if timings { printErrorLines(result.timings.report) }
     if comparison.json {
@@ -50,6 +60,7 @@ struct RunCommand: ParsableCommand {
       let count = result.results.count
       print("\(result.name): wrote \(count) array\(count == 1 ? "" : "s") to \(result.outputs)")
       print(result.comparison?.textReport ?? "no reference to compare with")
+      for line in result.diagnosisLines { print(line) }
     }
     guard let report = result.comparison else { return }
     if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }

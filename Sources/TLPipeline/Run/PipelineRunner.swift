@@ -1,6 +1,7 @@
 import Foundation
 import TLArray
 import TLCompare
+import TLDiagnosis
 import TLIO
 
 /// How to run one case, beyond what the pipeline file says.
@@ -12,11 +13,17 @@ public struct RunOptions: Sendable {
   public var intermediates: Bool
   /// `--rtol` / `--atol` from the command line, which beat the file's tolerances.
   public var tolerance: ToleranceOverride
+  /// Judge each layer by itself on the reference's intermediates (`--isolate`, §7).
+  public var isolate: Bool
 
-  public init(caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none) {
+  public init(
+    caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none,
+    isolate: Bool = false
+  ) {
     self.caseDirectory = caseDirectory
     self.intermediates = intermediates
     self.tolerance = tolerance
+    self.isolate = isolate
   }
 }
 
@@ -30,6 +37,12 @@ public struct CaseResult: Sendable {
   public var comparison: CollectionComparison?
   /// Each phase's wall time (always measured: a clock read per phase costs nothing).
   public var timings = PhaseTimer()
+  /// Where the failing arrays fail and which mistakes explain them (docs/pipeline.md §7):
+  /// present for a version-1 case whose comparison failed, or under `--isolate`.
+  public var diagnosis: DiagnosisReport?
+
+  /// The diagnosis's lines for the text report (none when there is no diagnosis).
+  public var diagnosisLines: [String] { diagnosis?.textLines ?? [] }
 }
 
 /// Runs one case: load and check everything, compute, write, compare.
@@ -91,6 +104,7 @@ public enum PipelineRunner {
     var timer = PhaseTimer()
     let results: [(name: String, array: NDArray)]
     let precision: Precision
+    var loadedCase: LoadedCase?
     if let graph = spec.graph {
       (results, precision) = try GraphCase.run(
         spec, graph, resolver: resolver, intermediates: options.intermediates, timer: &timer)
@@ -100,6 +114,7 @@ public enum PipelineRunner {
       }
       results = try ChainExecutor.run(loaded, intermediates: options.intermediates, timer: &timer)
       precision = loaded.precision
+      loadedCase = loaded
     }
     try checkToleranceNames(spec, results.map(\.name), intermediates: options.intermediates)
     var reference: [(name: String, array: NDArray)]? = nil
@@ -111,6 +126,8 @@ public enum PipelineRunner {
         throw PipelineError(file: spec.file, path: "reference", "\(error)")
       }
     }
+    let diagnosisInput = try CaseDiagnosis.input(
+      spec, loadedCase, reference, policy(spec, options, precision), isolate: options.isolate)
     let outputs = resolver.outputPath(spec.outputs)
     do {
       try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected, mode: .runOutputs) }
@@ -122,16 +139,26 @@ public enum PipelineRunner {
         compareCollections(actual: results, expected: expected, policy: policy(spec, options, precision))
       }
     }
-    return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
+    var result = CaseResult(
+      name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
+    if let diagnosisInput, options.isolate || !(comparison?.isPass ?? true) {
+      result.diagnosis = try timer.measure("diagnose") { () throws(PipelineError) in
+        try CaseDiagnosis.run(spec, diagnosisInput, isolate: options.isolate)
+      }
+      result.timings = timer
+    }
+    return result
   }
 
   /// A per-array tolerance must name a result: one that names nothing (`lstm.dwx`) would
   /// silently leave the array it meant at the default. `LAYER.out` entries are allowed in a
-  /// run without `--intermediates`, which does not write them.
+  /// run without `--intermediates`, which does not write them; so are `LAYER.dx` entries.
   static func checkToleranceNames(_ spec: PipelineSpec, _ names: [String], intermediates: Bool) throws(PipelineError) {
     let known = Set(names)
     for name in spec.tolerance.arrays.keys.sorted() where !known.contains(name) {
-      if !intermediates, name.hasSuffix(".out"), spec.layers.contains(where: { $0.name + ".out" == name }) { continue }
+      if !intermediates, spec.layers.contains(where: { [$0.name + ".out", $0.name + ".dx"].contains(name) }) {
+        continue
+      }
       throw PipelineError(
         file: spec.file, path: "tolerance.arrays.\(name)",
         "names no result of this pipeline\(NameSuggestion.hint(for: name, among: names)); results: \(names.joined(separator: ", "))"
