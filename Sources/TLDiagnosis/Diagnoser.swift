@@ -40,16 +40,29 @@ public enum Diagnoser {
         report.firstWrong = FirstWrong(layer: first.layer, direction: first.forward == .fail ? "forward" : "backward")
       }
     }
-    for context in contexts.compactMap({ $0 }) {
+    report.locations = locations(contexts.compactMap { $0 })
+    report.diagnosis = Array(findings(contexts.compactMap { $0 }).prefix(limit))
+    return report
+  }
+
+  /// The locations of every failing array of `contexts` (under each name the port holds it).
+  static func locations(_ contexts: [LayerContext]) -> [Location] {
+    var found: [Location] = []
+    for context in contexts {
       for key in context.failing {
         guard let location = Location.find(key, in: context) else { continue }
-        report.locations += (context.aliases[key] ?? [location.array]).map { name in
+        found += (context.aliases[key] ?? [location.array]).map { name in
           Location(array: name, step: location.step, gates: location.gates)
         }
       }
     }
+    return found
+  }
+
+  /// What the detectors find on every context with failing arrays, in context order.
+  static func findings(_ contexts: [LayerContext]) -> [Diagnosis] {
     var found: [Diagnosis] = []
-    for context in contexts.compactMap({ $0 }) where !context.failing.isEmpty {
+    for context in contexts where !context.failing.isEmpty {
       var explained = Set<String>()
       for detector in detectors {
         for finding in detector.detect(in: context) {
@@ -66,8 +79,7 @@ public enum Diagnoser {
         }
       }
     }
-    report.diagnosis = Array(found.prefix(limit))
-    return report
+    return found
   }
 
   /// `--isolate` needs, for every layer but the first, the port's output of the layer before,
@@ -119,19 +131,35 @@ public enum Diagnoser {
         port[key] = array
         names[key] = name
       }
-      var tolerances: [String: Tolerance] = [:]
-      var failing: [String] = []
-      for key in order(ours.keys, layer) {
-        guard let expected = port[key], let actual = ours[key], let name = names[key] else { continue }
-        let tolerance = input.policy.tolerance(for: name, expected: expected, actualDType: actual.dtype)
-        tolerances[key] = tolerance
-        let result = compareArray(name: name, actual: actual, expected: expected, tolerance: tolerance)
-        if result.status == .shapeMismatch || result.valuesStatus == .mismatch { failing.append(key) }
-      }
-      return LayerContext(
-        index: index, layer: layer, input: layerInput, upstream: upstream, ours: ours, port: port,
-        tolerances: tolerances, failing: failing, names: names, aliases: aliases)
+      return context(
+        index: index, layer: layer, input: layerInput, upstream: upstream, ours: ours, port: port, names: names,
+        aliases: aliases, policy: input.policy)
     }
+  }
+
+  /// One layer's context: each of the port's arrays compared with tl-run's of the same local
+  /// name under the policy's tolerance for its result name (or for `toleranceNames[key]`,
+  /// where a judged array is derived from another result, its `atol` widened by
+  /// `atolSlacks[key]`).
+  static func context(
+    index: Int, layer: ChainLayer, input: NDArray, upstream: NDArray, ours: [String: NDArray],
+    port: [String: NDArray], names: [String: String], aliases: [String: [String]] = [:],
+    toleranceNames: [String: String] = [:], atolSlacks: [String: Double] = [:], policy: TolerancePolicy
+  ) -> LayerContext {
+    var tolerances: [String: Tolerance] = [:]
+    var failing: [String] = []
+    for key in order(ours.keys, layer) {
+      guard let expected = port[key], let actual = ours[key], let name = names[key] else { continue }
+      var tolerance = policy.tolerance(
+        for: toleranceNames[key] ?? name, expected: expected, actualDType: actual.dtype)
+      tolerance.atol += atolSlacks[key] ?? 0
+      tolerances[key] = tolerance
+      let result = compareArray(name: name, actual: actual, expected: expected, tolerance: tolerance)
+      if result.status == .shapeMismatch || result.valuesStatus == .mismatch { failing.append(key) }
+    }
+    return LayerContext(
+      index: index, layer: layer, input: input, upstream: upstream, ours: ours, port: port,
+      tolerances: tolerances, failing: failing, names: names, aliases: aliases)
   }
 
   /// The local name (`out`, `dWx`) of a result name for the layer at `index`: `LAYER.KEY`, or

@@ -19,6 +19,10 @@ public final class GraphExecutor {
   public private(set) var layerGradients: [String: NDArray] = [:]
   /// The layers of the last forward, by node name.
   public private(set) var layers: [String: any Layer] = [:]
+  /// What each layer node was built from at the last forward (params, extra inputs, the state
+  /// it started from, options with a drawn dropout mask), by node name: a diagnosis reruns a
+  /// node by itself from it (pipeline.md §7).
+  public private(set) var configs: [String: LayerConfig] = [:]
   /// The final states of stateful layers, carried into their next forward.
   private var carried: [String: [String: NDArray]] = [:]
   /// With a seed: the one stream every TimeDropout in training mode draws its mask from, in
@@ -34,6 +38,7 @@ public final class GraphExecutor {
   public func forward(inputs: [String: NDArray]) throws -> NDArray {
     values = inputs
     layers = [:]
+    configs = [:]
     for node in nodes {
       let read = try node.inputs.map { try resolve($0, node.path + ".in") }
       switch node.operation {
@@ -71,8 +76,9 @@ public final class GraphExecutor {
       if case .number(let given)? = options["ratio"] { ratio = given } else { ratio = 0.5 }
       options.values["mask"] = .array(masks.mask(shape: x.shape, ratio: ratio))
     }
-    let layer = try kind.make(
-      LayerConfig(name: node.name, params: node.params, inputs: extras, state: state, options: options))
+    let config = LayerConfig(name: node.name, params: node.params, inputs: extras, state: state, options: options)
+    let layer = try kind.make(config)
+    configs[node.name] = config
     values[node.name] = try layer.forward(x)
     layers[node.name] = layer
     if node.stateful {

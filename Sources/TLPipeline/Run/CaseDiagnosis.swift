@@ -2,22 +2,31 @@ import TLArray
 import TLCompare
 import TLDiagnosis
 
-/// The bridge from one version-1 case to TLDiagnosis (docs/pipeline.md §7): the chain as the
-/// diagnosis sees it, `--isolate`'s checks made before anything is written, and its faults as
-/// ``PipelineError``s naming the reference.
+/// The bridge from one case to TLDiagnosis (docs/pipeline.md §7): a version-1 chain or a
+/// version-2 graph as the diagnosis sees it, `--isolate`'s checks made before anything is
+/// written, and its faults as ``PipelineError``s naming the reference.
 enum CaseDiagnosis {
-  /// The diagnosis's input, or nil when there is nothing to diagnose (no reference, or a
-  /// version-2 graph). Under `--isolate` it checks, before any output is written, that the case
-  /// is a version-1 chain with a reference holding every intermediate isolation reads.
+  /// What is diagnosed: a version-1 chain or a version-2 graph.
+  enum Input {
+    case chain(DiagnosisInput)
+    case graph(GraphDiagnosisInput)
+  }
+
+  /// The diagnosis's input, or nil when there is nothing to diagnose (no reference; a
+  /// version-2 run with `train` or `generate`). Under `--isolate` it checks, before any output
+  /// is written, that the reference holds every intermediate isolation reads, and refuses
+  /// `train` and `generate`.
   static func input(
-    _ spec: PipelineSpec, _ loaded: LoadedCase?, _ reference: [(name: String, array: NDArray)]?,
+    _ spec: PipelineSpec, _ loaded: LoadedCase?, _ graphRun: GraphRun?, _ reference: [(name: String, array: NDArray)]?,
     _ policy: TolerancePolicy, isolate: Bool
-  ) throws(PipelineError) -> DiagnosisInput? {
+  ) throws(PipelineError) -> Input? {
+    if let graphRun {
+      return try graphInput(spec, graphRun, reference, policy, isolate: isolate).map(Input.graph)
+    }
     guard let loaded, let reference else {
       if isolate {
-        let what =
-          spec.graph != nil ? "takes version-1 pipelines only" : "needs a \"reference\" holding the intermediates"
-        throw PipelineError(file: spec.file, path: spec.graph != nil ? "version" : "reference", "--isolate \(what)")
+        throw PipelineError(
+          file: spec.file, path: "reference", "--isolate needs a \"reference\" holding the intermediates")
       }
       return nil
     }
@@ -30,13 +39,17 @@ enum CaseDiagnosis {
         throw PipelineError(file: spec.file, path: "reference", error.message)
       }
     }
-    return input
+    return .chain(input)
   }
 
-  static func run(_ spec: PipelineSpec, _ input: DiagnosisInput, isolate: Bool) throws(PipelineError) -> DiagnosisReport
-  {
-    do { return try Diagnoser.diagnose(input, isolate: isolate) } catch {
-      throw PipelineError(file: spec.file, path: "reference", error.message)
+  static func run(_ spec: PipelineSpec, _ input: Input, isolate: Bool) throws(PipelineError) -> DiagnosisReport {
+    switch input {
+    case .chain(let chain):
+      do { return try Diagnoser.diagnose(chain, isolate: isolate) } catch {
+        throw PipelineError(file: spec.file, path: "reference", error.message)
+      }
+    case .graph(let graph):
+      return Diagnoser.diagnose(graph: graph, isolate: isolate)
     }
   }
 }

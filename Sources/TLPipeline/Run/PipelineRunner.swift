@@ -105,9 +105,10 @@ public enum PipelineRunner {
     let results: [(name: String, array: NDArray)]
     let precision: Precision
     var loadedCase: LoadedCase?
+    var graphRun: GraphRun?
     if let graph = spec.graph {
-      (results, precision) = try GraphCase.run(
-        spec, graph, resolver: resolver, intermediates: options.intermediates, timer: &timer)
+      let run = try GraphCase.run(spec, graph, resolver: resolver, intermediates: options.intermediates, timer: &timer)
+      (results, precision, graphRun) = (run.results, run.precision, run.run)
     } else {
       let loaded = try timer.measure("load and check") { () throws(PipelineError) in
         try LoadedCase.load(spec, resolver: resolver)
@@ -116,7 +117,9 @@ public enum PipelineRunner {
       precision = loaded.precision
       loadedCase = loaded
     }
-    try checkToleranceNames(spec, results.map(\.name), intermediates: options.intermediates)
+    try checkToleranceNames(
+      spec, results.map(\.name), intermediates: options.intermediates,
+      graphIntermediates: graphRun?.intermediateNames ?? [])
     var reference: [(name: String, array: NDArray)]? = nil
     var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
     if let text = spec.reference {
@@ -127,7 +130,7 @@ public enum PipelineRunner {
       }
     }
     let diagnosisInput = try CaseDiagnosis.input(
-      spec, loadedCase, reference, policy(spec, options, precision), isolate: options.isolate)
+      spec, loadedCase, graphRun, reference, policy(spec, options, precision), isolate: options.isolate)
     let outputs = resolver.outputPath(spec.outputs)
     do {
       try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected, mode: .runOutputs) }
@@ -152,13 +155,18 @@ public enum PipelineRunner {
 
   /// A per-array tolerance must name a result: one that names nothing (`lstm.dwx`) would
   /// silently leave the array it meant at the default. `LAYER.out` entries are allowed in a
-  /// run without `--intermediates`, which does not write them; so are `LAYER.dx` entries.
-  static func checkToleranceNames(_ spec: PipelineSpec, _ names: [String], intermediates: Bool) throws(PipelineError) {
+  /// run without `--intermediates`, which does not write them; so are `LAYER.dx` entries, and
+  /// for version 2 every name `--intermediates` would write (`graphIntermediates`: `VALUE`,
+  /// `VALUE.grad`, `NODE.dx`).
+  static func checkToleranceNames(
+    _ spec: PipelineSpec, _ names: [String], intermediates: Bool, graphIntermediates: Set<String> = []
+  ) throws(PipelineError) {
     let known = Set(names)
     for name in spec.tolerance.arrays.keys.sorted() where !known.contains(name) {
       if !intermediates, spec.layers.contains(where: { [$0.name + ".out", $0.name + ".dx"].contains(name) }) {
         continue
       }
+      if !intermediates, graphIntermediates.contains(name) { continue }
       throw PipelineError(
         file: spec.file, path: "tolerance.arrays.\(name)",
         "names no result of this pipeline\(NameSuggestion.hint(for: name, among: names)); results: \(names.joined(separator: ", "))"
