@@ -19,7 +19,11 @@ extension Diagnoser {
       switch node.body {
       case .layer(let layer, let layerInput, let upstream):
         guard let ours = try? LayerRun.run(layer, input: layerInput, upstream: upstream) else {
-          verdicts.append(verdict(layer, nil))
+          // The port's values do not fit the layer (another shape): wrong before it runs.
+          verdicts.append(
+            LayerVerdict(
+              layer: node.name, type: node.type, forward: .fail, backward: .unchecked,
+              failing: [node.port["out"]?.name ?? node.name]))
           continue
         }
         let port = node.port.filter { ours[$0.key] != nil }
