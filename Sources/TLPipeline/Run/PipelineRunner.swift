@@ -38,7 +38,8 @@ public struct CaseResult: Sendable {
   /// Each phase's wall time (always measured: a clock read per phase costs nothing).
   public var timings = PhaseTimer()
   /// Where the failing arrays fail and which mistakes explain them (docs/pipeline.md §7):
-  /// present for a version-1 case whose comparison failed, or under `--isolate`.
+  /// present for a case whose comparison failed (version 2: without `train`/`generate`), or under
+  /// `--isolate`.
   public var diagnosis: DiagnosisReport?
 
   /// The diagnosis's lines for the text report (none when there is no diagnosis).
