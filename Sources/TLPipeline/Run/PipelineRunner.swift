@@ -27,6 +27,12 @@ public struct CaseResult: Sendable {
   public var results: [(name: String, array: NDArray)]
   /// nil when the pipeline has no reference.
   public var comparison: CollectionComparison?
+  /// The reference's arrays as read (nil without a reference): what `--html` draws the
+  /// results against.
+  public var reference: [(name: String, array: NDArray)]? = nil
+  /// The files this run read (inputs, weights, the pipeline, the reference), canonical: what
+  /// no file the run writes may replace (`--html` is checked against them too).
+  public var protectedPaths: [String] = []
   /// Each phase's wall time (always measured: a clock read per phase costs nothing).
   public var timings = PhaseTimer()
 }
@@ -103,7 +109,9 @@ public enum PipelineRunner {
         compareCollections(actual: results, expected: expected, policy: policy(spec, options, precision))
       }
     }
-    return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
+    return CaseResult(
+      name: spec.name, outputs: outputs, results: results, comparison: comparison, reference: reference,
+      protectedPaths: protected, timings: timer)
   }
 
   /// A per-array tolerance must name a result: one that names nothing (`lstm.dwx`) would
