@@ -69,7 +69,7 @@ extension HTMLPage {
   private func renderArray(_ section: HTMLArraySection, anchor: String, _ out: inout HTMLWriter) {
     let name = section.comparison.name
     out.line(
-      #"<div class="array" id="\#(anchor)-\#(Self.anchor(forCase: name).dropFirst(5))"><h3>\#(escape(name))</h3>"#)
+      #"<div class="array" id="\#(Self.anchor(forArray: name, inCase: anchor))"><h3>\#(escape(name))</h3>"#)
     if !section.sentences.isEmpty {
       out.line(#"<ul class="sentences">"# + section.sentences.map { "<li>\(escape($0))</li>" }.joined() + "</ul>")
     }

@@ -24,19 +24,29 @@ public struct HTMLPage: Sendable {
     self.omissionNote = omissionNote
   }
 
-  /// The fragment identifier of a case's section: `case-` and the name with every character
-  /// but ASCII letters, digits and `-` written as `_` and its hex code (`_` itself too), so
-  /// distinct names give distinct anchors. The JUnit failure text links to it.
+  /// The fragment identifier of a case's section: `case-` and the name with ASCII letters,
+  /// digits, `_` and `-` kept and every other character written as `.` + its hex code + `.`
+  /// (`case 1` → `case-case.20.1`), so distinct names give distinct anchors. The JUnit failure
+  /// text links to it.
   public static func anchor(forCase name: String) -> String {
     var result = "case-"
     for scalar in name.unicodeScalars {
-      if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" {
+      if scalar.isASCII,
+        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
+      {
         result.unicodeScalars.append(scalar)
       } else {
-        result += "_" + String(scalar.value, radix: 16) + "_"
+        result += "." + String(scalar.value, radix: 16) + "."
       }
     }
     return result
+  }
+
+  /// The fragment identifier of array `name`'s section in the case whose anchor is `caseAnchor`:
+  /// `case-case_7.array.affine.2e.dW` (`.array.` cannot occur in an anchor: a `.` there opens
+  /// a hex code).
+  public static func anchor(forArray name: String, inCase caseAnchor: String) -> String {
+    caseAnchor + ".array." + anchor(forCase: name).dropFirst("case-".count)
   }
 }
 
