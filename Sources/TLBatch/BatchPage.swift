@@ -16,7 +16,7 @@ public final class BatchPage: Sendable {
   private let layouts: ArrayLayouts
   private let budget: PictureBudget
   private struct State {
-    var details: [Int: (detail: HTMLCaseDetail, bytes: Int)] = [:]
+    var details: [Int: (name: String, detail: HTMLCaseDetail, bytes: Int)] = [:]
     var protected: Set<String> = []
   }
   private let state = Mutex(State())
@@ -27,8 +27,8 @@ public final class BatchPage: Sendable {
     self.budget = budget
   }
 
-  /// Takes case `index`'s results (from any worker thread).
-  public func observe(_ index: Int, _ result: CaseResult) {
+  /// Takes the results of case `name`, the `index`-th of the batch (from any worker thread).
+  public func observe(_ index: Int, name: String, _ result: CaseResult) {
     let wanted = state.withLock { state in
       state.protected.formUnion(result.protectedPaths)
       return state.details.count < limit || state.details.keys.contains { $0 > index }
@@ -37,18 +37,19 @@ public final class BatchPage: Sendable {
     let detail = CasePage.detail(result, layouts: layouts, budget: budget)
     let bytes = detail.failing.reduce(0) { $0 + ($1.pictures?.heatmaps.reduce(0) { $0 + $1.png.count } ?? 0) }
     let dropped: Int? = state.withLock { state in
-      state.details[index] = (detail, bytes)
+      state.details[index] = (name, detail, bytes)
       guard state.details.count > limit, let last = state.details.keys.max() else { return nil }
       return state.details.removeValue(forKey: last)?.bytes
     }
     if let dropped { budget.refund(dropped) }
   }
 
-  /// The page of `report`, whose cases are in the order the indices given to ``observe(_:_:)``
-  /// counted them.
+  /// The page of `report`: a row per case, a section for each kept one (found by name).
   public func page(_ report: BatchReport, title: String, lines: [String]) -> HTMLPage {
-    let details = state.withLock { $0.details.mapValues(\.detail) }
-    let cases = report.cases.enumerated().map { index, entry in CasePage.htmlCase(entry, detail: details[index]) }
+    let details = state.withLock { state in
+      Dictionary(state.details.values.map { ($0.name, $0.detail) }, uniquingKeysWith: { first, _ in first })
+    }
+    let cases = report.cases.map { entry in CasePage.htmlCase(entry, detail: details[entry.name]) }
     let failing = report.cases.count { $0.status == .mismatch }
     let note =
       failing > details.count
@@ -61,8 +62,5 @@ public final class BatchPage: Sendable {
   public var protectedPaths: [String] { state.withLock { $0.protected.sorted() } }
 
   /// The names of the cases with a section, for the JUnit report's links.
-  public func sectionNames(_ report: BatchReport) -> Set<String> {
-    let indices = state.withLock { Set($0.details.keys) }
-    return Set(report.cases.enumerated().filter { indices.contains($0.offset) }.map(\.element.name))
-  }
+  public var sectionNames: Set<String> { state.withLock { Set($0.details.values.map(\.name)) } }
 }

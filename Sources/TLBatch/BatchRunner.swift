@@ -10,7 +10,7 @@ public enum BatchRunner {
   /// Runs `cases` (already sliced to a shard, if any) and returns their report.
   ///
   /// Weights beside the pipeline are read once into `sharedCache` and shared by every case.
-  /// `observe`, when given, sees each case's results (its index in `cases`) before they are
+  /// `observe`, when given, sees each case's results (with its index in `cases` and its name) before they are
   /// let go, from the worker that ran it. `onFinish` is called once per case as it finishes, one call at a time, from a worker
   /// thread. With `jobs > 1` products run on one thread for the batch's duration, so the cases,
   /// not BLAS, use the cores; the previous thread count is restored afterwards.
@@ -18,7 +18,7 @@ public enum BatchRunner {
     _ spec: PipelineSpec, cases: [BatchCase], jobs: Int, options: RunOptions = RunOptions(),
     shard: Shard? = nil, sharedCache: SharedArrayCache = SharedArrayCache(),
     onFinish: @escaping @Sendable (BatchCaseReport) -> Void = { _ in },
-    observe: (@Sendable (Int, CaseResult) -> Void)? = nil
+    observe: (@Sendable (Int, String, CaseResult) -> Void)? = nil
   ) throws(BatchError) -> BatchReport {
     precondition(jobs >= 1, "jobs must be at least 1")
     if spec.outputs.hasPrefix("/") {
@@ -31,7 +31,10 @@ public enum BatchRunner {
     let work: @Sendable () -> Void = {
       while let index = queue.take() {
         queue.finish(
-          index, runCase(spec, cases[index], options: options, sharedCache: sharedCache) { observe?(index, $0) })
+          index,
+          runCase(spec, cases[index], options: options, sharedCache: sharedCache) {
+            observe?(index, cases[index].name, $0)
+          })
       }
     }
     let workers = min(jobs, cases.count)

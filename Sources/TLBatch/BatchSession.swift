@@ -83,8 +83,8 @@ public enum BatchSession {
     let console = BatchConsole(
       cases: cases, progress: json ? false : progress, writeOut: writeOut, writeErr: writeErr)
     let page = request.html.map { _ in BatchPage(spec) }
-    var observe: (@Sendable (Int, CaseResult) -> Void)?
-    if let page { observe = { index, result in page.observe(index, result) } }
+    var observe: (@Sendable (Int, String, CaseResult) -> Void)?
+    if let page { observe = { index, name, result in page.observe(index, name: name, result) } }
     var result = try BatchRunner.run(
       spec, cases: cases, jobs: request.jobs ?? Processors.available,
       options: request.options, shard: selection?.shard,
@@ -103,7 +103,7 @@ public enum BatchSession {
       let protected = page.protectedPaths + [ArrayIO.canonical(spec.file)]
       try HTMLOutput.write(
         page.page(result, title: "tl-run batch: \(spec.name)", lines: lines), to: html, protecting: protected)
-      link = JUnitReport.PageLink(file: html, sections: page.sectionNames(result))
+      link = JUnitReport.PageLink(file: html, sections: page.sectionNames)
     }
     if let junit = request.junit { try BatchReportFile.write(JUnitReport.xml(result, page: link), to: junit) }
     if json {

@@ -73,8 +73,8 @@ public enum CasePage {
 /// further failing arrays are shown with their verdict and no pictures, so a batch of
 /// thousands of failing cases still makes a page of a few megabytes.
 public final class PictureBudget: Sendable {
-  /// 16 MB (about 21 MB as base64 on the page).
-  public static let defaultBytes = 16_000_000
+  /// 8 MB (about 11 MB as base64 on the page).
+  public static let defaultBytes = 8_000_000
 
   private let remaining: Mutex<Int>
 
