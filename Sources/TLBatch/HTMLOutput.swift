@@ -11,11 +11,14 @@ public enum HTMLOutput {
     try BatchReportFile.checkWritable(path, option: "--html")
   }
 
-  /// Writes `page` to `path`, unless `path` is (or lies in) one of `protected` (canonical
-  /// paths: the pipeline, the inputs, weights and references the run read).
+  /// Writes `page` to `path`, unless `path` is (or lies in) one of `protected` (the pipeline,
+  /// the inputs, weights and references the run read), both compared after resolving `.`, `..`
+  /// and symbolic links.
   public static func write(_ page: HTMLPage, to path: String, protecting protected: [String]) throws(BatchError) {
     let target = ArrayIO.canonical(path)
-    if protected.contains(where: { target == $0 || target.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) {
+    if protected.lazy.map(ArrayIO.canonical).contains(where: {
+      target == $0 || target.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/")
+    }) {
       throw BatchError("--html \(path): refusing to write over an input or reference")
     }
     do { try page.write(to: path) } catch {
