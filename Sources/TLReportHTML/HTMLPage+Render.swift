@@ -11,8 +11,9 @@ extension HTMLPage {
     out.line("<style>\(Self.css)</style></head><body>")
     out.line("<h1>\(escape(title))</h1>")
     for line in lines { out.line(#"<p class="meta">\#(escape(line))</p>"#) }
-    if isBatch { renderTable(&out) }
+    // Said before the table: a batch's table can be a thousand rows long.
     if let omissionNote { out.line(#"<p class="note">\#(escape(omissionNote))</p>"#) }
+    if isBatch { renderTable(&out) }
     if cases.contains(where: { $0.detail?.failing.contains { $0.pictures != nil } ?? false }) {
       renderLegend(&out)
     }
