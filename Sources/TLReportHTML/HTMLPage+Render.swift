@@ -85,9 +85,10 @@ extension HTMLPage {
   }
 
   private func renderHeatmap(_ map: Heatmap, _ out: inout HTMLWriter) {
-    let scale = max(1, min(16, 640 / map.columns, map.rows == 1 ? 16 : 480 / map.rows))
-    let width = map.columns * scale
-    let height = map.rows == 1 ? 24 : map.rows * scale
+    // Whole pixels per cell, each axis on its own (up to 640 px wide, 320 px tall, 16 px a
+    // cell), so short axes such as T = 35 time steps still get rows one can point at.
+    let width = map.columns * max(1, min(16, 640 / map.columns))
+    let height = map.rows == 1 ? 24 : map.rows * max(1, min(16, 320 / map.rows))
     out.line(#"<figure class="map" style="width:\#(max(width, 160))px"><figcaption>\#(escape(map.title))</figcaption>"#)
     if !map.blocks.isEmpty {
       let blockWidth = Double(width) / Double(map.blocks.count)
