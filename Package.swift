@@ -4,7 +4,7 @@
 // each owns and may import; "A ← B" is "B imports A"):
 //   TLSystem ← TLArray ← TLFormats, TLChunks;  TLChunks ← TLHDF5;  TLFormats, TLHDF5 ← TLIO;
 //   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare ← TLReportHTML (the --html page) ← TLBatch;
-//   TLIO, TLLayers, TLCompare ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
+//   TLLayers, TLCompare ← TLDiagnosis;  TLIO, TLLayers, TLCompare, TLDiagnosis ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
 //   and TLCompare for its commands, and TLHDF5 for the crash guard).
 // TLSystem owns the system calls; each C module has one Swift importer (CBLAS: TLKernels).
 import PackageDescription
@@ -72,7 +72,10 @@ let package = Package(
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
     .target(
-      name: "TLPipeline", dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLGraph", "TLCompare"],
+      name: "TLDiagnosis", dependencies: ["TLArray", "TLLayers", "TLCompare"], exclude: ["README.md"]),
+    .target(
+      name: "TLPipeline",
+      dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLGraph", "TLCompare", "TLDiagnosis"],
       exclude: ["README.md"]),
     .target(
       name: "TLBatch",
@@ -104,6 +107,9 @@ let package = Package(
     .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLGraphTests", dependencies: ["TLGraph", "TLLayers", "TLFormats", "TLTestSupport"]),
+    .testTarget(
+      name: "TLDiagnosisTests",
+      dependencies: ["TLDiagnosis", "TLPipeline", "TLLayers", "TLCompare", "TLArray", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLBatchTests", dependencies: ["TLBatch", "TLPipeline", "TLIO", "TLFormats", "TLTestSupport"]),
     // CLITests runs the tl-run executable, so it depends on it: building the tests builds it.

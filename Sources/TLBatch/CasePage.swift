@@ -11,9 +11,23 @@ public enum CasePage {
   /// The most failing arrays of one case that get pictures; the rest get their verdict only.
   public static let picturedArraysPerCase = 32
 
-  /// The sentences about array `name` that the page shows above its verdict (the diagnosis'
-  /// one-line summaries, when there is a diagnosis; none yet).
-  static func sentences(_ result: CaseResult, _ name: String) -> [String] { [] }
+  /// The sentences about array `name` that the page shows above its verdict: the `summary` of
+  /// each diagnosis that explains it (docs/pipeline.md §7), then where it fails in time and in
+  /// the gates.
+  static func sentences(_ result: CaseResult, _ name: String) -> [String] {
+    let report = result.diagnosis
+    let summaries = (report?.diagnosis ?? []).filter { $0.arrays.contains(name) }.map(\.summary)
+    let places = (report?.locations ?? []).filter { $0.array == name }.compactMap { location -> String? in
+      let facts =
+        [
+          location.step.map { "first failing time step \($0)" },
+          location.gates.map { "failing gate blocks \($0.joined(separator: ", "))" },
+        ]
+        .compactMap { $0 }
+      return facts.isEmpty ? nil : "\(name): " + facts.joined(separator: "; ")
+    }
+    return summaries + places
+  }
 
   /// The detail of a case that ran: its failing arrays, worst first, pictured while `budget`
   /// lasts, and its arrays within tolerance with their largest error ratio.

@@ -14,6 +14,9 @@ public final class GraphExecutor {
   public private(set) var values: [String: NDArray] = [:]
   /// Every value's gradient after the last backward (values no gradient reaches are absent).
   public private(set) var gradients: [String: NDArray] = [:]
+  /// What each layer node's backward returned in the last backward (`dx`, the gradient of the
+  /// part of its `in` it read), by node name; absent where the layer returns None (ids).
+  public private(set) var layerGradients: [String: NDArray] = [:]
   /// The layers of the last forward, by node name.
   public private(set) var layers: [String: any Layer] = [:]
   /// The final states of stateful layers, carried into their next forward.
@@ -82,12 +85,16 @@ public final class GraphExecutor {
   /// Runs backward from the loss (dout = 1) through every node in reverse order.
   public func backward() throws {
     gradients = [loss: NDArray(scalar: 1.0)]
+    layerGradients = [:]
     for node in nodes.reversed() {
       let douts = node.outputNames.map { gradients[$0] }
       switch node.operation {
       case .layer:
         guard let dout = douts[0], let layer = layers[node.name] else { continue }
-        if let dx = try layer.backward(dout) { try accumulate(dx, node.inputs[0], node.path + ".in") }
+        if let dx = try layer.backward(dout) {
+          layerGradients[node.name] = dx
+          try accumulate(dx, node.inputs[0], node.path + ".in")
+        }
         let after = Dictionary(layer.extraOutputs.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         for (name, reference) in node.extraInputs {
           if let gradient = after["d" + name] { try accumulate(gradient, reference, "\(node.path).\(name)") }

@@ -111,3 +111,20 @@ import Testing
     #expect(batchResult.stderr.contains("refusing to write over an input or reference"), "\(batchResult.stderr)")
   }
 }
+
+/// The diagnosis (docs/pipeline.md §7) in words on the page: each failing array's section
+/// starts with the summaries of the diagnoses that explain it and where it fails.
+@Test func aGateOrderMistakeIsNamedInTheArraysSection() throws {
+  let directory = try scratchCopy("testdata/mistakes/gate_order_lstm")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let page = directory.deletingLastPathComponent().appendingPathComponent("page.html").path
+  let result = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--html", page)
+  #expect(result.status == 1, "\(result.stderr)")
+  let html = try String(contentsOfFile: page, encoding: .utf8)
+  let section = try #require(
+    html.components(separatedBy: #"<div class="array" id="case-gate_order_lstm.array.lstm.2e.dWx">"#).dropFirst().first)
+  let sentences = try #require(section.components(separatedBy: "<pre").first)  // before the verdict
+  #expect(
+    sentences.contains("lstm: gate-order: with gates in order [i, f, g, o] instead of the book&#39;s [f, g, i, o]"))
+  #expect(sentences.contains("<li>lstm.dWx: failing gate blocks f, g, i, o</li>"))
+}

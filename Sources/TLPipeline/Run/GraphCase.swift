@@ -8,9 +8,10 @@ import TLLayers
 /// forward and backward, and the results named as §6.2 says.
 enum GraphCase {
   /// Loads everything, then computes; every fault names the pipeline and a JSON path.
-  static func run(_ spec: PipelineSpec, _ graph: GraphSpec, resolver: SourceResolver, timer: inout PhaseTimer)
-    throws(PipelineError) -> (results: [(name: String, array: NDArray)], precision: Precision)
-  {
+  static func run(
+    _ spec: PipelineSpec, _ graph: GraphSpec, resolver: SourceResolver, intermediates: Bool = false,
+    timer: inout PhaseTimer
+  ) throws(PipelineError) -> (results: [(name: String, array: NDArray)], precision: Precision) {
     let (batches, params) = try timer.measure("load and check") { () throws(PipelineError) in
       var batches: [[String: NDArray]] = Array(repeating: [:], count: graph.train?.steps ?? 1)
       for (name, sources) in graph.inputs {
@@ -20,6 +21,7 @@ enum GraphCase {
     }
     let inputs = batches[0]
     if let generate = graph.generate, case .model(let model) = graph.body, let xs = inputs["xs"] {
+      try timer.measure("check shapes") { () throws(PipelineError) in try checkGenerate(spec, model, params, xs: xs) }
       let sampled = try timer.measure("compute") { () throws(PipelineError) in
         do {
           return try model.generate(params: params, xs: xs, startID: generate.startID, sampleSize: generate.sampleSize)
@@ -32,13 +34,22 @@ enum GraphCase {
       return ([("sampled", sampled)], Precision(dtype: .float64, terms: 1))
     }
     let (nodes, loss) = try build(spec, graph, params: params)
+    try timer.measure("check shapes") { () throws(PipelineError) in try check(spec, nodes, batches) }
     let executor = GraphExecutor(nodes: nodes, loss: loss, seed: graph.seed.map { UInt32($0) })
     let results = try timer.measure("compute") { () throws(PipelineError) in
       do {
-        if let train = graph.train { return try Self.train(train, executor, batches) }
-        let out = try executor.forward(inputs: inputs)
-        try executor.backward()
-        return [("out", out)] + executor.grads + executor.states
+        let computed: [(name: String, array: NDArray)]
+        if let train = graph.train {
+          computed = try Self.train(train, executor, batches)
+        } else {
+          let out = try executor.forward(inputs: inputs)
+          try executor.backward()
+          computed = [("out", out)] + executor.grads + executor.states
+        }
+        guard intermediates else { return computed }
+        return try Self.withIntermediates(spec, computed, executor)
+      } catch let error as PipelineError {
+        throw error
       } catch let error as GraphError {
         throw PipelineError(file: spec.file, path: error.path, error.message)
       } catch {
