@@ -3,7 +3,7 @@
 // and check them against NumPy. Modules point one way (docs/architecture.md, which lists what
 // each owns and may import; "A ← B" is "B imports A"):
 //   TLSystem ← TLArray ← TLFormats, TLChunks;  TLChunks ← TLHDF5;  TLFormats, TLHDF5 ← TLIO;
-//   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
+//   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare ← TLReportHTML (the --html page) ← TLBatch;
 //   TLLayers, TLCompare ← TLDiagnosis;  TLIO, TLLayers, TLCompare, TLDiagnosis ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
 //   and TLCompare for its commands, and TLHDF5 for the crash guard).
 // TLSystem owns the system calls; each C module has one Swift importer (CBLAS: TLKernels).
@@ -60,6 +60,8 @@ let package = Package(
 
     // MARK: - Layers and verdicts
     .target(name: "TLCompare", dependencies: ["TLArray"], exclude: ["README.md"]),
+    // The --html page: heatmaps, histograms and the cases' table of a run or batch.
+    .target(name: "TLReportHTML", dependencies: ["TLArray", "TLSystem", "TLCompare"], exclude: ["README.md"]),
     // The kernels (BLAS and its threads, GEMM views, SIMD, NumPy emulation), then the book's
     // layers on them; nothing above the layers imports the kernels.
     .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS"], exclude: ["README.md"]),
@@ -77,7 +79,9 @@ let package = Package(
       exclude: ["README.md"]),
     .target(
       name: "TLBatch",
-      dependencies: ["TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
+      dependencies: [
+        "TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "TLReportHTML", "CTLCrypto",
+      ],
       exclude: ["README.md"]),
     .executableTarget(
       name: "tl-run",
@@ -90,7 +94,7 @@ let package = Package(
     // Test support: the fixtures' paths and comparisons, and the one way tests start a process.
     .target(name: "CTLTestSpawn", path: "Tests/CTLTestSpawn"),
     .target(
-      name: "TLTestSupport", dependencies: ["TLArray", "TLFormats", "TLHDF5", "CTLTestSpawn"],
+      name: "TLTestSupport", dependencies: ["TLArray", "TLFormats", "TLHDF5", "CTLTestSpawn", "CTLZlib"],
       path: "Tests/TLTestSupport"),
     .testTarget(name: "TLSystemTests", dependencies: ["TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
@@ -99,6 +103,7 @@ let package = Package(
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLChunks", "TLFormats", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
+    .testTarget(name: "TLReportHTMLTests", dependencies: ["TLReportHTML", "TLCompare", "TLArray", "TLTestSupport"]),
     .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLGraphTests", dependencies: ["TLGraph", "TLLayers", "TLFormats", "TLTestSupport"]),

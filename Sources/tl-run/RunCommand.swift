@@ -1,4 +1,5 @@
 import ArgumentParser
+import TLBatch
 import TLCompare
 import TLPipeline
 
@@ -9,7 +10,7 @@ struct RunCommand: ParsableCommand {
     abstract:
       "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results.",
     usage: """
-      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--isolate] [--timings] [--rtol <r>] [--atol <a>] [--json]
+      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--isolate] [--timings] [--html <file.html>] [--rtol <r>] [--atol <a>] [--json]
       tl-run <pipeline.json> --batch <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
       """,
     discussion: """
@@ -35,6 +36,10 @@ struct RunCommand: ParsableCommand {
   )
   var isolate = false
 
+  @Option(
+    help: ArgumentHelp("Write a page of pictures of the failing arrays (self-contained HTML).", valueName: "FILE.html"))
+  var html: String?
+
   @Flag(help: "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr.")
   var timings = false
 
@@ -52,7 +57,9 @@ struct RunCommand: ParsableCommand {
     }
     let options = RunOptions(
       caseDirectory: `case`, intermediates: intermediates || isolate, tolerance: comparison.override, isolate: isolate)
+    if let html { try HTMLOutput.checkWritable(html) }
     let result = try PipelineRunner.run(spec, options: options)
+    if let html { try HTMLOutput.writeRun(result, spec: spec, to: html) }
     if timings { printErrorLines(result.timings.report) }
     if comparison.json {
       print(RunReport(result).json)

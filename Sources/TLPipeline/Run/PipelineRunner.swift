@@ -35,6 +35,12 @@ public struct CaseResult: Sendable {
   public var results: [(name: String, array: NDArray)]
   /// nil when the pipeline has no reference.
   public var comparison: CollectionComparison?
+  /// The reference's arrays as read (nil without a reference): what `--html` draws the
+  /// results against.
+  public var reference: [(name: String, array: NDArray)]? = nil
+  /// The files this run read (inputs, weights, the pipeline, the reference), canonical: what
+  /// no file the run writes may replace (`--html` is checked against them too).
+  public var protectedPaths: [String] = []
   /// Each phase's wall time (always measured: a clock read per phase costs nothing).
   public var timings = PhaseTimer()
   /// Where the failing arrays fail and which mistakes explain them (docs/pipeline.md §7):
@@ -144,7 +150,8 @@ public enum PipelineRunner {
       }
     }
     var result = CaseResult(
-      name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
+      name: spec.name, outputs: outputs, results: results, comparison: comparison, reference: reference,
+      protectedPaths: protected, timings: timer)
     if let diagnosisInput, options.isolate || !(comparison?.isPass ?? true) {
       result.diagnosis = try timer.measure("diagnose") { () throws(PipelineError) in
         try CaseDiagnosis.run(spec, diagnosisInput, isolate: options.isolate)
