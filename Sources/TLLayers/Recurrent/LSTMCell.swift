@@ -105,8 +105,9 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
 }
 
 /// The Float LSTM forward step eight columns at a time (``VectorExp``): the scalar loop's
-/// arithmetic in the same order, lane by lane. A block with a lane outside the vector
-/// functions' range goes to `scalar` instead. Returns the columns it handled.
+/// arithmetic in the same order, lane by lane (σ on NumPy's exp, the same bits as the scalar
+/// loop's). A block with a lane the vector tanh does not take (NaN) goes to `scalar` instead.
+/// Returns the columns it handled.
 enum LSTMLanes {
   typealias Lanes = SIMD8<Float>
 
