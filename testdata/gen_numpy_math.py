@@ -1,18 +1,22 @@
-"""Writes testdata/numpy_math/: NumPy's float32 np.exp on chosen inputs, for the bit-for-bit
-test of tl-run's NumPyExp (Sources/TLKernels/NumPyExp.swift, docs/layers.md §10).
+"""Writes testdata/numpy_math/: NumPy's float32 np.exp and np.log on chosen inputs, for the
+bit-for-bit tests of tl-run's NumPyExp and NumPyLog (Sources/TLKernels/, docs/layers.md §10).
 
     python3 testdata/gen_numpy_math.py          (numpy==2.4.6)
 
 exp_x.npy  float32 (n,): the inputs
 exp_y.npy  float32 (n,): np.exp(exp_x), as NumPy's pinned AVX2/FMA3 loop computes it
+log_x.npy, log_y.npy     the same for np.log
 
 The inputs: special values (±0, ±inf, NaNs of several payloads, the smallest and largest
 floats), the loop's boundaries and their neighbours (the overflow and underflow limits, the
 first subnormal results, quadrant 128, the subnormal-scaling split at quadrant −125, rounding
 ties of x·log2 e), inputs whose emulated fused multiply-adds meet a double-rounding midpoint
 (tl-run recomputes those with fmaf), then random float32s: uniform over [−104, 89], log-uniform
-magnitudes of both signs, softmax-like values in [−30, 0] and random bit patterns.
-Deterministic (np.random.default_rng(13)); book.py pins NumPy's CPU paths first.
+magnitudes of both signs, softmax-like values in [−30, 0] and random bit patterns. For log:
+±0, ±inf, NaNs, negative numbers, subnormals, the largest float, powers of two and 1 with
+their neighbours, the √½ fold at several exponents, midpoint inputs, then probabilities
+uniform in (0, 1], log-uniform magnitudes and random bit patterns.
+Deterministic (np.random.default_rng(13) and (14)); book.py pins NumPy's CPU paths first.
 """
 import os
 import sys
@@ -63,15 +67,33 @@ def inputs():
                            signed, softmax, patterns]).astype(np.float32)
 
 
+def log_inputs():
+    rng = np.random.default_rng(14)
+    special = bits(0x00000000, 0x80000000, 0x7F800000, 0xFF800000, 0x7FC00000, 0xFFC00000,
+                   0x7F800001, 0x00000001, 0x00000002, 0x007FFFFF, 0x00400000, 0x00800000,
+                   0x7F7FFFFF, 0x80000001, 0xBF800000, 0xC2C80000)
+    powers = neighbours((2.0 ** np.arange(-149, 128)).astype(np.float32), 1)
+    ones = neighbours(np.array([1.0, 0.5, 2.0], dtype=np.float32), 40)
+    fold = neighbours((np.float32(np.sqrt(0.5)) * (2.0 ** np.arange(-140, 120, 7))).astype(np.float32), 2)
+    midpoints = bits(  # the double-rounding midpoints of the emulation (found by a sweep)
+        0x3C00000E, 0x3C000038, 0x3C000540, 0x3C001C62, 0x3C00B6C4, 0x3C01012B, 0x3C0131C9,
+        0x3C015A9C)
+    probabilities = (1 - rng.random(1500)).astype(np.float32)
+    magnitudes = (10.0 ** rng.uniform(-45, 38.5, 800)).astype(np.float32)
+    patterns = rng.integers(0, 2 ** 32, 500, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    return np.concatenate([special, powers, ones, fold, midpoints, probabilities, magnitudes,
+                           patterns]).astype(np.float32)
+
+
 def main():
-    x = inputs()
-    with np.errstate(all="ignore"):
-        y = np.exp(x)
-    assert x.dtype == y.dtype == np.float32
     os.makedirs(OUT, exist_ok=True)
-    np.save(os.path.join(OUT, "exp_x.npy"), x)
-    np.save(os.path.join(OUT, "exp_y.npy"), y)
-    print(f"numpy {np.__version__}: {x.size} inputs -> {OUT}")
+    for name, function, x in (("exp", np.exp, inputs()), ("log", np.log, log_inputs())):
+        with np.errstate(all="ignore"):
+            y = function(x)
+        assert x.dtype == y.dtype == np.float32
+        np.save(os.path.join(OUT, f"{name}_x.npy"), x)
+        np.save(os.path.join(OUT, f"{name}_y.npy"), y)
+        print(f"numpy {np.__version__}: np.{name} of {x.size} inputs -> {OUT}")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@ import TLArray
 
 /// The two float types layers compute in: BLAS-capable and stored unboxed in an ``NDArray``.
 ///
-/// The elementary functions are the C library's (`logf`/`tanhf`, `exp`/`log`/`tanh`), except the
-/// float32 exp, which is NumPy's own (``NumPyExp``, bit for bit: softmax, sigmoid); NumPy's SIMD
-/// float32 log and tanh differ from the C library's by a few ULP (docs/layers.md §10); float64
-/// agrees to ~1e-16. The per-element functions are inlinable, so a layer's loop specialised to
-/// Float calls them directly.
+/// The elementary functions are the C library's (`tanhf`, `exp`/`log`/`tanh`), except the
+/// float32 exp and log, which are NumPy's own (``NumPyExp``, ``NumPyLog``, bit for bit: softmax,
+/// sigmoid, the losses' logs); NumPy's SIMD float32 tanh differs from the C library's by a few
+/// ULP (docs/layers.md §10); float64 agrees to ~1e-16. The per-element functions are inlinable,
+/// so a layer's loop specialised to Float calls them directly.
 @usableFromInline package protocol LayerScalar: BLASScalar, NDElement {
   /// e^x in this precision.
   static func exp(_ x: Self) -> Self
@@ -22,7 +22,7 @@ import TLArray
 
 extension Float: LayerScalar {
   @inlinable @inline(__always) package static func exp(_ x: Float) -> Float { NumPyExp.exp(x) }
-  @inlinable @inline(__always) package static func log(_ x: Float) -> Float { Foundation.logf(x) }
+  @inlinable @inline(__always) package static func log(_ x: Float) -> Float { NumPyLog.log(x) }
   @inlinable @inline(__always) package static func tanh(_ x: Float) -> Float { Foundation.tanhf(x) }
   @usableFromInline package static func expShifted(
     _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>,

@@ -118,7 +118,13 @@
   /// gets bit 63 set in a lane whose double sum lies exactly between two floats.
   @inlinable @inline(__always)
   static func fused(_ a: Wide, _ b: Wide, _ c: Double, _ flag: inout SIMD8<UInt64>) -> Wide {
-    let s = a * b + Wide(repeating: c)
+    fused(a, b, Wide(repeating: c), &flag)
+  }
+
+  /// ``fused(_:_:_:_:)-(_,_,Double,_)`` with an addend per lane.
+  @inlinable @inline(__always)
+  static func fused(_ a: Wide, _ b: Wide, _ c: Wide, _ flag: inout SIMD8<UInt64>) -> Wide {
+    let s = a * b + c
     // A midpoint has 0x1000_0000 in the 29 bits below float precision; v − 1 is negative then only.
     let below = unsafeBitCast(s, to: SIMD8<UInt64>.self) & SIMD8<UInt64>(repeating: 0x1FFF_FFFF)
     flag |= (below ^ SIMD8<UInt64>(repeating: 0x1000_0000)) &- 1

@@ -6,12 +6,13 @@ import Testing
 
 @testable import TLKernels
 
-/// NumPyExp against NumPy's own float32 `np.exp` (testdata/gen_numpy_math.py: specials,
-/// boundaries, double-rounding midpoints of the emulation, random sweeps), bit for bit.
+/// NumPyExp and NumPyLog against NumPy's own float32 `np.exp` and `np.log`
+/// (testdata/gen_numpy_math.py: specials, boundaries, double-rounding midpoints of the emulation,
+/// random sweeps), bit for bit.
 @Suite struct NumPyExpTests {
-  static func load() throws -> (x: [Float], y: [Float]) {
-    let x = try NPY.read(path: Fixtures.path("numpy_math/exp_x.npy"))
-    let y = try NPY.read(path: Fixtures.path("numpy_math/exp_y.npy"))
+  static func load(_ function: String = "exp") throws -> (x: [Float], y: [Float]) {
+    let x = try NPY.read(path: Fixtures.path("numpy_math/\(function)_x.npy"))
+    let y = try NPY.read(path: Fixtures.path("numpy_math/\(function)_y.npy"))
     #expect(x.dtype == .float32 && y.dtype == .float32 && x.shape == y.shape)
     return (x.scalars(as: Float.self), y.scalars(as: Float.self))
   }
@@ -29,7 +30,7 @@ import Testing
 
   static func mismatches(_ x: [Float], _ got: [Float], _ expected: [Float]) -> [String] {
     zip(x, zip(got, expected)).filter { $1.0.bitPattern != $1.1.bitPattern }.map {
-      "exp(\($0) = 0x\(String($0.bitPattern, radix: 16))) = 0x\(String($1.0.bitPattern, radix: 16)), "
+      "f(\($0) = 0x\(String($0.bitPattern, radix: 16))) = 0x\(String($1.0.bitPattern, radix: 16)), "
         + "NumPy 0x\(String($1.1.bitPattern, radix: 16))"
     }
   }
@@ -70,5 +71,26 @@ import Testing
     let finite = x.filter(\.isFinite).prefix(1000).map { $0 / 4 }
     let got = Self.expShifted(finite, shift: 3.5)
     #expect(Self.mismatches(finite, got, finite.map { NumPyExp.scalar($0 - 3.5) }).isEmpty)
+  }
+
+  @Test("np.log: eight lanes at a time, one by one and the fmaf reference all give NumPy's bits")
+  func logBitForBit() throws {
+    let (x, y) = try Self.load("log")
+    #expect(x.count > 4000)
+    var vector = [Float]()
+    for start in stride(from: 0, to: x.count, by: 8) {
+      var lanes = SIMD8<Float>(repeating: 1)
+      for k in 0..<min(8, x.count - start) { lanes[k] = x[start + k] }
+      let out = NumPyLog.log(lanes)
+      for k in 0..<min(8, x.count - start) { vector.append(out[k]) }
+    }
+    #expect(Self.mismatches(x, vector, y).isEmpty, "\(Self.mismatches(x, vector, y).prefix(10))")
+    let reference = x.map { NumPyLog.scalar($0) }
+    #expect(Self.mismatches(x, reference, y).isEmpty, "\(Self.mismatches(x, reference, y).prefix(10))")
+    // The layers' float32 log is this one; the C library's logf is not NumPy's.
+    #expect(Self.mismatches(x, x.map { Float.log($0) }, y).isEmpty)
+    #expect(zip(x, y).filter { logf($0).bitPattern != $1.bitPattern && !$1.isNaN }.count > 100)
+    #expect(Set(y.filter(\.isNaN).map(\.bitPattern)) == [0x7FC0_0000, 0xFFC0_0000])
+    #expect(y.contains(-.infinity) && y.contains(.infinity) && x.contains { $0.isSubnormal })
   }
 }
