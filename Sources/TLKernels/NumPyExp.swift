@@ -66,9 +66,35 @@
     }
   }
 
-  /// np.exp of one float32.
+  /// np.exp of one float32: the vector path's arithmetic on one lane, in scalars.
   @inlinable
-  package static func exp(_ x: Float) -> Float { exp(Lanes(repeating: x))[0] }
+  package static func exp(_ input: Float) -> Float {
+    if input.isNaN { return nan }
+    if input >= xmax { return .infinity }
+    if input <= xmin { return 0 }
+    let shifted = input * log2e + magic
+    let quadrant = shifted - magic
+    let n = Int32(bitPattern: shifted.bitPattern &- 0x4B40_0000)
+    let r = Double(Float(Double(input + quadrant * c1) + Double(quadrant) * Double(c2)))
+    var midpoint = false
+    var num = fused(Double(p5), r, Double(p4), &midpoint)
+    num = fused(num, r, Double(p3), &midpoint)
+    num = fused(num, r, Double(p2), &midpoint)
+    num = fused(num, r, Double(p1), &midpoint)
+    num = fused(num, r, 1, &midpoint)
+    let den = fused(fused(Double(q2), r, Double(q1), &midpoint), r, 1, &midpoint)
+    if midpoint { return scalar(input) }
+    return scaled(Lanes(repeating: Float(num) / Float(den)), by: SIMD8<Int32>(repeating: n))[0]
+  }
+
+  /// RN_float(a·b + c) for float values in doubles, as a double; `midpoint` is set where the
+  /// double sum lies exactly between two floats (see the vector form).
+  @inlinable @inline(__always)
+  static func fused(_ a: Double, _ b: Double, _ c: Double, _ midpoint: inout Bool) -> Double {
+    let s = a * b + c
+    if s.bitPattern & 0x1FFF_FFFF == 0x1000_0000 { midpoint = true }
+    return Double(Float(s))
+  }
 
   /// np.exp in every lane.
   @inlinable
