@@ -3,12 +3,24 @@ import TLSystem
 
 /// Fused single passes over contiguous buffers: activations, bias add, row softmax.
 extension Kernel {
-  /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`.
+  /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`. Float goes eight lanes at a time
+  /// (the same bits as element by element).
   @inlinable
   package static func sigmoid<T: LayerScalar>(
     _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int
   ) {
-    for i in 0..<count { dst[i] = T.sigmoid(src[i]) }
+    var i = 0
+    if T.self == Float.self {
+      let (from, to) = (FloatLanes(src), FloatLanes(dst))
+      while i + 8 <= count {
+        to.store(VectorExp.sigmoid(from.load(i)), i)
+        i += 8
+      }
+    }
+    while i < count {
+      dst[i] = T.sigmoid(src[i])
+      i += 1
+    }
   }
 
   /// dst[i] ← tanh(src[i]); `dst` may be `src`. Float goes eight lanes at a time.

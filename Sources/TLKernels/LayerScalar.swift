@@ -3,10 +3,11 @@ import TLArray
 
 /// The two float types layers compute in: BLAS-capable and stored unboxed in an ``NDArray``.
 ///
-/// The elementary functions are the C library's (`expf`/`exp`…), except the softmax's float32
-/// exponentials (``VectorExp``, within 1 ULP of `expf`); NumPy's SIMD float32 loops differ from
-/// both by a few ULP (docs/layers.md §10); float64 agrees to ~1e-16. The per-element functions are
-/// inlinable, so a layer's loop specialised to Float calls `expf` directly.
+/// The elementary functions are the C library's (`tanhf`, `exp`/`log`/`tanh`), except the
+/// float32 exp and log, which are NumPy's own (``NumPyExp``, ``NumPyLog``, bit for bit: softmax,
+/// sigmoid, the losses' logs); NumPy's SIMD float32 tanh differs from the C library's by a few
+/// ULP (docs/layers.md §10); float64 agrees to ~1e-16. The per-element functions are inlinable,
+/// so a layer's loop specialised to Float calls them directly.
 @usableFromInline package protocol LayerScalar: BLASScalar, NDElement {
   /// e^x in this precision.
   static func exp(_ x: Self) -> Self
@@ -20,13 +21,13 @@ import TLArray
 }
 
 extension Float: LayerScalar {
-  @inlinable @inline(__always) package static func exp(_ x: Float) -> Float { Foundation.expf(x) }
-  @inlinable @inline(__always) package static func log(_ x: Float) -> Float { Foundation.logf(x) }
+  @inlinable @inline(__always) package static func exp(_ x: Float) -> Float { NumPyExp.exp(x) }
+  @inlinable @inline(__always) package static func log(_ x: Float) -> Float { NumPyLog.log(x) }
   @inlinable @inline(__always) package static func tanh(_ x: Float) -> Float { Foundation.tanhf(x) }
   @usableFromInline package static func expShifted(
     _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>,
     count: Int
-  ) { VectorExp.expShifted(src, minus: shift, into: dst, count: count) }
+  ) { NumPyExp.expShifted(src, minus: shift, into: dst, count: count) }
 }
 
 extension Double: LayerScalar {

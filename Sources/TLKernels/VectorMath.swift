@@ -1,40 +1,21 @@
 import Foundation
 
-/// e^x, σ and tanh for float32 eight lanes at a time: the softmax's exponentials (the hot loop
-/// of a loss over a 10 000-word vocabulary) and the LSTM's gates. e^x: Cody–Waite reduction x = n·ln2 + r and Cephes' degree-6
-/// polynomial for e^r (the algorithm of Cephes `expf`), then 2ⁿ added into the exponent
-/// bits. Within 1 ULP of the C library's `expf` where it applies (the tests sweep 2²⁰ points); blocks
-/// with a lane outside [−86, 88] (or NaN) are left to `expf`, so under- and overflow, ±inf
-/// and NaN are the C library's.
+/// σ and tanh for float32 eight lanes at a time: the LSTM's gates. σ is the book's
+/// 1/(1+e^(−x)) on NumPy's own float32 exp (``NumPyExp``), so it has NumPy's bits; tanh is
+/// Cephes' `tanhf` on an exp of its own (``cephesExp(_:)``), within 2 ULP of the C library's
+/// `tanhf` and a few ULP from NumPy's SIMD tanh (docs/layers.md §10).
 @usableFromInline package enum VectorExp {
   @usableFromInline package typealias Lanes = SIMD8<Float>
 
+  /// The range of ``cephesExp(_:)``.
   @usableFromInline package static let low: Float = -86, high: Float = 88
 
-  /// dst[j] = e^(src[j] − shift) for j < count; `dst` may be `src`.
-  @usableFromInline package static func expShifted(
-    _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>,
-    count: Int
-  ) {
-    var j = 0
-    while j + Lanes.scalarCount <= count {
-      let x = UnsafeRawPointer(src + j).loadUnaligned(as: Lanes.self) - Lanes(repeating: shift)
-      if let y = exp(x) {
-        UnsafeMutableRawPointer(dst + j).storeBytes(of: y, as: Lanes.self)
-      } else {
-        for k in 0..<Lanes.scalarCount { dst[j + k] = expf(x[k]) }
-      }
-      j += Lanes.scalarCount
-    }
-    while j < count {
-      dst[j] = expf(src[j] - shift)
-      j += 1
-    }
-  }
-
-  /// e^x in every lane, or nil when a lane is outside [low, high] or NaN.
+  /// e^x in every lane, or nil when a lane is outside [low, high] or NaN: Cody–Waite reduction
+  /// x = n·ln2 + r and Cephes' degree-6 polynomial for e^r (Cephes `expf`), then 2ⁿ added into
+  /// the exponent bits; within 1 ULP of the C library's `expf` (the tests sweep 2²⁰ points).
+  /// Only ``tanh(_:)`` uses it; the layers' float32 exp is ``NumPyExp``.
   @inlinable @inline(__always)
-  package static func exp(_ x: Lanes) -> Lanes? {
+  package static func cephesExp(_ x: Lanes) -> Lanes? {
     guard all(x .>= Lanes(repeating: low) .& x .<= Lanes(repeating: high)) else { return nil }
     // n = round(x·log2 e), by the 1.5·2²³ trick: the sum's low mantissa bits hold n.
     let magic = Lanes(repeating: 12_582_912)
@@ -55,11 +36,10 @@ import Foundation
     return unsafeBitCast(unsafeBitCast(y, to: SIMD8<Int32>.self) &+ exponent, to: Lanes.self)
   }
 
-  /// The book's σ(x) = 1/(1+e^(−x)) in every lane, or nil when e^(−x) has no vector path.
+  /// The book's σ(x) = 1/(1+np.exp(−x)) in every lane, with NumPy's float32 bits.
   @inlinable @inline(__always)
-  package static func sigmoid(_ x: Lanes) -> Lanes? {
-    guard let e = exp(-x) else { return nil }
-    return Lanes(repeating: 1) / (Lanes(repeating: 1) + e)
+  package static func sigmoid(_ x: Lanes) -> Lanes {
+    Lanes(repeating: 1) / (Lanes(repeating: 1) + NumPyExp.exp(-x))
   }
 
   /// tanh in every lane (Cephes `tanhf`: an odd polynomial below |x| = 0.625, 1 − 2/(e^(2|x|)+1)
@@ -76,7 +56,7 @@ import Foundation
     p = p * z + Lanes(repeating: -3.333_328_194_22e-1)
     let small = p * z * x + x
     let magnitude = pointwiseMin(abs(x) * Lanes(repeating: 2), Lanes(repeating: high))
-    guard let e = exp(magnitude) else { return nil }
+    guard let e = cephesExp(magnitude) else { return nil }
     let large = Lanes(repeating: 1) - Lanes(repeating: 2) / (e + Lanes(repeating: 1))
     let chosen = small.replacing(with: large, where: abs(x) .>= Lanes(repeating: 0.625))
     // tanh is odd: the magnitude with x's sign bit (which also keeps tanh(−0) = −0).

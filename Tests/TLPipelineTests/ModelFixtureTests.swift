@@ -9,14 +9,6 @@ import Testing
 /// reference as `tl-run` compares it.
 @Suite("Version-2 model pipelines: testdata/models forward/backward")
 struct ModelFixtureTests {
-  /// Cases held to float32's tolerance instead of their own (docs/v2-status.md): the float64
-  /// AttentionSeq2seq runs its attention on the LSTMs' float32 `hs` buffers, so its float32
-  /// softmax exponentials (a few ULP from NumPy's SIMD exp, docs/layers.md §10) reach the
-  /// float64 gradients at ~1e-7 relative, beyond the case's rtol 1e-9.
-  static let float32Level: Set<String> = [
-    "attention_seq2seq_f64", "attention_seq2seq_adam_f64", "attention_seq2seq_rmsprop_f64", "attention_seq2seq_sgd_f64",
-  ]
-
   static var cases: [String] {
     let root = Fixtures.path("models")
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
@@ -32,10 +24,7 @@ struct ModelFixtureTests {
     let directory = root.appendingPathComponent(name)
     try FileManager.default.copyItem(at: URL(fileURLWithPath: Fixtures.path("models/\(name)")), to: directory)
     let spec = try PipelineSpec.load(path: directory.appendingPathComponent("pipeline.json").path)
-    let options =
-      Self.float32Level.contains(name)
-      ? RunOptions(tolerance: ToleranceOverride(rtol: 1e-5, atol: 1e-6)) : RunOptions()
-    let result = try PipelineRunner.run(spec, options: options)
+    let result = try PipelineRunner.run(spec, options: RunOptions())
     let comparison = try #require(result.comparison)
     let failing = comparison.arrays.filter { $0.status != .pass }.map { "\($0.name): \($0.status)" }
     #expect(failing.isEmpty, "\(failing)")

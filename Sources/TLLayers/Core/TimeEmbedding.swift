@@ -3,7 +3,8 @@ import TLKernels
 
 /// Ports the book's `TimeEmbedding` (common/time_layers.py): xs (N,T) ids → out (N,T,D).
 ///
-/// out is a **float32** buffer whatever W's dtype (`np.empty(..., dtype='f')`, docs/layers.md §5.5).
+/// out is a **float32** buffer whatever W's dtype (`np.empty(..., dtype='f')`, docs/layers.md §5.5;
+/// ``LayerBuffers``).
 /// Backward returns nil and sets dW (V,D) = Σ over (n,t) with xs[n,t] = v of dout[n,t], summed
 /// in the book's order: within each t sequentially over n, then across t.
 public final class TimeEmbedding: Layer {
@@ -33,7 +34,7 @@ public final class TimeEmbedding: Layer {
     guard let xs else { return nil }
     try check.shape("xs", xs.shape, ["N", "T"])
     try check.integer("xs", xs.dtype)
-    return ArraySignature(shape: xs.shape + [W.shape[1]], dtype: .float32)
+    return ArraySignature(shape: xs.shape + [W.shape[1]], dtype: LayerBuffers.float)
   }
 
   public func forward(_ xs: NDArray) throws -> NDArray {
@@ -41,22 +42,11 @@ public final class TimeEmbedding: Layer {
     let rows = try Kernel.rowIndices(
       xs, rows: W.shape[0], layer: check.layer, type: typeName, what: "xs")
     ids = (rows, xs.shape[0], xs.shape[1])
-    let (v, d) = (W.shape[0], W.shape[1])
-    var out = NDArray(zeros: .float32, shape: xs.shape + [d])
-    out.withUnsafeMutableBufferPointer(of: Float.self) { dst in
-      let target = MutableMatrix(dst, rows: rows.count, cols: d)
-      W.dtype.byFloat(
-        float: {
-          W.withUnsafeBufferPointer(of: Float.self) {
-            Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target)
-          }
-        },
-        double: {
-          W.withUnsafeBufferPointer(of: Double.self) {
-            Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target)
-          }
-        })
-    }
+    let d = W.shape[1]
+    var out = NDArray(zeros: LayerBuffers.float, shape: xs.shape + [d])
+    out.dtype.byFloat(
+      float: { Self.gather(W, rows, into: &out, Float.self) }, double: { Self.gather(W, rows, into: &out, Double.self) }
+    )
     return out
   }
 
@@ -134,4 +124,25 @@ extension LayerKind {
         TimeEmbedding.infer(W: ArraySignature(check.param(config, "W")), xs: xs, check: check))
     },
     make: { config, check in try TimeEmbedding(W: check.param(config, "W"), name: config.name) })
+}
+
+extension TimeEmbedding {
+  /// out[k, :] = W[rows[k], :] rounded to Out (the rows of out in (n,t) order).
+  fileprivate static func gather<Out: LayerScalar>(_ W: NDArray, _ rows: [Int], into out: inout NDArray, _: Out.Type) {
+    let (v, d) = (W.shape[0], W.shape[1])
+    out.withUnsafeMutableBufferPointer(of: Out.self) { dst in
+      let target = MutableMatrix(dst, rows: rows.count, cols: d)
+      W.dtype.byFloat(
+        float: {
+          W.withUnsafeBufferPointer(of: Float.self) {
+            Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target)
+          }
+        },
+        double: {
+          W.withUnsafeBufferPointer(of: Double.self) {
+            Kernel.gatherRows(Matrix($0, rows: v, cols: d), rows, into: target)
+          }
+        })
+    }
+  }
 }

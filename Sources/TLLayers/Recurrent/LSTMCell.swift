@@ -105,8 +105,9 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
 }
 
 /// The Float LSTM forward step eight columns at a time (``VectorExp``): the scalar loop's
-/// arithmetic in the same order, lane by lane. A block with a lane outside the vector
-/// functions' range goes to `scalar` instead. Returns the columns it handled.
+/// arithmetic in the same order, lane by lane (σ on NumPy's exp, the same bits as the scalar
+/// loop's). A block with a lane the vector tanh does not take (NaN) goes to `scalar` instead.
+/// Returns the columns it handled.
 enum LSTMLanes {
   typealias Lanes = SIMD8<Float>
 
@@ -117,10 +118,10 @@ enum LSTMLanes {
   ) -> Int {
     var j = 0
     while j + Lanes.scalarCount <= h {
-      if let f = VectorExp.sigmoid((x.load(j) + p.load(j)) + b.load(j)),
-        let g = VectorExp.tanh((x.load(h + j) + p.load(h + j)) + b.load(h + j)),
-        let i = VectorExp.sigmoid((x.load(2 * h + j) + p.load(2 * h + j)) + b.load(2 * h + j)),
-        let o = VectorExp.sigmoid((x.load(3 * h + j) + p.load(3 * h + j)) + b.load(3 * h + j)),
+      let f = VectorExp.sigmoid((x.load(j) + p.load(j)) + b.load(j))
+      let i = VectorExp.sigmoid((x.load(2 * h + j) + p.load(2 * h + j)) + b.load(2 * h + j))
+      let o = VectorExp.sigmoid((x.load(3 * h + j) + p.load(3 * h + j)) + b.load(3 * h + j))
+      if let g = VectorExp.tanh((x.load(h + j) + p.load(h + j)) + b.load(h + j)),
         case let c = f * cPrev.load(j) + g * i,
         let tc = VectorExp.tanh(c)
       {

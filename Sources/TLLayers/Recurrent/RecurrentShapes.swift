@@ -70,7 +70,7 @@ struct RecurrentShapes: Equatable {
       }
       dtype = DType.promote(dtype, signature.dtype)
     }
-    if state.count < stateNames.count { dtype = DType.promote(dtype, .float32) }
+    if state.count < stateNames.count { dtype = DType.promote(dtype, LayerBuffers.float) }
     guard dtype.isLayerFloat else {
       throw fail(
         "computes in \(dtype) (NumPy's promotion of its inputs); only float32 and float64 are supported"
@@ -79,8 +79,8 @@ struct RecurrentShapes: Equatable {
     return dtype
   }
 
-  /// hs (N,T,H): always float32, the book's `'f'` buffer.
-  var output: ArraySignature { ArraySignature(shape: [n, t, h], dtype: .float32) }
+  /// hs (N,T,H): always float32, the book's `'f'` buffer (``LayerBuffers``).
+  var output: ArraySignature { ArraySignature(shape: [n, t, h], dtype: LayerBuffers.float) }
 }
 
 /// A shape as the error messages spell it, without spaces: `(3,20)`, `(20,)`.

@@ -49,7 +49,7 @@ final class RecurrentTape<Cell: RecurrentCell> {
     hidden = CarriedState(n: n, t: t, h: h, initial: state["h"])
     cell = Cell(n: n, t: t, h: h, state: state)
     g = Buffer(zeros: n * gh)
-    let h0Array = state["h"] ?? NDArray(zeros: .float32, shape: [n, h])
+    let h0Array = state["h"] ?? NDArray(zeros: LayerBuffers.float, shape: [n, h])
     initialProduct =
       DType.promote(h0Array.dtype, whArray.dtype) == T.dtype
       ? nil : Buffer(converting: Kernel.matmul(h0Array, whArray))

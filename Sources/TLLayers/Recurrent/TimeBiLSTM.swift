@@ -51,7 +51,7 @@ public final class TimeBiLSTM: Layer {
         "expects Wh2 of shape (H,4H) = \(spell([first.h, 4 * first.h])) like Wh1, got \(spell([second.h, 4 * second.h]))"
       )
     }
-    return ArraySignature(shape: [first.n, first.t, 2 * first.h], dtype: .float32)
+    return ArraySignature(shape: [first.n, first.t, 2 * first.h], dtype: LayerBuffers.float)
   }
 
   public func forward(_ xs: NDArray) throws -> NDArray {
@@ -72,12 +72,18 @@ public final class TimeBiLSTM: Layer {
     let dxs2 = try backwardLSTM.backward(dhs.lastAxisSlice(from: h, width: h).reversedTime())?
       .reversedTime()
     guard var sum = dxs1, let dxs2 else { return nil }
-    sum.withUnsafeMutableBufferPointer(of: Float.self) { total in
-      dxs2.withUnsafeBufferPointer(of: Float.self) { other in
-        for i in total.indices { total[i] += other[i] }
+    sum.dtype.byFloat(
+      float: { Self.add(dxs2, to: &sum, Float.self) }, double: { Self.add(dxs2, to: &sum, Double.self) })
+    return sum
+  }
+
+  /// total += other, elementwise, both of dtype T.
+  private static func add<T: LayerScalar>(_ other: NDArray, to total: inout NDArray, _: T.Type) {
+    total.withUnsafeMutableBufferPointer(of: T.self) { sum in
+      other.withUnsafeBufferPointer(of: T.self) { addend in
+        for i in sum.indices { sum[i] += addend[i] }
       }
     }
-    return sum
   }
 }
 

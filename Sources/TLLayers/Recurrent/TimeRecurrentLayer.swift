@@ -4,9 +4,9 @@ import TLKernels
 /// Ports the book's `TimeRNN`, `TimeLSTM` and `TimeGRU` (common/time_layers.py): one cell run
 /// over T steps, called once as `set_state` then `forward` then `backward`.
 ///
-/// forward(xs (N,T,D)) → hs (N,T,H), always float32 (the book's `'f'` buffer); backward(dhs
-/// (N,T,H)) → dxs (N,T,D), float32. The initial state is `config.state` (`h`, and `c` for
-/// LSTM), as `set_state` sets it on a stateful layer; a missing one is float32 zeros (so LSTM
+/// forward(xs (N,T,D)) → hs (N,T,H), always float32 (the book's `'f'` buffer, ``LayerBuffers``);
+/// backward(dhs (N,T,H)) → dxs (N,T,D), float32. The initial state is `config.state` (`h`, and `c`
+/// for LSTM), as `set_state` sets it on a stateful layer; a missing one is float32 zeros (so LSTM
 /// given only h starts c at zeros). After the calls, `extraOutputs` gives the final `h` (and
 /// `c`) and `dh`, the gradient of the initial h, in NumPy's computation dtype; grads
 /// [dWx, dWh, db] are in their params' dtypes.
@@ -67,7 +67,7 @@ public final class TimeRecurrentLayer: Layer {
     let (hs, h, c) = run.outputs()
     (self.run, self.shapes, dh) = (run, shapes, nil)
     finalState = [("h", h)] + (c.map { [("c", $0)] } ?? [])
-    return hs.astype(.float32)
+    return hs.astype(LayerBuffers.float)
   }
 
   public func backward(_ dhs: NDArray) throws -> NDArray? {
@@ -87,7 +87,7 @@ public final class TimeRecurrentLayer: Layer {
     let bookGrads = zip(result.grads, bookParams).map { $0.astype($1.dtype) }
     grads = layout.map { $0.layout.frameworkGrads(bookGrads, params: params, h: $0.h) } ?? bookGrads
     dh = result.dh
-    return result.dxs.astype(.float32)
+    return result.dxs.astype(LayerBuffers.float)
   }
 
   public var extraOutputs: [(name: String, array: NDArray)] {
