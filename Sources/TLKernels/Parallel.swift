@@ -85,3 +85,46 @@ extension Kernel {
     }
   }
 }
+
+extension Kernel {
+  /// A product at least this wide (C's columns) and this large (multiply-adds) is split by
+  /// ``gemmSplittingWide`` instead of going to OpenBLAS's threads whole.
+  @usableFromInline package static let wideSplitColumns = 2048
+  @usableFromInline package static let wideSplitWork = 1 << 24
+
+  /// C ← op(A)·op(B) (+ C when `accumulate`) for a wide product (TimeAffine's x·W and xᵀ·dout,
+  /// N·T×V; TimeLSTM's x·Wx and its weight gradients, G·H wide) as single-threaded BLAS calls
+  /// on blocks of C's columns, ``chunksPerWorker`` per core, each taken by whichever worker is
+  /// free next; returns false (and does nothing) for a product that is not wide enough or when
+  /// OpenBLAS already runs on one thread (a batch of several jobs, a recurrent time loop).
+  /// OpenBLAS splits a product into equal parts per thread, so a core held by another process
+  /// doubled every product; here the free core takes the blocks the busy one leaves. Blocks are
+  /// wide enough (≥ 256 columns) that re-packing op(A) per block costs a few per cent. Each
+  /// element is one BLAS dot product over all of K, as in one call; OpenBLAS's kernel choice by
+  /// shape may round the sums differently (as its own threading does).
+  /// Narrower products (TimeAffine's dx = dout·Wᵀ, N·T×H) stay one threaded OpenBLAS call: cut
+  /// into blocks, each block would re-pack the whole of dout.
+  @usableFromInline package static func gemmSplittingWide<T: LayerScalar>(
+    _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
+    into c: MutableMatrix<T>, accumulate: Bool
+  ) -> Bool {
+    let k = ta ? a.rows : a.cols
+    let workers = Processors.available
+    guard c.cols >= wideSplitColumns, c.rows * c.cols * k >= wideSplitWork, workers > 1,
+      BLASThreads.count > 1
+    else { return false }
+    let bounds = chunkBounds(c.cols, workers: workers, align: 256)
+    let blocks = UncheckedSendable((a: a, b: b, c: c))
+    BLASThreads.alone(when: true) { _ in
+      DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
+        let (a, b, c) = blocks.value
+        let (from, to) = (bounds[part], bounds[part + 1])
+        let bPart = b.base + (tb ? from * b.ld : from)
+        T.gemm(
+          transA: ta, transB: tb, m: c.rows, n: to - from, k: k, alpha: 1, a: a.base, lda: a.ld,
+          b: bPart, ldb: b.ld, beta: accumulate ? 1 : 0, c: c.base + from, ldc: c.ld)
+      }
+    }
+    return true
+  }
+}
