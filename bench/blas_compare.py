@@ -1,5 +1,5 @@
 """Which BLAS multiplies tl-run's shapes fastest on one thread: cblas_sgemm of Debian's
-OpenBLAS (what tl-run links), of PyPI's scipy-openblas32 (a newer OpenBLAS, symbols prefixed
+OpenBLAS (what tl-run links) with the kernels it picks itself and with those tl-run selects, of PyPI's scipy-openblas32 (a newer OpenBLAS, symbols prefixed
 `scipy_`) and of Debian's BLIS (libblis4-pthread), through ctypes, each held to one thread.
 Timed by the process CPU time (time.process_time, every thread), best of --repeat, so a loaded machine
 disturbs the figures less than wall time would.
@@ -22,32 +22,37 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 SHAPES = {"step": (20, 650, 2600, False), "step-dh": (20, 2600, 650, True),
           "step-half": (20, 650, 1300, False), "affine": (700, 650, 10000, False)}
 
 
 def libraries():
-    found = {}
+    """(name, cblas_sgemm) of each library, one at a time: Debian's OpenBLAS is measured with
+    its own kernel choice before it is switched to tl-run's (one library, one choice at a time)."""
     debian = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
     if os.path.exists(debian):
+        import sgemm_peak
         lib = ctypes.CDLL(debian)
         lib.openblas_set_num_threads(1)
-        found["debian-openblas-0.3.21"] = lib.cblas_sgemm
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        yield f"debian-openblas-0.3.21 ({lib.openblas_get_corename().decode()})", lib.cblas_sgemm
+        core = sgemm_peak.select_core_like_tl_run(lib)
+        yield f"debian-openblas-0.3.21 as tl-run selects ({core})", lib.cblas_sgemm
     try:
         import scipy_openblas32
         path = os.path.join(scipy_openblas32.get_lib_dir(), "libscipy_openblas.so")
         lib = ctypes.CDLL(path)
         lib.scipy_openblas_set_num_threads(1)
-        version = scipy_openblas32.__version__
-        found[f"scipy-openblas32-{version}"] = lib.scipy_cblas_sgemm
+        yield f"scipy-openblas32-{scipy_openblas32.__version__}", lib.scipy_cblas_sgemm
     except ImportError:
         pass
     for path in glob.glob("/usr/lib/x86_64-linux-gnu/blis-*/libblis.so.4"):
         lib = ctypes.CDLL(path)
         lib.bli_thread_set_num_threads(ctypes.c_long(1))
-        found["blis-" + os.path.basename(os.path.dirname(path))] = lib.cblas_sgemm
-    return found
+        yield "blis-" + os.path.basename(os.path.dirname(path)), lib.cblas_sgemm
 
 
 def best_cpu_seconds(call, repeat):
@@ -81,7 +86,7 @@ def gflops(gemm, m, k, n, tb, repeat):
 def main(argv):
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 30
     result = {}
-    for name, gemm in libraries().items():
+    for name, gemm in libraries():
         result[name] = {shape: round(gflops(gemm, m, k, n, tb, repeat if shape != "affine" else
                                             max(3, repeat // 10)), 1)
                         for shape, (m, k, n, tb) in SHAPES.items()}

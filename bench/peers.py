@@ -62,8 +62,11 @@ def timings(stderr):
 
 
 def tl_compute(stderr):
-    return sum(s for name, s in timings(stderr).items()
-               if name.endswith(" forward") or name.endswith(" backward"))
+    """tl-run's compute: its layers' forward and backward phases (a chain), or its one
+    "compute" phase (a version-2 model)."""
+    phases = timings(stderr)
+    layers = [s for name, s in phases.items() if name.endswith(" forward") or name.endswith(" backward")]
+    return sum(layers) if layers else phases.get("compute", 0.0)
 
 
 def compare(tl_run, ours, theirs, rtol, atol):
