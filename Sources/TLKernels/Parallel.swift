@@ -35,12 +35,19 @@ extension Kernel {
     }
   }
 
-  /// `count` split into chunks of a multiple of `align` for `workers` workers
-  /// (``chunksPerWorker`` each): chunk `i` is `bounds[i]..<bounds[i + 1]`.
-  @usableFromInline package static func chunkBounds(_ count: Int, workers: Int, align: Int) -> [Int] {
-    let target = max(1, workers * chunksPerWorker)
-    let width = max(align, (count + target * align - 1) / (target * align) * align)
-    return Array(stride(from: 0, to: count, by: width)) + [count]
+  /// `count` cut into nearly equal chunks for `workers` workers (``chunksPerWorker`` each, fewer
+  /// when that would make them narrower than `minWidth`), every bound but the last a multiple of
+  /// `align`: chunk `i` is `bounds[i]..<bounds[i + 1]`. Equal chunks keep the free workers
+  /// evenly loaded (2600 columns: 7 × 320 and 360, not 6 × 384 and 296).
+  @usableFromInline package static func chunkBounds(_ count: Int, workers: Int, align: Int, minWidth: Int) -> [Int] {
+    let target = max(1, min(workers * chunksPerWorker, count / max(1, minWidth)))
+    var bounds = [0]
+    for i in 1..<target {
+      let bound = count * i / target / align * align
+      if bound > bounds[bounds.count - 1] { bounds.append(bound) }
+    }
+    bounds.append(count)
+    return bounds
   }
 }
 
@@ -70,7 +77,7 @@ extension Kernel {
       gemm(a, transposed: ta, b, transposed: tb, into: c)
       return
     }
-    let bounds = chunkBounds(c.cols, workers: workers, align: 64)
+    let bounds = chunkBounds(c.cols, workers: workers, align: 16, minWidth: 64)
     let blocks = UncheckedSendable((a: a, b: b, c: c))
     DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
       let (a, b, c) = blocks.value
@@ -113,7 +120,7 @@ extension Kernel {
     guard c.cols >= wideSplitColumns, c.rows * c.cols * k >= wideSplitWork, workers > 1,
       BLASThreads.count > 1
     else { return false }
-    let bounds = chunkBounds(c.cols, workers: workers, align: 256)
+    let bounds = chunkBounds(c.cols, workers: workers, align: 64, minWidth: 256)
     let blocks = UncheckedSendable((a: a, b: b, c: c))
     BLASThreads.alone(when: true) { _ in
       DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in

@@ -79,4 +79,17 @@ import Testing
     let worst = zip(split, whole).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
     #expect(worst <= 1e-6, "split and one call differ by \(worst)")
   }
+
+  /// The chunks cover 0..<count in order, aligned, nearly equal, and as many as asked unless
+  /// that would make them narrower than minWidth.
+  @Test(arguments: [(2600, 16, 64), (650, 16, 64), (10000, 64, 256), (333, 16, 64), (100, 16, 64)])
+  func chunkBoundsCoverEvenly(count: Int, align: Int, minWidth: Int) {
+    let bounds = Kernel.chunkBounds(count, workers: 2, align: align, minWidth: minWidth)
+    #expect(bounds.first == 0 && bounds.last == count)
+    let widths = zip(bounds.dropFirst(), bounds).map { $0 - $1 }
+    #expect(widths.allSatisfy { $0 > 0 })
+    #expect(bounds.dropLast().allSatisfy { $0 % align == 0 })
+    #expect(widths.count == max(1, min(2 * Kernel.chunksPerWorker, count / minWidth)))
+    #expect((widths.max() ?? 0) - (widths.min() ?? 0) <= 2 * align)
+  }
 }
