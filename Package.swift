@@ -3,8 +3,8 @@
 // and check them against NumPy. Modules point one way (docs/architecture.md, which lists what
 // each owns and may import; "A ← B" is "B imports A"):
 //   TLSystem ← TLArray ← TLFormats, TLChunks;  TLChunks ← TLHDF5;  TLFormats, TLHDF5 ← TLIO;
-//   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare;
-//   TLIO, TLLayers, TLCompare ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
+//   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare ← TLReportHTML (the --html page) ← TLBatch;
+//   TLLayers, TLCompare ← TLDiagnosis;  TLIO, TLLayers, TLCompare, TLDiagnosis ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
 //   and TLCompare for its commands, and TLHDF5 for the crash guard).
 // TLSystem owns the system calls; each C module has one Swift importer (CBLAS: TLKernels).
 import PackageDescription
@@ -60,6 +60,8 @@ let package = Package(
 
     // MARK: - Layers and verdicts
     .target(name: "TLCompare", dependencies: ["TLArray"], exclude: ["README.md"]),
+    // The --html page: heatmaps, histograms and the cases' table of a run or batch.
+    .target(name: "TLReportHTML", dependencies: ["TLArray", "TLSystem", "TLCompare"], exclude: ["README.md"]),
     // The kernels (BLAS and its threads, GEMM views, SIMD, NumPy emulation), then the book's
     // layers on them; nothing above the layers imports the kernels.
     .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS"], exclude: ["README.md"]),
@@ -70,11 +72,16 @@ let package = Package(
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
     .target(
-      name: "TLPipeline", dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLGraph", "TLCompare"],
+      name: "TLDiagnosis", dependencies: ["TLArray", "TLLayers", "TLCompare"], exclude: ["README.md"]),
+    .target(
+      name: "TLPipeline",
+      dependencies: ["TLArray", "TLSystem", "TLIO", "TLLayers", "TLGraph", "TLCompare", "TLDiagnosis"],
       exclude: ["README.md"]),
     .target(
       name: "TLBatch",
-      dependencies: ["TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "CTLCrypto"],
+      dependencies: [
+        "TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "TLReportHTML", "CTLCrypto",
+      ],
       exclude: ["README.md"]),
     .executableTarget(
       name: "tl-run",
@@ -87,7 +94,7 @@ let package = Package(
     // Test support: the fixtures' paths and comparisons, and the one way tests start a process.
     .target(name: "CTLTestSpawn", path: "Tests/CTLTestSpawn"),
     .target(
-      name: "TLTestSupport", dependencies: ["TLArray", "TLFormats", "TLHDF5", "CTLTestSpawn"],
+      name: "TLTestSupport", dependencies: ["TLArray", "TLFormats", "TLHDF5", "CTLTestSpawn", "CTLZlib"],
       path: "Tests/TLTestSupport"),
     .testTarget(name: "TLSystemTests", dependencies: ["TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLArrayTests", dependencies: ["TLArray", "TLTestSupport"]),
@@ -96,9 +103,13 @@ let package = Package(
     .testTarget(name: "TLHDF5Tests", dependencies: ["TLHDF5", "TLChunks", "TLFormats", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLIOTests", dependencies: ["TLIO", "TLFormats", "TLHDF5", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLCompareTests", dependencies: ["TLCompare", "TLTestSupport"]),
+    .testTarget(name: "TLReportHTMLTests", dependencies: ["TLReportHTML", "TLCompare", "TLArray", "TLTestSupport"]),
     .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLGraphTests", dependencies: ["TLGraph", "TLLayers", "TLFormats", "TLTestSupport"]),
+    .testTarget(
+      name: "TLDiagnosisTests",
+      dependencies: ["TLDiagnosis", "TLPipeline", "TLLayers", "TLCompare", "TLArray", "TLTestSupport"]),
     .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
     .testTarget(name: "TLBatchTests", dependencies: ["TLBatch", "TLPipeline", "TLIO", "TLFormats", "TLTestSupport"]),
     // CLITests runs the tl-run executable, so it depends on it: building the tests builds it.

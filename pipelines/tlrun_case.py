@@ -26,6 +26,20 @@ The layout written is exactly the one tl-run reads (pipelines/README.md):
     CASE/expected/NAME.npy      references under tl-run's result names: out, dx, LAYER.dPARAM,
                                 LAYER.h / .c / .dh, LAYER.dhs_enc, LAYER.mask
 Arrays keep their dtype: save what NumPy gave you, do not cast.
+
+To let `tl-run --isolate` judge each layer by itself (docs/pipeline.md §7), record the port's
+intermediates with `record_intermediates`: it runs your layer objects (the book's interface:
+`forward(x)` or, for a loss, `forward(x, ts)`; `backward(dout)`; `grads`) as tl-run runs the
+chain and returns every result under tl-run's names, `LAYER.out` and `LAYER.dx` included:
+
+    expected = record_intermediates(xs, [
+        {"name": "embed", "type": "TimeEmbedding", "params": {"W": W}, "port": my_embedding},
+        {"name": "lstm", "type": "TimeLSTM", "params": {"Wx": Wx, "Wh": Wh, "b": b}, "port": my_lstm},
+        {"name": "loss", "type": "TimeSoftmaxWithLoss", "inputs": {"ts": ts}, "port": my_loss},
+    ])
+    write_case("cases/mine", input=xs, layers=layers, expected=expected)
+
+(`write_case` ignores the "port" key.)
 Run this file directly for a small example: python3 pipelines/tlrun_case.py OUT_DIR
 """
 import json
@@ -63,7 +77,7 @@ def write_case(directory, input, layers, dout=None, expected=None, tolerance=Non
 
 
 def _layer_entry(directory, index, layer, used):
-    unknown = set(layer) - {"name", "type", "ratio", "train", "mask", *ARRAY_GROUPS}
+    unknown = set(layer) - {"name", "type", "ratio", "train", "mask", "port", *ARRAY_GROUPS}
     if unknown:
         raise ValueError(f"layers[{index}]: unknown keys {sorted(unknown)}")
     if "type" not in layer:
@@ -83,6 +97,41 @@ def _layer_entry(directory, index, layer, used):
     if layer.get("mask") is not None:
         entry["mask"] = _save(directory, f"{layer_name}.mask", layer["mask"])
     return entry
+
+
+def record_intermediates(input, layers, dout=None):
+    """Run the port's layers ("port" of each layer dict) forward on `input`, then backward from
+    `dout` (1 after a loss layer), and return the results under tl-run's names: out, dx (absent
+    when the first backward returns None), LAYER.dPARAM in the order of the layer's "params",
+    LAYER.h / LAYER.c / LAYER.dh where the port has them (recurrent layers), and the
+    intermediates LAYER.out and LAYER.dx (absent where its backward returns None)."""
+    results, value, outs = {}, input, []
+    for layer in layers:
+        port = layer["port"]
+        ts = (layer.get("inputs") or {}).get("ts")
+        value = port.forward(value) if ts is None else port.forward(value, ts)
+        outs.append(value)
+    results["out"] = value
+    gradient = 1 if dout is None else dout
+    dxs = [None] * len(layers)
+    for index in reversed(range(len(layers))):
+        if gradient is None:
+            break
+        gradient = layers[index]["port"].backward(gradient)
+        dxs[index] = gradient
+    if dxs and dxs[0] is not None:
+        results["dx"] = dxs[0]
+    for layer, out, dx in zip(layers, outs, dxs):
+        name, port = layer["name"], layer["port"]
+        for param, grad in zip(layer.get("params") or {}, getattr(port, "grads", [])):
+            results[f"{name}.d{param}"] = grad
+        for extra in ("h", "c", "dh"):
+            if layer["type"] in ("TimeRNN", "TimeLSTM", "TimeGRU") and getattr(port, extra, None) is not None:
+                results[f"{name}.{extra}"] = getattr(port, extra)
+        results[f"{name}.out"] = out
+        if dx is not None:
+            results[f"{name}.dx"] = dx
+    return results
 
 
 def _save(directory, stem, array):

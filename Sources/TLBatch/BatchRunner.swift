@@ -10,13 +10,15 @@ public enum BatchRunner {
   /// Runs `cases` (already sliced to a shard, if any) and returns their report.
   ///
   /// Weights beside the pipeline are read once into `sharedCache` and shared by every case.
-  /// `onFinish` is called once per case as it finishes, one call at a time, from a worker
+  /// `observe`, when given, sees each case's results (with its index in `cases` and its name) before they are
+  /// let go, from the worker that ran it. `onFinish` is called once per case as it finishes, one call at a time, from a worker
   /// thread. With `jobs > 1` products run on one thread for the batch's duration, so the cases,
   /// not BLAS, use the cores; the previous thread count is restored afterwards.
   public static func run(
     _ spec: PipelineSpec, cases: [BatchCase], jobs: Int, options: RunOptions = RunOptions(),
     shard: Shard? = nil, sharedCache: SharedArrayCache = SharedArrayCache(),
-    onFinish: @escaping @Sendable (BatchCaseReport) -> Void = { _ in }
+    onFinish: @escaping @Sendable (BatchCaseReport) -> Void = { _ in },
+    observe: (@Sendable (Int, String, CaseResult) -> Void)? = nil
   ) throws(BatchError) -> BatchReport {
     precondition(jobs >= 1, "jobs must be at least 1")
     if spec.outputs.hasPrefix("/") {
@@ -28,7 +30,11 @@ public enum BatchRunner {
     let queue = CaseQueue(cases.count, onFinish: onFinish)
     let work: @Sendable () -> Void = {
       while let index = queue.take() {
-        queue.finish(index, runCase(spec, cases[index], options: options, sharedCache: sharedCache))
+        queue.finish(
+          index,
+          runCase(spec, cases[index], options: options, sharedCache: sharedCache) {
+            observe?(index, cases[index].name, $0)
+          })
       }
     }
     let workers = min(jobs, cases.count)
@@ -54,16 +60,20 @@ public enum BatchRunner {
       wallSeconds: (ContinuousClock.now - start).seconds)
   }
 
-  /// One case in its own directory; any fault becomes its `error` entry.
-  static func runCase(_ spec: PipelineSpec, _ batchCase: BatchCase, options: RunOptions, sharedCache: SharedArrayCache)
-    -> BatchCaseReport
-  {
+  /// One case in its own directory; any fault becomes its `error` entry. `observe` sees the
+  /// results of a case that ran (the `--html` page's ``BatchPage``).
+  static func runCase(
+    _ spec: PipelineSpec, _ batchCase: BatchCase, options: RunOptions, sharedCache: SharedArrayCache,
+    observe: (CaseResult) -> Void = { _ in }
+  ) -> BatchCaseReport {
     var caseOptions = options
     caseOptions.caseDirectory = batchCase.directory
     let start = ContinuousClock.now
     var report: RunReport
     do {
-      report = RunReport(try PipelineRunner.run(spec, options: caseOptions, sharedCache: sharedCache))
+      let result = try PipelineRunner.run(spec, options: caseOptions, sharedCache: sharedCache)
+      observe(result)
+      report = RunReport(result)
       report.name = batchCase.name
     } catch {
       report = RunReport(name: batchCase.name, error: error)

@@ -1,4 +1,5 @@
 import Foundation
+import TLIO
 import TLPipeline
 import TLSystem
 
@@ -22,13 +23,17 @@ public struct BatchRequest: Sendable {
   public var options: RunOptions
   /// Print the report as JSON at the end instead of a line per case and a summary.
   public var json: Bool
+  /// `--html FILE`: the page of pictures (docs/pipeline.md §5), with sections for the first
+  /// ``BatchPage/defaultLimit`` failing cases.
+  public var html: String?
 
   /// A request for the batch in `directory`; every other field as `tl-run batch` has it when
   /// its option is not given.
   public init(
     directory: String, jobs: Int? = nil, report: String? = nil, junit: String? = nil, shard: String? = nil,
-    shardCount: Int? = nil, options: RunOptions = RunOptions(), json: Bool = false
+    shardCount: Int? = nil, options: RunOptions = RunOptions(), json: Bool = false, html: String? = nil
   ) {
+    self.html = html
     self.directory = directory
     self.jobs = jobs
     self.report = report
@@ -65,6 +70,7 @@ public enum BatchSession {
       flag: request.shard, shardCount: request.shardCount, environment: environment)
     if let report = request.report { try BatchReportFile.checkWritable(report, option: "--report") }
     if let junit = request.junit { try BatchReportFile.checkWritable(junit, option: "--junit") }
+    if let html = request.html { try HTMLOutput.checkWritable(html) }
     let all = try BatchCase.discover(in: request.directory)
     if all.isEmpty { throw BatchError("--batch \(request.directory): no case directories in it") }
     // Variables are inherited unseen (a job submitted from an array task carries its
@@ -76,15 +82,30 @@ public enum BatchSession {
     let json = request.json
     let console = BatchConsole(
       cases: cases, progress: json ? false : progress, writeOut: writeOut, writeErr: writeErr)
+    let page = request.html.map { _ in BatchPage(spec) }
+    var observe: (@Sendable (Int, String, CaseResult) -> Void)?
+    if let page { observe = { index, name, result in page.observe(index, name: name, result) } }
     var result = try BatchRunner.run(
       spec, cases: cases, jobs: request.jobs ?? Processors.available,
       options: request.options, shard: selection?.shard,
-      onFinish: { entry in if !json { console.finished(entry) } })
+      onFinish: { entry in if !json { console.finished(entry) } },
+      observe: observe)
     result.runID = runID
     result.slurmArrayJobs = selection?.slurmArrayJob.map { [$0] }
     result.shardSource = selection?.detail
     if let report = request.report { try BatchReportFile.write(result.json + "\n", to: report) }
-    if let junit = request.junit { try BatchReportFile.write(JUnitReport.xml(result), to: junit) }
+    var link: JUnitReport.PageLink?
+    if let html = request.html, let page {
+      let lines = [
+        "pipeline: \(spec.file)", "batch: \(request.directory)",
+        result.summaryLine(shardSource: selection?.source),
+      ]
+      let protected = page.protectedPaths + [ArrayIO.canonical(spec.file)]
+      try HTMLOutput.write(
+        page.page(result, title: "tl-run batch: \(spec.name)", lines: lines), to: html, protecting: protected)
+      link = JUnitReport.PageLink(file: html, sections: page.sectionNames)
+    }
+    if let junit = request.junit { try BatchReportFile.write(JUnitReport.xml(result, page: link), to: junit) }
     if json {
       writeOut(result.json + "\n")
     } else {

@@ -1,11 +1,30 @@
 import Foundation
 import TLPipeline
+import TLReportHTML
 
 /// A batch report as JUnit XML (`--junit FILE.xml`), the dialect Jenkins, GitLab and GitHub
 /// test reporters read: one `<testsuite>` for the pipeline, one `<testcase>` per case, a
 /// `<failure>` for a mismatch and an `<error>` for a case that could not run.
 public enum JUnitReport {
-  public static func xml(_ report: BatchReport) -> String {
+  /// The `--html` page a failure's text points to: the file, and the cases with a section
+  /// there (the others are linked to the page's table of cases).
+  public struct PageLink: Sendable {
+    public var file: String
+    public var sections: Set<String>
+
+    public init(file: String, sections: Set<String>) {
+      self.file = file
+      self.sections = sections
+    }
+
+    /// `report.html#case-case_5f_7`, or `report.html#cases` for a case without a section.
+    func target(_ name: String) -> String {
+      file + "#" + (sections.contains(name) ? HTMLPage.anchor(forCase: name) : "cases")
+    }
+  }
+
+  /// The XML; with `page`, each failure's message and text end with where its pictures are.
+  public static func xml(_ report: BatchReport, page: PageLink? = nil) -> String {
     let s = report.summary
     let suite = attributes([
       ("name", report.pipeline), ("tests", "\(s.cases)"), ("failures", "\(s.mismatched)"),
@@ -17,13 +36,15 @@ public enum JUnitReport {
       "  <testsuite\(suite)>",
     ]
     for entry in report.cases {
-      lines += testcase(entry, classname: report.pipeline, pipelineFile: report.pipelineFile)
+      lines += testcase(entry, classname: report.pipeline, pipelineFile: report.pipelineFile, page: page)
     }
     lines += ["  </testsuite>", "</testsuites>", ""]
     return lines.joined(separator: "\n")
   }
 
-  private static func testcase(_ entry: BatchCaseReport, classname: String, pipelineFile: String) -> [String] {
+  private static func testcase(
+    _ entry: BatchCaseReport, classname: String, pipelineFile: String, page: PageLink?
+  ) -> [String] {
     let head =
       "    <testcase\(attributes([("classname", classname), ("name", entry.name), ("time", seconds(entry.seconds))]))"
     switch entry.status {
@@ -32,11 +53,12 @@ public enum JUnitReport {
     case .mismatch:
       // What a person needs without rerunning: per array its shape, dtypes, tolerance and the
       // worst elements; then the command that reruns this one case.
+      let pictures = page.map { "pictures: \($0.target(entry.name))" }
       let details =
         (entry.failingArrays.flatMap(\.detailLines) + [
           "rerun: tl-run \(shellQuoted(pipelineFile)) --case \(shellQuoted(entry.directory))"
-        ]).joined(separator: "\n")
-      let message = entry.failureSummary ?? "mismatch"
+        ] + [pictures].compactMap { $0 }).joined(separator: "\n")
+      let message = (entry.failureSummary ?? "mismatch") + (pictures.map { " (\($0))" } ?? "")
       return [
         head + ">",
         "      <failure\(attributes([("type", "mismatch"), ("message", message)]))>\(escape(details, attribute: false))</failure>",

@@ -117,9 +117,13 @@ public struct ArrayReport: Codable, Sendable, Equatable {
   public var didYouMean: String?
   /// The values' own verdict (`pass` or `mismatch`), also under a dtype mismatch.
   public var valuesStatus: ArrayComparison.Status?
+  /// For a failing array of a time layer: the first time step whose slice fails (docs/pipeline.md §7).
+  public var step: Int?
+  /// For a failing LSTM/GRU param gradient: the failing gate blocks, by the book's letters.
+  public var gates: [String]?
 
   enum CodingKeys: String, CodingKey {
-    case name, status, dtype, shape, mismatched, total, percent, rtol, atol
+    case name, status, dtype, shape, mismatched, total, percent, rtol, atol, step, gates
     case checkDType = "check_dtype"
     case toleranceBasis = "tolerance_basis"
     case valuesStatus = "values_status"

@@ -14,8 +14,15 @@ public final class GraphExecutor {
   public private(set) var values: [String: NDArray] = [:]
   /// Every value's gradient after the last backward (values no gradient reaches are absent).
   public private(set) var gradients: [String: NDArray] = [:]
+  /// What each layer node's backward returned in the last backward (`dx`, the gradient of the
+  /// part of its `in` it read), by node name; absent where the layer returns None (ids).
+  public private(set) var layerGradients: [String: NDArray] = [:]
   /// The layers of the last forward, by node name.
   public private(set) var layers: [String: any Layer] = [:]
+  /// What each layer node was built from at the last forward (params, extra inputs, the state
+  /// it started from, options with a drawn dropout mask), by node name: a diagnosis reruns a
+  /// node by itself from it (pipeline.md §7).
+  public private(set) var configs: [String: LayerConfig] = [:]
   /// The final states of stateful layers, carried into their next forward.
   private var carried: [String: [String: NDArray]] = [:]
   /// With a seed: the one stream every TimeDropout in training mode draws its mask from, in
@@ -31,6 +38,7 @@ public final class GraphExecutor {
   public func forward(inputs: [String: NDArray]) throws -> NDArray {
     values = inputs
     layers = [:]
+    configs = [:]
     for node in nodes {
       let read = try node.inputs.map { try resolve($0, node.path + ".in") }
       switch node.operation {
@@ -68,8 +76,9 @@ public final class GraphExecutor {
       if case .number(let given)? = options["ratio"] { ratio = given } else { ratio = 0.5 }
       options.values["mask"] = .array(masks.mask(shape: x.shape, ratio: ratio))
     }
-    let layer = try kind.make(
-      LayerConfig(name: node.name, params: node.params, inputs: extras, state: state, options: options))
+    let config = LayerConfig(name: node.name, params: node.params, inputs: extras, state: state, options: options)
+    let layer = try kind.make(config)
+    configs[node.name] = config
     values[node.name] = try layer.forward(x)
     layers[node.name] = layer
     if node.stateful {
@@ -82,12 +91,16 @@ public final class GraphExecutor {
   /// Runs backward from the loss (dout = 1) through every node in reverse order.
   public func backward() throws {
     gradients = [loss: NDArray(scalar: 1.0)]
+    layerGradients = [:]
     for node in nodes.reversed() {
       let douts = node.outputNames.map { gradients[$0] }
       switch node.operation {
       case .layer:
         guard let dout = douts[0], let layer = layers[node.name] else { continue }
-        if let dx = try layer.backward(dout) { try accumulate(dx, node.inputs[0], node.path + ".in") }
+        if let dx = try layer.backward(dout) {
+          layerGradients[node.name] = dx
+          try accumulate(dx, node.inputs[0], node.path + ".in")
+        }
         let after = Dictionary(layer.extraOutputs.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         for (name, reference) in node.extraInputs {
           if let gradient = after["d" + name] { try accumulate(gradient, reference, "\(node.path).\(name)") }

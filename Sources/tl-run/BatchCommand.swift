@@ -9,7 +9,7 @@ struct BatchCommand: ParsableCommand {
     commandName: "batch",
     abstract: "Run a pipeline on every case directory of DIR, several at once; a line per case, then a summary.",
     usage: """
-      tl-run batch <pipeline.json> <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>]
+      tl-run batch <pipeline.json> <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--html <file.html>]
                    [--shard <i/n> | --shard-count <n>] [--intermediates] [--rtol <r>] [--atol <a>] [--json]
       tl-run <pipeline.json> --batch <dir> [<options>]   (the same command)
       """,
@@ -50,7 +50,8 @@ struct BatchCommand: ParsableCommand {
     let request = BatchRequest(
       directory: directory, jobs: batch.jobs, report: batch.report, junit: batch.junit, shard: batch.shard,
       shardCount: batch.shardCount,
-      options: RunOptions(intermediates: intermediates, tolerance: comparison.override), json: comparison.json)
+      options: RunOptions(intermediates: intermediates, tolerance: comparison.override), json: comparison.json,
+      html: batch.html)
     let report = try BatchSession.run(
       spec, request, version: TLRun.configuration.version, note: { printError("tl-run: \($0)") })
     if report.summary.exitStatus != 0 { throw ExitCode(report.summary.exitStatus) }

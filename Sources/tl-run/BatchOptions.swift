@@ -14,6 +14,12 @@ struct BatchOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
+      "Write a page of pictures (self-contained HTML): a table of the cases and, for the first 50 failing ones, their failing arrays.",
+      valueName: "FILE.html"))
+  var html: String?
+
+  @Option(
+    help: ArgumentHelp(
       "Run only the I-th of N slices of the sorted cases (0-based, round-robin: case k goes to shard k mod N). Without it, TL_RUN_SHARD=I/N, a Slurm array job or a Kubernetes Indexed Job sets the shard.",
       valueName: "I/N"))
   var shard: String?

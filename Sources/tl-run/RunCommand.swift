@@ -1,4 +1,5 @@
 import ArgumentParser
+import TLBatch
 import TLCompare
 import TLPipeline
 
@@ -9,7 +10,7 @@ struct RunCommand: ParsableCommand {
     abstract:
       "Run a pipeline file: read the arrays, run the chain forward and backward, write and compare the results.",
     usage: """
-      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--timings] [--rtol <r>] [--atol <a>] [--json]
+      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--isolate] [--timings] [--html <file.html>] [--rtol <r>] [--atol <a>] [--json]
       tl-run <pipeline.json> --batch <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
       """,
     discussion: """
@@ -23,8 +24,21 @@ struct RunCommand: ParsableCommand {
   @Option(help: "The case directory (default: the pipeline file's directory).")
   var `case`: String?
 
-  @Flag(help: "Also write each layer's own output as LAYER.out.")
+  @Flag(
+    help:
+      "Also write each layer's own output as LAYER.out and its backward's result as LAYER.dx (version 2: every value VALUE, VALUE.grad, NODE.dx)."
+  )
   var intermediates = false
+
+  @Flag(
+    help:
+      "Judge each layer by itself on the reference's intermediates (LAYER.out, LAYER.dx) and name the first wrong; implies --intermediates."
+  )
+  var isolate = false
+
+  @Option(
+    help: ArgumentHelp("Write a page of pictures of the failing arrays (self-contained HTML).", valueName: "FILE.html"))
+  var html: String?
 
   @Flag(help: "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr.")
   var timings = false
@@ -36,15 +50,24 @@ struct RunCommand: ParsableCommand {
   }
 
   private func runChecked() throws {
-    let spec = try PipelineSpec.load(path: pipeline)
-    let options = RunOptions(caseDirectory: `case`, intermediates: intermediates, tolerance: comparison.override)
+    let spec: PipelineSpec
+    do { spec = try PipelineSpec.load(path: pipeline) } catch {
+      PipelineRunner.clearStaleOutputs(ofUndecodable: pipeline, caseDirectory: `case`)
+      throw error
+    }
+    let options = RunOptions(
+      caseDirectory: `case`, intermediates: intermediates || isolate, tolerance: comparison.override, isolate: isolate)
+    if let html { try HTMLOutput.checkWritable(html) }
     let result = try PipelineRunner.run(spec, options: options)
+    if let html { try HTMLOutput.writeRun(result, spec: spec, to: html) }
     if timings { printErrorLines(result.timings.report) }
     if comparison.json {
       print(RunReport(result).json)
     } else {
-      print("\(result.name): wrote \(result.results.count) arrays to \(result.outputs)")
+      let count = result.results.count
+      print("\(result.name): wrote \(count) array\(count == 1 ? "" : "s") to \(result.outputs)")
       print(result.comparison?.textReport ?? "no reference to compare with")
+      for line in result.diagnosisLines { print(line) }
     }
     guard let report = result.comparison else { return }
     if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }

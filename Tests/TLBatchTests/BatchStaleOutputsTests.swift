@@ -23,7 +23,7 @@ private func manifestNames(_ directory: String) throws -> [String] {
   let cases = try BatchCase.discover(in: root.appendingPathComponent("cases").path)
   _ = try BatchRunner.run(spec, cases: cases, jobs: 2, options: RunOptions(intermediates: true))
   let first = root.appendingPathComponent("cases/case_1/out").path
-  #expect(Set(try ArrayIO.npyFiles(in: first)) == plainNames.union(["affine.out"]))
+  #expect(Set(try ArrayIO.npyFiles(in: first)) == plainNames.union(["affine.out", "affine.dx"]))
   _ = try BatchRunner.run(spec, cases: cases, jobs: 2)
   for name in goodCases {
     let out = root.appendingPathComponent("cases/\(name)/out").path

@@ -39,7 +39,10 @@ struct GraphFormTests {
 
   /// Every fault of a graph names its JSON path, before anything is loaded.
   @Test(arguments: [
-    (#"{\#(base), "model": "Rnnlmx"}"#, "model: expected one of: SimpleRnnlm"),
+    (
+      #"{\#(base), "model": "Rnnlmx"}"#,
+      #"model: unknown model "Rnnlmx" (did you mean "Rnnlm"?); expected one of: SimpleRnnlm"#
+    ),
     (#"{\#(base)}"#, #"missing "model""#),
     (
       #"{\#(base), "model": "Rnnlm", "train": {"steps": 2, "optimizer": {"type": "Adam"}}}"#,
@@ -47,7 +50,7 @@ struct GraphFormTests {
     ),
     (
       #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "Adamm"}}}"#,
-      "train.optimizer.type: expected one of: SGD"
+      #"train.optimizer.type: unknown optimizer "Adamm" (did you mean "Adam"?); expected one of: SGD"#
     ),
     (
       #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "SGD", "rate": 1}}}"#,
@@ -75,6 +78,15 @@ struct GraphFormTests {
       #"{\#(base), "graph": [{"name": "l", "type": "TimeLSTM", "in": "xs", "set_state": {"c": "xs"}}], "loss": "l"}"#,
       "graph[0].set_state.h: missing"
     ),
+    (
+      #"{\#(base), "graph": [{"name": "l", "type": "TimeLstm", "in": "xs"}], "loss": "l"}"#,
+      #"graph[0].type: unknown layer type "TimeLstm" (did you mean "TimeLSTM"?); expected one of: "#
+    ),
+    (
+      #"{\#(base), "graph": [{"name": "c", "op": "concats", "in": "xs"}], "loss": "c"}"#,
+      #"graph[0].op: unknown op "concats" (did you mean "concat"?); expected one of: slice, repeat, concat, split, sum"#
+    ),
+    (#"{\#(base), "model": 3}"#, "model: expected a string"),
     (
       #"{\#(base), "graph": [{"name": "s", "op": "split", "in": "xs", "sizes": [0]}], "loss": "s"}"#,
       "graph[0].sizes: expected positive integers"

@@ -23,7 +23,7 @@ func aPlainRunRemovesTheIntermediatesOfTheRunBefore(outputs: String) throws {
   try scratch.editPipeline { $0["outputs"] = outputs }
   let location = ArrayLocation(parsing: scratch.path(outputs))
   _ = try scratch.run(RunOptions(intermediates: true))
-  #expect(Set(try ArrayIO.readAll(location).map(\.name)) == plainNames.union(["affine.out"]))
+  #expect(Set(try ArrayIO.readAll(location).map(\.name)) == plainNames.union(["affine.out", "affine.dx"]))
 
   let result = try scratch.run()
   let written = try ArrayIO.readAll(location)

@@ -5,7 +5,8 @@ import TLLayers
 /// result as docs/pipeline.md §3 does.
 public enum ChainExecutor {
   /// The results in a stable order: `out`, `dx`, then per layer its grads and extra outputs
-  /// (and its own `out` when `intermediates` is set).
+  /// (and, when `intermediates` is set, its own `out` and the `dx` its backward returned,
+  /// absent where that is None: TimeEmbedding's; docs/pipeline.md §7).
   public static func run(
     _ loaded: LoadedCase, intermediates: Bool = false, timer: inout PhaseTimer
   ) throws(PipelineError) -> [(name: String, array: NDArray)] {
@@ -29,6 +30,7 @@ public enum ChainExecutor {
     }
     var results: [(name: String, array: NDArray)] = [("out", value)]
     var gradient: NDArray? = loaded.dout
+    var layerGradients = [NDArray?](repeating: nil, count: layers.count)
     for index in layers.indices.reversed() {
       guard let upstream = gradient else { break }
       do {
@@ -36,13 +38,17 @@ public enum ChainExecutor {
       } catch {
         throw failure(spec, index, "backward", error)
       }
+      if intermediates { layerGradients[index] = gradient }
     }
     if let dx = gradient { results.append(("dx", dx)) }
     for (index, layer) in layers.enumerated() {
       let name = spec.layers[index].name
       for (param, grad) in zip(layer.paramNames, layer.grads) { results.append(("\(name).d\(param)", grad)) }
       for extra in layer.extraOutputs { results.append(("\(name).\(extra.name)", extra.array)) }
-      if intermediates { results.append(("\(name).out", layerOutputs[index])) }
+      if intermediates {
+        results.append(("\(name).out", layerOutputs[index]))
+        if let dx = layerGradients[index] { results.append(("\(name).dx", dx)) }
+      }
     }
     return results
   }

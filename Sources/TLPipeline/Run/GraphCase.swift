@@ -4,13 +4,39 @@ import TLGraph
 import TLIO
 import TLLayers
 
+/// tl-run's own run of a version-2 case, kept for its diagnosis (pipeline.md §7): the graph's
+/// nodes and the executor holding the last forward's and backward's values, gradients and
+/// layer configs.
+struct GraphRun {
+  enum Mode { case forward, train, generate }
+  var mode: Mode
+  /// The graph's nodes (none with `generate`, which builds no graph).
+  var nodes: [GraphNode] = []
+  /// nil with `generate`.
+  var executor: GraphExecutor?
+  /// The names of `inputs` (`xs`, `ts`).
+  var inputNames: [String] = []
+
+  /// The names `--intermediates` writes for this graph (pipeline.md §6.2): every value, its
+  /// `.grad`, every layer node's `.dx`, and the inputs' `.grad`.
+  var intermediateNames: Set<String> {
+    var names = Set(inputNames.map { "\($0).grad" })
+    for node in nodes {
+      for name in node.outputNames { names.formUnion([name, "\(name).grad"]) }
+      if case .layer = node.operation { names.insert("\(node.name).dx") }
+    }
+    return names
+  }
+}
+
 /// A version-2 case (pipeline.md §6): its inputs and params loaded, its graph built, run
 /// forward and backward, and the results named as §6.2 says.
 enum GraphCase {
   /// Loads everything, then computes; every fault names the pipeline and a JSON path.
-  static func run(_ spec: PipelineSpec, _ graph: GraphSpec, resolver: SourceResolver, timer: inout PhaseTimer)
-    throws(PipelineError) -> (results: [(name: String, array: NDArray)], precision: Precision)
-  {
+  static func run(
+    _ spec: PipelineSpec, _ graph: GraphSpec, resolver: SourceResolver, intermediates: Bool = false,
+    timer: inout PhaseTimer
+  ) throws(PipelineError) -> (results: [(name: String, array: NDArray)], precision: Precision, run: GraphRun) {
     let (batches, params) = try timer.measure("load and check") { () throws(PipelineError) in
       var batches: [[String: NDArray]] = Array(repeating: [:], count: graph.train?.steps ?? 1)
       for (name, sources) in graph.inputs {
@@ -20,6 +46,7 @@ enum GraphCase {
     }
     let inputs = batches[0]
     if let generate = graph.generate, case .model(let model) = graph.body, let xs = inputs["xs"] {
+      try timer.measure("check shapes") { () throws(PipelineError) in try checkGenerate(spec, model, params, xs: xs) }
       let sampled = try timer.measure("compute") { () throws(PipelineError) in
         do {
           return try model.generate(params: params, xs: xs, startID: generate.startID, sampleSize: generate.sampleSize)
@@ -29,23 +56,34 @@ enum GraphCase {
           throw PipelineError(file: spec.file, path: "generate", "\(error)")
         }
       }
-      return ([("sampled", sampled)], Precision(dtype: .float64, terms: 1))
+      return ([("sampled", sampled)], Precision(dtype: .float64, terms: 1), GraphRun(mode: .generate))
     }
     let (nodes, loss) = try build(spec, graph, params: params)
+    try timer.measure("check shapes") { () throws(PipelineError) in try check(spec, nodes, batches) }
     let executor = GraphExecutor(nodes: nodes, loss: loss, seed: graph.seed.map { UInt32($0) })
     let results = try timer.measure("compute") { () throws(PipelineError) in
       do {
-        if let train = graph.train { return try Self.train(train, executor, batches) }
-        let out = try executor.forward(inputs: inputs)
-        try executor.backward()
-        return [("out", out)] + executor.grads + executor.states
+        let computed: [(name: String, array: NDArray)]
+        if let train = graph.train {
+          computed = try Self.train(train, executor, batches)
+        } else {
+          let out = try executor.forward(inputs: inputs)
+          try executor.backward()
+          computed = [("out", out)] + executor.grads + executor.states
+        }
+        guard intermediates else { return computed }
+        return try Self.withIntermediates(spec, computed, executor)
+      } catch let error as PipelineError {
+        throw error
       } catch let error as GraphError {
         throw PipelineError(file: spec.file, path: error.path, error.message)
       } catch {
         throw PipelineError(file: spec.file, path: graph.isModel ? "model" : "graph", "\(error)")
       }
     }
-    return (results, precision(inputs: inputs, params: params, steps: graph.train?.steps ?? 1))
+    let run = GraphRun(
+      mode: graph.train == nil ? .forward : .train, nodes: nodes, executor: executor, inputNames: Array(inputs.keys))
+    return (results, precision(inputs: inputs, params: params, steps: graph.train?.steps ?? 1), run)
   }
 
   /// K steps of the Trainer; the results of pipeline.md §6.2 with `train`.

@@ -1,21 +1,29 @@
 import Foundation
 import TLArray
 import TLCompare
+import TLDiagnosis
 import TLIO
 
 /// How to run one case, beyond what the pipeline file says.
 public struct RunOptions: Sendable {
   /// The case directory; nil means the pipeline file's directory.
   public var caseDirectory: String?
-  /// Also write each layer's own output as `LAYER.out`.
+  /// Also write each layer's own output as `LAYER.out`; for version 2 every value `VALUE`, its
+  /// gradient `VALUE.grad` and each layer node's `NODE.dx` (pipeline.md §6.2).
   public var intermediates: Bool
   /// `--rtol` / `--atol` from the command line, which beat the file's tolerances.
   public var tolerance: ToleranceOverride
+  /// Judge each layer by itself on the reference's intermediates (`--isolate`, §7).
+  public var isolate: Bool
 
-  public init(caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none) {
+  public init(
+    caseDirectory: String? = nil, intermediates: Bool = false, tolerance: ToleranceOverride = .none,
+    isolate: Bool = false
+  ) {
     self.caseDirectory = caseDirectory
     self.intermediates = intermediates
     self.tolerance = tolerance
+    self.isolate = isolate
   }
 }
 
@@ -27,8 +35,21 @@ public struct CaseResult: Sendable {
   public var results: [(name: String, array: NDArray)]
   /// nil when the pipeline has no reference.
   public var comparison: CollectionComparison?
+  /// The reference's arrays as read (nil without a reference): what `--html` draws the
+  /// results against.
+  public var reference: [(name: String, array: NDArray)]? = nil
+  /// The files this run read (inputs, weights, the pipeline, the reference), canonical: what
+  /// no file the run writes may replace (`--html` is checked against them too).
+  public var protectedPaths: [String] = []
   /// Each phase's wall time (always measured: a clock read per phase costs nothing).
   public var timings = PhaseTimer()
+  /// Where the failing arrays fail and which mistakes explain them (docs/pipeline.md §7):
+  /// present for a case whose comparison failed (version 2: without `train`/`generate`), or under
+  /// `--isolate`.
+  public var diagnosis: DiagnosisReport?
+
+  /// The diagnosis's lines for the text report (none when there is no diagnosis).
+  public var diagnosisLines: [String] { diagnosis?.textLines ?? [] }
 }
 
 /// Runs one case: load and check everything, compute, write, compare.
@@ -60,10 +81,27 @@ public enum PipelineRunner {
   /// Removes, after a failed run, the arrays the previous run listed in the outputs
   /// directory's manifest (best effort: the run's own error is what the user sees).
   private static func clearStaleOutputs(_ spec: PipelineSpec, _ resolver: SourceResolver) {
-    let outputs = resolver.outputPath(spec.outputs)
+    clearStaleOutputs(file: spec.file, outputs: spec.outputs, reference: spec.reference, resolver)
+  }
+
+  /// After a pipeline file failed to decode (exit 2): when it is still a JSON object whose
+  /// `outputs` (default `out`) and `reference` read well, removes what the previous run listed
+  /// in that outputs directory's manifest, as a failed run does; otherwise touches nothing
+  /// (where the outputs are is not known). `caseDirectory` as ``RunOptions/caseDirectory``.
+  public static func clearStaleOutputs(ofUndecodable file: String, caseDirectory: String? = nil) {
+    guard let keys = PipelineSpec.outputKeys(ofUndecodable: file) else { return }
+    let resolver = SourceResolver(
+      pipelineFile: file, caseDirectory: caseDirectory ?? SourceResolver.directory(of: file))
+    clearStaleOutputs(file: file, outputs: keys.outputs, reference: keys.reference, resolver)
+  }
+
+  private static func clearStaleOutputs(
+    file: String, outputs text: String, reference: String?, _ resolver: SourceResolver
+  ) {
+    let outputs = resolver.outputPath(text)
     guard case .directory(let path) = outputs, (try? OutputsManifest.read(directory: path)) != nil else { return }
-    var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
-    if let text = spec.reference { protected.append(ArrayIO.canonical(resolver.outputPath(text).path)) }
+    var protected = resolver.filesRead + [ArrayIO.canonical(file)]
+    if let reference { protected.append(ArrayIO.canonical(resolver.outputPath(reference).path)) }
     try? ArrayIO.write([], to: outputs, protecting: protected, mode: .runOutputs)
   }
 
@@ -73,16 +111,22 @@ public enum PipelineRunner {
     var timer = PhaseTimer()
     let results: [(name: String, array: NDArray)]
     let precision: Precision
+    var loadedCase: LoadedCase?
+    var graphRun: GraphRun?
     if let graph = spec.graph {
-      (results, precision) = try GraphCase.run(spec, graph, resolver: resolver, timer: &timer)
+      let run = try GraphCase.run(spec, graph, resolver: resolver, intermediates: options.intermediates, timer: &timer)
+      (results, precision, graphRun) = (run.results, run.precision, run.run)
     } else {
       let loaded = try timer.measure("load and check") { () throws(PipelineError) in
         try LoadedCase.load(spec, resolver: resolver)
       }
       results = try ChainExecutor.run(loaded, intermediates: options.intermediates, timer: &timer)
       precision = loaded.precision
+      loadedCase = loaded
     }
-    try checkToleranceNames(spec, results.map(\.name), intermediates: options.intermediates)
+    try checkToleranceNames(
+      spec, results.map(\.name), intermediates: options.intermediates,
+      graphIntermediates: graphRun?.intermediateNames ?? [])
     var reference: [(name: String, array: NDArray)]? = nil
     var protected = resolver.filesRead + [ArrayIO.canonical(spec.file)]
     if let text = spec.reference {
@@ -92,6 +136,8 @@ public enum PipelineRunner {
         throw PipelineError(file: spec.file, path: "reference", "\(error)")
       }
     }
+    let diagnosisInput = try CaseDiagnosis.input(
+      spec, loadedCase, graphRun, reference, policy(spec, options, precision), isolate: options.isolate)
     let outputs = resolver.outputPath(spec.outputs)
     do {
       try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected, mode: .runOutputs) }
@@ -103,16 +149,32 @@ public enum PipelineRunner {
         compareCollections(actual: results, expected: expected, policy: policy(spec, options, precision))
       }
     }
-    return CaseResult(name: spec.name, outputs: outputs, results: results, comparison: comparison, timings: timer)
+    var result = CaseResult(
+      name: spec.name, outputs: outputs, results: results, comparison: comparison, reference: reference,
+      protectedPaths: protected, timings: timer)
+    if let diagnosisInput, options.isolate || !(comparison?.isPass ?? true) {
+      result.diagnosis = try timer.measure("diagnose") { () throws(PipelineError) in
+        try CaseDiagnosis.run(spec, diagnosisInput, isolate: options.isolate)
+      }
+      result.timings = timer
+    }
+    return result
   }
 
   /// A per-array tolerance must name a result: one that names nothing (`lstm.dwx`) would
   /// silently leave the array it meant at the default. `LAYER.out` entries are allowed in a
-  /// run without `--intermediates`, which does not write them.
-  static func checkToleranceNames(_ spec: PipelineSpec, _ names: [String], intermediates: Bool) throws(PipelineError) {
+  /// run without `--intermediates`, which does not write them; so are `LAYER.dx` entries, and
+  /// for version 2 every name `--intermediates` would write (`graphIntermediates`: `VALUE`,
+  /// `VALUE.grad`, `NODE.dx`).
+  static func checkToleranceNames(
+    _ spec: PipelineSpec, _ names: [String], intermediates: Bool, graphIntermediates: Set<String> = []
+  ) throws(PipelineError) {
     let known = Set(names)
     for name in spec.tolerance.arrays.keys.sorted() where !known.contains(name) {
-      if !intermediates, name.hasSuffix(".out"), spec.layers.contains(where: { $0.name + ".out" == name }) { continue }
+      if !intermediates, spec.layers.contains(where: { [$0.name + ".out", $0.name + ".dx"].contains(name) }) {
+        continue
+      }
+      if !intermediates, graphIntermediates.contains(name) { continue }
       throw PipelineError(
         file: spec.file, path: "tolerance.arrays.\(name)",
         "names no result of this pipeline\(NameSuggestion.hint(for: name, among: names)); results: \(names.joined(separator: ", "))"

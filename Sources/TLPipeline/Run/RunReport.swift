@@ -1,5 +1,6 @@
 import Foundation
 import TLCompare
+import TLDiagnosis
 
 /// The JSON form of one case's run (`tl-run PIPELINE.json --json`), also one entry of a batch
 /// report: the case, where its results went, and the comparison if there was a reference.
@@ -12,6 +13,17 @@ public struct RunReport: Encodable, Sendable {
   public var outputs: String?
   public var written: [String]
   public var comparison: CollectionReport?
+  /// The mistakes that explain the failing arrays (docs/pipeline.md §7); absent when none fits.
+  public var diagnosis: [Diagnosis]?
+  /// Under `--isolate`: every layer's verdict, judged by itself.
+  public var isolation: [LayerVerdict]?
+  /// Under `--isolate`: the first layer wrong by itself and the direction; absent when none is.
+  public var firstWrong: FirstWrong?
+
+  enum CodingKeys: String, CodingKey {
+    case name, status, message, outputs, written, comparison, diagnosis, isolation
+    case firstWrong = "first_wrong"
+  }
 
   public init(_ result: CaseResult) {
     name = result.name
@@ -24,6 +36,16 @@ public struct RunReport: Encodable, Sendable {
     outputs = result.outputs.description
     written = result.results.map(\.name)
     comparison = result.comparison?.report
+    if let found = result.diagnosis {
+      diagnosis = found.diagnosis.isEmpty ? nil : found.diagnosis
+      isolation = found.isolation
+      firstWrong = found.firstWrong
+      for location in found.locations {
+        guard let index = comparison?.arrays.firstIndex(where: { $0.name == location.array }) else { continue }
+        comparison?.arrays[index].step = location.step
+        comparison?.arrays[index].gates = location.gates
+      }
+    }
   }
 
   public init(name: String, error: any Error) {

@@ -1,3 +1,4 @@
+import TLArray
 import TLGraph
 import TLLayers
 
@@ -17,9 +18,11 @@ extension GraphSpec {
     case (nil, nil):
       throw PipelineError(file: object.file, path: "", "missing \"model\" (a book model by name) or \"graph\" (nodes)")
     case (.some, nil):
-      guard let name = try object.string("model"), let model = BookModel(rawValue: name) else {
+      let name = try object.string("model")
+      guard let name, let model = BookModel(rawValue: name) else {
         let names = BookModel.allCases.map(\.rawValue)
-        throw object.error("model", "expected one of: \(names.joined(separator: ", "))")
+        let hint = name.map { " \"\($0)\"\(NameSuggestion.hint(for: $0, among: names))" } ?? ""
+        throw object.error("model", "unknown model\(hint); expected one of: \(names.joined(separator: ", "))")
       }
       if object.optional("loss") != nil { throw object.error("loss", "only a graph names its loss") }
       body = .model(model)
@@ -61,8 +64,9 @@ extension GraphSpec {
     let names = ["lr", "momentum", "decay_rate", "beta1", "beta2"]
     try optimizer.rejectUnknownKeys(["type"] + names)
     guard let typeName = try optimizer.string("type"), let kind = Optimizer.Kind(rawValue: typeName) else {
-      throw optimizer.error(
-        "type", "expected one of: \(Optimizer.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+      let names = Optimizer.Kind.allCases.map(\.rawValue)
+      let hint = (try? optimizer.string("type")).map { " \"\($0)\"\(NameSuggestion.hint(for: $0, among: names))" } ?? ""
+      throw optimizer.error("type", "unknown optimizer\(hint); expected one of: \(names.joined(separator: ", "))")
     }
     var arguments: [String: Double] = [:]
     for name in names { arguments[name] = try optimizer.double(name) }

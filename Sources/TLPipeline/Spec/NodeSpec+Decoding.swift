@@ -1,3 +1,4 @@
+import TLArray
 import TLGraph
 import TLLayers
 
@@ -51,7 +52,11 @@ extension NodeSpec {
     case (nil, nil): throw PipelineError(file: file, path: path, "missing \"type\" (a layer) or \"op\" (glue)")
     case (.some(let typeName), nil):
       guard let kind = LayerRegistry.kind(named: typeName) else {
-        throw object.error("type", "unknown layer type \"\(typeName)\"")
+        let names = LayerRegistry.kinds.map(\.typeName)
+        throw object.error(
+          "type",
+          "unknown layer type \"\(typeName)\"\(NameSuggestion.hint(for: typeName, among: names)); expected one of: \(names.joined(separator: ", "))"
+        )
       }
       guard inputs.count == 1 else { throw object.error("in", "a layer takes one value in \"in\"") }
       node.operation = .layer(kind)
@@ -109,7 +114,10 @@ extension NodeSpec {
           return size
         })
     default:
-      throw object.error("op", "unknown op \"\(op)\"; expected one of: \(glueOps.joined(separator: ", "))")
+      throw object.error(
+        "op",
+        "unknown op \"\(op)\"\(NameSuggestion.hint(for: op, among: glueOps)); expected one of: \(glueOps.joined(separator: ", "))"
+      )
     }
   }
 

@@ -67,6 +67,17 @@ extension PipelineSpec {
       tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file))
   }
 
+  /// `outputs` (default `out`) and `reference` of a pipeline file that did not decode as a
+  /// whole, for removing an earlier run's outputs after the failure; nil when the file is not a
+  /// regular file, not a JSON object, or those two keys are themselves bad.
+  static func outputKeys(ofUndecodable path: String) -> (outputs: String, reference: String?)? {
+    guard FileKind.of(path) == .regular, let data = FileManager.default.contents(atPath: path),
+      let root = try? JSONParser.parse(Array(data)), let object = try? JSONObjectReader(root, file: path, path: ""),
+      let outputs = try? decodeOutputs(object)
+    else { return nil }
+    do { return (outputs, try nonEmpty(object, "reference")) } catch { return nil }
+  }
+
   private static func decodeVersion(_ object: JSONObjectReader) throws(PipelineError) -> Int {
     let value = try object.required("version", "\(supportedVersion)")
     guard value.isIntegerLiteral, case .number(let text) = value, let version = Int(text) else {

@@ -1,0 +1,43 @@
+import Foundation
+import TLArray
+
+/// `scaled`: the port's array is a constant times tl-run's. The factor is the least-squares
+/// one, `Σ port·ours / Σ ours²`, accepted when `factor · ours` fits the port within the
+/// array's tolerance and the factor is not 1; the detail names it as a fraction where it is one
+/// (`2`: gradients added twice; `1/8`: a mean over the wrong count).
+enum ScaledDetector: MistakeDetector {
+  static func detect(in context: LayerContext) -> [Finding] {
+    context.failing.compactMap { key in
+      guard let factor = factor(context, key) else { return nil }
+      let (value, diff) = factor
+      return Finding(
+        kind: .scaled, keys: [key],
+        detail:
+          "the port's \(context.name(key)) is \(describe(value)) × tl-run's (to \(shortNumber(diff)) after scaling)")
+    }
+  }
+
+  /// The factor that makes tl-run's `key` the port's, and the difference left; nil when none does.
+  static func factor(_ context: LayerContext, _ key: String) -> (Double, Double)? {
+    guard let ours = context.ours[key], let port = context.port[key], ours.shape == port.shape,
+      ours.dtype.isFloatingPoint, port.dtype.isFloatingPoint
+    else { return nil }
+    let a = DoubleArray.values(ours)
+    let e = DoubleArray.values(port)
+    let norm = a.reduce(0) { $0 + $1 * $1 }
+    guard norm > 0, norm.isFinite else { return nil }
+    let factor = zip(a, e).reduce(0) { $0 + $1.0 * $1.1 } / norm
+    guard factor.isFinite, factor != 0, abs(factor - 1) > 1e-6 else { return nil }
+    guard let diff = context.matches(key, a.map { $0 * factor }) else { return nil }
+    return (factor, diff)
+  }
+
+  /// `2`, `1/8`, `-1` or `0.37`.
+  static func describe(_ factor: Double) -> String {
+    let rounded = factor.rounded()
+    if rounded != 0, abs(factor - rounded) <= 1e-6 * abs(factor) { return "\(Int(rounded))" }
+    let inverse = (1 / factor).rounded()
+    if inverse != 0, abs(1 / factor - inverse) <= 1e-6 * abs(1 / factor) { return "1/\(Int(inverse))" }
+    return String(format: "%.6g", factor)
+  }
+}

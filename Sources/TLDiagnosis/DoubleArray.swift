@@ -1,0 +1,86 @@
+import TLArray
+import TLCompare
+
+/// The arithmetic the detectors share, in `Double` (exact for float16/32/64 and the ids of
+/// small vocabularies): an array's values, arrays built back in a dtype, block and time-axis
+/// rearrangements, and the fit of a candidate against the port's array.
+enum DoubleArray {
+  /// The elements in C order as `Double`.
+  static func values(_ array: NDArray) -> [Double] { array.astype(.float64).scalars(as: Double.self) }
+
+  /// An array of `shape` and `dtype` holding `values` (cast as NumPy's `astype` would).
+  static func make(_ values: [Double], shape: [Int], dtype: DType) -> NDArray {
+    NDArray(shape: shape, scalars: values).astype(dtype)
+  }
+
+  /// The array with its last axis cut into `blocks` equal blocks, block `j` of the result
+  /// being block `order[j]` of `array` (gate blocks of Wx (D, G·H), Wh (H, G·H), b (G·H,)).
+  static func permutingBlocks(_ array: NDArray, blocks: Int, order: [Int]) -> NDArray {
+    let last = array.shape.last ?? 0
+    let width = last / blocks
+    let source = values(array)
+    var result = source
+    for row in stride(from: 0, to: source.count, by: max(last, 1)) {
+      for (j, from) in order.enumerated() {
+        for k in 0..<width { result[row + j * width + k] = source[row + from * width + k] }
+      }
+    }
+    return make(result, shape: array.shape, dtype: array.dtype)
+  }
+
+  /// A 2-D array transposed (`W.T`).
+  static func transposed(_ array: NDArray) -> NDArray {
+    let (rows, columns) = (array.shape[0], array.shape[1])
+    let source = values(array)
+    var result = source
+    for r in 0..<rows { for c in 0..<columns { result[c * rows + r] = source[r * columns + c] } }
+    return make(result, shape: [columns, rows], dtype: array.dtype)
+  }
+
+  /// Time steps `range` of an (N, T, …) array (`xs[:, a:b]`).
+  static func timeSlice(_ array: NDArray, _ range: Range<Int>) -> NDArray {
+    let (n, t) = (array.shape[0], array.shape[1])
+    let inner = n * t == 0 ? 0 : array.count / (n * t)
+    let source = values(array)
+    var result: [Double] = []
+    result.reserveCapacity(n * range.count * inner)
+    for i in 0..<n { result += source[(i * t + range.lowerBound) * inner..<(i * t + range.upperBound) * inner] }
+    var shape = array.shape
+    shape[1] = range.count
+    return make(result, shape: shape, dtype: array.dtype)
+  }
+
+  /// Step `t` of an (N, T, …) array as `Double`s, N blocks of the inner size.
+  static func step(_ values: [Double], shape: [Int], _ t: Int) -> [Double] {
+    let (n, steps) = (shape[0], shape[1])
+    let inner = values.count / max(n * steps, 1)
+    var result: [Double] = []
+    for i in 0..<n { result += values[(i * steps + t) * inner..<(i * steps + t + 1) * inner] }
+    return result
+  }
+
+  /// Whether `candidate` equals the port's `port` within `tolerance` widened by `slack`, by
+  /// NumPy's `isclose` rule with the port on the right; and the largest difference.
+  static func fit(_ candidate: [Double], _ port: [Double], _ tolerance: Tolerance, slack: Double = 4)
+    -> (fits: Bool, maxDiff: Double)
+  {
+    guard candidate.count == port.count else { return (false, .infinity) }
+    var worst = 0.0
+    var fits = true
+    for (a, e) in zip(candidate, port) {
+      if a == e || (a.isNaN && e.isNaN && tolerance.equalNaN) { continue }
+      let diff = abs(a - e)
+      if !(diff <= slack * (tolerance.atol + tolerance.rtol * abs(e))) { fits = false }
+      worst = max(worst, diff.isNaN ? .infinity : diff)
+    }
+    return (fits, worst)
+  }
+
+  /// Whether each element fails NumPy's `isclose` rule (the port on the right).
+  static func failing(_ actual: [Double], _ port: [Double], _ tolerance: Tolerance) -> [Bool] {
+    zip(actual, port).map { a, e in
+      if a == e || (a.isNaN && e.isNaN && tolerance.equalNaN) { return false }
+      return !(abs(a - e) <= tolerance.atol + tolerance.rtol * abs(e))
+    }
+  }
+}

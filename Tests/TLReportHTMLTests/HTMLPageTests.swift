@@ -1,0 +1,63 @@
+import TLCompare
+import Testing
+
+@testable import TLReportHTML
+
+/// What the page holds, as text: self-contained, escaped, linked.
+@Suite struct HTMLPageTests {
+  @Test func aPageLoadsNothingFromOutside() {
+    let html = PageFixtures.page(PageFixtures.failingCase()).render()
+    for outside in ["http:", "https:", "<script", "<link", "@import", "url(", "<iframe", "@font-face"] {
+      #expect(!html.contains(outside), "the page contains \(outside)")
+    }
+    #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count == 2)
+    #expect(html.contains("<svg"))
+    #expect(html.hasPrefix("<!DOCTYPE html>"))
+  }
+
+  @Test func aFailingArrayHasItsVerdictSentencesAndPassingArraysTheirLine() {
+    let entry = PageFixtures.failingCase(sentences: ["with <gates> in order [i, f, g, o] the port's out matches"])
+    let html = PageFixtures.page(entry).render()
+    #expect(html.contains(#"<section id="case-demo">"#))
+    #expect(html.contains(#"id="case-demo.array.w""#))
+    #expect(html.contains("with &lt;gates&gt; in order [i, f, g, o] the port&#39;s out matches"))
+    #expect(html.contains("Mismatched elements: 32 / 64 (50%)"))
+    #expect(html.contains("tolerance: rtol 1e-05 atol 1e-06 (test)"))
+    #expect(html.contains("<tr><td>b</td><td>float32</td><td>(4,)</td><td>0.25</td></tr>"))
+    #expect(html.contains("&gt; 10⁴"))  // the legend
+  }
+
+  @Test func anchorsAreDistinctForDistinctNames() {
+    let names = ["case_1", "case 1", "case.1", "case-1", "case/1", "cäse_1", "case.20.1", "case_2e_1"]
+    let anchors = names.map(HTMLPage.anchor(forCase:))
+    #expect(Set(anchors).count == names.count)
+    #expect(HTMLPage.anchor(forCase: "case 1") == "case-case.20.1")
+    #expect(HTMLPage.anchor(forCase: "case_7_wrong-reference") == "case-case_7_wrong-reference")
+    for anchor in anchors { #expect(anchor.allSatisfy { $0.isASCII && !$0.isWhitespace }) }
+  }
+
+  @Test func aBatchTableLinksTheCasesThatHaveSections() {
+    let cases = [
+      PageFixtures.failingCase(name: "a <1>"),
+      HTMLCase(name: "b", status: "mismatch", message: "w: Mismatched", worstArray: "w"),
+      HTMLCase(name: "c", status: "error", message: "c/x.npy: no such file"),
+      HTMLCase(name: "d", status: "pass"),
+    ]
+    let page = HTMLPage(
+      title: "batch", cases: cases, isBatch: true,
+      omissionNote: "Detailed sections are shown for the first 1 failing cases")
+    let html = page.render()
+    #expect(html.contains(##"<td><a href="#case-a.20..3c.1.3e.">a &lt;1&gt;</a></td>"##))
+    #expect(html.contains(#"<tr class="mismatch"><td>b</td>"#))
+    #expect(html.contains(#"<tr class="error"><td>c</td><td>error</td><td></td><td>c/x.npy: no such file</td></tr>"#))
+    #expect(html.contains("Detailed sections are shown for the first 1 failing cases"))
+    #expect(html.components(separatedBy: "<section ").count == 2)
+  }
+
+  @Test func aPassingRunHasNoPicturesAndNoLegend() {
+    let html = PageFixtures.page(PageFixtures.passingCase()).render()
+    #expect(!html.contains("data:image/png"))
+    #expect(!html.contains(#"class="legend""#))
+    #expect(html.contains("<h3>Within tolerance</h3>"))
+  }
+}
