@@ -1,5 +1,6 @@
 """The machine's raw GEMM speed, the yardstick for TimeAffine's GFLOP/s: cblas_sgemm and
-cblas_dgemm of Debian's libopenblas (the library tl-run links) called through ctypes, and
+cblas_dgemm of Debian's libopenblas (the library tl-run links) called through ctypes, with
+the kernels tl-run selects (select_core_like_tl_run), and
 numpy's np.dot (numpy's wheel bundles its own OpenBLAS), at TimeAffine's forward shape
 (N·T, D)·(D, M) and at a square 2000³.
 
@@ -8,6 +9,7 @@ Usage: python3 bench/sgemm_peak.py [NT D M]   — prints one JSON object (GFLOP/
 
 import ctypes
 import json
+import os
 import sys
 import time
 
@@ -15,6 +17,29 @@ import numpy as np
 
 DEBIAN_OPENBLAS = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
 ROW_MAJOR, NO_TRANS = 101, 111
+
+
+AVX512 = {"avx512f", "avx512cd", "avx512dq", "avx512bw", "avx512vl"}
+
+
+def select_core_like_tl_run(library):
+    """What tl-run does before its first product (Sources/TLKernels/BLASCore.swift): when
+    OpenBLAS fell back to its SSE3 "Prescott" kernels for a CPU it does not know, re-run its
+    kernel choice as OPENBLAS_CORETYPE=SkylakeX (AVX-512) or Haswell (AVX2 + FMA) would.
+    Returns the kernels' name."""
+    library.openblas_get_corename.restype = ctypes.c_char_p
+    name = library.openblas_get_corename().decode()
+    if "OPENBLAS_CORETYPE" in os.environ or name != "Prescott":
+        return name
+    with open("/proc/cpuinfo") as f:
+        flags = set(next((l for l in f if l.startswith("flags")), "").split())
+    target = "SkylakeX" if AVX512 <= flags else "Haswell" if {"avx2", "fma"} <= flags else None
+    if target:
+        os.environ["OPENBLAS_CORETYPE"] = target
+        library.gotoblas_dynamic_quit()
+        library.gotoblas_dynamic_init()
+        del os.environ["OPENBLAS_CORETYPE"]
+    return library.openblas_get_corename().decode()
 
 
 def _best_seconds(call, repeats=5):
@@ -58,7 +83,7 @@ def numpy_gflops(dtype, m, k, n):
 def main(argv):
     nt, d, m = (int(v) for v in argv) if len(argv) == 3 else (700, 650, 10000)
     library = ctypes.CDLL(DEBIAN_OPENBLAS)
-    result = {}
+    result = {"openblas_core": select_core_like_tl_run(library)}
     for label, dtype in (("sgemm", np.float32), ("dgemm", np.float64)):
         for shape_label, shape in (("affine", (nt, d, m)), ("square2000", (2000, 2000, 2000))):
             result[f"openblas_{label}_{shape_label}"] = cblas_gflops(library, dtype, *shape)

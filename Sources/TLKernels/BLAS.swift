@@ -23,6 +23,7 @@ extension Float: BLASScalar {
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     guard m > 0, n > 0 else { return }
+    _ = BLASCore.checked
     cblas_sgemm(
       CblasRowMajor, flag(transA), flag(transB), blasint(m), blasint(n), blasint(k), alpha,
       a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
@@ -36,6 +37,7 @@ extension Double: BLASScalar {
     beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
   ) {
     guard m > 0, n > 0 else { return }
+    _ = BLASCore.checked
     cblas_dgemm(
       CblasRowMajor, flag(transA), flag(transB), blasint(m), blasint(n), blasint(k), alpha,
       a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))

@@ -48,11 +48,16 @@ extension Kernel {
   }
 
   /// m[r, j] ← m[r, j] + b[j] for every row: the bias add after a product (NumPy broadcasting).
+  /// Large matrices (TimeAffine's N·T×V scores) are split by rows over the cores.
   @inlinable
   package static func addRowVector<T: LayerScalar>(_ b: UnsafePointer<T>, to m: MutableMatrix<T>) {
-    for r in 0..<m.rows {
-      let row = m.base + r * m.ld
-      for j in 0..<m.cols { row[j] += b[j] }
+    let shared = UncheckedSendable((b: b, m: m))
+    forEachRowRange(rows: m.rows, cols: m.cols) { rows in
+      let (b, m) = shared.value
+      for r in rows {
+        let row = m.base + r * m.ld
+        for j in 0..<m.cols { row[j] += b[j] }
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import TLArray
 /// one with NumPy's dtype promotion.
 extension Kernel {
   /// C ← op(A)·op(B), or C ← C + op(A)·op(B) when `accumulate`; op(X) = Xᵀ when its flag is set.
+  /// A wide product is split over the cores in blocks of columns (``gemmSplittingWide``).
   @inlinable
   package static func gemm<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
@@ -21,6 +22,7 @@ extension Kernel {
       if !accumulate { for r in 0..<m { for j in 0..<n { c[r, j] = 0 } } }
       return
     }
+    if gemmSplittingWide(a, transposed: ta, b, transposed: tb, into: c, accumulate: accumulate) { return }
     T.gemm(
       transA: ta, transB: tb, m: m, n: n, k: k, alpha: 1, a: a.base, lda: a.ld, b: b.base,
       ldb: b.ld, beta: accumulate ? 1 : 0, c: c.base, ldc: c.ld)

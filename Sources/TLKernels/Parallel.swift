@@ -3,26 +3,51 @@ import TLArray
 import TLSystem
 
 /// Row-parallel loops for the elementwise passes too large for one core (a softmax over
-/// N·T×V scores), one worker per processor this process may use (TLSystem's
-/// `Processors.available`); their pointers cross to the workers in TLSystem's
-/// `UncheckedSendable`, each worker writing only its own rows or columns. Each row is computed
-/// by exactly one worker with the same arithmetic as the serial loop, so the result does not
-/// depend on the number of workers.
+/// N·T×V scores), on the processors this process may use (TLSystem's `Processors.available`);
+/// their pointers cross to the workers in TLSystem's `UncheckedSendable`, each worker writing
+/// only its own rows or columns. Each row is computed by exactly one worker with the same
+/// arithmetic as the serial loop, so the result does not depend on the number of workers.
+///
+/// Work is handed out in small chunks (``chunksPerWorker`` per worker), each taken by whichever
+/// worker is free next (`DispatchQueue.concurrentPerform` hands out its iterations that way), not
+/// in one equal part per core: when another process holds a core, the worker on it takes fewer
+/// chunks, and the loop waits at most for one chunk computed at the busy core's share of speed
+/// instead of for a whole half.
 extension Kernel {
   /// Below this many elements a pass runs on the calling thread: waking workers costs more.
   @usableFromInline package static let parallelElements = 1 << 18
 
-  /// Calls `body(rowRange)` over `rows` rows split into one contiguous range per core, or once
-  /// with every row when `rows × cols` is small.
+  /// How many chunks per worker a parallel loop is cut into: the longest wait for a worker
+  /// slowed by a busy core is one chunk, 1/(chunksPerWorker·workers) of the loop.
+  @usableFromInline package static let chunksPerWorker = 4
+
+  /// Calls `body(rowRange)` over `rows` rows cut into contiguous chunks that the workers take
+  /// as they become free, or once with every row when `rows × cols` is small.
   @usableFromInline package static func forEachRowRange(rows: Int, cols: Int, _ body: @Sendable (Range<Int>) -> Void) {
     let workers = rows * cols >= parallelElements ? min(Processors.available, rows) : 1
     guard workers > 1 else {
       body(0..<rows)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      body((rows * worker / workers)..<(rows * (worker + 1) / workers))
+    let chunks = min(rows, workers * chunksPerWorker)
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      body((rows * chunk / chunks)..<(rows * (chunk + 1) / chunks))
     }
+  }
+
+  /// `count` cut into nearly equal chunks for `workers` workers (``chunksPerWorker`` each, fewer
+  /// when that would make them narrower than `minWidth`), every bound but the last a multiple of
+  /// `align`: chunk `i` is `bounds[i]..<bounds[i + 1]`. Equal chunks keep the free workers
+  /// evenly loaded (2600 columns: 7 × 320 and 360, not 6 × 384 and 296).
+  @usableFromInline package static func chunkBounds(_ count: Int, workers: Int, align: Int, minWidth: Int) -> [Int] {
+    let target = max(1, min(workers * chunksPerWorker, count / max(1, minWidth)))
+    var bounds = [0]
+    for i in 1..<target {
+      let bound = count * i / target / align * align
+      if bound > bounds[bounds.count - 1] { bounds.append(bound) }
+    }
+    bounds.append(count)
+    return bounds
   }
 }
 
@@ -30,13 +55,17 @@ extension Kernel {
   /// Below this many multiply-adds a product is not split (waking a worker costs more).
   @usableFromInline package static let columnSplitWork = 1 << 22
 
-  /// C ← op(A)·op(B) as one single-threaded BLAS call per core, each on its own block of C's
-  /// columns (and the matching columns of op(B)). Each element is still one BLAS dot product
+  /// C ← op(A)·op(B) as single-threaded BLAS calls on blocks of C's columns (and the matching
+  /// columns of op(B)), ``chunksPerWorker`` blocks per core of a multiple of 64 columns, each
+  /// block taken by whichever worker is free next. Each element is still one BLAS dot product
   /// over all of K, but OpenBLAS picks its kernel by shape, so the sums may round differently
-  /// from one unsplit call (≤ 7e-7 relative in the tests), as its own threading may.
+  /// from one unsplit call (within √K·ε relative in the tests: the AVX-512 kernels take small
+  /// blocks through a small-matrix path), as its own threading may.
   /// For the time loops of the recurrent layers, while OpenBLAS is held to one thread
   /// (``BLASThreads/alone(when:_:)``): TimeLSTM N=20, D=H=650 took forward 84 → 66 ms and
-  /// backward 124 → 99 ms against one unsplit call per step (medians of 8 interleaved runs).
+  /// backward 124 → 99 ms against one unsplit call per step (medians of 8 interleaved runs,
+  /// one block per core). Small blocks rather than one per core keep a core held by another
+  /// process from doubling the step: the other worker takes the blocks it leaves.
   /// Small products go to ``gemm`` unsplit.
   @inlinable
   package static func gemmByColumns<T: LayerScalar>(
@@ -44,15 +73,16 @@ extension Kernel {
     into c: MutableMatrix<T>
   ) {
     let k = ta ? a.rows : a.cols
-    let parts = c.rows * c.cols * k >= columnSplitWork ? min(Processors.available, c.cols / 64) : 1
-    guard parts > 1 else {
+    let workers = c.rows * c.cols * k >= columnSplitWork ? min(Processors.available, c.cols / 64) : 1
+    guard workers > 1 else {
       gemm(a, transposed: ta, b, transposed: tb, into: c)
       return
     }
+    let bounds = chunkBounds(c.cols, workers: workers, align: 16, minWidth: 64)
     let blocks = UncheckedSendable((a: a, b: b, c: c))
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
+    DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
       let (a, b, c) = blocks.value
-      let (from, to) = (c.cols * part / parts, c.cols * (part + 1) / parts)
+      let (from, to) = (bounds[part], bounds[part + 1])
       // Columns from..<to of op(B): columns of B, or rows of B when it is transposed.
       let bPart =
         tb
@@ -61,5 +91,48 @@ extension Kernel {
       let cPart = MutableMatrix(c.base + from, rows: c.rows, cols: to - from, ld: c.ld)
       gemm(a, transposed: ta, bPart, transposed: tb, into: cPart)
     }
+  }
+}
+
+extension Kernel {
+  /// A product at least this wide (C's columns) and this large (multiply-adds) is split by
+  /// ``gemmSplittingWide`` instead of going to OpenBLAS's threads whole.
+  @usableFromInline package static let wideSplitColumns = 2048
+  @usableFromInline package static let wideSplitWork = 1 << 24
+
+  /// C ← op(A)·op(B) (+ C when `accumulate`) for a wide product (TimeAffine's x·W and xᵀ·dout,
+  /// N·T×V; TimeLSTM's x·Wx and its weight gradients, G·H wide) as single-threaded BLAS calls
+  /// on blocks of C's columns, ``chunksPerWorker`` per core, each taken by whichever worker is
+  /// free next; returns false (and does nothing) for a product that is not wide enough or when
+  /// OpenBLAS already runs on one thread (a batch of several jobs, a recurrent time loop).
+  /// OpenBLAS splits a product into equal parts per thread, so a core held by another process
+  /// doubled every product; here the free core takes the blocks the busy one leaves. Blocks are
+  /// wide enough (≥ 256 columns) that re-packing op(A) per block costs a few per cent. Each
+  /// element is one BLAS dot product over all of K, as in one call; OpenBLAS's kernel choice by
+  /// shape may round the sums differently (as its own threading does).
+  /// Narrower products (TimeAffine's dx = dout·Wᵀ, N·T×H) stay one threaded OpenBLAS call: cut
+  /// into blocks, each block would re-pack the whole of dout.
+  @usableFromInline package static func gemmSplittingWide<T: LayerScalar>(
+    _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
+    into c: MutableMatrix<T>, accumulate: Bool
+  ) -> Bool {
+    let k = ta ? a.rows : a.cols
+    let workers = Processors.available
+    guard c.cols >= wideSplitColumns, c.rows * c.cols * k >= wideSplitWork, workers > 1,
+      BLASThreads.count > 1
+    else { return false }
+    let bounds = chunkBounds(c.cols, workers: workers, align: 64, minWidth: 256)
+    let blocks = UncheckedSendable((a: a, b: b, c: c))
+    BLASThreads.alone(when: true) { _ in
+      DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
+        let (a, b, c) = blocks.value
+        let (from, to) = (bounds[part], bounds[part + 1])
+        let bPart = b.base + (tb ? from * b.ld : from)
+        T.gemm(
+          transA: ta, transB: tb, m: c.rows, n: to - from, k: k, alpha: 1, a: a.base, lda: a.ld,
+          b: bPart, ldb: b.ld, beta: accumulate ? 1 : 0, c: c.base + from, ldc: c.ld)
+      }
+    }
+    return true
   }
 }

@@ -1,4 +1,5 @@
 import TLArray
+import TLSystem
 
 /// Sums in NumPy's exact order (docs/layers.md §10), so float32 results match `np.sum` bit for bit.
 extension Kernel {
@@ -57,10 +58,16 @@ extension Kernel {
       out[0] = 0 + pairwiseSum(m.base, count: m.rows, stride: m.ld)
       return
     }
-    for j in 0..<m.cols { out[j] = 0 }
-    for r in 0..<m.rows {
-      let row = m.base + r * m.ld
-      for j in 0..<m.cols { out[j] += row[j] }
+    // Blocks of columns over the cores for a large matrix (TimeAffine's db over N·T×V): each
+    // column is still summed by one worker, row by row, so the result is the serial one.
+    let (src, dst) = (UncheckedSendable(m), UncheckedSendable(out))
+    forEachRowRange(rows: m.cols, cols: m.rows) { columns in
+      let (m, out) = (src.value, dst.value)
+      for j in columns { out[j] = 0 }
+      for r in 0..<m.rows {
+        let row = m.base + r * m.ld
+        for j in columns { out[j] += row[j] }
+      }
     }
   }
 

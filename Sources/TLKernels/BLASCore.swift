@@ -1,0 +1,46 @@
+internal import CBLAS
+
+/// Which of OpenBLAS's kernel families the products run on. Debian's OpenBLAS (0.3.21) is
+/// built with every x86-64 kernel family and picks one by CPU model when it loads; a CPU newer
+/// than the library (an Emerald Rapids Xeon, family 6 model 207) is not recognised, and it
+/// falls back to its SSE3 "Prescott" kernels: sgemm ran at 27–31 GFLOP/s on one core where the
+/// "SkylakeX" kernels of the same library reach 63–149 (bench/blas_compare.py), and the book-size
+/// language model took 0.84 → 0.26 s (whole process, `--timings`, same load).
+///
+/// So before its first product tl-run checks the choice once: when OpenBLAS fell back to
+/// Prescott and the CPU (with the operating system) supports AVX-512 F/CD/DQ/BW/VL, it switches
+/// to SkylakeX; with AVX2 and FMA only, to Haswell. A user's `OPENBLAS_CORETYPE` is left as it
+/// is, and so is any other choice OpenBLAS made. Results change only by the summation order of
+/// the other kernels (NumPy's own OpenBLAS runs such kernels too).
+package enum BLASCore {
+  /// OpenBLAS's name for the kernels in use ("SkylakeX", "Haswell", "Prescott", …), after the
+  /// check.
+  package static var name: String {
+    _ = checked
+    return String(cString: openblas_get_corename())
+  }
+
+  /// Whether the user chose the kernels by `OPENBLAS_CORETYPE` (then they are left alone).
+  package static var forcedByUser: Bool { tlblas_core_forced() != 0 }
+
+  /// The name OpenBLAS gives its fallback kernels for a CPU it does not recognise.
+  static let fallback = "Prescott"
+
+  /// The kernel family the CPU supports beyond the fallback, nil when none or not x86-64.
+  package static var supported: String? {
+    switch tlblas_cpu_vector_level() {
+    case 2: "SkylakeX"
+    case 1: "Haswell"
+    default: nil
+    }
+  }
+
+  /// Done once, before the first product (``BLASScalar``'s gemm reads it; Swift runs a static
+  /// initialiser once, other threads waiting for it), so no thread is inside BLAS meanwhile.
+  static let checked: Bool = {
+    guard !forcedByUser, String(cString: openblas_get_corename()) == fallback,
+      let better = supported
+    else { return false }
+    return tlblas_select_core(better) == 1
+  }()
+}

@@ -1,0 +1,93 @@
+"""tl-run on the book-size language model with one core held by another process, against its
+own time with that core free (issue 18 item 3): a spinning `sh` pinned to the last CPU by
+taskset, started before and killed (by its PID) after each busy run; idle and busy runs
+interleaved. Target: busy ≤ 1.5 × idle (with the busy core still giving tl-run half its
+time, 1.33× is the floor on 2 cores).
+
+Usage: python3 bench/busy_core.py [--runs 5] [--tl-run BIN ...] [--peer]
+  --tl-run may be given several times (e.g. an older binary beside the new one).
+  --peer   also times bench/peers/numpy_vectorised.py the same way.
+Prints per binary the idle and busy medians (whole process and compute), their ratio, and the
+load average before and after.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import cases as case_table  # noqa: E402
+from measure import run_once  # noqa: E402
+
+PHASE = re.compile(r"^\s*([0-9.]+) ms  \S+ (forward|backward)$", re.M)
+
+
+def compute_of(run, is_tl):
+    if is_tl:
+        return sum(float(ms) for ms, _ in PHASE.findall(run.stderr)) / 1e3
+    return json.loads(run.stdout.strip().splitlines()[-1])["compute"]
+
+
+def spinner():
+    cpu = os.cpu_count() - 1
+    process = subprocess.Popen(["taskset", "-c", str(cpu), "sh", "-c", "while :; do :; done"],
+                               start_new_session=True)
+    time.sleep(0.2)
+    return process
+
+
+def stop(process):
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tl-run", action="append")
+    parser.add_argument("--peer", action="store_true")
+    args = parser.parse_args()
+    binaries = args.tl_run or [os.path.join(ROOT, ".build/release/tl-run")]
+    case = next(c for c in case_table.all_cases() if c.name == "lm-float32")
+    pipeline = case_table.generate(case, os.path.join(HERE, "data"))
+    sides = {b: ([b, pipeline, "--timings"], True) for b in binaries}
+    if args.peer:
+        sides["numpy-vectorised"] = ([sys.executable, os.path.join(HERE, "peers", "numpy_vectorised.py"),
+                                      pipeline, os.path.join(os.path.dirname(pipeline), "out_vectorised")],
+                                     False)
+    load_before = os.getloadavg()
+    times = {name: {"idle": [], "busy": [], "idle_c": [], "busy_c": []} for name in sides}
+    for name, (argv, _) in sides.items():
+        run_once(argv)  # warm-up
+    for _ in range(args.runs):
+        for name, (argv, is_tl) in sides.items():
+            run = run_once(argv)
+            times[name]["idle"].append(run.seconds)
+            times[name]["idle_c"].append(compute_of(run, is_tl))
+            held = spinner()
+            try:
+                run = run_once(argv)
+            finally:
+                stop(held)
+            times[name]["busy"].append(run.seconds)
+            times[name]["busy_c"].append(compute_of(run, is_tl))
+    load_after = os.getloadavg()
+    print(f"load average before {load_before}, after {load_after}; medians of {args.runs}")
+    print("| binary | idle whole | busy whole | ratio | idle compute | busy compute | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for name, t in times.items():
+        m = {k: statistics.median(v) for k, v in t.items()}
+        print(f"| {name} | {m['idle']:.3f} s | {m['busy']:.3f} s | {m['busy'] / m['idle']:.2f} | "
+              f"{m['idle_c']:.3f} s | {m['busy_c']:.3f} s | {m['busy_c'] / m['idle_c']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""The issue-18 table: tl-run against its peers on the book-size language model, and (with
+--train) one training step of AttentionSeq2seq and BetterRnnlm against the book's NumPy code.
+
+    python3 bench/peers.py                  # LM peers, 5 runs per side, + the training steps
+    python3 bench/peers.py --runs 3 --no-train
+
+Language model (bench/cases.py's lm-float32: TimeEmbedding → TimeLSTM → TimeAffine →
+TimeSoftmaxWithLoss, N=20, T=35, V=10000, D=H=650), as whole processes, interleaved (one
+untimed warm-up each, then --runs rounds of every side in turn):
+  tl-run           the release binary, --timings (its compute = forward + backward phases)
+  numpy-book       bench/numpy_run.py, the book's classes
+  numpy-vectorised bench/peers/numpy_vectorised.py
+  jax              bench/peers/jax_lm.py (jit + lax.scan; compile apart from steady state)
+  torch            bench/peers/torch_lm.py, only when `import torch` works
+Every peer's arrays are compared with tl-run's (`tl-run compare`, rtol/atol 1e-3); a peer whose
+numbers disagree is flagged in its row. The GEMM floor is the FLOPs of the model's products
+(3 × 2·N·T·H·V for the affine, 3 × 2·N·T·(D+H)·4H for the LSTM) over the best sgemm rate
+bench/sgemm_peak.py measures in the same run (2000³; Debian's OpenBLAS or NumPy's).
+Training steps: bench/train_step.py's cases against bench/numpy_train.py, same interleaving,
+outputs compared at the training tolerance (rtol 1e-4, atol 1e-5).
+Writes bench/data/peers.{json,md}.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+import cases as case_table  # noqa: E402
+import train_step  # noqa: E402
+from measure import run_once  # noqa: E402
+
+PHASE = re.compile(r"^\s*([0-9.]+) ms  (\S+(?: \S+)*)$", re.M)
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per side (default 5)")
+    parser.add_argument("--tl-run", default=os.path.join(ROOT, ".build/release/tl-run"))
+    parser.add_argument("--no-train", action="store_true", help="skip the training-step cases")
+    parser.add_argument("--no-lm", action="store_true", help="skip the language-model peers")
+    parser.add_argument("--no-jax", action="store_true", help="skip JAX")
+    parser.add_argument("--threads", type=int, help="OPENBLAS_NUM_THREADS for every side")
+    return parser.parse_args()
+
+
+def load():
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def timings(stderr):
+    """tl-run --timings: {phase name: seconds}."""
+    return {name: float(ms) / 1e3 for ms, name in PHASE.findall(stderr)}
+
+
+def tl_compute(stderr):
+    """tl-run's compute: its layers' forward and backward phases (a chain), or its one
+    "compute" phase (a version-2 model)."""
+    phases = timings(stderr)
+    layers = [s for name, s in phases.items() if name.endswith(" forward") or name.endswith(" backward")]
+    return sum(layers) if layers else phases.get("compute", 0.0)
+
+
+def compare(tl_run, ours, theirs, rtol, atol):
+    result = run_once([tl_run, "compare", ours, theirs, "--rtol", str(rtol), "--atol", str(atol)])
+    if result.status == 0:
+        return f"same (rtol {rtol}, atol {atol})"
+    lines = [l for l in (result.stdout + result.stderr).splitlines() if "FAIL" in l or "fail" in l]
+    return f"DIFFERS (exit {result.status}): " + " | ".join(lines[:3])
+
+
+def interleave(sides, runs, env):
+    """sides: {name: (argv, compute_of(run) -> seconds)}; warm-up each, then runs rounds."""
+    results = {name: {"runs": [], "computes": []} for name in sides}
+    for name, (argv, _) in sides.items():
+        warm = run_once(argv, env=env)
+        if warm.status != 0:
+            results[name]["error"] = (warm.stderr.strip().splitlines() or [f"exit {warm.status}"])[-1]
+    for _ in range(runs):
+        for name, (argv, compute_of) in sides.items():
+            if "error" in results[name]:
+                continue
+            run = run_once(argv, env=env)
+            results[name]["runs"].append(run)
+            results[name]["computes"].append(compute_of(run))
+    summary = {}
+    for name, r in results.items():
+        if "error" in r:
+            summary[name] = {"error": r["error"]}
+            continue
+        walls = [run.seconds for run in r["runs"]]
+        middle = sorted(range(len(walls)), key=lambda i: walls[i])[len(walls) // 2]
+        summary[name] = {"wall_s": statistics.median(walls), "min_s": min(walls),
+                         "compute_s": statistics.median(r["computes"]),
+                         "peak_mb": max(run.peak_mb for run in r["runs"]),
+                         "median_run": r["runs"][middle]}
+    return summary
+
+
+def peer_json(key):
+    return lambda run: json.loads(run.stdout.strip().splitlines()[-1])[key]
+
+
+def lm_table(args, env, data, gemm):
+    case = next(c for c in case_table.all_cases() if c.name == "lm-float32")
+    pipeline = case_table.generate(case, data)
+    directory = os.path.dirname(pipeline)
+    out = lambda name: os.path.join(directory, "out_" + name)
+    sides = {"tl-run": ([args.tl_run, pipeline, "--timings"], lambda r: tl_compute(r.stderr)),
+             "numpy-book": ([sys.executable, os.path.join(HERE, "numpy_run.py"), pipeline,
+                             out("numpy")], peer_json("compute")),
+             "numpy-vectorised": ([sys.executable, os.path.join(HERE, "peers", "numpy_vectorised.py"),
+                                   pipeline, out("vectorised")], peer_json("compute"))}
+    if not args.no_jax and importlib.util.find_spec("jax"):
+        sides["jax"] = ([sys.executable, os.path.join(HERE, "peers", "jax_lm.py"), pipeline,
+                         out("jax")], peer_json("compute"))
+    if importlib.util.find_spec("torch"):
+        sides["torch"] = ([sys.executable, os.path.join(HERE, "peers", "torch_lm.py"), pipeline,
+                           out("torch")], peer_json("compute"))
+    before = load()
+    summary = interleave(sides, args.runs, env)
+    after = load()
+    tl_out = os.path.join(directory, "out")
+    for name, row in summary.items():
+        if name != "tl-run" and "error" not in row:
+            row["check"] = compare(args.tl_run, tl_out, out({"numpy-book": "numpy"}.get(
+                name, name.replace("numpy-", ""))), 1e-3, 1e-3)
+        if name in ("jax", "torch") and "error" not in row:
+            phases = json.loads(row["median_run"].stdout.strip().splitlines()[-1])
+            row["first_s"] = phases.get("first")
+            row["compile_s"] = phases.get("compile")
+            row["import_s"] = phases.get("import")
+    N, T, D, H, V = case.N, case.T, case.D, case.H, case.V
+    NT = N * T
+    lstm_fwd = 2 * NT * (D + H) * 4 * H
+    affine_fwd = 2 * NT * H * V
+    flops = {"lstm forward": lstm_fwd, "lstm backward": 2 * lstm_fwd,
+             "affine forward": affine_fwd, "affine backward": 2 * affine_fwd}
+    rate = max(v for k, v in (gemm or {}).items() if k.endswith("sgemm_square2000")) if gemm else None
+    floor = case.flops / rate / 1e9 if rate else None
+    tl = summary["tl-run"]
+    layers = timings(tl["median_run"].stderr) if "error" not in tl else {}
+    return {"load_before": before, "load_after": after, "sides": summary, "flops": case.flops,
+            "sgemm_rate": rate, "floor_s": floor, "layers": layers, "layer_flops": flops}
+
+
+def train_table(args, env, data):
+    rows = {}
+    for name in train_step.CASES:
+        pipeline = train_step.generate(name, data)
+        directory = os.path.dirname(pipeline)
+        sides = {"tl-run": ([args.tl_run, pipeline, "--timings"], lambda r: tl_compute(r.stderr)),
+                 "numpy-book": ([sys.executable, os.path.join(HERE, "numpy_train.py"), pipeline,
+                                 os.path.join(directory, "out_numpy")], peer_json("compute"))}
+        before = load()
+        summary = interleave(sides, args.runs, env)
+        summary["load_before"], summary["load_after"] = before, load()
+        if "error" not in summary["tl-run"] and "error" not in summary["numpy-book"]:
+            summary["check"] = compare(args.tl_run, os.path.join(directory, "out"),
+                                       os.path.join(directory, "out_numpy"), 1e-4, 1e-5)
+        rows[name] = summary
+    return rows
+
+
+def fmt(seconds):
+    return "—" if seconds is None else f"{seconds:.3f} s"
+
+
+def render(results):
+    lines = []
+    lm = results.get("lm")
+    if lm:
+        tl = lm["sides"]["tl-run"]
+        lines += [f"## Language model, float32 (N=20, T=35, V=10000, D=H=650), "
+                  f"medians of {results['runs']} interleaved runs",
+                  f"load average before {lm['load_before']}, after {lm['load_after']}", "",
+                  "| tool | whole process | compute only | tl-run/peer (whole) | tl-run/peer (compute) "
+                  "| peak RSS | notes |", "|---|---|---|---|---|---|---|"]
+        for name, row in lm["sides"].items():
+            if "error" in row:
+                lines.append(f"| {name} | error: {row['error']} | | | | | |")
+                continue
+            notes = []
+            if row.get("first_s") is not None:
+                notes.append(f"first call {row['first_s']:.3f} s")
+            if row.get("compile_s") is not None:
+                notes.append(f"compile {row['compile_s']:.3f} s")
+            if row.get("import_s") is not None:
+                notes.append(f"import {row['import_s']:.2f} s")
+            if "check" in row:
+                notes.append(row["check"])
+            ratio = "" if name == "tl-run" or "error" in tl else \
+                f"{tl['wall_s'] / row['wall_s']:.2f}"
+            cratio = "" if name == "tl-run" or "error" in tl else \
+                f"{tl['compute_s'] / row['compute_s']:.2f}"
+            lines.append(f"| {name} | {fmt(row['wall_s'])} | {fmt(row['compute_s'])} | {ratio} | "
+                         f"{cratio} | {row['peak_mb']:.0f} MB | {'; '.join(notes)} |")
+        if lm["floor_s"]:
+            lines += ["", f"GEMM floor: {lm['flops'] / 1e9:.1f} GFLOP at {lm['sgemm_rate']:.1f} GFLOP/s "
+                      f"(best sgemm 2000³ this run) = {lm['floor_s']:.3f} s; tl-run compute / floor = "
+                      + ("—" if "error" in tl else f"{tl['compute_s'] / lm['floor_s']:.2f}")]
+        if lm["layers"]:
+            lines += ["", "tl-run phases (median run, --timings):", "",
+                      "| phase | time | GFLOP/s |", "|---|---|---|"]
+            for name, seconds in lm["layers"].items():
+                f = lm["layer_flops"].get(name)
+                rate = f"{f / seconds / 1e9:.1f}" if f and seconds > 0 else ""
+                lines.append(f"| {name} | {seconds * 1e3:.1f} ms | {rate} |")
+    train = results.get("train")
+    if train:
+        lines += ["", f"## One training step (forward, backward, remove_duplicate, clip_grads, Adam), "
+                  f"float32, medians of {results['runs']} interleaved runs", "",
+                  "| case | tl-run whole | NumPy (book) whole | ratio | tl-run compute | NumPy compute "
+                  "| ratio | load before / after | check |", "|---|---|---|---|---|---|---|---|---|"]
+        for name, row in train.items():
+            tl, np_ = row["tl-run"], row["numpy-book"]
+            if "error" in tl or "error" in np_:
+                lines.append(f"| {name} | {tl.get('error', '')} | {np_.get('error', '')} | | | | | | |")
+                continue
+            lines.append(f"| {name} | {fmt(tl['wall_s'])} | {fmt(np_['wall_s'])} | "
+                         f"{tl['wall_s'] / np_['wall_s']:.2f} | {fmt(tl['compute_s'])} | "
+                         f"{fmt(np_['compute_s'])} | {tl['compute_s'] / np_['compute_s']:.2f} | "
+                         f"{row['load_before']} / {row['load_after']} | {row.get('check', '')} |")
+    return "\n".join(lines)
+
+
+def strip_runs(results):
+    """The results without the raw runs (for the JSON file)."""
+    def clean(side):
+        return {k: v for k, v in side.items() if k != "median_run"} if isinstance(side, dict) else side
+    out = dict(results)
+    if "lm" in out:
+        out["lm"] = dict(out["lm"], sides={k: clean(v) for k, v in out["lm"]["sides"].items()})
+    if "train" in out:
+        out["train"] = {n: {k: clean(v) for k, v in row.items()} for n, row in out["train"].items()}
+    return out
+
+
+def main():
+    args = parse_arguments()
+    if not os.path.exists(args.tl_run):
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product",
+                        "tl-run"], cwd=ROOT, check=True)
+    env = dict(os.environ)
+    if args.threads:
+        env["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    data = os.path.join(HERE, "data")
+    os.makedirs(data, exist_ok=True)
+    results = {"runs": args.runs, "threads": args.threads}
+    if not args.no_lm:
+        print("measuring raw GEMM speed (bench/sgemm_peak.py)...", flush=True)
+        probe = run_once([sys.executable, os.path.join(HERE, "sgemm_peak.py")], env=env)
+        results["gemm"] = json.loads(probe.stdout) if probe.status == 0 else None
+        print("language model: tl-run and its peers...", flush=True)
+        results["lm"] = lm_table(args, env, data, results["gemm"])
+    if not args.no_train:
+        print("training steps...", flush=True)
+        results["train"] = train_table(args, env, data)
+    text = render(results)
+    print("\n" + text)
+    with open(os.path.join(data, "peers.json"), "w") as f:
+        json.dump(strip_runs(results), f, indent=2)
+    with open(os.path.join(data, "peers.md"), "w") as f:
+        f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
