@@ -59,6 +59,16 @@ import Testing
         Self.expectRefusal(try tlRunBatch(arguments), "--html \(target): refusing to write over \(reason)")
       }
     }
+    // A symbolic link to an output, even one not written yet, is refused as the output is.
+    let link = batch.root.path + "/link.html"
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: out + "/out.npy")
+    let dangling = batch.root.path + "/dangling.html"
+    try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: out + "/affine.dx.npy")
+    for target in [link, dangling] {
+      Self.expectRefusal(
+        try tlRun(batch.pipeline, "--case", batch.case1, "--html", target),
+        "--html \(target): refusing to write over an array file of the outputs directory")
+    }
     #expect(try Self.snapshot(batch.case1) == before, "nothing in the case was written or removed")
     // No other case ran either: none has an `out`.
     #expect(!FileManager.default.fileExists(atPath: batch.cases + "/case_2/out"))

@@ -80,8 +80,16 @@ public struct RunFiles: Sendable {
   }
 
   /// `path` with its directory canonical and its last component as written (a page that does
-  /// not exist yet still compares equal to an output reached through a symbolic link).
+  /// not exist yet still compares equal to an output reached through a symbolic link); a
+  /// symbolic link, even one whose target does not exist yet, is followed (at most 40 deep).
   public static func canonicalTarget(_ path: String) -> String {
+    var path = path
+    for _ in 0..<40 {
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { break }
+      path =
+        target.hasPrefix("/")
+        ? target : ArrayIO.join(URL(fileURLWithPath: path).deletingLastPathComponent().path, target)
+    }
     let url = URL(fileURLWithPath: path)
     if FileManager.default.fileExists(atPath: path) { return ArrayIO.canonical(path) }
     return ArrayIO.join(ArrayIO.canonical(url.deletingLastPathComponent().path), url.lastPathComponent)
