@@ -71,4 +71,24 @@ import Testing
         && !text.contains("\n")
     }
   }
+
+  /// The same for version 2's numbers: BetterRnnlm's `dropout_ratio` and the optimizer's `lr`.
+  @Test(arguments: [
+    (#""model": "BetterRnnlm", "dropout_ratio": 1e400"#, "dropout_ratio", #""xs.npy""#, #""ts.npy""#),
+    (
+      #""model": "Rnnlm", "train": {"steps": 1, "optimizer": {"type": "SGD", "lr": 1e400}}"#, "train.optimizer.lr",
+      #"["xs.npy"]"#, #"["ts.npy"]"#
+    ),
+  ])
+  func aVersion2NumberBeyondADoubleIsOutOfRange(key: String, path: String, xs: String, ts: String) throws {
+    let scratch = try ScratchCase(
+      json: #"{"version": 2, "inputs": {"xs": "# + xs + #", "ts": "# + ts + #"}, "params": "p.npz", "# + key + "}",
+      arrays: [:])
+    defer { scratch.remove() }
+    #expect {
+      _ = try PipelineSpec.load(path: scratch.pipeline)
+    } throws: { error in
+      "\(error)".hasPrefix("\(scratch.pipeline): \(path): 1e400 is out of range: it overflows a double")
+    }
+  }
 }
