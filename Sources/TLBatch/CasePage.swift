@@ -124,7 +124,7 @@ public enum CasePage {
   public static func htmlCase(_ entry: BatchCaseReport, detail: HTMLCaseDetail?) -> HTMLCase {
     HTMLCase(
       name: entry.name, status: entry.status.rawValue, message: entry.failureSummary,
-      worstArray: detail?.failing.first?.comparison.name ?? entry.failingArrays.first?.name,
+      worstArray: entry.failingArrays.first?.name,
       diagnosis: diagnosisKinds(entry.run.diagnosis), detail: detail)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TLCompare
 import TLIO
 import TLPipeline
 import TLReportHTML
@@ -72,7 +73,13 @@ extension HTMLOutput {
   public static func writeRun(_ result: CaseResult, spec: PipelineSpec, to path: String) throws(BatchError) {
     let detail = CasePage.detail(result, layouts: ArrayLayouts(spec), budget: PictureBudget())
     let report = RunReport(result)
-    let worst = detail.failing.first?.comparison.name
+    // The worst verdict, first in the file's order among equals (the report's order), not the
+    // page's first section, which may be a diagnosed array.
+    let failing = (result.comparison?.arrays ?? []).filter { $0.status.isFailure }.enumerated()
+    let worst = failing.max { a, b in
+      let (x, y) = (a.element.report.severity, b.element.report.severity)
+      return x != y ? x < y : a.offset > b.offset
+    }?.element.name
     let entry = HTMLCase(
       name: result.name, status: report.status, message: report.message ?? result.comparison?.summaryLine,
       worstArray: worst, diagnosis: CasePage.diagnosisKinds(result.diagnosis?.diagnosis), detail: detail)
