@@ -153,7 +153,7 @@ extension HTMLPage {
     .gates{display:flex;font-weight:bold;font-size:12px}.gates span{text-align:center;display:inline-block}\
     ul.sentences{margin:4px 0;padding-left:20px;font-weight:bold}\
     p.first-wrong{font-weight:bold;margin:6px 0}table.isolation caption{text-align:left;font-size:12px;color:#444}\
-    table.isolation td.fail{color:#b00;font-weight:bold}
+    table.isolation td.fail{color:#b00;font-weight:bold}svg.histogram rect{stroke:#666;stroke-width:.5}
     """
 }
 

@@ -4,7 +4,8 @@ import Foundation
 /// its height the logarithm of the count (so one element far out shows beside millions within),
 /// each bar in the legend's colour (``Palette``) of the decade it covers: blues within
 /// tolerance, yellow, orange, red and dark red beyond it, black not finite; the count above each
-/// bar and the bin's label centred under it, on two lines where it is a range.
+/// bar and the bin's label centred under it (the group's `text-anchor`), on two lines where it is a
+/// range; the bars' outline is the page's CSS (`svg.histogram rect`).
 enum HistogramSVG {
   static let barWidth = 40
 
@@ -17,21 +18,23 @@ enum HistogramSVG {
     let largest = log10(Double((counts.max() ?? 0) + 1))
     var svg =
       #"<figure class="map"><figcaption>histogram of |actual − expected| / tolerance (bar height: log of the count)</figcaption>"#
-      + #"<svg width="\#(width)" height="\#(height)" font-size="10" font-family="sans-serif">"#
+      + #"<svg class="histogram" width="\#(width)" height="\#(height)" font-size="10" font-family="sans-serif">"#
+      + #"<g text-anchor="middle">"#
     for (bin, count) in counts.enumerated() {
       let x = 5 + bin * barWidth
       let barHeight = largest > 0 ? plotHeight * log10(Double(count + 1)) / largest : 0
       let y = top + plotHeight - barHeight
       svg +=
-        ##"<rect x="\##(x + 2)" y="\##(y)" width="\##(barWidth - 4)" height="\##(barHeight)" fill="\##(colour(ofBin: bin))" stroke="#666" stroke-width="0.5">"##
+        ##"<rect x="\##(x + 2)" y="\##(y)" width="\##(barWidth - 4)" height="\##(barHeight)" fill="\##(colour(ofBin: bin))">"##
       svg += "<title>\(escape(ErrorHistogram.labels[bin])): \(count)</title></rect>"
       let centre = x + barWidth / 2
-      if count > 0 { svg += #"<text x="\#(centre)" y="\#(y - 3)" text-anchor="middle">\#(count)</text>"# }
+      if count > 0 { svg += #"<text x="\#(centre)" y="\#(y - 3)">\#(count)</text>"# }
       for (line, text) in labelLines(bin).enumerated() {
         let labelY = Int(top + plotHeight) + 12 + 12 * line
-        svg += #"<text x="\#(centre)" y="\#(labelY)" text-anchor="middle">\#(escape(text))</text>"#
+        svg += #"<text x="\#(centre)" y="\#(labelY)">\#(escape(text))</text>"#
       }
     }
+    svg += "</g>"
     let edge = 5 + ErrorHistogram.firstFailingBin * barWidth
     svg +=
       ##"<line x1="\##(edge)" x2="\##(edge)" y1="\##(top - 10)" y2="\##(top + plotHeight)" stroke="#888" stroke-dasharray="3,2"/>"##
