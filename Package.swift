@@ -80,7 +80,8 @@ let package = Package(
     .target(
       name: "TLBatch",
       dependencies: [
-        "TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "TLReportHTML", "CTLCrypto",
+        "TLPipeline", "TLArray", "TLSystem", "TLIO", "TLLayers", "TLCompare", "TLDiagnosis", "TLReportHTML",
+        "CTLCrypto",
       ],
       exclude: ["README.md"]),
     .executableTarget(

@@ -27,6 +27,13 @@ public struct BatchRequest: Sendable {
   /// ``BatchPage/defaultLimit`` failing cases.
   public var html: String?
 
+  /// The report options given, as `(option, path)`: `--report`, `--junit`, `--html`.
+  public var reportPaths: [(option: String, path: String)] {
+    [("--report", report), ("--junit", junit), ("--html", html)].compactMap { entry in
+      entry.1.map { (entry.0, $0) }
+    }
+  }
+
   /// A request for the batch in `directory`; every other field as `tl-run batch` has it when
   /// its option is not given.
   public init(
@@ -68,11 +75,39 @@ public enum BatchSession {
   ) throws(BatchError) -> BatchReport {
     let selection = try ShardSelection.resolve(
       flag: request.shard, shardCount: request.shardCount, environment: environment)
-    if let report = request.report { try BatchReportFile.checkWritable(report, option: "--report") }
-    if let junit = request.junit { try BatchReportFile.checkWritable(junit, option: "--junit") }
-    if let html = request.html { try HTMLOutput.checkWritable(html) }
-    let all = try BatchCase.discover(in: request.directory)
-    if all.isEmpty { throw BatchError("--batch \(request.directory): no case directories in it") }
+    let reports = request.reportPaths
+    for (option, path) in reports { try BatchReportFile.checkWritable(path, option: option) }
+    try BatchReportFile.checkDistinct(reports)
+    var files: [RunFiles] = []
+    var refused = false
+    do throws(BatchError) {
+      let all = try BatchCase.discover(in: request.directory)
+      if all.isEmpty { throw BatchError("--batch \(request.directory): no case directories in it") }
+      // No report may replace a file a case reads or writes; checked before any case runs.
+      files = all.map { RunFiles(spec, caseDirectory: $0.directory) }
+      for (option, path) in reports {
+        do { try HTMLOutput.checkConflicts(path, option: option, with: files) } catch {
+          refused = true
+          throw error
+        }
+      }
+      return try run(
+        spec, request, cases: all, selection: selection, version: version, note: note, writeOut: writeOut,
+        writeErr: writeErr, progress: progress)
+    } catch {
+      if let html = request.html, !refused {
+        HTMLOutput.writeFailure(
+          "\(error)", title: "tl-run batch: \(spec.name)", pipeline: spec.file, to: html, files: files)
+      }
+      throw error
+    }
+  }
+
+  private static func run(
+    _ spec: PipelineSpec, _ request: BatchRequest, cases all: [BatchCase], selection: ShardSelection?,
+    version: String, note: @escaping (String) -> Void, writeOut: @escaping @Sendable (String) -> Void,
+    writeErr: @escaping @Sendable (String) -> Void, progress: Bool?
+  ) throws(BatchError) -> BatchReport {
     // Variables are inherited unseen (a job submitted from an array task carries its
     // SLURM_ARRAY_*), so a shard chosen by one is always said, with how.
     if let selection, selection.fromEnvironment { note(selection.detail) }

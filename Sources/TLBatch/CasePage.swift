@@ -1,6 +1,7 @@
 import Synchronization
 import TLArray
 import TLCompare
+import TLDiagnosis
 import TLIO
 import TLPipeline
 import TLReportHTML
@@ -38,7 +39,12 @@ public enum CasePage {
     let actual = Dictionary(result.results.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
     let expected = Dictionary(
       (result.reference ?? []).map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
+    // The arrays a diagnosis explains, and those of the first layer wrong by itself, come
+    // first: downstream arrays that fail only because of them follow.
+    let causes = causeArrays(result.diagnosis)
     let failing = comparison.arrays.filter { $0.status.isFailure }.enumerated().sorted { a, b in
+      let (p, q) = (causes.contains(a.element.name), causes.contains(b.element.name))
+      if p != q { return p }
       let (x, y) = (a.element.report.severity, b.element.report.severity)
       return x != y ? x > y : a.offset < b.offset
     }.map(\.element)
@@ -72,14 +78,54 @@ public enum CasePage {
       unpictured == 0
       ? nil
       : "\(unpictured) failing array\(unpictured == 1 ? " has" : "s have") no pictures: at most \(picturedArraysPerCase) per case, and \(PictureBudget.defaultBytes / 1_000_000) MB of pictures per page."
-    return HTMLCaseDetail(failing: sections, passing: passing, note: note)
+    return HTMLCaseDetail(failing: sections, passing: passing, note: note, isolation: isolation(result.diagnosis))
+  }
+
+  /// The failing arrays that come first on the page: those a diagnosis explains, and under
+  /// `--isolate` those the first layer wrong by itself fails when run alone or names
+  /// (`LAYER.out`, `LAYER.W`).
+  static func causeArrays(_ report: DiagnosisReport?) -> Set<String> {
+    guard let report else { return [] }
+    var names = Set(report.diagnosis.flatMap(\.arrays))
+    if let first = report.firstWrong {
+      names.formUnion(report.isolation?.first { $0.layer == first.layer }?.failing ?? [])
+      names.formUnion(report.locations.map(\.array).filter { $0.hasPrefix(first.layer + ".") })
+    }
+    return names
+  }
+
+  /// `--isolate`'s verdicts for the page, as the text report words them; nil without it.
+  static func isolation(_ report: DiagnosisReport?) -> HTMLIsolation? {
+    guard let report, let verdicts = report.isolation else { return nil }
+    func word(_ verdict: LayerVerdict.Verdict) -> String {
+      switch verdict {
+      case .pass: "ok"
+      case .fail: "FAIL"
+      case .unchecked: "unchecked"
+      }
+    }
+    let rows = verdicts.map {
+      HTMLIsolation.Row(
+        layer: $0.layer, type: $0.type, forward: word($0.forward), backward: word($0.backward), failing: $0.failing)
+    }
+    let first =
+      report.firstWrong.map { "first wrong by itself: \($0.layer) (\($0.direction))" } ?? "no layer is wrong by itself"
+    return HTMLIsolation(rows: rows, firstWrong: first)
+  }
+
+  /// The kinds of mistake a case's diagnosis found, in its order, each once: `transposed, scaled`.
+  public static func diagnosisKinds(_ diagnosis: [Diagnosis]?) -> String? {
+    var kinds: [String] = []
+    for entry in diagnosis ?? [] where !kinds.contains(entry.kind.rawValue) { kinds.append(entry.kind.rawValue) }
+    return kinds.isEmpty ? nil : kinds.joined(separator: ", ")
   }
 
   /// The row (and, with `detail`, the section) of a case from its report.
   public static func htmlCase(_ entry: BatchCaseReport, detail: HTMLCaseDetail?) -> HTMLCase {
     HTMLCase(
       name: entry.name, status: entry.status.rawValue, message: entry.failureSummary,
-      worstArray: entry.failingArrays.first?.name, detail: detail)
+      worstArray: entry.failingArrays.first?.name,
+      diagnosis: diagnosisKinds(entry.run.diagnosis), detail: detail)
   }
 }
 

@@ -56,6 +56,23 @@ struct LayerCheck: Sendable {
     )
   }
 
+  /// Throws unless `x` (of `pattern`'s rank, its last axis D) fits the weight whose first axis
+  /// is D: a wrong rank blames `x` (`expects x of shape (N,T,4), got (3,4)`); a last axis other than the weight's first
+  /// names both, as the recurrent layers do, since either may be the wrong one:
+  /// `W of shape (5,3) does not fit x of shape (3,4,4): expects W of shape (D,M) = (4,3)`.
+  func input(
+    _ name: String, _ shape: [Int], _ pattern: [Dim], fits weight: String, _ weightShape: [Int],
+    _ weightLetters: [String]
+  ) throws {
+    guard let rows = weightShape.first else { return }
+    if shape.count != pattern.count { try self.shape(name, shape, Array(pattern.dropLast()) + [.size(rows)]) }
+    guard let d = shape.last, d != rows else { return }
+    let expected = [d] + weightShape.dropFirst()
+    throw error(
+      "\(weight) of shape \(Self.spell(weightShape.map(String.init))) does not fit \(name) of shape \(Self.spell(shape.map(String.init))): expects \(weight) of shape \(Self.spell(weightLetters)) = \(Self.spell(expected.map(String.init)))"
+    )
+  }
+
   /// Throws unless `dtype` is float32 or float64.
   func float(_ name: String, _ dtype: DType) throws {
     guard dtype.isLayerFloat else {

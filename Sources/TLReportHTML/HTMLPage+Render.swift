@@ -24,14 +24,14 @@ extension HTMLPage {
 
   private func renderTable(_ out: inout HTMLWriter) {
     out.line(
-      #"<h2 id="cases">Cases</h2><table class="cases"><tr><th>case</th><th>status</th><th>worst array</th><th>message</th></tr>"#
+      #"<h2 id="cases">Cases</h2><table class="cases"><tr><th>case</th><th>status</th><th>worst array</th><th>diagnosis</th><th>message</th></tr>"#
     )
     for entry in cases {
       let name =
         entry.detail == nil
         ? escape(entry.name) : ##"<a href="#\##(Self.anchor(forCase: entry.name))">\##(escape(entry.name))</a>"##
       out.line(
-        #"<tr class="\#(escape(entry.status))"><td>\#(name)</td><td>\#(escape(entry.status))</td><td>\#(escape(entry.worstArray ?? ""))</td><td>\#(escape(entry.message ?? ""))</td></tr>"#
+        #"<tr class="\#(escape(entry.status))"><td>\#(name)</td><td>\#(escape(entry.status))</td><td>\#(escape(entry.worstArray ?? ""))</td><td>\#(escape(entry.diagnosis ?? ""))</td><td>\#(escape(entry.message ?? ""))</td></tr>"#
       )
     }
     out.line("</table>")
@@ -51,6 +51,7 @@ extension HTMLPage {
     let anchor = Self.anchor(forCase: entry.name)
     out.line(#"<section id="\#(anchor)"><h2>\#(escape(entry.name)): \#(escape(entry.status))</h2>"#)
     if let message = entry.message { out.line(#"<p class="meta">\#(escape(message))</p>"#) }
+    if let isolation = detail.isolation { renderIsolation(isolation, &out) }
     for section in detail.failing { renderArray(section, anchor: anchor, &out) }
     if let note = detail.note { out.line(#"<p class="note">\#(escape(note))</p>"#) }
     if !detail.passing.isEmpty {
@@ -65,6 +66,23 @@ extension HTMLPage {
       out.line("</table>")
     }
     out.line("</section>")
+  }
+
+  /// The first layer wrong by itself, then every layer's verdicts, failing ones marked.
+  private func renderIsolation(_ isolation: HTMLIsolation, _ out: inout HTMLWriter) {
+    out.line(#"<p class="first-wrong">\#(escape(isolation.firstWrong))</p>"#)
+    out.line(
+      #"<table class="isolation"><caption>each layer by itself, on the reference's own input and upstream gradient</caption>"#
+        + "<tr><th>layer</th><th>type</th><th>forward</th><th>backward</th><th>failing arrays</th></tr>")
+    for row in isolation.rows {
+      let cells = [row.forward, row.backward].map { verdict in
+        #"<td class="\#(verdict == "FAIL" ? "fail" : "")">\#(escape(verdict))</td>"#
+      }
+      out.line(
+        "<tr><td>\(escape(row.layer))</td><td>\(escape(row.type))</td>\(cells.joined())<td>\(escape(row.failing.joined(separator: ", ")))</td></tr>"
+      )
+    }
+    out.line("</table>")
   }
 
   private func renderArray(_ section: HTMLArraySection, anchor: String, _ out: inout HTMLWriter) {
@@ -133,7 +151,9 @@ extension HTMLPage {
     .frame{position:relative}img.heatmap{image-rendering:pixelated;image-rendering:crisp-edges;display:block}\
     .edge{position:absolute;top:0;bottom:0;width:0;border-left:2px solid #fff}\
     .gates{display:flex;font-weight:bold;font-size:12px}.gates span{text-align:center;display:inline-block}\
-    ul.sentences{margin:4px 0;padding-left:20px;font-weight:bold}
+    ul.sentences{margin:4px 0;padding-left:20px;font-weight:bold}\
+    p.first-wrong{font-weight:bold;margin:6px 0}table.isolation caption{text-align:left;font-size:12px;color:#444}\
+    table.isolation td.fail{color:#b00;font-weight:bold}svg.histogram rect{stroke:#666;stroke-width:.5}
     """
 }
 

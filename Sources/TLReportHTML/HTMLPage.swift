@@ -59,17 +59,22 @@ public struct HTMLCase: Sendable {
   public var message: String?
   /// The failing array with the worst verdict, for the table.
   public var worstArray: String?
+  /// The kinds of mistake the diagnosis found (`transposed, scaled`), for the table; nil when
+  /// it found none.
+  public var diagnosis: String?
   /// The arrays' sections; nil when the case has none on this page (an error, a pass in a
   /// batch, or a failing case past the page's limit).
   public var detail: HTMLCaseDetail?
 
   public init(
-    name: String, status: String, message: String? = nil, worstArray: String? = nil, detail: HTMLCaseDetail? = nil
+    name: String, status: String, message: String? = nil, worstArray: String? = nil, diagnosis: String? = nil,
+    detail: HTMLCaseDetail? = nil
   ) {
     self.name = name
     self.status = status
     self.message = message
     self.worstArray = worstArray
+    self.diagnosis = diagnosis
     self.detail = detail
   }
 }
@@ -80,11 +85,48 @@ public struct HTMLCaseDetail: Sendable {
   public var passing: [HTMLPassingArray]
   /// Said after the sections when some failing arrays have no pictures (the page's budget).
   public var note: String?
+  /// Under `--isolate`: each layer's (version 2: node's) verdict judged by itself, shown at the
+  /// top of the case's section.
+  public var isolation: HTMLIsolation?
 
-  public init(failing: [HTMLArraySection], passing: [HTMLPassingArray], note: String? = nil) {
+  public init(
+    failing: [HTMLArraySection], passing: [HTMLPassingArray], note: String? = nil, isolation: HTMLIsolation? = nil
+  ) {
     self.failing = failing
     self.passing = passing
     self.note = note
+    self.isolation = isolation
+  }
+}
+
+/// `--isolate`'s table (docs/pipeline.md §7): every layer or node run by itself on the
+/// reference's own input and upstream gradient, and the first one wrong by itself.
+public struct HTMLIsolation: Sendable, Equatable {
+  /// One layer or node: its name, type, verdicts (`ok`, `FAIL`, `unchecked`) and the arrays
+  /// that fail when it runs by itself.
+  public struct Row: Sendable, Equatable {
+    public var layer: String
+    public var type: String
+    public var forward: String
+    public var backward: String
+    public var failing: [String]
+
+    public init(layer: String, type: String, forward: String, backward: String, failing: [String]) {
+      self.layer = layer
+      self.type = type
+      self.forward = forward
+      self.backward = backward
+      self.failing = failing
+    }
+  }
+
+  public var rows: [Row]
+  /// `first wrong by itself: decoder.affine (backward)`, or that none is.
+  public var firstWrong: String
+
+  public init(rows: [Row], firstWrong: String) {
+    self.rows = rows
+    self.firstWrong = firstWrong
   }
 }
 

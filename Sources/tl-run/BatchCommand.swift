@@ -46,7 +46,14 @@ struct BatchCommand: ParsableCommand {
   }
 
   private func runChecked() throws {
-    let spec = try PipelineSpec.load(path: pipeline)
+    let spec: PipelineSpec
+    do { spec = try PipelineSpec.load(path: pipeline) } catch {
+      // The previous run's page is replaced by one saying why this one stopped.
+      if let html = batch.html {
+        HTMLOutput.writeFailure("\(error)", title: "tl-run batch: \(pipeline)", pipeline: pipeline, to: html)
+      }
+      throw error
+    }
     let request = BatchRequest(
       directory: directory, jobs: batch.jobs, report: batch.report, junit: batch.junit, shard: batch.shard,
       shardCount: batch.shardCount,

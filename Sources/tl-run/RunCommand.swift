@@ -50,15 +50,24 @@ struct RunCommand: ParsableCommand {
   }
 
   private func runChecked() throws {
+    // The page's path is checked before anything is read, and against the run's own files
+    // before anything is computed (docs/pipeline.md §5).
+    if let html { try HTMLOutput.checkWritable(html) }
     let spec: PipelineSpec
     do { spec = try PipelineSpec.load(path: pipeline) } catch {
       PipelineRunner.clearStaleOutputs(ofUndecodable: pipeline, caseDirectory: `case`)
+      writeFailurePage(error, title: "tl-run: \(pipeline)", files: [])
       throw error
     }
+    let files = [RunFiles(spec, caseDirectory: `case`)]
+    if let html { try HTMLOutput.checkConflicts(html, with: files) }
     let options = RunOptions(
       caseDirectory: `case`, intermediates: intermediates || isolate, tolerance: comparison.override, isolate: isolate)
-    if let html { try HTMLOutput.checkWritable(html) }
-    let result = try PipelineRunner.run(spec, options: options)
+    let result: CaseResult
+    do { result = try PipelineRunner.run(spec, options: options) } catch {
+      writeFailurePage(error, title: "tl-run: \(spec.name)", files: files)
+      throw error
+    }
     if let html { try HTMLOutput.writeRun(result, spec: spec, to: html) }
     if timings { printErrorLines(result.timings.report) }
     if comparison.json {
@@ -71,5 +80,11 @@ struct RunCommand: ParsableCommand {
     }
     guard let report = result.comparison else { return }
     if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+  }
+
+  /// A run that stops with an error replaces the previous run's page by one saying why.
+  private func writeFailurePage(_ error: any Error, title: String, files: [RunFiles]) {
+    guard let html else { return }
+    HTMLOutput.writeFailure("\(error)", title: title, pipeline: pipeline, to: html, files: files)
   }
 }

@@ -3,10 +3,14 @@ import TLCompare
 
 /// `--rtol`, `--atol`, `--no-equal-nan` and `--json`, shared by `run` and `compare`.
 struct ComparisonOptions: ParsableArguments {
-  @Option(help: "Relative tolerance for every array (beats the pipeline file and the default).")
+  // `.unconditional`: `--rtol -1` takes `-1` as its value (to be refused by `validate()` as
+  // nan and inf are), rather than as an unknown flag leaving `--rtol` without a value.
+  @Option(
+    parsing: .unconditional, help: "Relative tolerance for every array (beats the pipeline file and the default).")
   var rtol: Double?
 
-  @Option(help: "Absolute tolerance for every array (beats the pipeline file and the default).")
+  @Option(
+    parsing: .unconditional, help: "Absolute tolerance for every array (beats the pipeline file and the default).")
   var atol: Double?
 
   @Flag(inversion: .prefixedNo, help: "Count NaN as equal to NaN (default: the file's setting, else yes).")

@@ -103,12 +103,12 @@ import Testing
       let before = try Data(contentsOf: URL(fileURLWithPath: target))
       let result = try tlRunBatch([batch.pipeline, "--case", caseDirectory, "--html", target])
       #expect(result.status == 2)
-      #expect(result.stderr.contains("refusing to write over an input or reference"), "\(result.stderr)")
+      #expect(result.stderr.contains("--html \(target): refusing to write over "), "\(result.stderr)")
       #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == before, "\(target) changed")
     }
     let batchResult = try tlRunBatch(["batch", batch.pipeline, batch.cases, "--html", caseDirectory + "/dout.npy"])
     #expect(batchResult.status == 2)
-    #expect(batchResult.stderr.contains("refusing to write over an input or reference"), "\(batchResult.stderr)")
+    #expect(batchResult.stderr.contains("refusing to write over an input the run reads"), "\(batchResult.stderr)")
   }
 }
 
@@ -127,4 +127,47 @@ import Testing
   #expect(
     sentences.contains("lstm: gate-order: with gates in order [i, f, g, o] instead of the book&#39;s [f, g, i, o]"))
   #expect(sentences.contains("<li>lstm.dWx: failing gate blocks f, g, i, o</li>"))
+}
+
+/// `--isolate` on the page: the isolation table and the first layer wrong by itself head the
+/// case's section, and the arrays it explains come before the downstream ones.
+@Test func anIsolatedRunsPageLeadsWithTheFirstWrongLayer() throws {
+  let directory = try scratchCopy("testdata/mistakes/isolate_chain")
+  defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+  let page = directory.deletingLastPathComponent().appendingPathComponent("page.html").path
+  let result = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--isolate", "--html", page)
+  #expect(result.status == 1, "\(result.stderr)")
+  let html = try String(contentsOfFile: page, encoding: .utf8)
+  let section = try #require(html.components(separatedBy: #"<section id="case-isolate_chain">"#).dropFirst().first)
+  let top = try #require(section.components(separatedBy: #"<div class="array""#).first)
+  #expect(top.contains(#"<p class="first-wrong">first wrong by itself: affine (backward)</p>"#))
+  #expect(
+    top.contains(
+      #"<tr><td>affine</td><td>TimeAffine</td><td class="">ok</td><td class="fail">FAIL</td><td>affine.dx</td></tr>"#))
+  for layer in ["embed", "lstm", "loss"] { #expect(top.contains("<tr><td>\(layer)</td>")) }
+  // affine.dx (diagnosed: scaled) is the first array; lstm.dWx and embed.dW, which fail only
+  // downstream of it, follow.
+  let arrays = section.components(separatedBy: #"<div class="array" id="case-isolate_chain.array."#).dropFirst()
+    .map { String($0.prefix { $0 != "\"" }) }
+  #expect(arrays.first == "affine.2e.dx", "\(arrays)")
+  #expect(arrays.contains("lstm.2e.dWx") && arrays.contains("embed.2e.dW"), "\(arrays)")
+}
+
+/// A batch's table names the kinds of mistake each case's diagnosis found.
+@Test func aBatchTableHasADiagnosisColumn() throws {
+  let directory = try scratchCopy("testdata/mistakes/transposed")
+  let root = directory.deletingLastPathComponent()
+  defer { try? FileManager.default.removeItem(at: root) }
+  let cases = root.appendingPathComponent("cases")
+  try FileManager.default.createDirectory(at: cases, withIntermediateDirectories: true)
+  try FileManager.default.moveItem(at: directory, to: cases.appendingPathComponent("transposed"))
+  let pipeline = root.appendingPathComponent("pipeline.json").path
+  try FileManager.default.copyItem(atPath: cases.path + "/transposed/pipeline.json", toPath: pipeline)
+  let page = root.appendingPathComponent("page.html").path
+  let result = try tlRunBatch(["batch", pipeline, cases.path, "--html", page])
+  #expect(result.status == 1, "\(result.stderr)")
+  let html = try String(contentsOfFile: page, encoding: .utf8)
+  #expect(html.contains("<th>diagnosis</th>"))
+  let row = try #require(html.components(separatedBy: #"<tr class="mismatch">"#).dropFirst().first)
+  #expect(row.contains("<td>transposed</td>"), "\(row.prefix(400))")
 }

@@ -21,7 +21,20 @@ struct CoreLayerErrorTests {
     let config = LayerConfig(name: "affine", params: ["W": Self.f32W, "b": Self.f32b])
     let message = try inferError(
       "TimeAffine", config, ArraySignature(shape: [2, 4, 3], dtype: .float32))
-    #expect(message == "affine TimeAffine expects x of shape (N,T,4), got (2,4,3)")
+    #expect(
+      message
+        == "affine TimeAffine W of shape (4,5) does not fit x of shape (2,4,3): expects W of shape (D,M) = (3,5)")
+    // A wrong rank is x's fault, whatever W is.
+    #expect(
+      try inferError("TimeAffine", config, ArraySignature(shape: [2, 4], dtype: .float32))
+        == "affine TimeAffine expects x of shape (N,T,4), got (2,4)")
+    #expect(
+      try inferError("Affine", config, ArraySignature(shape: [2, 3], dtype: .float32))
+        == "affine Affine W of shape (4,5) does not fit x of shape (2,3): expects W of shape (D,M) = (3,5)")
+    let matMul = LayerConfig(name: "mm", params: ["W": Self.f32W])
+    #expect(
+      try inferError("MatMul", matMul, ArraySignature(shape: [2, 3], dtype: .float32))
+        == "mm MatMul W of shape (4,5) does not fit x of shape (2,3): expects W of shape (D,H) = (3,5)")
     let bias = LayerConfig(
       name: "fc", params: ["W": Self.f32W, "b": NDArray(zeros: .float32, shape: [4])])
     #expect(

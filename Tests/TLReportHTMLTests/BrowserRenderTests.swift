@@ -1,4 +1,6 @@
 import Foundation
+import TLArray
+import TLCompare
 import TLTestSupport
 import Testing
 
@@ -77,5 +79,34 @@ struct BrowserRenderTests {
     // The page was drawn: its text is dark pixels on white.
     let dark = (0..<200).reduce(0) { sum, y in sum + (0..<image.width).count { image.pixel($0, y).0 < 100 } }
     #expect(dark > 100)
+  }
+
+  /// Histogram bars above tolerance are drawn in the legend's colour of their decade: an array
+  /// with one element at each of ratios 5, 50, 5·10³ and 5·10⁵ shows a yellow, an orange, a red
+  /// and a dark red bar (each 36 px wide; the legend's swatches are 14 px, the heatmap's cells 16).
+  @Test func histogramBarsTakeTheLegendsColours() throws {
+    let expected = NDArray(shape: [4], scalars: [Float](repeating: 0, count: 4))
+    let actual = NDArray(shape: [4], scalars: [Float(5e-6), 5e-5, 5e-3, 0.5])
+    let tolerance = PageFixtures.tolerance
+    let comparison = compareArray(name: "w", actual: actual, expected: expected, tolerance: tolerance)
+    let pictures = ArrayPictures(actual: actual, expected: expected, tolerance: tolerance, layout: .plain)
+    let entry = HTMLCase(
+      name: "bars", status: "mismatch",
+      detail: HTMLCaseDetail(
+        failing: [HTMLArraySection(comparison: comparison, pictures: pictures)], passing: []))
+    let image = try screenshot(PageFixtures.page(entry))
+    for step in 3...6 {
+      let colour = Palette.steps[step].rgb
+      let wide = (0..<image.height).filter { y in
+        var run = 0
+        var best = 0
+        for x in 0..<image.width {
+          run = Self.near(image.pixel(x, y), colour) ? run + 1 : 0
+          best = max(best, run)
+        }
+        return best >= 30
+      }
+      #expect(wide.count >= 5, "no bar in \(Palette.steps[step].label)'s colour: \(wide.count) rows")
+    }
   }
 }

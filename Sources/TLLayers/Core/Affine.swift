@@ -34,7 +34,7 @@ public final class Affine: Layer {
     try check.shape("W", W.shape, ["D", "M"])
     try check.shape("b", b.shape, ["M"], [W.shape[1]], from: "W", W.shape)
     guard let x else { return nil }
-    try check.shape("x", x.shape, ["N", .size(W.shape[0])])
+    try check.input("x", x.shape, ["N", "D"], fits: "W", W.shape, ["D", "M"])
     let product = try check.promotedFloat("x·W", x.dtype, W.dtype)
     return ArraySignature(shape: [x.shape[0], W.shape[1]], dtype: DType.promote(product, b.dtype))
   }

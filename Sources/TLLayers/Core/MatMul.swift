@@ -29,7 +29,7 @@ public final class MatMul: Layer {
     try check.float("W", W.dtype)
     try check.shape("W", W.shape, ["D", "H"])
     guard let x else { return nil }
-    try check.shape("x", x.shape, ["N", .size(W.shape[0])])
+    try check.input("x", x.shape, ["N", "D"], fits: "W", W.shape, ["D", "H"])
     let dtype = try check.promotedFloat("x·W", x.dtype, W.dtype)
     return ArraySignature(shape: [x.shape[0], W.shape[1]], dtype: dtype)
   }

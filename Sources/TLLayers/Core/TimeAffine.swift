@@ -27,7 +27,7 @@ public final class TimeAffine: Layer {
   {
     _ = try Affine.infer(W: W, b: b, x: nil, check: check)  // W is (D,M) from here on
     guard let x else { return nil }
-    try check.shape("x", x.shape, ["N", "T", .size(W.shape[0])])
+    try check.input("x", x.shape, ["N", "T", "D"], fits: "W", W.shape, ["D", "M"])
     let rows = ArraySignature(shape: [x.shape[0] * x.shape[1], x.shape[2]], dtype: x.dtype)
     let out = try Affine.infer(W: W, b: b, x: rows, check: check)
     return out.map { ArraySignature(shape: [x.shape[0], x.shape[1], $0.shape[1]], dtype: $0.dtype) }

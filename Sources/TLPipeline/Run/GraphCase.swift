@@ -77,6 +77,12 @@ enum GraphCase {
         throw error
       } catch let error as GraphError {
         throw PipelineError(file: spec.file, path: error.path, error.message)
+      } catch let error as LayerError {
+        // Said at the node's JSON path, as the checks before compute say it.
+        guard let node = nodes.first(where: { $0.name == error.layer }) else {
+          throw PipelineError(file: spec.file, path: graph.isModel ? "model" : "graph", "\(error)")
+        }
+        throw PipelineError(file: spec.file, path: node.path, "\(error.type) \"\(error.layer)\" \(error.message)")
       } catch {
         throw PipelineError(file: spec.file, path: graph.isModel ? "model" : "graph", "\(error)")
       }

@@ -60,11 +60,14 @@ struct JSONObjectReader {
     return flag
   }
 
-  /// A finite number (rtol, atol, ratio).
+  /// A finite number (rtol, atol, ratio, lr); a JSON number beyond a double's range (`1e400`)
+  /// is refused as out of range, not rounded to infinity.
   func double(_ key: String) throws(PipelineError) -> Double? {
     guard let value = optional(key) else { return nil }
-    guard case .number(let text) = value, let number = Double(text), number.isFinite else {
-      throw error(key, "expected a number, got \(value.kindName)")
+    guard case .number(let text) = value else { throw error(key, "expected a number, got \(value.kindName)") }
+    guard let number = Double(text), number.isFinite else {
+      throw error(
+        key, "\(text) is out of range: it overflows a double (largest magnitude \(Double.greatestFiniteMagnitude))")
     }
     return number
   }
