@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
 
   @Flag(
     help:
-      "Judge each layer by itself on the reference's intermediates (LAYER.out, LAYER.dx) and name the first wrong; implies --intermediates."
+      "Judge each layer (version 2: each node) by itself on the reference's intermediates (LAYER.out, LAYER.dx; version 2: VALUE, VALUE.grad, NODE.dx) and name the first wrong; implies --intermediates."
   )
   var isolate = false
 
