@@ -67,6 +67,7 @@ struct RunCommand: ParsableCommand {
       let count = result.results.count
       print("\(result.name): wrote \(count) array\(count == 1 ? "" : "s") to \(result.outputs)")
       print(result.comparison?.textReport ?? "no reference to compare with")
+      for note in result.notes { print("note: \(note)") }
       for line in result.diagnosisLines { print(line) }
     }
     guard let report = result.comparison else { return }
