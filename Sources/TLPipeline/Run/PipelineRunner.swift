@@ -147,7 +147,8 @@ public enum PipelineRunner {
       // computed as --intermediates computes them, never left MISSING or silently skipped.
       let names: Set<String> =
         graphRun.map(\.intermediateNames) ?? Set(spec.layers.flatMap { [$0.name + ".out", $0.name + ".dx"] })
-      let held = reference.map(\.name).filter(names.contains)
+      let computed = Set(results.map(\.name))
+      let held = reference.map(\.name).filter { names.contains($0) && !computed.contains($0) }
       if !held.isEmpty {
         if let executor = graphRun?.executor {
           results = try GraphCase.withIntermediates(spec, results, executor)
