@@ -293,6 +293,15 @@ class TimeSoftmaxLossPlus(core.TimeSoftmaxWithLoss):
         return super().forward(xs, ts) + 0.01
 
 
+class TimeAffineDWOverT(core.TimeAffine):
+    """scaled: dW divided by T, a mean over time where the book sums."""
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.grads[0][...] /= dout.shape[1]
+        return dx
+
+
 class TimeEmbeddingOneLate(core.TimeEmbedding):
     """time-shift: out[:, t] holds step t-1's rows (off by one), step 0 its own."""
 
@@ -537,6 +546,11 @@ def more_cases():
     h0 = rnd(rng, (N, H), np.float32)
     case("state_given", [{"name": "lstm", "type": "TimeLSTM", "params": p, "state": {"h": h0},
                           "port": rec.TimeLSTM(**p, stateful=True)}], xs, dout, comparison="pass")
+
+    # scaled by 1/T: named as such.
+    W, b = rnd(rng, (D, H), np.float32), rnd(rng, (H,), np.float32)
+    case("scaled_over_t", [{"name": "affine", "type": "TimeAffine", "params": {"W": W, "b": b},
+                            "port": TimeAffineDWOverT(W.copy(), b.copy())}], xs, dout, "affine", "scaled")
 
 
 if __name__ == "__main__":

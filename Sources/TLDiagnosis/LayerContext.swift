@@ -47,10 +47,15 @@ struct LayerContext {
   }
 
   /// Whether the layer is small enough for the detectors that rerun it (up to 23 times for a
-  /// gate order): its input, upstream gradient and params hold at most ``Diagnoser/rerunLimit``
-  /// elements together.
+  /// gate order): its input, upstream gradient and params (and, where variants run through the
+  /// rest of the chain, the later layers' params and `dout`) hold at most
+  /// ``Diagnoser/rerunLimit`` elements together.
   var mayRerun: Bool {
-    input.count + upstream.count + layer.config.params.values.reduce(0) { $0 + $1.count } <= Diagnoser.rerunLimit
+    let later = (downstream?.layers ?? []).reduce(downstream?.dout.count ?? 0) { total, next in
+      total + next.config.params.values.reduce(0) { $0 + $1.count }
+    }
+    return input.count + upstream.count + layer.config.params.values.reduce(0) { $0 + $1.count } + later
+      <= Diagnoser.rerunLimit
   }
 
   /// Whether `variant` explains the port's arrays (``Evidence``): every array the port holds

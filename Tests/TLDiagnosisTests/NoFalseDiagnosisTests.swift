@@ -52,4 +52,9 @@ import Testing
     #expect(found.map(\.layer) == ["lstm"] && found.first?.kind == .gateOrder, "\(found.map(\.summary))")
     #expect(found.first?.arrays.contains("lstm.dWx") == true)
   }
+
+  @Test func aFactorOfOneOverTIsNamedSo() throws {
+    let found = try #require(try MistakeCase(case: "scaled_over_t").run().diagnosis?.diagnosis.first)
+    #expect(found.kind == .scaled && found.detail.contains("is 1/6 (= 1/T) × tl-run's"), "\(found.summary)")
+  }
 }

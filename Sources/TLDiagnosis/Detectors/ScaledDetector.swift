@@ -15,7 +15,8 @@ enum ScaledDetector: MistakeDetector {
       return Finding(
         kind: .scaled, keys: [key],
         detail:
-          "the port's \(context.name(key)) is \(describe(value)) × tl-run's (to \(shortNumber(diff)) after scaling)")
+          "the port's \(context.name(key)) is \(describe(value))\(meaning(value, context)) × tl-run's (to \(shortNumber(diff)) after scaling)"
+      )
     }
   }
 
@@ -37,6 +38,20 @@ enum ScaledDetector: MistakeDetector {
     guard factor.isFinite, factor != 0, abs(factor - 1) >= minimumDeparture else { return nil }
     guard let diff = context.matches(key, a.map { $0 * factor }) else { return nil }
     return (factor, diff)
+  }
+
+  /// What a whole-number factor k or 1/k (k ≥ 3: a 2 is more often "added twice") stands for
+  /// where k is the batch size N, the time steps T or N·T of the layer's (N, T, …) input:
+  /// ` (= 1/N)`, a mean over the wrong count; empty otherwise.
+  static func meaning(_ factor: Double, _ context: LayerContext) -> String {
+    guard context.input.rank >= 2 else { return "" }
+    let (n, t) = (context.input.shape[0], context.input.shape[1])
+    let inverse = abs(factor) < 1
+    let k = inverse ? (1 / factor).rounded() : factor.rounded()
+    guard k >= 3, abs((inverse ? 1 / factor : factor) - k) <= 1e-6 * k else { return "" }
+    let names = [(n * t, "N·T"), (n, "N"), (t, "T")].filter { Double($0.0) == k }.map(\.1)
+    guard let name = names.first, context.isTimeLayer || name == "N" else { return "" }
+    return " (= \(inverse ? "1/" : "")\(name))"
   }
 
   /// `2`, `1/8`, `-1` or `0.37`.
