@@ -104,10 +104,19 @@ def record_intermediates(input, layers, dout=None):
     `dout` (1 after a loss layer), and return the results under tl-run's names: out, dx (absent
     when the first backward returns None), LAYER.dPARAM in the order of the layer's "params",
     LAYER.h / LAYER.c / LAYER.dh where the port has them (recurrent layers), and the
-    intermediates LAYER.out and LAYER.dx (absent where its backward returns None)."""
+    intermediates LAYER.out and LAYER.dx (absent where its backward returns None).
+
+    A layer with a "state" ({"h": h0} or {"h": h0, "c": c0}) is given it as tl-run gives it
+    (docs/pipeline.md §2 `state`): the port's `set_state(h, c)` is called before its forward,
+    `c` None when absent, so the port must have the book's `set_state` (and be stateful)."""
     results, value, outs = {}, input, []
-    for layer in layers:
+    for index, layer in enumerate(layers):
         port = layer["port"]
+        state = layer.get("state")
+        if state:
+            if not hasattr(port, "set_state"):
+                raise ValueError(f"layers[{index}]: has a 'state' but its port has no set_state(h, c=None)")
+            port.set_state(state["h"]) if state.get("c") is None else port.set_state(state["h"], state["c"])
         ts = (layer.get("inputs") or {}).get("ts")
         value = port.forward(value) if ts is None else port.forward(value, ts)
         outs.append(value)

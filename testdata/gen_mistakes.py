@@ -27,11 +27,34 @@ OUT = os.path.join(HERE, "mistakes")
 CASES = []
 
 
-def case(name, layers, input, dout=None, layer=None, kind=None, step=None, gates=None):
-    """Writes the case with the port's results as its reference and lists what tests expect."""
+def case(name, layers, input, dout=None, layer=None, kind=None, step=None, gates=None, change=None, comparison=None):
+    """Writes the case with the port's results as its reference and lists what tests expect.
+    `change` (given the recorded results, returns the reference) adds noise or drops the
+    intermediates; `comparison` ("pass" or "fail") is what the comparison must give, where the
+    tests check it."""
     expected = record_intermediates(input, layers, dout)
+    if change is not None:
+        expected = change(expected)
     write_case(os.path.join(OUT, name), input=input, layers=layers, dout=dout, expected=expected)
-    CASES.append({"case": name, "layer": layer, "kind": kind, "step": step, "gates": gates})
+    entry = {"case": name, "layer": layer, "kind": kind, "step": step, "gates": gates}
+    if comparison is not None:
+        entry["comparison"] = comparison
+    CASES.append(entry)
+
+
+def relative_noise(rng, level):
+    """Every float array of 1 or more dimensions times (1 + level·N(0, 1)), in its dtype: a
+    correct port that rounds differently, a few tolerances off (the 0-d loss kept)."""
+    def change(expected):
+        return {k: (v * (1 + level * rng.standard_normal(v.shape))).astype(v.dtype)
+                if isinstance(v, np.ndarray) and v.ndim and v.dtype.kind == "f" else v
+                for k, v in expected.items()}
+    return change
+
+
+def without_intermediates(expected):
+    """The reference as a port without record_intermediates would write it."""
+    return {k: v for k, v in expected.items() if not (k.endswith(".out") or k.endswith(".dx"))}
 
 
 def rnd(rng, shape, dtype=np.float64, scale=1.0):
@@ -225,6 +248,60 @@ class TimeRNNNoCarry(rec.TimeRNN):
         return dxs
 
 
+class TimeLSTMNoCarry(rec.TimeLSTM):
+    """no-bptt-carry: dh (carry_h False) or dc (carry_c False) not carried to step t-1."""
+
+    def __init__(self, Wx, Wh, b, carry_h=True, carry_c=True):
+        super().__init__(Wx, Wh, b)
+        self.carry_h, self.carry_c = carry_h, carry_c
+
+    def backward(self, dhs):
+        N, T, H = dhs.shape
+        dxs = np.empty((N, T, self.params[0].shape[0]), dtype='f')
+        dh, dc = 0, 0
+        grads = [0, 0, 0]
+        for t in reversed(range(T)):
+            layer = self.layers[t]
+            dx, dh, dc = layer.backward(dhs[:, t, :] + (dh if self.carry_h else 0), dc if self.carry_c else 0)
+            dxs[:, t, :] = dx
+            for i, grad in enumerate(layer.grads):
+                grads[i] += grad
+        for i, grad in enumerate(grads):
+            self.grads[i][...] = grad
+        self.dh = dh
+        return dxs
+
+
+class TimeLSTMWithStep(rec.TimeLSTM):
+    """The book's TimeLSTM whose forward builds its steps from `step_class`."""
+    step_class = rec.LSTM
+
+    def forward(self, xs):
+        with patched(rec, "LSTM", self.step_class):
+            return super().forward(xs)
+
+
+class TimeGRUNoCarry(TimeRNNNoCarry):
+    """no-bptt-carry: TimeGRU's dh not carried to step t-1."""
+    step = rec.GRU
+
+
+class TimeSoftmaxLossPlus(core.TimeSoftmaxWithLoss):
+    """No kind: the loss 0.01 too large, its gradient right (a 0-d loss is never `scaled`)."""
+
+    def forward(self, xs, ts):
+        return super().forward(xs, ts) + 0.01
+
+
+class TimeAffineDWOverT(core.TimeAffine):
+    """scaled: dW divided by T, a mean over time where the book sums."""
+
+    def backward(self, dout):
+        dx = super().backward(dout)
+        self.grads[0][...] /= dout.shape[1]
+        return dx
+
+
 class TimeEmbeddingOneLate(core.TimeEmbedding):
     """time-shift: out[:, t] holds step t-1's rows (off by one), step 0 its own."""
 
@@ -390,9 +467,90 @@ def main():
     ]
     case("isolate_chain", layers, ids, None, "affine", "scaled")
 
+    more_cases()
+
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump(CASES, f, indent=1)
         f.write("\n")
+
+
+def chain32(rng, N=3, T=6, V=7, D=5, H=4, lstm_step=None, loss=None):
+    """A float32 TimeEmbedding → TimeLSTM → TimeAffine → TimeSoftmaxWithLoss chain and its
+    ids, with the book's ports (the LSTM's step class `lstm_step`, the loss port `loss` where
+    given)."""
+    xs = rng.integers(0, V, (N, T)).astype(np.int64)
+    ts = rng.integers(0, V, (N, T)).astype(np.int64)
+    ts[0, :2] = -1
+    W = rnd(rng, (V, D), np.float32, 0.5)
+    p = {k: v.astype(np.float32) for k, v in lstm_params(rng, D, H).items()}
+    Wa, ba = rnd(rng, (H, V), np.float32, 0.5), rnd(rng, (V,), np.float32, 0.1)
+    lstm = TimeLSTMWithStep(**{k: v.copy() for k, v in p.items()})
+    lstm.step_class = lstm_step or rec.LSTM
+    layers = [
+        {"name": "embed", "type": "TimeEmbedding", "params": {"W": W}, "port": core.TimeEmbedding(W.copy())},
+        {"name": "lstm", "type": "TimeLSTM", "params": p, "port": lstm},
+        {"name": "affine", "type": "TimeAffine", "params": {"W": Wa, "b": ba}, "port": core.TimeAffine(Wa.copy(), ba.copy())},
+        {"name": "loss", "type": "TimeSoftmaxWithLoss", "inputs": {"ts": ts},
+         "port": loss if loss is not None else core.TimeSoftmaxWithLoss()},
+    ]
+    return xs, layers
+
+
+def more_cases():
+    """The cases added after the first set, from their own seed (the first set's files stay
+    as they were): ports that are right but a few tolerances off (no diagnosis), a 0-d loss
+    off (no `scaled`), a gate order found without the intermediates, each carry of TimeLSTM
+    (and TimeGRU's) dropped, and a stateful port given its state."""
+    rng = np.random.default_rng(141)
+    N, T, D, H, V = 3, 6, 5, 4, 7
+
+    # Right, a few tolerances off: no diagnosis. An embedding whose ids never repeat within a
+    # step (there dW[ids] = dout is np.add.at), its dW off by 6e-6 (float32 atol 1e-5).
+    for seed in range(3):
+        ids = np.stack([rng.permutation(V)[:N] for _ in range(T)], axis=1).astype(np.int64)
+        W = rnd(rng, (V, D), np.float32)
+        dout = rnd(rng, (N, T, D), np.float32)
+
+        def dw_noise(expected, noise=rnd(rng, (V, D), np.float64, 6e-6)):
+            expected["embed.dW"] = (expected["embed.dW"] + noise).astype(np.float32)
+            return expected
+        case(f"small_noise_embedding_{seed}", [{"name": "embed", "type": "TimeEmbedding", "params": {"W": W},
+                                               "port": core.TimeEmbedding(W.copy())}], ids, dout, change=dw_noise)
+    # A four-layer chain, every array 3e-5 relative noise.
+    for seed in range(4):
+        xs, layers = chain32(rng)
+        case(f"small_noise_chain_{seed}", layers, xs, change=relative_noise(rng, 3e-5))
+
+    # The loss 0.01 off, its gradient right: fails, and no kind fits.
+    xs, layers = chain32(rng, loss=TimeSoftmaxLossPlus())
+    case("loss_off", layers, xs, comparison="fail")
+
+    # gate-order with no intermediates in the reference: found on the LSTM, not on the loss.
+    xs, layers = chain32(rng, lstm_step=LSTMGatesIFGO)
+    case("gate_order_no_intermediates", layers, xs, None, "lstm", "gate-order", change=without_intermediates)
+
+    # no-bptt-carry, each carry of TimeLSTM dropped, and TimeGRU's.
+    xs = rnd(rng, (N, T, D), np.float32)
+    dout = rnd(rng, (N, T, H), np.float32)
+    for name, carry_h, carry_c in (("dh", False, True), ("dc", True, False), ("both", False, False)):
+        p = {k: v.astype(np.float32) for k, v in lstm_params(rng, D, H).items()}
+        case(f"no_bptt_carry_lstm_{name}", [{"name": "lstm", "type": "TimeLSTM", "params": p,
+                                             "port": TimeLSTMNoCarry(**p, carry_h=carry_h, carry_c=carry_c)}],
+             xs, dout, "lstm", "no-bptt-carry")
+    p = {k: v.astype(np.float32) for k, v in lstm_params(rng, D, H, gates=3).items()}
+    case("no_bptt_carry_gru", [{"name": "gru", "type": "TimeGRU", "params": p, "port": TimeGRUNoCarry(**p)}],
+         xs, dout, "gru", "no-bptt-carry")
+
+    # A right stateful port given its initial state: record_intermediates calls set_state.
+    p = {k: v.astype(np.float32) for k, v in lstm_params(rng, D, H).items()}
+    h0 = rnd(rng, (N, H), np.float32)
+    case("state_given", [{"name": "lstm", "type": "TimeLSTM", "params": p, "state": {"h": h0},
+                          "port": rec.TimeLSTM(**p, stateful=True)}], xs, dout, comparison="pass")
+
+    # scaled by 1/T: named as such.
+    W, b = rnd(rng, (D, H), np.float32), rnd(rng, (H,), np.float32)
+    case("scaled_over_t", [{"name": "affine", "type": "TimeAffine", "params": {"W": W, "b": b},
+                            "port": TimeAffineDWOverT(W.copy(), b.copy())}], xs, dout, "affine", "scaled")
 
 
 if __name__ == "__main__":

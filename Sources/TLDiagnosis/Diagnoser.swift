@@ -59,24 +59,41 @@ public enum Diagnoser {
     return found
   }
 
-  /// What the detectors find on every context with failing arrays, in context order.
+  /// What the detectors find on every context with failing arrays, in context order. A layer
+  /// judged on tl-run's own values where the reference lacks the port's (no intermediates) sees
+  /// the symptoms of a mistake elsewhere: when another layer's mistake is found on the side
+  /// those values come from (a layer before, for one judged on tl-run's input; after, for one
+  /// judged on tl-run's upstream gradient), its own findings are dropped.
   static func findings(_ contexts: [LayerContext]) -> [Diagnosis] {
+    let perLayer = contexts.map { findings(in: $0) }
     var found: [Diagnosis] = []
-    for context in contexts where !context.failing.isEmpty {
-      var explained = Set<String>()
-      for detector in detectors {
-        for finding in detector.detect(in: context) {
-          if finding.kind == .scaled, finding.keys.allSatisfy(explained.contains) { continue }
-          explained.formUnion(finding.keys)
-          // Where it applies: the first explained array with a time axis gives the step, the
-          // first LSTM/GRU gradient the gates.
-          let locations = finding.keys.compactMap { Location.find($0, in: context) }
-          found.append(
-            Diagnosis(
-              array: context.name(finding.keys[0]), arrays: finding.keys.map(context.name), layer: context.layer.name,
-              kind: finding.kind, detail: finding.detail, step: locations.lazy.compactMap(\.step).first,
-              gates: locations.lazy.compactMap(\.gates).first))
-        }
+    for (position, context) in contexts.enumerated() {
+      let symptom = contexts.indices.contains { other in
+        guard other != position, !perLayer[other].isEmpty else { return false }
+        return other < position ? !context.portInput : !context.portUpstream
+      }
+      if !symptom { found += perLayer[position] }
+    }
+    return found
+  }
+
+  /// What the detectors find on one context (none when no array fails).
+  static func findings(in context: LayerContext) -> [Diagnosis] {
+    guard !context.failing.isEmpty else { return [] }
+    var found: [Diagnosis] = []
+    var explained = Set<String>()
+    for detector in detectors {
+      for finding in detector.detect(in: context) {
+        if finding.kind == .scaled, finding.keys.allSatisfy(explained.contains) { continue }
+        explained.formUnion(finding.keys)
+        // Where it applies: the first explained array with a time axis gives the step, the
+        // first LSTM/GRU gradient the gates.
+        let locations = finding.keys.compactMap { Location.find($0, in: context) }
+        found.append(
+          Diagnosis(
+            array: context.name(finding.keys[0]), arrays: finding.keys.map(context.name), layer: context.layer.name,
+            kind: finding.kind, detail: finding.detail, step: locations.lazy.compactMap(\.step).first,
+            gates: locations.lazy.compactMap(\.gates).first))
       }
     }
     return found
@@ -131,9 +148,13 @@ public enum Diagnoser {
         port[key] = array
         names[key] = name
       }
-      return context(
+      var judged = context(
         index: index, layer: layer, input: layerInput, upstream: upstream, ours: ours, port: port, names: names,
         aliases: aliases, policy: input.policy)
+      judged.portInput = own != nil
+      judged.portUpstream = ownUpstream != nil
+      if ownUpstream == nil { judged.downstream = (Array(layers[(index + 1)...]), input.dout) }
+      return judged
     }
   }
 

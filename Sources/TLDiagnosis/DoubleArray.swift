@@ -3,7 +3,7 @@ import TLCompare
 
 /// The arithmetic the detectors share, in `Double` (exact for float16/32/64 and the ids of
 /// small vocabularies): an array's values, arrays built back in a dtype, block and time-axis
-/// rearrangements, and the fit of a candidate against the port's array.
+/// rearrangements (``Evidence`` judges a candidate against the port's array).
 enum DoubleArray {
   /// The elements in C order as `Double`.
   static func values(_ array: NDArray) -> [Double] { array.astype(.float64).scalars(as: Double.self) }
@@ -57,23 +57,6 @@ enum DoubleArray {
     var result: [Double] = []
     for i in 0..<n { result += values[(i * steps + t) * inner..<(i * steps + t + 1) * inner] }
     return result
-  }
-
-  /// Whether `candidate` equals the port's `port` within `tolerance` widened by `slack`, by
-  /// NumPy's `isclose` rule with the port on the right; and the largest difference.
-  static func fit(_ candidate: [Double], _ port: [Double], _ tolerance: Tolerance, slack: Double = 4)
-    -> (fits: Bool, maxDiff: Double)
-  {
-    guard candidate.count == port.count else { return (false, .infinity) }
-    var worst = 0.0
-    var fits = true
-    for (a, e) in zip(candidate, port) {
-      if a == e || (a.isNaN && e.isNaN && tolerance.equalNaN) { continue }
-      let diff = abs(a - e)
-      if !(diff <= slack * (tolerance.atol + tolerance.rtol * abs(e))) { fits = false }
-      worst = max(worst, diff.isNaN ? .infinity : diff)
-    }
-    return (fits, worst)
   }
 
   /// Whether each element fails NumPy's `isclose` rule (the port on the right).

@@ -17,6 +17,36 @@ enum LayerRun {
     return results
   }
 
+  /// One layer run as part of the chain's rest: forward on `input`, its output through the
+  /// `later` layers (each built from its own configuration) to the end, backward from `dout`
+  /// through them, and this layer's backward on the gradient that reaches it. Its results as
+  /// ``run(_:config:input:upstream:)`` gives them; throws where a shape does not fit, or where
+  /// a later layer's backward returns no gradient.
+  static func run(
+    _ layer: ChainLayer, config: LayerConfig? = nil, input: NDArray, through later: [ChainLayer], dout: NDArray
+  ) throws -> [String: NDArray] {
+    let built = try layer.kind.make(config ?? layer.config)
+    var results: [String: NDArray] = [:]
+    let out = try built.forward(input)
+    results["out"] = out
+    var value = out
+    var chain: [any Layer] = []
+    for next in later {
+      let made = try next.kind.make(next.config)
+      value = try made.forward(value)
+      chain.append(made)
+    }
+    var gradient = dout
+    for made in chain.reversed() {
+      guard let passed = try made.backward(gradient) else { throw DiagnosisError("no gradient") }
+      gradient = passed
+    }
+    results["dx"] = try built.backward(gradient)
+    for (param, grad) in zip(built.paramNames, built.grads) { results["d\(param)"] = grad }
+    for extra in built.extraOutputs { results[extra.name] = extra.array }
+    return results
+  }
+
   /// Whether a local result name belongs to the forward pass (`out`, `h`, `c`, `mask`) rather
   /// than the backward (`dx`, the grads, `dh`, `dhs_enc`).
   static func isForward(_ key: String) -> Bool { ["out", "h", "c", "mask"].contains(key) }

@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
 
   @Flag(
     help:
-      "Judge each layer by itself on the reference's intermediates (LAYER.out, LAYER.dx) and name the first wrong; implies --intermediates."
+      "Judge each layer (version 2: each node) by itself on the reference's intermediates (LAYER.out, LAYER.dx; version 2: VALUE, VALUE.grad, NODE.dx) and name the first wrong; implies --intermediates."
   )
   var isolate = false
 
@@ -76,6 +76,7 @@ struct RunCommand: ParsableCommand {
       let count = result.results.count
       print("\(result.name): wrote \(count) array\(count == 1 ? "" : "s") to \(result.outputs)")
       print(result.comparison?.textReport ?? "no reference to compare with")
+      for note in result.notes { print("note: \(note)") }
       for line in result.diagnosisLines { print(line) }
     }
     guard let report = result.comparison else { return }

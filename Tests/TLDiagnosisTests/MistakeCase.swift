@@ -11,6 +11,8 @@ struct MistakeCase: Decodable, Sendable, CustomTestStringConvertible {
   var kind: String?
   var step: Int?
   var gates: [String]?
+  /// `pass` or `fail`: what the comparison must give, where a case says.
+  var comparison: String?
 
   var testDescription: String { self.case }
 

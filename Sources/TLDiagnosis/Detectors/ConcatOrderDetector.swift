@@ -37,8 +37,7 @@ enum ConcatOrderDetector: MistakeDetector {
   }
 
   /// The `concat` node `node` of a version-2 graph whose value fails: the first other order of
-  /// its parts (N, T, Hᵢ) whose concatenation fits the port's value (within four times its
-  /// tolerance), as a diagnosis; nil when none does. Up to four parts (23 other orders).
+  /// its parts (N, T, Hᵢ) whose concatenation explains the port's value (``Evidence``), as a diagnosis; nil when none does. Up to four parts (23 other orders).
   static func detect(
     node: String, parts: [(reference: String, array: NDArray)], port: JudgedArray, tolerance: Tolerance
   ) -> Diagnosis? {
@@ -48,8 +47,10 @@ enum ConcatOrderDetector: MistakeDetector {
     for order in GateOrderDetector.permutations(of: identity) where order != identity {
       let candidate = joined(order.map { parts[$0].array })
       guard candidate.shape == port.array.shape else { continue }
-      let fit = DoubleArray.fit(DoubleArray.values(candidate), expected, tolerance)
-      guard fit.fits else { continue }
+      let fit = Evidence.judge(
+        candidate: DoubleArray.values(candidate), ours: DoubleArray.values(joined(parts.map(\.array))),
+        port: expected, tolerance: tolerance)
+      guard fit.explains else { continue }
       let listed = parts.map(\.reference).joined(separator: ", ")
       let found = order.map { parts[$0].reference }.joined(separator: ", ")
       return Diagnosis(

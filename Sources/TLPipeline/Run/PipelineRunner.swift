@@ -48,6 +48,11 @@ public struct CaseResult: Sendable {
   /// `--isolate`.
   public var diagnosis: DiagnosisReport?
 
+  /// What the user should know about the run that is not a fault (docs/pipeline.md §4): the
+  /// reference's intermediates computed without `--intermediates`, array files of a reference
+  /// directory that are not read. The text report prints each after `note: `.
+  public var notes: [String] = []
+
   /// The diagnosis's lines for the text report (none when there is no diagnosis).
   public var diagnosisLines: [String] { diagnosis?.textLines ?? [] }
 }
@@ -109,7 +114,7 @@ public enum PipelineRunner {
     _ spec: PipelineSpec, options: RunOptions, resolver: SourceResolver
   ) throws(PipelineError) -> CaseResult {
     var timer = PhaseTimer()
-    let results: [(name: String, array: NDArray)]
+    var results: [(name: String, array: NDArray)]
     let precision: Precision
     var loadedCase: LoadedCase?
     var graphRun: GraphRun?
@@ -136,6 +141,31 @@ public enum PipelineRunner {
         throw PipelineError(file: spec.file, path: "reference", "\(error)")
       }
     }
+    var notes: [String] = []
+    if let reference, !options.intermediates {
+      // A reference with intermediates (record_intermediates') is compared with them: they are
+      // computed as --intermediates computes them, never left MISSING or silently skipped.
+      let names: Set<String> =
+        graphRun.map(\.intermediateNames) ?? Set(spec.layers.flatMap { [$0.name + ".out", $0.name + ".dx"] })
+      let computed = Set(results.map(\.name))
+      let held = reference.map(\.name).filter { names.contains($0) && !computed.contains($0) }
+      if !held.isEmpty {
+        if let executor = graphRun?.executor {
+          results = try GraphCase.withIntermediates(spec, results, executor)
+        } else if let loadedCase {
+          results = try ChainExecutor.run(loadedCase, intermediates: true, timer: &timer)
+        }
+        let listed = held.prefix(3).joined(separator: ", ") + (held.count > 3 ? ", …" : "")
+        notes.append(
+          "the reference holds intermediates (\(listed)): computed them as --intermediates does (docs/pipeline.md §7.2)"
+        )
+      }
+    }
+    if let text = spec.reference, case .directory(let path) = resolver.outputPath(text) {
+      notes += ignoredReferenceFiles(path).map { file in
+        "the reference directory \"\(text)\" holds \(file), which is not read (a reference directory is read as .npy files only; name the file itself as \"reference\" to compare with it)"
+      }
+    }
     let diagnosisInput = try CaseDiagnosis.input(
       spec, loadedCase, graphRun, reference, policy(spec, options, precision), isolate: options.isolate)
     let outputs = resolver.outputPath(spec.outputs)
@@ -152,13 +182,25 @@ public enum PipelineRunner {
     var result = CaseResult(
       name: spec.name, outputs: outputs, results: results, comparison: comparison, reference: reference,
       protectedPaths: protected, timings: timer)
+    result.notes = notes
     if let diagnosisInput, options.isolate || !(comparison?.isPass ?? true) {
       result.diagnosis = try timer.measure("diagnose") { () throws(PipelineError) in
         try CaseDiagnosis.run(spec, diagnosisInput, isolate: options.isolate)
       }
+      // Locations only for arrays this run computed and compared.
+      let written = Set(results.map(\.name))
+      result.diagnosis?.locations.removeAll { !written.contains($0.array) }
       result.timings = timer
     }
     return result
+  }
+
+  /// The array files of a reference directory that are not read as references: `.npz`, `.h5`,
+  /// `.hdf5`, `.safetensors` (a directory is read as its `.npy` files), sorted.
+  static func ignoredReferenceFiles(_ directory: String) -> [String] {
+    let extensions = [".npz", ".h5", ".hdf5", ".safetensors"]
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return files.filter { file in extensions.contains { file.lowercased().hasSuffix($0) } }.sorted()
   }
 
   /// A per-array tolerance must name a result: one that names nothing (`lstm.dwx`) would

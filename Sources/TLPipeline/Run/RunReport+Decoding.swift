@@ -15,5 +15,6 @@ extension RunReport: Decodable {
     diagnosis = try container.decodeIfPresent([Diagnosis].self, forKey: .diagnosis)
     isolation = try container.decodeIfPresent([LayerVerdict].self, forKey: .isolation)
     firstWrong = try container.decodeIfPresent(FirstWrong.self, forKey: .firstWrong)
+    notes = try container.decodeIfPresent([String].self, forKey: .notes)
   }
 }

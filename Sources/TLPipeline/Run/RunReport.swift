@@ -19,9 +19,11 @@ public struct RunReport: Encodable, Sendable {
   public var isolation: [LayerVerdict]?
   /// Under `--isolate`: the first layer wrong by itself and the direction; absent when none is.
   public var firstWrong: FirstWrong?
+  /// ``CaseResult/notes``; absent when there are none.
+  public var notes: [String]?
 
   enum CodingKeys: String, CodingKey {
-    case name, status, message, outputs, written, comparison, diagnosis, isolation
+    case name, status, message, outputs, written, comparison, diagnosis, isolation, notes
     case firstWrong = "first_wrong"
   }
 
@@ -36,6 +38,7 @@ public struct RunReport: Encodable, Sendable {
     outputs = result.outputs.description
     written = result.results.map(\.name)
     comparison = result.comparison?.report
+    notes = result.notes.isEmpty ? nil : result.notes
     if let found = result.diagnosis {
       diagnosis = found.diagnosis.isEmpty ? nil : found.diagnosis
       isolation = found.isolation
