@@ -13,6 +13,10 @@ internal import CTLMath
 /// exponent bits, or, where q ≤ −125 (a subnormal result), by scaling to 2⁻¹²⁵ and dividing by
 /// 2^(−125−q).
 ///
+/// The buffer calls (``expShifted(_:minus:into:count:)``, ``sigmoid(_:into:count:)``) run
+/// NumPy's loop itself, transcribed in C (CTLMath), where the CPU has AVX2 and FMA3
+/// (``NumPyMathPath``); what follows is the Swift path, the fallback and the reference.
+///
 /// Without FMA hardware (Swift's baseline x86-64 has none), each fused multiply-add a·b + c of
 /// floats is computed in double, where a·b is exact, and rounded to float; that equals the fused
 /// result unless the double sum falls exactly on a midpoint between two floats (a double rounding).

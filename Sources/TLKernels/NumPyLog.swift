@@ -8,7 +8,9 @@ internal import CTLMath
 /// +inf → +inf; otherwise x = m·2^e with m in [0.5, 1) (subnormals scaled by 2¹⁰⁰ first), and
 /// where m ≤ √½, m doubled and e lowered by one; then with y = m − 1 (exact), the rational
 /// P₅(y)/Q₅(y) by Horner in fused multiply-adds, and fma(e, ln 2, P/Q). The fused multiply-adds
-/// are emulated as in ``NumPyExp`` (double, with `fmaf` where the double sum is a midpoint).
+/// are emulated as in ``NumPyExp`` (double, with `fmaf` where the double sum is a midpoint);
+/// the buffer call runs NumPy's loop in C instead where the CPU has AVX2 and FMA3
+/// (``NumPyMathPath``).
 @usableFromInline package enum NumPyLog {
   @usableFromInline package typealias Lanes = SIMD8<Float>
   @usableFromInline typealias Wide = SIMD8<Double>
