@@ -92,6 +92,20 @@ import Testing
     }
   }
 
+  @Test("the C loops are chosen exactly where /proc/cpuinfo lists avx2 and fma (never off x86-64)")
+  func dispatch() throws {
+    #if os(Linux) && arch(x86_64)
+      let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+      let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }.map {
+        Set($0.split(separator: " ").map(String.init))
+      }
+      let listed = try #require(flags, "/proc/cpuinfo has no flags line")
+      #expect(NumPyMathPath.hasAVX2FMA == (listed.contains("avx2") && listed.contains("fma")))
+    #elseif !arch(x86_64)
+      #expect(!NumPyMathPath.hasAVX2FMA)
+    #endif
+  }
+
   @Test(
     "C and Swift paths agree on random inputs (bit patterns and the softmax's range)",
     .enabled(if: NumPyMathPath.hasAVX2FMA, "the C loops need AVX2 and FMA3"))
