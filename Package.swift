@@ -6,7 +6,7 @@
 //   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare ← TLReportHTML (the --html page) ← TLBatch;
 //   TLLayers, TLCompare ← TLDiagnosis;  TLIO, TLLayers, TLCompare, TLDiagnosis ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
 //   and TLCompare for its commands, and TLHDF5 for the crash guard).
-// TLSystem owns the system calls; each C module has one Swift importer (CBLAS: TLKernels).
+// TLSystem owns the system calls; each C module has one Swift importer (CBLAS, CTLMath: TLKernels).
 import PackageDescription
 
 let package = Package(
@@ -23,7 +23,7 @@ let package = Package(
   ],
   targets: [
     // MARK: - C boundaries
-    // Each is imported by exactly one Swift module (CBLAS by TLKernels).
+    // Each is imported by exactly one Swift module (CBLAS and CTLMath by TLKernels).
     .target(name: "CTLSystem"),  // system calls and flags Glibc does not import: TLSystem
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
@@ -40,6 +40,8 @@ let package = Package(
     .systemLibrary(name: "CTLBzip2", providers: [.apt(["libbz2-dev"])]),
     // The signal handlers that turn a crash inside libhdf5 into one line and exit status 2.
     .target(name: "CTLCrashGuard"),
+    // NumPy's AVX2/FMA3 float32 exp and log loops, chosen at run time: TLKernels.
+    .target(name: "CTLMath"),
 
     // MARK: - System calls and arrays
     .target(name: "TLSystem", dependencies: ["CTLSystem"], exclude: ["README.md"]),
@@ -64,7 +66,7 @@ let package = Package(
     .target(name: "TLReportHTML", dependencies: ["TLArray", "TLSystem", "TLCompare"], exclude: ["README.md"]),
     // The kernels (BLAS and its threads, GEMM views, SIMD, NumPy emulation), then the book's
     // layers on them; nothing above the layers imports the kernels.
-    .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS"], exclude: ["README.md"]),
+    .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS", "CTLMath"], exclude: ["README.md"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
     // Version-2 graphs (pipeline.md §6): values, references, glue ops, forward/backward over layers.
     .target(name: "TLGraph", dependencies: ["TLArray", "TLLayers"], exclude: ["README.md"]),

@@ -3,20 +3,19 @@ import TLSystem
 
 /// Fused single passes over contiguous buffers: activations, bias add, row softmax.
 extension Kernel {
-  /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`. Float goes eight lanes at a time
-  /// (the same bits as element by element).
+  /// dst[i] ← σ(src[i]) = 1/(1+e^(−x)); `dst` may be `src`. Float goes through
+  /// ``NumPyExp/sigmoid(_:into:count:)`` (NumPy's exp loop in C where the CPU has AVX2/FMA3;
+  /// the same bits as element by element).
   @inlinable
   package static func sigmoid<T: LayerScalar>(
     _ src: UnsafePointer<T>, into dst: UnsafeMutablePointer<T>, count: Int
   ) {
-    var i = 0
     if T.self == Float.self {
       let (from, to) = (FloatLanes(src), FloatLanes(dst))
-      while i + 8 <= count {
-        to.store(VectorExp.sigmoid(from.load(i)), i)
-        i += 8
-      }
+      NumPyExp.sigmoid(from.base, into: to.base, count: count)
+      return
     }
+    var i = 0
     while i < count {
       dst[i] = T.sigmoid(src[i])
       i += 1

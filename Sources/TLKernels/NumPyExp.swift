@@ -1,3 +1,5 @@
+internal import CTLMath
+
 /// NumPy's float32 `np.exp`, bit for bit: the algorithm of `simd_exp_FLOAT` in NumPy 2.4's
 /// `numpy/_core/src/umath/loops_exponent_log.dispatch.c.src` (the AVX2/FMA3 loop the fixtures were
 /// made with, and, with the same bits, its AVX-512F twin), with its constants from
@@ -10,6 +12,10 @@
 /// Horner steps in fused multiply-adds, and the quotient scaled by 2^q: by adding q to its
 /// exponent bits, or, where q ≤ −125 (a subnormal result), by scaling to 2⁻¹²⁵ and dividing by
 /// 2^(−125−q).
+///
+/// The buffer calls (``expShifted(_:minus:into:count:)``, ``sigmoid(_:into:count:)``) run
+/// NumPy's loop itself, transcribed in C (CTLMath), where the CPU has AVX2 and FMA3
+/// (``NumPyMathPath``); what follows is the Swift path, the fallback and the reference.
 ///
 /// Without FMA hardware (Swift's baseline x86-64 has none), each fused multiply-add a·b + c of
 /// floats is computed in double, where a·b is exact, and rounded to float; that equals the fused
@@ -48,9 +54,46 @@
   @inlinable static var nan: Float { Float(bitPattern: 0x7FC0_0000) }
 
   /// dst[j] = np.exp(src[j] − shift) for j < count (the subtraction in float32 first, as the
-  /// book's softmax does); `dst` may be `src`.
-  @inlinable
+  /// book's softmax does); `dst` may be `src`. NumPy's AVX2/FMA3 loop in C where the CPU has it
+  /// (``NumPyMathPath``), else ``expShiftedInSwift(_:minus:into:count:)``: the same bits.
+  @usableFromInline
   package static func expShifted(
+    _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    #if arch(x86_64)
+      if NumPyMathPath.usesC {
+        CTLMath_exp_shifted_f32(src, shift, dst, count)
+        return
+      }
+    #endif
+    expShiftedInSwift(src, minus: shift, into: dst, count: count)
+  }
+
+  /// dst[j] = 1/(1 + np.exp(−src[j])) in float32 for j < count, the book's sigmoid with NumPy's
+  /// bits; `dst` may be `src`. C or Swift as ``expShifted(_:minus:into:count:)``.
+  @usableFromInline
+  package static func sigmoid(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    #if arch(x86_64)
+      if NumPyMathPath.usesC {
+        CTLMath_sigmoid_f32(src, dst, count)
+        return
+      }
+    #endif
+    var j = 0
+    while j + Lanes.scalarCount <= count {
+      let x = UnsafeRawPointer(src + j).loadUnaligned(as: Lanes.self)
+      UnsafeMutableRawPointer(dst + j).storeBytes(of: VectorExp.sigmoid(x), as: Lanes.self)
+      j += Lanes.scalarCount
+    }
+    while j < count {
+      dst[j] = 1 / (1 + exp(-src[j]))
+      j += 1
+    }
+  }
+
+  /// ``expShifted(_:minus:into:count:)`` in Swift: the portable path and the C loop's reference.
+  @inlinable
+  package static func expShiftedInSwift(
     _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>, count: Int
   ) {
     let s = Lanes(repeating: shift)

@@ -1,3 +1,5 @@
+internal import CTLMath
+
 /// NumPy's float32 `np.log`, bit for bit: the algorithm of `simd_log_FLOAT` in NumPy 2.4's
 /// `numpy/_core/src/umath/loops_exponent_log.dispatch.c.src` (the AVX2/FMA3 loop, the same file
 /// and technique as ``NumPyExp``), with its constants from `npy_simd_data.h`.
@@ -6,7 +8,9 @@
 /// +inf → +inf; otherwise x = m·2^e with m in [0.5, 1) (subnormals scaled by 2¹⁰⁰ first), and
 /// where m ≤ √½, m doubled and e lowered by one; then with y = m − 1 (exact), the rational
 /// P₅(y)/Q₅(y) by Horner in fused multiply-adds, and fma(e, ln 2, P/Q). The fused multiply-adds
-/// are emulated as in ``NumPyExp`` (double, with `fmaf` where the double sum is a midpoint).
+/// are emulated as in ``NumPyExp`` (double, with `fmaf` where the double sum is a midpoint);
+/// the buffer call runs NumPy's loop in C instead where the CPU has AVX2 and FMA3
+/// (``NumPyMathPath``).
 @usableFromInline package enum NumPyLog {
   @usableFromInline package typealias Lanes = SIMD8<Float>
   @usableFromInline typealias Wide = SIMD8<Double>
@@ -26,9 +30,35 @@
   @inlinable static var loge2: Float { Float(bitPattern: 0x3F31_7218) }
   @inlinable static var sqrtHalf: Float { Float(bitPattern: 0x3F35_04F3) }
 
-  /// np.log of one float32.
-  @inlinable
-  package static func log(_ x: Float) -> Float { log(Lanes(repeating: x))[0] }
+  /// np.log of one float32: NumPy's loop on one element (as NumPy itself runs it for a strided
+  /// output), in C or Swift as ``log(_:into:count:)``.
+  @usableFromInline
+  package static func log(_ x: Float) -> Float {
+    var y = x
+    withUnsafeMutablePointer(to: &y) { log($0, into: $0, count: 1) }
+    return y
+  }
+
+  /// dst[j] = np.log(src[j]) for j < count; `dst` may be `src`. NumPy's AVX2/FMA3 loop in C
+  /// where the CPU has it (``NumPyMathPath``), else ``log(_:)-(Lanes)`` eight lanes at a time.
+  @usableFromInline
+  package static func log(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    #if arch(x86_64)
+      if NumPyMathPath.usesC {
+        CTLMath_log_f32(src, dst, count)
+        return
+      }
+    #endif
+    var j = 0
+    while j < count {
+      let n = min(Lanes.scalarCount, count - j)
+      var x = Lanes(repeating: 1)
+      for k in 0..<n { x[k] = src[j + k] }
+      let y = log(x)
+      for k in 0..<n { dst[j + k] = y[k] }
+      j += n
+    }
+  }
 
   /// np.log in every lane.
   @inlinable

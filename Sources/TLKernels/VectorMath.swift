@@ -1,6 +1,7 @@
 import Foundation
 
-/// σ and tanh for float32 eight lanes at a time: the LSTM's gates. σ is the book's
+/// σ and tanh for float32 eight lanes at a time: σ for the Swift path of
+/// ``NumPyExp/sigmoid(_:into:count:)``, tanh for the LSTM's g and tanh(c). σ is the book's
 /// 1/(1+e^(−x)) on NumPy's own float32 exp (``NumPyExp``), so it has NumPy's bits; tanh is
 /// Cephes' `tanhf` on an exp of its own (``cephesExp(_:)``), within 2 ULP of the C library's
 /// `tanhf` and a few ULP from NumPy's SIMD tanh (docs/layers.md §10).

@@ -39,12 +39,10 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
       let p = hw.base + row * hw.ld
       let hp = hIn.base + row * hIn.ld
       let rhRow = rh.base + row * rh.ld
-      for j in 0..<h {
-        let z = T.sigmoid((x[j] + p[j]) + b[j])
-        let r = T.sigmoid((x[h + j] + p[h + j]) + b[h + j])
-        (x[j], x[h + j]) = (z, r)
-        rhRow[j] = r * hp[j]
-      }
+      // z | r: the sums first, then σ over both blocks in one buffer call (NumPy's exp loop).
+      for j in 0..<2 * h { x[j] = (x[j] + p[j]) + b[j] }
+      Kernel.sigmoid(x, into: x, count: 2 * h)
+      for j in 0..<h { rhRow[j] = x[h + j] * hp[j] }
     }
     let rhw = candidate.mutableMatrix(rows: n, cols: h)
     Kernel.gemm(

@@ -48,13 +48,16 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
       let cp = cIn.base + row * cIn.ld
       let cn = cOut.base + row * cOut.ld
       let hn = hOut.base + row * hOut.ld
+      // f, i, o: the sums first, then σ over f and over i | o in buffer calls (NumPy's exp loop).
+      for j in 0..<h { x[j] = (x[j] + p[j]) + b[j] }
+      for j in 2 * h..<4 * h { x[j] = (x[j] + p[j]) + b[j] }
+      Kernel.sigmoid(x, into: x, count: h)
+      Kernel.sigmoid(x + 2 * h, into: x + 2 * h, count: 2 * h)
       let scalar = { (j: Int) in
-        let f = T.sigmoid((x[j] + p[j]) + b[j])
+        let (f, i, o) = (x[j], x[2 * h + j], x[3 * h + j])
         let g = T.tanh((x[h + j] + p[h + j]) + b[h + j])
-        let i = T.sigmoid((x[2 * h + j] + p[2 * h + j]) + b[2 * h + j])
-        let o = T.sigmoid((x[3 * h + j] + p[3 * h + j]) + b[3 * h + j])
         let c = f * cp[j] + g * i
-        (x[j], x[h + j], x[2 * h + j], x[3 * h + j]) = (f, g, i, o)
+        x[h + j] = g
         cn[j] = c
         hn[j] = o * T.tanh(c)
       }
@@ -104,10 +107,10 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
   }
 }
 
-/// The Float LSTM forward step eight columns at a time (``VectorExp``): the scalar loop's
-/// arithmetic in the same order, lane by lane (σ on NumPy's exp, the same bits as the scalar
-/// loop's). A block with a lane the vector tanh does not take (NaN) goes to `scalar` instead.
-/// Returns the columns it handled.
+/// The Float LSTM forward step's tanh part eight columns at a time (``VectorExp``), after σ of
+/// f, i, o is in `x`: the scalar loop's arithmetic in the same order, lane by lane. A block with
+/// a lane the vector tanh does not take (NaN) goes to `scalar` instead. Returns the columns it
+/// handled.
 enum LSTMLanes {
   typealias Lanes = SIMD8<Float>
 
@@ -118,17 +121,12 @@ enum LSTMLanes {
   ) -> Int {
     var j = 0
     while j + Lanes.scalarCount <= h {
-      let f = VectorExp.sigmoid((x.load(j) + p.load(j)) + b.load(j))
-      let i = VectorExp.sigmoid((x.load(2 * h + j) + p.load(2 * h + j)) + b.load(2 * h + j))
-      let o = VectorExp.sigmoid((x.load(3 * h + j) + p.load(3 * h + j)) + b.load(3 * h + j))
+      let (f, i, o) = (x.load(j), x.load(2 * h + j), x.load(3 * h + j))
       if let g = VectorExp.tanh((x.load(h + j) + p.load(h + j)) + b.load(h + j)),
         case let c = f * cPrev.load(j) + g * i,
         let tc = VectorExp.tanh(c)
       {
-        x.store(f, j)
         x.store(g, h + j)
-        x.store(i, 2 * h + j)
-        x.store(o, 3 * h + j)
         cNext.store(c, j)
         hNext.store(o * tc, j)
       } else {

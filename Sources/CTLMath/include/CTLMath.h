@@ -1,0 +1,28 @@
+// NumPy's float32 exp and log loops (simd_exp_FLOAT, simd_log_FLOAT of NumPy 2.4's
+// numpy/_core/src/umath/loops_exponent_log.dispatch.c.src, the AVX2/FMA3 build) over contiguous
+// buffers, with AVX2 and FMA3 intrinsics in functions compiled for those instructions only
+// (target attributes, no global flags): the package still runs on a baseline x86-64 CPU, where
+// CTLMath_has_avx2_fma() is 0 and the caller takes its own path. Imported by TLKernels only
+// (NumPyExp, NumPyLog), which keeps the portable Swift emulation as fallback and reference.
+#ifndef CTLMATH_H
+#define CTLMATH_H
+
+#include <stddef.h>
+
+// 1 when these loops can run here: an x86-64 build on a CPU (and OS) with AVX2 and FMA3
+// (__builtin_cpu_supports). 0 otherwise, then none of the functions below may be called.
+int CTLMath_has_avx2_fma(void);
+
+#if defined(__x86_64__)
+// dst[j] = np.exp(src[j] - shift) for 0 <= j < count, the subtraction in float32 first (the
+// book's softmax). dst may be src. Lanes are independent: the bits do not depend on count.
+void CTLMath_exp_shifted_f32(const float *src, float shift, float *dst, ptrdiff_t count);
+
+// dst[j] = 1 / (1 + np.exp(-src[j])) in float32 (the book's sigmoid). dst may be src.
+void CTLMath_sigmoid_f32(const float *src, float *dst, ptrdiff_t count);
+
+// dst[j] = np.log(src[j]) for 0 <= j < count. dst may be src.
+void CTLMath_log_f32(const float *src, float *dst, ptrdiff_t count);
+#endif
+
+#endif
