@@ -129,7 +129,14 @@ public struct GraphInference {
   private func inferSplit(_ node: GraphNode, _ x: ArraySignature, sizes: [Int]) throws(GraphError)
     -> [ArraySignature]
   {
-    let total = sizes.reduce(0, +)
+    var total = 0
+    for size in sizes {
+      let (sum, overflow) = total.addingReportingOverflow(size)
+      guard !overflow else {
+        throw GraphError(node.path + ".sizes", "split sizes add up to more than Int.max")
+      }
+      total = sum
+    }
     guard let last = x.shape.last, last == total else {
       throw GraphError(
         node.path + ".sizes",
