@@ -41,7 +41,11 @@ enum ConcatOrderDetector: MistakeDetector {
   static func detect(
     node: String, parts: [(reference: String, array: NDArray)], port: JudgedArray, tolerance: Tolerance
   ) -> Diagnosis? {
-    guard (2...4).contains(parts.count), parts.allSatisfy({ $0.array.rank == 3 }) else { return nil }
+    // Parts that do not share N and T were never one concatenation (the port's values are
+    // another shape than tl-run's): no order explains anything.
+    guard (2...4).contains(parts.count), parts.allSatisfy({ $0.array.rank == 3 }),
+      parts.allSatisfy({ $0.array.shape.prefix(2) == parts[0].array.shape.prefix(2) })
+    else { return nil }
     let expected = DoubleArray.values(port.array)
     let identity = Array(parts.indices)
     for order in GateOrderDetector.permutations(of: identity) where order != identity {
@@ -62,7 +66,8 @@ enum ConcatOrderDetector: MistakeDetector {
     return nil
   }
 
-  /// `np.concatenate(parts, axis=2)` in Double, in the first part's dtype.
+  /// `np.concatenate(parts, axis=2)` in Double, in the first part's dtype; the parts (N, T, Hᵢ)
+  /// share N and T.
   static func joined(_ parts: [NDArray]) -> NDArray {
     let (n, t) = (parts[0].shape[0], parts[0].shape[1])
     let values = parts.map(DoubleArray.values)

@@ -59,10 +59,19 @@ extension CaseDiagnosis {
 
 /// The port's values and gradients of a graph, tl-run's where the port lacks them (unless
 /// isolating), and the checks of each node built from them.
+///
+/// Only port arrays that fit are fed to a layer or a glue op (``fed``): a value `VALUE`, a
+/// gradient `VALUE.grad` and a layer's `NODE.dx` of exactly the shape of tl-run's own, in a
+/// float dtype where tl-run's is one (else tl-run's dtype). One that does not fit (the
+/// comparison has failed it already) leaves its readers unchecked: Glue's ops assume the
+/// shapes the graph inferred, and are never given others.
 private struct PortGraph {
   var nodes: [GraphNode]
   var executor: GraphExecutor
+  /// Every array of the port, judged as it is (a judged array of another shape fails).
   var port: [String: NDArray]
+  /// The port's arrays that fit tl-run's own, the only ones computed with.
+  var fed: [String: NDArray]
   var isolate: Bool
   /// Every value a node computes (the rest are inputs, the run's own files).
   var produced: Set<String>
@@ -70,6 +79,28 @@ private struct PortGraph {
   init(nodes: [GraphNode], executor: GraphExecutor, port: [String: NDArray], isolate: Bool) {
     (self.nodes, self.executor, self.port, self.isolate) = (nodes, executor, port, isolate)
     produced = Set(nodes.flatMap(\.outputNames))
+    fed = port.filter { name, array in
+      Self.own(name, executor).map { Self.fits(array, $0) } ?? false
+    }
+  }
+
+  /// tl-run's own array named as the port's `name`: a value, a value's gradient, a layer's dx.
+  static func own(_ name: String, _ executor: GraphExecutor) -> NDArray? {
+    if let value = executor.values[name] { return value }
+    for (suffix, arrays) in [(".grad", executor.gradients), (".dx", executor.layerGradients)]
+    where name.hasSuffix(suffix) {
+      let base = String(name.dropLast(suffix.count))
+      if let array = arrays[base] { return array }
+      // The loss's gradient is 1 (0-d) where tl-run keeps none.
+      if suffix == ".grad", base == executor.loss { return NDArray(scalar: 1.0) }
+    }
+    return nil
+  }
+
+  /// Whether the port's `array` may stand for tl-run's `own`: same shape, a float dtype where
+  /// `own`'s is one, else `own`'s dtype.
+  static func fits(_ array: NDArray, _ own: NDArray) -> Bool {
+    array.shape == own.shape && (own.dtype.isFloatingPoint ? array.dtype.isFloatingPoint : array.dtype == own.dtype)
   }
 
   func missing(_ name: String, _ what: String) -> DiagnosisError {
@@ -81,7 +112,9 @@ private struct PortGraph {
   /// The value `name`: an input as the run read it; a node's value as the port wrote it.
   func value(_ name: String, for node: GraphNode) throws(DiagnosisError) -> NDArray? {
     guard produced.contains(name) else { return executor.values[name] }
-    if let array = port[name] { return array }
+    if let array = fed[name] { return array }
+    // The port's value does not fit tl-run's (another shape or dtype): its readers are unchecked.
+    if port[name] != nil { return nil }
     if isolate { throw missing(name, "a value node \"\(node.name)\" reads") }
     return executor.values[name]
   }
@@ -93,7 +126,8 @@ private struct PortGraph {
 
   /// The gradient of node `node`'s output, the port's `NODE.grad` (1 for the loss).
   func upstream(_ node: GraphNode) throws(DiagnosisError) -> NDArray? {
-    if let array = port["\(node.name).grad"] { return array }
+    if let array = fed["\(node.name).grad"] { return array }
+    if port["\(node.name).grad"] != nil { return nil }
     if node.name == executor.loss { return NDArray(scalar: 1.0) }
     if isolate { throw missing("\(node.name).grad", "the upstream gradient of node \"\(node.name)\"") }
     return executor.gradients[node.name]
@@ -101,7 +135,8 @@ private struct PortGraph {
 
   /// The port's gradient of a value (tl-run's where it lacks it and not isolating).
   func gradient(_ name: String) -> NDArray? {
-    port["\(name).grad"] ?? (isolate ? nil : executor.gradients[name])
+    if let array = fed["\(name).grad"] { return array }
+    return port["\(name).grad"] != nil || isolate ? nil : executor.gradients[name]
   }
 
   func check(_ node: GraphNode) throws(DiagnosisError) -> GraphNodeCheck? {
@@ -159,7 +194,7 @@ private struct PortGraph {
   /// may carry: one unit in the last place of the gradient's dtype at its largest element per
   /// term of the port's sum.
   func share(of node: GraphNode, through reference: ValueReference) -> (NDArray, Double)? {
-    guard let total = port["\(reference.value).grad"], total.dtype.isFloatingPoint else { return nil }
+    guard let total = fed["\(reference.value).grad"], total.dtype.isFloatingPoint else { return nil }
     var rest = total.astype(.float64).scalars(as: Double.self)
     var terms = 1
     for reader in nodes {
@@ -181,7 +216,7 @@ private struct PortGraph {
   /// The share of a value's gradient that `reader` sent through `read` (its JSON key `key`),
   /// scattered into the value's shape, as Doubles; nil when the port does not show it.
   func knownShare(_ reader: GraphNode, key: String, _ read: ValueReference) -> [Double]? {
-    guard let shape = port[read.value]?.shape ?? executor.values[read.value]?.shape else { return nil }
+    guard let shape = executor.values[read.value]?.shape else { return nil }
     let part: NDArray?
     switch reader.operation {
     case .layer:
@@ -194,7 +229,7 @@ private struct PortGraph {
         return sent.contains(name) ? nil : zeros
       }
       // Only the `in` of a layer shows in the port's arrays, as NODE.dx (none: ids, no share).
-      guard let dx = port["\(reader.name).dx"] else { return zeros }
+      guard let dx = fed["\(reader.name).dx"] else { return port["\(reader.name).dx"] == nil ? zeros : nil }
       part = dx
     case .repeatOverTime:
       if key == "like" { return [Double](repeating: 0, count: Shape.count(shape)) }
@@ -240,7 +275,7 @@ private struct PortGraph {
     case .split:
       // Judged as one array: the port's parts joined again against the value it split.
       let names = node.outputNames
-      let split = names.compactMap { port[$0] }
+      let split = names.compactMap { fed[$0] }
       expected =
         split.count == names.count
         ? JudgedArray(name: names.joined(separator: "+"), array: Glue.concatenate(split), toleranceName: names[0]) : nil

@@ -166,8 +166,12 @@ public enum PipelineRunner {
         "the reference directory \"\(text)\" holds \(file), which is not read (a reference directory is read as .npy files only; name the file itself as \"reference\" to compare with it)"
       }
     }
-    let diagnosisInput = try CaseDiagnosis.input(
-      spec, loadedCase, graphRun, reference, policy(spec, options, precision), isolate: options.isolate)
+    // Under --isolate the diagnosis's input is built (and its faults reported) before anything
+    // is written; otherwise only once a comparison fails, never for a passing run.
+    let isolated =
+      options.isolate
+      ? try CaseDiagnosis.input(
+        spec, loadedCase, graphRun, reference, policy(spec, options, precision), isolate: true) : nil
     let outputs = resolver.outputPath(spec.outputs)
     do {
       try timer.measure("write") { try ArrayIO.write(results, to: outputs, protecting: protected, mode: .runOutputs) }
@@ -183,7 +187,12 @@ public enum PipelineRunner {
       name: spec.name, outputs: outputs, results: results, comparison: comparison, reference: reference,
       protectedPaths: protected, timings: timer)
     result.notes = notes
-    if let diagnosisInput, options.isolate || !(comparison?.isPass ?? true) {
+    var diagnosisInput = isolated
+    if !options.isolate, !(comparison?.isPass ?? true) {
+      diagnosisInput = try CaseDiagnosis.input(
+        spec, loadedCase, graphRun, reference, policy(spec, options, precision), isolate: false)
+    }
+    if let diagnosisInput {
       result.diagnosis = try timer.measure("diagnose") { () throws(PipelineError) in
         try CaseDiagnosis.run(spec, diagnosisInput, isolate: options.isolate)
       }
