@@ -26,12 +26,13 @@ struct ElementScan {
   }
 }
 
-/// The element rule, as typed loops over the arrays' own element types.
-enum ElementRule {
+/// The element rule, as typed loops over the arrays' own element types. `isClose` is shared
+/// with TLDiagnosis, so a diagnosis calls an element failing exactly where the comparison does.
+package enum ElementRule {
   /// NumPy's `isclose` for one float pair, in `F` as NumPy 2 computes it for arrays of `F`
   /// (the Python-float tolerances are weak scalars, so `atol + rtol·|e|` is rounded to `F`).
   @inline(__always)
-  static func isClose<F: BinaryFloatingPoint>(
+  package static func isClose<F: BinaryFloatingPoint>(
     _ actual: F, _ expected: F, difference: F, rtol: F, atol: F, equalNaN: Bool
   ) -> Bool {
     if difference <= atol + rtol * expected.magnitude && expected.isFinite { return true }

@@ -59,11 +59,43 @@ enum DoubleArray {
     return result
   }
 
-  /// Whether each element fails NumPy's `isclose` rule (the port on the right).
+  /// `value` as an `Int` when it is a whole number of magnitude below 2⁵³ (where every
+  /// integer is a `Double`); nil otherwise (a factor of 1e20 is shown as a number, never traps).
+  static func wholeNumber(_ value: Double) -> Int? {
+    guard abs(value) < 0x1p53 else { return nil }
+    return Int(exactly: value)
+  }
+
+  /// Whether each element fails NumPy's `isclose` rule (the port on the right), by TLCompare's
+  /// own element rule: an infinity against a finite number or another infinity fails, NaN
+  /// against NaN passes only under `equal_nan`.
   static func failing(_ actual: [Double], _ port: [Double], _ tolerance: Tolerance) -> [Bool] {
-    zip(actual, port).map { a, e in
-      if a == e || (a.isNaN && e.isNaN && tolerance.equalNaN) { return false }
-      return !(abs(a - e) <= tolerance.atol + tolerance.rtol * abs(e))
-    }
+    zip(actual, port).map { a, e in !isClose(a, e, tolerance) }
+  }
+
+  /// NumPy's `isclose` for one pair in `Double` (TLCompare's ``ElementRule``).
+  static func isClose(_ a: Double, _ e: Double, _ tolerance: Tolerance) -> Bool {
+    ElementRule.isClose(
+      a, e, difference: abs(a - e), rtol: tolerance.rtol, atol: tolerance.atol, equalNaN: tolerance.equalNaN)
+  }
+}
+
+/// An (N, T, …) array converted to `Double` once, its single time steps cut from that buffer:
+/// a detector that walks the steps pays O(N·T·…) in all, where `DoubleArray.timeSlice` per
+/// step would convert the whole array T times (O(T²)).
+struct TimeSteps {
+  let values: [Double]
+  let shape: [Int]
+  let dtype: DType
+
+  init(_ array: NDArray) {
+    (values, shape, dtype) = (DoubleArray.values(array), array.shape, array.dtype)
+  }
+
+  /// Step `t` as an (N, 1, …) array of the array's dtype (`xs[:, t:t+1]`).
+  func callAsFunction(_ t: Int) -> NDArray {
+    var stepShape = shape
+    stepShape[1] = 1
+    return DoubleArray.make(DoubleArray.step(values, shape: shape, t), shape: stepShape, dtype: dtype)
   }
 }

@@ -37,7 +37,9 @@ enum Evidence {
   }
 
   /// The worst difference of `actual` from `expected` in tolerances (NaN against NaN counts as
-  /// 0 under `equal_nan`, else as infinitely far), and the largest absolute difference.
+  /// 0 under `equal_nan`, else as infinitely far), and the largest absolute difference. An
+  /// element the comparison fails whose difference is no number of tolerances (a NaN or an
+  /// infinity against anything else) is infinitely far, as TLCompare's element rule judges it.
   static func distance(_ actual: [Double], _ expected: [Double], _ tolerance: Tolerance)
     -> (tolerances: Double, maxDiff: Double)
   {
@@ -46,7 +48,8 @@ enum Evidence {
     for (a, e) in zip(actual, expected) {
       if a == e || (a.isNaN && e.isNaN && tolerance.equalNaN) { continue }
       let diff = abs(a - e)
-      guard !diff.isNaN else { return (.infinity, .infinity) }
+      // Both finite from here (an infinite or NaN difference fails NumPy's isclose).
+      guard diff.isFinite else { return (.infinity, .infinity) }
       let bound = tolerance.atol + tolerance.rtol * abs(e)
       worst = max(worst, bound > 0 ? diff / bound : .infinity)
       largest = max(largest, diff)

@@ -15,9 +15,8 @@ enum AccumulatedGradsDetector: MistakeDetector {
       factors.append(factor)
     }
     guard let first = factors.first, first >= 1.5, abs(first - first.rounded()) <= 1e-6 * first,
-      factors.allSatisfy({ abs($0 - first) <= 1e-6 * first })
+      factors.allSatisfy({ abs($0 - first) <= 1e-6 * first }), let k = DoubleArray.wholeNumber(first.rounded())
     else { return [] }
-    let k = Int(first.rounded())
     let names = grads.map(context.name).joined(separator: ", ")
     return [
       Finding(

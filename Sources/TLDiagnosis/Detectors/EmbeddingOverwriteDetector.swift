@@ -9,26 +9,32 @@ enum EmbeddingOverwriteDetector: MistakeDetector {
     guard ["Embedding", "TimeEmbedding"].contains(context.typeName), context.failing.contains("dW"),
       let weight = context.layer.config.params["W"], weight.rank == 2
     else { return [] }
-    let ids = DoubleArray.values(context.input).map { Int($0) }
+    var ids: [Int] = []
+    for value in DoubleArray.values(context.input) {
+      guard let id = DoubleArray.wholeNumber(value) else { return [] }
+      ids.append(id)
+    }
     let dout = DoubleArray.values(context.upstream)
     let (vocabulary, width) = (weight.shape[0], weight.shape[1])
-    guard dout.count == ids.count * width else { return [] }
+    guard vocabulary > 0, dout.count == ids.count * width else { return [] }
     let steps = context.typeName == "TimeEmbedding" && context.input.rank == 2 ? context.input.shape[1] : 1
+    // Each group's positions once (N·T in all), never a scan of every position per step.
     let variants: [(String, [[Int]])] = [
-      ("per time step, then summed", (0..<steps).map { t in ids.indices.filter { $0 % steps == t } }),
+      ("per time step, then summed", (0..<steps).map { t in Array(stride(from: t, to: ids.count, by: steps)) }),
       ("over the whole batch", [Array(ids.indices)]),
     ]
     for (how, groups) in variants {
+      // dW[ids] = dout keeps each id's last row of a group: walk the group backwards and add
+      // the first row met per id (`written` marks ids by group, so nothing is V·D per group).
       var dW = [Double](repeating: 0, count: vocabulary * width)
-      for group in groups {
-        var step = [Double](repeating: 0, count: vocabulary * width)
-        var written = Set<Int>()
-        for position in group {
+      var written = [Int](repeating: -1, count: vocabulary)
+      for (g, group) in groups.enumerated() {
+        for position in group.reversed() {
           let id = (ids[position] % vocabulary + vocabulary) % vocabulary
-          written.insert(id)
-          for k in 0..<width { step[id * width + k] = dout[position * width + k] }
+          guard written[id] != g else { continue }
+          written[id] = g
+          for k in 0..<width { dW[id * width + k] += dout[position * width + k] }
         }
-        for id in written { for k in 0..<width { dW[id * width + k] += step[id * width + k] } }
       }
       guard let diff = context.matches("dW", dW) else { continue }
       return [

@@ -51,16 +51,18 @@ enum NoBPTTCarryDetector: MistakeDetector {
 private struct StepRun {
   var inputs: [NDArray] = []
   var states: [[String: NDArray]] = []
+  /// The upstream gradient, converted once (each step cut from it).
+  var upstreamSteps: TimeSteps
 
   init?(_ context: LayerContext) {
     var state = context.layer.config.state
+    let xs = TimeSteps(context.input)
+    upstreamSteps = TimeSteps(context.upstream)
     for t in 0..<context.input.shape[1] {
       var config = context.layer.config
       config.state = state
-      let x = DoubleArray.timeSlice(context.input, t..<t + 1)
-      guard
-        let step = context.rerun(config: config, input: x, upstream: DoubleArray.timeSlice(context.upstream, t..<t + 1))
-      else { return nil }
+      let x = xs(t)
+      guard let step = context.rerun(config: config, input: x, upstream: upstreamSteps(t)) else { return nil }
       inputs.append(x)
       states.append(state)
       state["h"] = step["h"]
@@ -77,7 +79,7 @@ private struct StepRun {
     var dh: NDArray?
     var dc: NDArray?
     for t in (0..<steps).reversed() {
-      let upstream = DoubleArray.timeSlice(context.upstream, t..<t + 1)
+      let upstream = upstreamSteps(t)
       let result: (dx: NDArray, grads: [String: NDArray], dh: NDArray?, dc: NDArray?)
       if carryC {
         guard let step = lstmStep(context, t, dhNext: upstream, dcNext: dc) else { return nil }

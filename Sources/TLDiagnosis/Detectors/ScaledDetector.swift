@@ -57,9 +57,13 @@ enum ScaledDetector: MistakeDetector {
   /// `2`, `1/8`, `-1` or `0.37`.
   static func describe(_ factor: Double) -> String {
     let rounded = factor.rounded()
-    if rounded != 0, abs(factor - rounded) <= 1e-6 * abs(factor) { return "\(Int(rounded))" }
+    if rounded != 0, abs(factor - rounded) <= 1e-6 * abs(factor), let k = DoubleArray.wholeNumber(rounded) {
+      return "\(k)"
+    }
     let inverse = (1 / factor).rounded()
-    if inverse != 0, abs(1 / factor - inverse) <= 1e-6 * abs(1 / factor) { return "1/\(Int(inverse))" }
+    if inverse != 0, abs(1 / factor - inverse) <= 1e-6 * abs(1 / factor), let k = DoubleArray.wholeNumber(inverse) {
+      return "1/\(k)"
+    }
     return String(format: "%.6g", factor)
   }
 }
