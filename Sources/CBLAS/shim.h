@@ -20,7 +20,10 @@ void gotoblas_dynamic_quit(void) __attribute__((weak));
 #endif
 
 // Re-runs OpenBLAS's kernel choice as OPENBLAS_CORETYPE=name would have made it at load time
-// (its force_coretype), then removes the variable again. Only while no thread is inside BLAS.
+// (its force_coretype, which reads only getenv: setenv is unavoidable), then removes the
+// variable again. setenv/unsetenv race with getenv on any other thread: call it while the
+// process has one thread (tl-run's entry does, via BLASCore.choose); never while a thread is
+// inside BLAS.
 // Returns 1 when done, 0 when this OpenBLAS has no dynamic kernels.
 static inline int tlblas_select_core(const char *name) {
   if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit) return 0;

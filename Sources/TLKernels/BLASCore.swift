@@ -7,7 +7,8 @@ internal import CBLAS
 /// "SkylakeX" kernels of the same library reach 63–149 (bench/blas_compare.py), and the book-size
 /// language model took 0.84 → 0.26 s (whole process, `--timings`, same load).
 ///
-/// So before its first product tl-run checks the choice once: when OpenBLAS fell back to
+/// So before its first product tl-run checks the choice once (the executable at its entry,
+/// ``choose()``, before any thread starts; elsewhere lazily at the first product): when OpenBLAS fell back to
 /// Prescott and the CPU (with the operating system) supports AVX-512 F/CD/DQ/BW/VL, it switches
 /// to SkylakeX; with AVX2 and FMA only, to Haswell. A user's `OPENBLAS_CORETYPE` is left as it
 /// is, and so is any other choice OpenBLAS made. Results change only by the summation order of
@@ -35,8 +36,15 @@ package enum BLASCore {
     }
   }
 
+  /// Makes the check now. It calls `setenv`/`unsetenv` (OpenBLAS's `gotoblas_dynamic_init`
+  /// reads its choice only from `OPENBLAS_CORETYPE`), which race with `getenv` on any other
+  /// thread: the executable calls this first thing in its entry, while it has one thread.
+  package static func choose() { _ = checked }
+
   /// Done once, before the first product (``BLASScalar``'s gemm reads it; Swift runs a static
   /// initialiser once, other threads waiting for it), so no thread is inside BLAS meanwhile.
+  /// Where ``choose()`` was not called first (library and test use), that lazy first use sets
+  /// the environment variable and is safe only while the process runs one thread.
   static let checked: Bool = {
     guard !forcedByUser, String(cString: openblas_get_corename()) == fallback,
       let better = supported

@@ -18,4 +18,8 @@ public enum LayerCompute {
   /// (OpenBLAS's spin for ~0.1 s after start-up, on the cores other work uses). Only while no
   /// other thread computes; a later product starts them again.
   public static func releaseIdleWorkers() { BLASThreads.stopWorkers() }
+
+  /// Makes OpenBLAS's kernel choice now (``BLASCore``), which sets and removes an environment
+  /// variable: for a process's entry, before any other thread starts.
+  public static func chooseKernels() { BLASCore.choose() }
 }

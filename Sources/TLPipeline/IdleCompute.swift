@@ -7,4 +7,10 @@ public enum IdleCompute {
   /// for ~0.1 s on the cores `inspect`'s statistics threads use. A later product starts them
   /// again. Only while no other thread computes (at start-up).
   public static func release() { LayerCompute.releaseIdleWorkers() }
+
+  /// Makes the product kernels' one-time choice now (TLKernels' `BLASCore`: it sets and removes
+  /// `OPENBLAS_CORETYPE`, and `setenv` races with any other thread's `getenv`). For the
+  /// executable's entry, before any thread starts; a library user that never calls it gets the
+  /// same choice lazily at the first product, safe only while that process has one thread.
+  public static func chooseKernels() { LayerCompute.chooseKernels() }
 }

@@ -9,6 +9,8 @@ import TLPipeline
 @main
 enum Entry {
   static func main() {
+    // OpenBLAS's kernel choice sets an environment variable: now, while this is the only thread.
+    IdleCompute.chooseKernels()
     // A crash inside libhdf5 on a corrupt file becomes one line and exit 2 (README: hostile files).
     HDF5CrashGuard.install()
     refuseMisspeltSubcommand()
