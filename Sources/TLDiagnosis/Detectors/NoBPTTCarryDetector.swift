@@ -13,8 +13,16 @@ import TLLayers
 ///
 /// `dx` is the steps' `dx`, each grad the sum of the steps' grads, `dh` the first step's. The
 /// detail says which carry is missing.
+///
+/// The 2T (TimeLSTM: 4T) one-step runs multiply on one BLAS thread: each recurrent forward
+/// otherwise narrows OpenBLAS to one thread and widens it again, which starts its worker
+/// threads anew per step (T 12000, N 1, H 8: 1.8 s of a 1.8 s diagnosis).
 enum NoBPTTCarryDetector: MistakeDetector {
   static func detect(in context: LayerContext) -> [Finding] {
+    LayerCompute.withSingleThreadedProducts { findings(context) }
+  }
+
+  private static func findings(_ context: LayerContext) -> [Finding] {
     guard ["TimeRNN", "TimeLSTM", "TimeGRU"].contains(context.typeName), context.input.rank == 3,
       context.upstream.rank == 3, let ours = context.ours["dx"], context.mayRerun
     else { return [] }
