@@ -59,6 +59,10 @@ struct GraphFormTests {
     (#"{\#(base), "model": "Rnnlm", "generate": {"start_id": 1, "sample_size": 2}}"#, "generate: only the seq2seq"),
     (#"{\#(base), "model": "Seq2seq", "generate": {"start_id": -1, "sample_size": 2}}"#, "generate.start_id: expected"),
     (
+      #"{\#(base), "model": "Seq2seq", "generate": {"start_id": 1, "sample_size": 9223372036854775807}}"#,
+      "generate.sample_size: 9223372036854775807 is more than tl-run generates (at most 100000 ids)"
+    ),
+    (
       #"{\#(base), "graph": [{"name": "e", "type": "TimeEmbedding", "in": "x"}], "loss": "e"}"#,
       "graph[0].in: unknown value 'x'"
     ),

@@ -73,7 +73,12 @@ extension GraphSpec {
     return TrainSpec(steps: steps, optimizer: kind, arguments: arguments, maxGrad: try train.double("max_grad"))
   }
 
-  /// `generate: {"start_id": S, "sample_size": K}`, for the seq2seq models only.
+  /// The longest greedy generation a pipeline may ask for: the book's tasks sample a few dozen
+  /// ids, and a bound keeps a mistyped `sample_size` from running without end.
+  static let maximumSampleSize = 100_000
+
+  /// `generate: {"start_id": S, "sample_size": K}`, for the seq2seq models only; K at most
+  /// `maximumSampleSize`.
   private static func decodeGenerate(_ object: JSONObjectReader, body: Body) throws(PipelineError)
     -> (startID: Int64, sampleSize: Int)?
   {
@@ -89,9 +94,12 @@ extension GraphSpec {
       }
       return number
     }
-    return (
-      Int64(try integer("start_id", "the first id fed to the decoder")), try integer("sample_size", "how many ids")
-    )
+    let sampleSize = try integer("sample_size", "how many ids")
+    guard sampleSize <= maximumSampleSize else {
+      throw generate.error(
+        "sample_size", "\(sampleSize) is more than tl-run generates (at most \(maximumSampleSize) ids)")
+    }
+    return (Int64(try integer("start_id", "the first id fed to the decoder")), sampleSize)
   }
 
   private static func decodeInputs(_ object: JSONObjectReader) throws(PipelineError)
