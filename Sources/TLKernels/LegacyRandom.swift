@@ -33,11 +33,13 @@
   }
 
   private mutating func twist() {
-    for i in 0..<624 {
-      let y = (state[i] & 0x8000_0000) | (state[(i + 1) % 624] & 0x7FFF_FFFF)
-      var next = state[(i + 397) % 624] ^ (y >> 1)
-      if y & 1 != 0 { next ^= 0x9908_B0DF }
-      state[i] = next
+    state.withUnsafeMutableBufferPointer { state in
+      for i in 0..<624 {
+        let y = (state[i] & 0x8000_0000) | (state[i == 623 ? 0 : i + 1] & 0x7FFF_FFFF)
+        var next = state[i < 227 ? i + 397 : i - 227] ^ (y >> 1)
+        if y & 1 != 0 { next ^= 0x9908_B0DF }
+        state[i] = next
+      }
     }
     index = 0
   }

@@ -44,12 +44,14 @@ public final class Trainer {
       var found = false
       outer: for i in 0..<max(params.count - 1, 0) {
         for j in (i + 1)..<params.count {
-          let same = ties[j].map { !$0.transposed && $0.source == names[i] } ?? false
-          if same {
+          let tiedToI = ties[j].map { $0.source == names[i] } ?? false
+          if tiedToI, ties[j]?.transposed == false {
             grads[i] = Glue.add(grads[i], grads[j])
           } else if params[i].rank == 2, params[j].rank == 2, params[i].shape.reversed() == params[j].shape,
-            Glue.transposed(params[i]).values(equal: params[j])
+            tiedToI && ties[i] == nil && !params[i].containsNaN() || params[i].isTranspose(of: params[j])
           {
+            // A transposed tie to an untied params[i] is its transpose by construction (GraphCase,
+            // setParams), so equal by value unless a NaN makes `==` false as in NumPy.
             let sum = Glue.add(grads[i], Glue.transposed(grads[j]))
             grads[i] = sum.dtype == grads[i].dtype ? sum : sum.astype(grads[i].dtype)  // in place: grads[i] +=
           } else {
@@ -71,25 +73,18 @@ public final class Trainer {
     let float32 = grads.allSatisfy { $0.dtype == .float32 }
     var total = 0.0
     for grad in grads {
-      var sum = 0.0
-      for k in 0..<grad.count { sum += grad.double(atFlat: k) * grad.double(atFlat: k) }
+      let sum = grad.sumOfSquares()
       total = float32 ? Double(Float(total) + Float(sum)) : total + sum
     }
     let norm = float32 ? Double(Float(total).squareRoot()) : total.squareRoot()
     let rate = float32 ? Double(Float(maxNorm) / (Float(norm) + Float(1e-6))) : maxNorm / (norm + 1e-6)
     guard rate < 1 else { return }
-    grads = grads.map { grad in
-      if grad.dtype == .float32 {
-        return NDArray(shape: grad.shape, scalars: grad.scalars(as: Float.self).map { $0 * Float(rate) })
+    for index in grads.indices {
+      if grads[index].dtype == .float32 {
+        grads[index].scale(by: Float(rate))
+      } else {
+        grads[index].scale(by: rate)
       }
-      return NDArray(shape: grad.shape, scalars: grad.scalars(as: Double.self).map { $0 * rate })
     }
-  }
-}
-
-extension NDArray {
-  /// `np.all(self == other)` for equal shapes.
-  func values(equal other: NDArray) -> Bool {
-    shape == other.shape && (0..<count).allSatisfy { double(atFlat: $0) == other.double(atFlat: $0) }
   }
 }

@@ -10,9 +10,17 @@ public final class DropoutMaskStream {
 
   /// The book's TimeDropout mask of xs's shape (N, T, D):
   /// `(np.random.rand(*shape) > ratio).astype(np.float32) * float32(1 / (1.0 - ratio))`.
-  public func mask(shape: [Int], ratio: Double) -> NDArray {
+  public func mask(shape: [Int], ratio: Double) -> NDArray { Self.mask(shape: shape, ratio: ratio, &random) }
+
+  /// The mask drawn from `random` (one `rand()` per element in C order), written in one pass.
+  static func mask(shape: [Int], ratio: Double, _ random: inout LegacyRandom) -> NDArray {
     let scale = Float(1 / (1.0 - ratio))
-    let values = (0..<Shape.count(shape)).map { _ in (random.nextDouble() > ratio ? 1 : 0) * scale }
-    return NDArray(shape: shape, scalars: values)
+    var generator = random  // a local copy: no exclusivity checks in the loop
+    var mask = NDArray(zeros: .float32, shape: shape)
+    mask.withUnsafeMutableBufferPointer(of: Float.self) { values in
+      for k in values.indices { values[k] = generator.nextDouble() > ratio ? scale : 0 }
+    }
+    random = generator
+    return mask
   }
 }

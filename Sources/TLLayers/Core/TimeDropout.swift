@@ -59,11 +59,7 @@ public final class TimeDropout: Layer {
   }
 
   /// `(np.random.rand(*shape) > ratio).astype(np.float32) * scale`, scale = 1/(1.0 − ratio).
-  private func drawMask(shape: [Int]) -> NDArray {
-    let scale = Float(1 / (1.0 - ratio))
-    let values = (0..<Shape.count(shape)).map { _ in (random.nextDouble() > ratio ? 1 : 0) * scale }
-    return NDArray(shape: shape, scalars: values)
-  }
+  private func drawMask(shape: [Int]) -> NDArray { DropoutMaskStream.mask(shape: shape, ratio: ratio, &random) }
 
   public func backward(_ dout: NDArray) throws -> NDArray? {
     try check.float("dout", dout.dtype)

@@ -1,0 +1,62 @@
+import TLArray
+
+extension NDArray {
+  /// `np.sum(self ** 2)` of a float array, accumulated in float64 in C order.
+  func sumOfSquares() -> Double {
+    switch dtype {
+    case .float32: withUnsafeBufferPointer(of: Float.self) { Self.sumOfSquares($0) }
+    case .float64: withUnsafeBufferPointer(of: Double.self) { Self.sumOfSquares($0) }
+    default: (0..<count).reduce(0.0) { $0 + double(atFlat: $1) * double(atFlat: $1) }
+    }
+  }
+
+  private static func sumOfSquares<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) -> Double {
+    var sum = 0.0
+    for value in values { sum += Double(value) * Double(value) }
+    return sum
+  }
+
+  /// `np.isnan(self).any()` of a float array (false for other dtypes).
+  func containsNaN() -> Bool {
+    switch dtype {
+    case .float32: withUnsafeBufferPointer(of: Float.self) { $0.contains { $0.isNaN } }
+    case .float64: withUnsafeBufferPointer(of: Double.self) { $0.contains { $0.isNaN } }
+    default: false
+    }
+  }
+
+  /// `self *= rate` in place (`T` is the Swift type of ``dtype``).
+  mutating func scale<T: NDElement & BinaryFloatingPoint>(by rate: T) {
+    withUnsafeMutableBufferPointer(of: T.self) { values in
+      for k in values.indices { values[k] *= rate }
+    }
+  }
+
+  /// `np.all(self.T == other)` for 2-d arrays, `self` (R, C) and `other` (C, R), compared as
+  /// float64 values (so −0.0 equals 0.0 and NaN equals nothing); stops at the first difference.
+  func isTranspose(of other: NDArray) -> Bool {
+    guard rank == 2, other.shape == [shape[1], shape[0]] else { return false }
+    let (rows, columns) = (shape[0], shape[1])
+    if dtype == other.dtype, dtype == .float32 { return Self.isTranspose(self, other, rows, columns, Float.self) }
+    if dtype == other.dtype, dtype == .float64 { return Self.isTranspose(self, other, rows, columns, Double.self) }
+    for r in 0..<rows {
+      for c in 0..<columns where double(atFlat: r * columns + c) != other.double(atFlat: c * rows + r) {
+        return false
+      }
+    }
+    return true
+  }
+
+  private static func isTranspose<T: NDElement & BinaryFloatingPoint>(
+    _ a: NDArray, _ b: NDArray, _ rows: Int, _ columns: Int, _: T.Type
+  ) -> Bool {
+    a.withUnsafeBufferPointer(of: T.self) { a in
+      b.withUnsafeBufferPointer(of: T.self) { b in
+        for r in 0..<rows {
+          for c in 0..<columns where a[r * columns + c] != b[c * rows + r] { return false }
+        }
+        return true
+      }
+    }
+  }
+}

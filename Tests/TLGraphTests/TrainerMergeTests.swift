@@ -1,0 +1,92 @@
+import TLArray
+import Testing
+
+@testable import TLGraph
+
+@Suite("Trainer: remove_duplicate's merge, clip_grads and the transpose it relies on")
+struct TrainerMergeTests {
+  /// W (R, C) with distinct values, and a float32 gradient for it.
+  private func matrix(_ rows: Int, _ cols: Int, offset: Float) -> NDArray {
+    NDArray(shape: [rows, cols], scalars: (0..<(rows * cols)).map { Float($0) * 0.25 + offset })
+  }
+
+  @Test("a transposed tie merges as separate params equal by value do: grads[i] + grads[j].T")
+  func tiedAndValueEqualMergeAlike() {
+    let embedW = matrix(37, 70, offset: 1)
+    let affineW = Glue.transposed(embedW)
+    let other = matrix(2, 3, offset: 5)
+    let grads = [matrix(37, 70, offset: -3), matrix(2, 3, offset: 0.5), matrix(70, 37, offset: 7)]
+    let tie = GraphNode.Tie(source: "embed.W", transposed: true)
+    var results: [([String], [NDArray])] = []
+    for ties in [[nil, nil, tie], [nil, nil, nil]] as [[GraphNode.Tie?]] {
+      var (names, params, merged) = (["embed.W", "lstm.b", "affine.W"], [embedW, other, affineW], grads)
+      Trainer.removeDuplicate(&names, &params, &merged, ties: ties)
+      results.append((names, merged))
+    }
+    let expected = zip(grads[0].scalars(as: Float.self), Glue.transposed(grads[2]).scalars(as: Float.self)).map(+)
+    for (names, merged) in results {
+      #expect(names == ["embed.W", "lstm.b"])
+      #expect(merged.count == 2)
+      #expect(merged[0].scalars(as: Float.self) == expected)
+      #expect(merged[1] == grads[1])
+    }
+  }
+
+  @Test("a NaN keeps a transposed tie unmerged, as np.all(W.T == W2) is False in NumPy")
+  func nanKeepsTieApart() {
+    var values = matrix(3, 4, offset: 0).scalars(as: Float.self)
+    values[5] = .nan
+    let embedW = NDArray(shape: [3, 4], scalars: values)
+    var (names, params) = (["embed.W", "affine.W"], [embedW, Glue.transposed(embedW)])
+    var grads = [matrix(3, 4, offset: 1), matrix(4, 3, offset: 2)]
+    Trainer.removeDuplicate(
+      &names, &params, &grads, ties: [nil, GraphNode.Tie(source: "embed.W", transposed: true)])
+    #expect(names == ["embed.W", "affine.W"])
+    #expect(grads[0] == matrix(3, 4, offset: 1))
+  }
+
+  @Test("separate params differing in one element are not merged")
+  func oneDifferenceKeepsApart() {
+    let w = matrix(33, 65, offset: 0)
+    var transposed = Glue.transposed(w).scalars(as: Float.self)
+    transposed[transposed.count - 1] += 1
+    var (names, params) = (["a.W", "b.W"], [w, NDArray(shape: [65, 33], scalars: transposed)])
+    var grads = [matrix(33, 65, offset: 1), matrix(65, 33, offset: 2)]
+    Trainer.removeDuplicate(&names, &params, &grads, ties: [nil, nil])
+    #expect(names == ["a.W", "b.W"])
+    #expect(w.isTranspose(of: Glue.transposed(w)))
+    #expect(!w.isTranspose(of: params[1]))
+  }
+
+  @Test("Glue.transposed copies element (r, c) to (c, r) for every dtype size, across tiles")
+  func transposeMatchesDefinition() {
+    for (rows, cols) in [(1, 1), (37, 70), (64, 33)] {
+      let float32 = matrix(rows, cols, offset: 0)
+      let float64 = float32.astype(.float64)
+      let int8 = NDArray(shape: [rows, cols], scalars: (0..<(rows * cols)).map { Int8(truncatingIfNeeded: $0) })
+      for array in [float32, float64, int8] {
+        let result = Glue.transposed(array)
+        #expect(result.shape == [cols, rows])
+        #expect(result.dtype == array.dtype)
+        for r in 0..<rows {
+          for c in 0..<cols {
+            #expect(result.double(atFlat: c * rows + r) == array.double(atFlat: r * cols + c))
+          }
+        }
+      }
+    }
+  }
+
+  @Test("clip_grads scales float32 grads in float32 by max_norm / (norm + 1e-6) when below 1")
+  func clipScales() {
+    let grads = [NDArray(shape: [2], scalars: [Float(3), Float(4)]), NDArray(shape: [1], scalars: [Float(0)])]
+    var clipped = grads
+    Trainer.clipGrads(&clipped, maxNorm: 1)
+    let rate = Float(1) / (Float(5) + Float(1e-6))
+    #expect(clipped[0].scalars(as: Float.self) == [3 * rate, 4 * rate])
+    #expect(clipped[1].scalars(as: Float.self) == [0])
+    var unclipped = grads
+    Trainer.clipGrads(&unclipped, maxNorm: 10)
+    #expect(unclipped == grads)
+  }
+}
