@@ -16,6 +16,38 @@ extension NDArray {
     return sum
   }
 
+  /// `self + other.T` for a 2-d `self` (R, C) and `other` (C, R) of one float dtype, in one
+  /// pass (tiled) without the transposed copy; nil for other dtypes or shapes.
+  func plusTransposed(_ other: NDArray) -> NDArray? {
+    guard rank == 2, other.shape == [shape[1], shape[0]], dtype == other.dtype else { return nil }
+    switch dtype {
+    case .float32: return Self.plusTransposed(self, other, Float.self)
+    case .float64: return Self.plusTransposed(self, other, Double.self)
+    default: return nil
+    }
+  }
+
+  private static func plusTransposed<T: NDElement & BinaryFloatingPoint>(
+    _ a: NDArray, _ b: NDArray, _: T.Type
+  ) -> NDArray {
+    let (rows, columns, tile) = (a.shape[0], a.shape[1], 32)
+    var result = NDArray(zeros: a.dtype, shape: a.shape)
+    a.withUnsafeBufferPointer(of: T.self) { a in
+      b.withUnsafeBufferPointer(of: T.self) { b in
+        result.withUnsafeMutableBufferPointer(of: T.self) { out in
+          for r0 in stride(from: 0, to: rows, by: tile) {
+            for c0 in stride(from: 0, to: columns, by: tile) {
+              for r in r0..<min(r0 + tile, rows) {
+                for c in c0..<min(c0 + tile, columns) { out[r * columns + c] = a[r * columns + c] + b[c * rows + r] }
+              }
+            }
+          }
+        }
+      }
+    }
+    return result
+  }
+
   /// `np.isnan(self).any()` of a float array (false for other dtypes).
   func containsNaN() -> Bool {
     switch dtype {

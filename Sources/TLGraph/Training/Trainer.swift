@@ -52,7 +52,7 @@ public final class Trainer {
           {
             // A transposed tie to an untied params[i] is its transpose by construction (GraphCase,
             // setParams), so equal by value unless a NaN makes `==` false as in NumPy.
-            let sum = Glue.add(grads[i], Glue.transposed(grads[j]))
+            let sum = grads[i].plusTransposed(grads[j]) ?? Glue.add(grads[i], Glue.transposed(grads[j]))
             grads[i] = sum.dtype == grads[i].dtype ? sum : sum.astype(grads[i].dtype)  // in place: grads[i] +=
           } else {
             continue
