@@ -7,7 +7,16 @@ import TLLayers
 /// inputs and its state (`set_state`, or the carried state of a stateful layer), as the book
 /// calls `set_state` and then `forward`.
 public final class GraphExecutor {
-  public private(set) var nodes: [GraphNode]
+  /// The graph's nodes with their current params (a transposed tie set by ``setParams(_:)`` is
+  /// materialised here, at the first read after it).
+  public var nodes: [GraphNode] {
+    materialiseTies()
+    return storedNodes
+  }
+  private var storedNodes: [GraphNode]
+  /// Transposed ties ``setParams(_:)`` has not transposed yet: node index, param key, source.
+  /// A run whose last step needs only the untied params never pays for the transpose.
+  private var pendingTies: [(index: Int, key: String, source: NDArray)] = []
   /// The node whose 0-d output is the loss; backward starts there with dout = 1.
   public let loss: String
   /// Every value after the last forward: the inputs and each node's outputs.
@@ -30,7 +39,7 @@ public final class GraphExecutor {
   private let masks: DropoutMaskStream?
 
   public init(nodes: [GraphNode], loss: String, seed: UInt32? = nil) {
-    (self.nodes, self.loss) = (nodes, loss)
+    (self.storedNodes, self.loss) = (nodes, loss)
     masks = seed.map { DropoutMaskStream(seed: $0) }
   }
 
@@ -145,15 +154,37 @@ public final class GraphExecutor {
   /// Sets every layer's params from `values` (by full name); a tied param follows its
   /// source (transposed where tied so), as a view of it follows the book's in-place update.
   public func setParams(_ values: [String: NDArray]) {
-    for index in nodes.indices {
-      for key in nodes[index].params.keys.sorted() {
-        if let tie = nodes[index].ties[key], let source = values[tie.source] {
-          nodes[index].params[key] = tie.transposed ? Glue.transposed(source) : source
-        } else if let value = values["\(nodes[index].name).\(key)"] {
-          nodes[index].params[key] = value
+    for index in storedNodes.indices {
+      for key in storedNodes[index].params.keys.sorted() {
+        if let tie = storedNodes[index].ties[key], let source = values[tie.source] {
+          pendingTies.removeAll { $0.index == index && $0.key == key }
+          if tie.transposed {
+            pendingTies.append((index, key, source))
+          } else {
+            storedNodes[index].params[key] = source
+          }
+        } else if let value = values["\(storedNodes[index].name).\(key)"] {
+          pendingTies.removeAll { $0.index == index && $0.key == key }
+          storedNodes[index].params[key] = value
         }
       }
     }
+  }
+
+  /// The params without a tie, named and ordered as in ``params``: what a run writes after
+  /// training, read without materialising the transposed ties.
+  public var untiedParams: [(name: String, array: NDArray)] {
+    storedNodes.flatMap { node -> [(name: String, array: NDArray)] in
+      guard case .layer(let kind, _) = node.operation else { return [] }
+      return kind.paramNames.compactMap { key in
+        node.ties[key] == nil ? node.params[key].map { ("\(node.name).\(key)", $0) } : nil
+      }
+    }
+  }
+
+  private func materialiseTies() {
+    for tie in pendingTies { storedNodes[tie.index].params[tie.key] = Glue.transposed(tie.source) }
+    pendingTies = []
   }
 
   /// The raw gradients of every layer node, `NAME.dPARAM`, in node order and each layer's

@@ -103,7 +103,7 @@ enum GraphCase {
     let trainer = Trainer(executor: executor, optimizer: optimizer, maxGrad: train.maxGrad)
     for batch in batches { try trainer.step(inputs: batch) }
     let losses = NDArray(shape: [trainer.losses.count], scalars: trainer.losses)
-    let own = executor.params.filter { $0.tie == nil }.map { (name: $0.name, array: $0.array) }
+    let own = executor.untiedParams
     return [("out", losses)] + trainer.rawGrads + own + executor.states
   }
 
