@@ -8,8 +8,8 @@
 #pragma STDC FP_CONTRACT OFF
 
 void CTLMath_adam_f32(
-  float *restrict param, const float *restrict grad, float *restrict m, float *restrict v, ptrdiff_t count,
-  float one_minus_beta1, float one_minus_beta2, float eps, double lr_t) {
+  const float *param, float *out, const float *restrict grad, float *restrict m, float *restrict v,
+  ptrdiff_t count, float one_minus_beta1, float one_minus_beta2, float eps, double lr_t) {
   for (ptrdiff_t k = 0; k < count; k++) {
     float g = grad[k];
     float mk = m[k] + one_minus_beta1 * (g - m[k]);
@@ -17,6 +17,6 @@ void CTLMath_adam_f32(
     m[k] = mk;
     v[k] = vk;
     float denominator = __builtin_elementwise_sqrt(vk) + eps;
-    param[k] = (float)((double)param[k] - lr_t * (double)mk / (double)denominator);
+    out[k] = (float)((double)param[k] - lr_t * (double)mk / (double)denominator);
   }
 }

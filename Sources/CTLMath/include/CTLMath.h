@@ -27,10 +27,11 @@ void CTLMath_log_f32(const float *src, float *dst, ptrdiff_t count);
 
 // The book's Adam step on float32 params (common/optimizer.py), for 0 <= k < count:
 // m += (1 - beta1) * (grad - m); v += (1 - beta2) * (grad * grad - v) in float32;
-// param = float32(float64(param) - lr_t * float64(m) / float64(sqrt(v) + eps)), sqrt and the
-// sum in float32. The four buffers do not overlap. Portable C (any CPU).
+// out = float32(float64(param) - lr_t * float64(m) / float64(sqrt(v) + eps)), sqrt and the
+// sum in float32. out is param (in place) or a buffer overlapping none of the others; grad, m
+// and v overlap nothing. Portable C (any CPU).
 void CTLMath_adam_f32(
-  float *restrict param, const float *restrict grad, float *restrict m, float *restrict v, ptrdiff_t count,
-  float one_minus_beta1, float one_minus_beta2, float eps, double lr_t);
+  const float *param, float *out, const float *restrict grad, float *restrict m, float *restrict v,
+  ptrdiff_t count, float one_minus_beta1, float one_minus_beta2, float eps, double lr_t);
 
 #endif
