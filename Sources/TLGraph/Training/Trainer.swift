@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 /// The book's `Trainer.fit` inner loop (common/trainer.py) over a graph: forward, backward,
 /// `remove_duplicate`, `clip_grads`, `optimizer.update` (pipeline.md §6.4).
@@ -72,8 +73,7 @@ public final class Trainer {
   static func clipGrads(_ grads: inout [NDArray], maxNorm: Double) {
     let float32 = grads.allSatisfy { $0.dtype == .float32 }
     var total = 0.0
-    for grad in grads {
-      let sum = grad.sumOfSquares()
+    for sum in float32 ? Self.float32SumsOfSquares(grads) : grads.map({ $0.sumOfSquares() }) {
       total = float32 ? Double(Float(total) + Float(sum)) : total + sum
     }
     let norm = float32 ? Double(Float(total).squareRoot()) : total.squareRoot()
@@ -86,5 +86,14 @@ public final class Trainer {
         grads[index].scale(by: rate)
       }
     }
+  }
+
+  /// `sumOfSquares()` of each float32 grad, the sums' chains interleaved (Kernel.sumsOfSquares).
+  private static func float32SumsOfSquares(_ grads: [NDArray]) -> [Double] {
+    func pointers(_ index: Int, _ done: [UnsafeBufferPointer<Float>]) -> [Double] {
+      guard index < grads.count else { return Kernel.sumsOfSquares(done) }
+      return grads[index].withUnsafeBufferPointer(of: Float.self) { pointers(index + 1, done + [$0]) }
+    }
+    return pointers(0, [])
   }
 }
