@@ -190,7 +190,7 @@ public final class GraphExecutor {
   /// The raw gradients of every layer node, `NAME.dPARAM`, in node order and each layer's
   /// param order: the book's `model.grads` (pipeline.md §6.2).
   public var grads: [(name: String, array: NDArray)] {
-    nodes.flatMap { node -> [(name: String, array: NDArray)] in
+    storedNodes.flatMap { node -> [(name: String, array: NDArray)] in
       guard let layer = layers[node.name] else { return [] }
       return zip(layer.paramNames, layer.grads).map { ("\(node.name).d\($0)", $1) }
     }
@@ -198,7 +198,7 @@ public final class GraphExecutor {
 
   /// `NAME.h`, `NAME.c`, `NAME.mask` of every layer after the last forward.
   public var states: [(name: String, array: NDArray)] {
-    nodes.flatMap { node -> [(name: String, array: NDArray)] in
+    storedNodes.flatMap { node -> [(name: String, array: NDArray)] in
       guard let layer = layers[node.name] else { return [] }
       return layer.extraOutputs.filter { ["h", "c", "mask"].contains($0.name) }
         .map { ("\(node.name).\($0.name)", $0.array) }
