@@ -34,15 +34,16 @@ extension Kernel {
           if owner[slot] >= 0 { run = min(run, left[slot]) }
         }
         guard run < Int.max else { return }
-        let (p0, p1, p2, p3) = (pointer[0], pointer[1], pointer[2], pointer[3])
+        var (p0, p1, p2, p3) = (pointer[0], pointer[1], pointer[2], pointer[3])
         let (s0, s1, s2, s3) = (stride[0], stride[1], stride[2], stride[3])
         var (x0, x1, x2, x3) = (sum[0], sum[1], sum[2], sum[3])
-        for k in 0..<run {
-          let (v0, v1, v2, v3) = (Double(p0[k * s0]), Double(p1[k * s1]), Double(p2[k * s2]), Double(p3[k * s3]))
+        for _ in 0..<run {
+          let (v0, v1, v2, v3) = (Double(p0.pointee), Double(p1.pointee), Double(p2.pointee), Double(p3.pointee))
           x0 += v0 * v0
           x1 += v1 * v1
           x2 += v2 * v2
           x3 += v3 * v3
+          (p0, p1, p2, p3) = (p0 + s0, p1 + s1, p2 + s2, p3 + s3)
         }
         (sum[0], sum[1], sum[2], sum[3]) = (x0, x1, x2, x3)
         for slot in 0..<4 where owner[slot] >= 0 {
