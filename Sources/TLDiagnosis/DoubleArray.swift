@@ -28,15 +28,6 @@ enum DoubleArray {
     return make(result, shape: array.shape, dtype: array.dtype)
   }
 
-  /// A 2-D array transposed (`W.T`).
-  static func transposed(_ array: NDArray) -> NDArray {
-    let (rows, columns) = (array.shape[0], array.shape[1])
-    let source = values(array)
-    var result = source
-    for r in 0..<rows { for c in 0..<columns { result[c * rows + r] = source[r * columns + c] } }
-    return make(result, shape: [columns, rows], dtype: array.dtype)
-  }
-
   /// Time steps `range` of an (N, T, …) array (`xs[:, a:b]`).
   static func timeSlice(_ array: NDArray, _ range: Range<Int>) -> NDArray {
     let (n, t) = (array.shape[0], array.shape[1])

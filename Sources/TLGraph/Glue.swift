@@ -105,44 +105,7 @@ public enum Glue {
     }
   }
 
-  /// `W.T` of a 2-d array, copied C-ordered (in 32×32 tiles, element by element as bytes).
-  public static func transposed(_ array: NDArray) -> NDArray {
-    guard array.rank == 2 else { return array }
-    let (rows, cols, item) = (array.shape[0], array.shape[1], array.dtype.itemSize)
-    var result = NDArray(zeros: array.dtype, shape: [cols, rows])
-    array.withUnsafeBytes { source in
-      result.withUnsafeMutableBytes { target in
-        guard let from = source.baseAddress, let to = target.baseAddress else { return }
-        let aligned = Int(bitPattern: from) % item == 0 && Int(bitPattern: to) % item == 0
-        switch aligned ? item : 0 {
-        case 4: transpose(from, to, rows, cols, UInt32.self)
-        case 8: transpose(from, to, rows, cols, UInt64.self)
-        case 2: transpose(from, to, rows, cols, UInt16.self)
-        case 1: transpose(from, to, rows, cols, UInt8.self)
-        default:
-          for r in 0..<rows {
-            for c in 0..<cols {
-              (to + (c * rows + r) * item).copyMemory(from: from + (r * cols + c) * item, byteCount: item)
-            }
-          }
-        }
-      }
-    }
-    return result
-  }
-
-  private static func transpose<T: FixedWidthInteger>(
-    _ from: UnsafeRawPointer, _ to: UnsafeMutableRawPointer, _ rows: Int, _ cols: Int, _: T.Type
-  ) {
-    let (source, target) = (from.assumingMemoryBound(to: T.self), to.assumingMemoryBound(to: T.self))
-    let tile = 32
-    for r0 in stride(from: 0, to: rows, by: tile) {
-      for c0 in stride(from: 0, to: cols, by: tile) {
-        for r in r0..<min(r0 + tile, rows) {
-          for c in c0..<min(c0 + tile, cols) { target[c * rows + r] = source[r * cols + c] }
-        }
-      }
-    }
-  }
+  /// `W.T` of a 2-d array (TLArray's `NDArray.transposed()`); other ranks unchanged.
+  public static func transposed(_ array: NDArray) -> NDArray { array.transposed() }
 
 }

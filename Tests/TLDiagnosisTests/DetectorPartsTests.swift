@@ -24,7 +24,7 @@ import Testing
     let permuted = DoubleArray.permutingBlocks(array, blocks: 3, order: [2, 0, 1])
     #expect(permuted.scalars(as: Double.self) == [4, 5, 0, 1, 2, 3, 10, 11, 6, 7, 8, 9])
     #expect(
-      DoubleArray.transposed(NDArray(shape: [2, 3], scalars: (0..<6).map(Double.init))).scalars(as: Double.self) == [
+      NDArray(shape: [2, 3], scalars: (0..<6).map(Double.init)).transposed().scalars(as: Double.self) == [
         0, 3, 1, 4, 2, 5,
       ])
   }

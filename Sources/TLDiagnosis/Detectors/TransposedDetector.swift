@@ -11,9 +11,9 @@ enum TransposedDetector: MistakeDetector {
       guard let weight = context.layer.config.params[param], weight.rank == 2, weight.shape[0] == weight.shape[1]
       else { continue }
       var config = context.layer.config
-      config.params[param] = DoubleArray.transposed(weight)
+      config.params[param] = weight.transposed()
       guard var variant = context.rerun(config: config) else { continue }
-      if let grad = variant["d\(param)"] { variant["d\(param)"] = DoubleArray.transposed(grad) }
+      if let grad = variant["d\(param)"] { variant["d\(param)"] = grad.transposed() }
       guard let (keys, diff) = context.explains(variant) else { continue }
       return [
         Finding(
@@ -26,7 +26,7 @@ enum TransposedDetector: MistakeDetector {
     return context.failing.compactMap { key in
       guard let ours = context.ours[key], let port = context.port[key], ours.rank == 2, port.rank == 2,
         port.shape == [ours.shape[1], ours.shape[0]], ours.dtype.isFloatingPoint,
-        let diff = context.matches(key, DoubleArray.values(DoubleArray.transposed(ours)))
+        let diff = context.matches(key, DoubleArray.values(ours.transposed()))
       else { return nil }
       return Finding(
         kind: .transposed, keys: [key],
