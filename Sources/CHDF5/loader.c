@@ -42,14 +42,15 @@ static void *open_library(const char **name) {
   const char *override = getenv("TL_HDF5_LIBRARY");
   if (override != NULL && override[0] != '\0') {
     *name = override;
-    void *handle = dlopen(override, RTLD_NOW | RTLD_GLOBAL);
+    void *handle = dlopen(override, RTLD_LAZY | RTLD_GLOBAL);
     if (handle == NULL) snprintf(failure, sizeof failure, "%s", dlerror());
     return handle;
   }
   for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
     *name = candidates[i];
-    // RTLD_GLOBAL as when linked: filter plugins libhdf5 loads may expect its symbols.
-    void *handle = dlopen(candidates[i], RTLD_NOW | RTLD_GLOBAL);
+    // As when linked: lazy binding (the library's own calls resolved when first made), and
+    // global symbols (filter plugins libhdf5 loads may expect them).
+    void *handle = dlopen(candidates[i], RTLD_LAZY | RTLD_GLOBAL);
     if (handle != NULL) return handle;
     if (i == 0) snprintf(failure, sizeof failure, "%s", dlerror());
   }
