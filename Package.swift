@@ -28,9 +28,8 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "pkg-config"])]),
-    .systemLibrary(
-      name: "CHDF5", pkgConfig: "hdf5-serial",
-      providers: [.apt(["libhdf5-dev", "pkg-config"])]),
+    // libhdf5's headers (libhdf5-dev) and a loader: libhdf5 is dlopen'ed on first use, not linked.
+    .target(name: "CHDF5", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
     .systemLibrary(
       name: "CTLDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev", "pkg-config"])]),
     .systemLibrary(name: "CTLZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

@@ -27,7 +27,8 @@ extension HDF5 {
   static func pendingRead(file: String, dataset: String, useDirectChunks: Bool) throws
     -> HDF5PendingRead
   {
-    try withLock(file: file) {
+    try HDF5Library.load(for: file)
+    return try withLock(file: file) {
       // Errors about the file as a whole name no dataset.
       let handle = try HDF5Context(file: file).openFile()
       let context = HDF5Context(file: file, dataset: dataset)
@@ -56,7 +57,8 @@ extension HDF5 {
   /// walk). Attributes and named datatypes are not datasets and are never listed. Datasets of
   /// types tl-run cannot read (strings, compounds) are listed, with `dtype` nil.
   public static func datasets(in file: String) throws -> [HDF5DatasetInfo] {
-    try withLock(file: file) {
+    try HDF5Library.load(for: file)
+    return try withLock(file: file) {
       let context = HDF5Context(file: file)
       let handle = try context.openFile()
       var visitedGroups: Set<haddr_t> = []
@@ -67,7 +69,8 @@ extension HDF5 {
 
   /// The metadata of one dataset, with the same errors as ``read(file:dataset:)``.
   public static func datasetInfo(file: String, dataset: String) throws -> HDF5DatasetInfo {
-    try withLock(file: file) {
+    try HDF5Library.load(for: file)
+    return try withLock(file: file) {
       let context = HDF5Context(file: file)
       return try context.info(try context.openFile(), dataset)
     }

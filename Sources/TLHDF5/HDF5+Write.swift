@@ -38,6 +38,7 @@ extension HDF5 {
     if let gzipLevel, !(0...9).contains(gzipLevel) {
       throw context.error("gzip level \(gzipLevel) is not in 0...9")
     }
+    try HDF5Library.load(for: file)
     do {
       try AtomicFile.replace(file, expecting: "an HDF5 file", copyingExisting: !replacingFile) { temporary, existed in
         let slot = HDF5CrashGuard.registerTemporary(temporary)

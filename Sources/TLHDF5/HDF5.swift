@@ -21,7 +21,9 @@ public enum HDF5 {
   nonisolated(unsafe) private static var guardedFile: String?
 
   /// Runs `body` holding the library lock, with automatic error printing off on this thread
-  /// and the crash guard armed for `file` (nil: the file of an enclosing call, if any).
+  /// and the crash guard armed for `file` (nil: the file of an enclosing call, if any). `body`
+  /// calls the library only once it is loaded (``HDF5Library/load(for:)``, which every public
+  /// entry point calls first); the lock alone needs no library (tests spawn processes under it).
   static func withLock<R>(file: String? = nil, _ body: () throws -> R) rethrows -> R {
     lock.lock()
     let outer = guardedFile
@@ -38,13 +40,14 @@ public enum HDF5 {
       lock.unlock()
     }
     // Printing is per thread: without this a worker thread writes `HDF5-DIAG` blocks to stderr.
-    H5Eset_auto2(tlh5_error_default(), nil, nil)
+    if HDF5Library.isLoaded { H5Eset_auto2(tlh5_error_default(), nil, nil) }
     return try body()
   }
 
-  /// The linked libhdf5's version, `1.10.8`.
+  /// The loaded libhdf5's version, `1.10.8` (loading it if need be; `unknown` when it cannot be).
   public static var libraryVersion: String {
-    withLock {
+    do { try HDF5Library.load(for: "libhdf5") } catch { return "unknown" }
+    return withLock {
       var major: UInt32 = 0
       var minor: UInt32 = 0
       var release: UInt32 = 0

@@ -54,6 +54,7 @@ import Testing
   /// reading its member values into one byte overflowed the buffer (SIGSEGV).
   @Test func enumWiderThanItsBaseIsNotBool() throws {
     let context = HDF5Context(file: Fixtures.path("hostile/enum-size-wide.h5"))
+    try HDF5Library.load(for: context.file)
     try HDF5.withLock {
       let file = try context.openFile()
       let dataset = try context.openDataset(file, "/b")
