@@ -18,15 +18,22 @@ enum AttentionKernel {
     Kernel.softmaxRows(Matrix(a, rows: 1, cols: t), into: MutableMatrix(a, rows: 1, cols: t))
   }
 
-  /// WeightSum.forward: c[k] = Σ_t hs[t,k]·a[t]. `scratch` holds T·H values.
+  /// WeightSum.forward: c[k] = Σ_t hs[t,k]·a[t]. `scratch` holds T·H values (used for H = 1).
   static func weightSum<T: LayerScalar>(
     hs: UnsafePointer<T>, a: UnsafePointer<T>, c: UnsafeMutablePointer<T>, t: Int, hSize: Int,
     scratch: UnsafeMutablePointer<T>
   ) {
-    for step in 0..<t {
-      for k in 0..<hSize { scratch[step * hSize + k] = hs[step * hSize + k] * a[step] }
+    guard hSize > 1 else {  // one column: sumRows adds it pairwise, as NumPy does
+      for step in 0..<t { scratch[step] = hs[step] * a[step] }
+      Kernel.sumRows(Matrix(scratch, rows: t, cols: 1), into: c)
+      return
     }
-    Kernel.sumRows(Matrix(scratch, rows: t, cols: hSize), into: c)
+    // ``Kernel/sumRows(_:into:)`` of the products, fused: from +0, row by row.
+    for k in 0..<hSize { c[k] = 0 }
+    for step in 0..<t {
+      let (row, weight) = (hs + step * hSize, a[step])
+      for k in 0..<hSize { c[k] += row[k] * weight }
+    }
   }
 
   /// WeightSum.backward: dhs[t,k] = dc[k]·a[t] (written to `dhs`); da[t] = Σ_k dc[k]·hs[t,k].
@@ -47,7 +54,8 @@ enum AttentionKernel {
 
   /// AttentionWeight.backward: ds = a⊙da − a⊙Σ_t(a⊙da) (Softmax.backward); dhs[t,k] =
   /// ds[t]·h[k], added to `dhs` when `accumulate` (Attention's dhs₀ + dhs₁); dh[k] =
-  /// Σ_t ds[t]·hs[t,k]. `da` is overwritten with ds; `scratch` holds T·H values.
+  /// Σ_t ds[t]·hs[t,k]. `da` is overwritten with ds; `scratch` holds T·H values (used for
+  /// H = 1).
   static func weightsBackward<T: LayerScalar>(
     hs: UnsafePointer<T>, h: UnsafePointer<T>, a: UnsafePointer<T>, da: UnsafeMutablePointer<T>,
     dhs: UnsafeMutablePointer<T>, dh: UnsafeMutablePointer<T>, t: Int, hSize: Int, accumulate: Bool,
@@ -56,6 +64,10 @@ enum AttentionKernel {
     for step in 0..<t { da[step] = a[step] * da[step] }
     let total = Kernel.pairwiseSum(da, count: t)
     for step in 0..<t { da[step] -= a[step] * total }
+    // dh: ``Kernel/sumRows(_:into:)`` of the products fused (from +0, row by row), except for
+    // one column, which it adds pairwise.
+    let fused = hSize > 1
+    if fused { for k in 0..<hSize { dh[k] = 0 } }
     for step in 0..<t {
       let row = hs + step * hSize
       let out = dhs + step * hSize
@@ -63,9 +75,13 @@ enum AttentionKernel {
       for k in 0..<hSize {
         let dhs1 = da[step] * h[k]
         out[k] = accumulate ? out[k] + dhs1 : dhs1
-        products[k] = da[step] * row[k]
+      }
+      if fused {
+        for k in 0..<hSize { dh[k] += da[step] * row[k] }
+      } else {
+        for k in 0..<hSize { products[k] = da[step] * row[k] }
       }
     }
-    Kernel.sumRows(Matrix(scratch, rows: t, cols: hSize), into: dh)
+    if !fused { Kernel.sumRows(Matrix(scratch, rows: t, cols: hSize), into: dh) }
   }
 }
