@@ -7,14 +7,10 @@ import TLKernels
 enum AttentionKernel {
   /// AttentionWeight.forward: s[t] = Σ_k hs[t,k]·h[k]; a = softmax(s), max-subtracted.
   static func weights<T: LayerScalar>(
-    hs: UnsafePointer<T>, h: UnsafePointer<T>, a: UnsafeMutablePointer<T>, t: Int, hSize: Int,
-    scratch: UnsafeMutablePointer<T>
+    hs: UnsafePointer<T>, h: UnsafePointer<T>, a: UnsafeMutablePointer<T>, t: Int, hSize: Int
   ) {
-    for step in 0..<t {
-      let row = hs + step * hSize
-      for k in 0..<hSize { scratch[k] = row[k] * h[k] }
-      a[step] = Kernel.pairwiseSum(scratch, count: hSize)
-    }
+    // np.sum(hs * h, axis=2): each row's products summed pairwise as they are made.
+    for step in 0..<t { a[step] = Kernel.pairwiseDot(hs + step * hSize, h, count: hSize) }
     Kernel.softmaxRows(Matrix(a, rows: 1, cols: t), into: MutableMatrix(a, rows: 1, cols: t))
   }
 
@@ -39,16 +35,13 @@ enum AttentionKernel {
   /// WeightSum.backward: dhs[t,k] = dc[k]·a[t] (written to `dhs`); da[t] = Σ_k dc[k]·hs[t,k].
   static func weightSumBackward<T: LayerScalar>(
     hs: UnsafePointer<T>, a: UnsafePointer<T>, dc: UnsafePointer<T>, dhs: UnsafeMutablePointer<T>,
-    da: UnsafeMutablePointer<T>, t: Int, hSize: Int, scratch: UnsafeMutablePointer<T>
+    da: UnsafeMutablePointer<T>, t: Int, hSize: Int
   ) {
     for step in 0..<t {
-      let row = hs + step * hSize
       let out = dhs + step * hSize
-      for k in 0..<hSize {
-        out[k] = dc[k] * a[step]
-        scratch[k] = dc[k] * row[k]
-      }
-      da[step] = Kernel.pairwiseSum(scratch, count: hSize)
+      for k in 0..<hSize { out[k] = dc[k] * a[step] }
+      // np.sum(dc * hs, axis=2), pairwise as the products are made.
+      da[step] = Kernel.pairwiseDot(dc, hs + step * hSize, count: hSize)
     }
   }
 

@@ -48,8 +48,7 @@ final class AttentionRun<T: LayerScalar> {
         for step in 0..<tDec {
           let at = row * tDec + step
           let a = weights.p + at * tEnc
-          AttentionKernel.weights(
-            hs: hs, h: dec.p + at * h, a: a, t: tEnc, hSize: h, scratch: scratch.p)
+          AttentionKernel.weights(hs: hs, h: dec.p + at * h, a: a, t: tEnc, hSize: h)
           AttentionKernel.weightSum(
             hs: hs, a: a, c: out.p + at * h, t: tEnc, hSize: h, scratch: scratch.p)
         }
@@ -77,8 +76,7 @@ final class AttentionRun<T: LayerScalar> {
           let at = row * tDec + step
           let a = UnsafePointer(weights.p + at * tEnc)
           AttentionKernel.weightSumBackward(
-            hs: hs, a: a, dc: dout.p + at * h, dhs: dhsStep.p, da: da.p, t: tEnc, hSize: h,
-            scratch: scratch.p)
+            hs: hs, a: a, dc: dout.p + at * h, dhs: dhsStep.p, da: da.p, t: tEnc, hSize: h)
           AttentionKernel.weightsBackward(
             hs: hs, h: dec.p + at * h, a: a, da: da.p, dhs: dhsStep.p, dh: dDec.p + at * h, t: tEnc,
             hSize: h, accumulate: true, scratch: scratch.p)
