@@ -24,7 +24,7 @@ import Testing
     "a layer's fixture case gives the same bytes on 1 and 4 row workers",
     arguments: try LayerFixture.all().filter { name in
       (try? LayerFixture(name)).map { fixture in
-        ["TimeLSTM", "TimeBiLSTM", "TimeAttention"].contains(fixture.meta.type)
+        ["TimeLSTM", "TimeBiLSTM", "TimeGRU", "TimeAttention"].contains(fixture.meta.type)
           && LayerRegistry.kind(named: fixture.meta.type) != nil
       } ?? false
     })
@@ -71,42 +71,49 @@ import Testing
     }
   }
 
-  @Test("TimeLSTM above the threshold: the default workers give the bytes of one")
-  func lstmAboveThreshold() throws {
+  @Test(
+    "TimeLSTM and TimeGRU above the threshold: the default workers give the bytes of one",
+    arguments: [RecurrentArchitecture.lstm, .gru])
+  func recurrentAboveThreshold(cell: RecurrentArchitecture) throws {
     let (n, t, d, h) = (64, 3, 8, 256)
-    #expect(n * h >= LSTMCell<Float>.parallelElements)
+    let g = cell.gates
+    #expect(n * h >= LSTMCell<Float>.parallelElements && n * h >= GRUCell<Float>.parallelElements)
     if Self.cores > 1 {
       #expect(Self.splits(rows: n, work: n * h, threshold: LSTMCell<Float>.parallelElements))
     }
-    let arrays = [
-      "xs": Self.values([n, t, d], seed: 4), "Wx": Self.values([d, 4 * h], seed: 5, scale: 0.5),
-      "Wh": Self.values([h, 4 * h], seed: 6, scale: 0.1), "b": Self.values([4 * h], seed: 7),
-      "h0": Self.values([n, h], seed: 8), "c0": Self.values([n, h], seed: 9, scale: 2),
+    var arrays = [
+      "xs": Self.values([n, t, d], seed: 4), "Wx": Self.values([d, g * h], seed: 5, scale: 0.5),
+      "Wh": Self.values([h, g * h], seed: 6, scale: 0.1), "b": Self.values([g * h], seed: 7),
+      "h0": Self.values([n, h], seed: 8),
     ]
+    if cell == .lstm { arrays["c0"] = Self.values([n, h], seed: 9, scale: 2) }
     let dhs = Self.values([n, t, h], seed: 10)
     let dcLast = Self.values([n, h], seed: 11)
     func run() throws -> [NDArray] {
       let xs = try #require(arrays["xs"])
+      let state = arrays.filter { ["h0", "c0"].contains($0.key) }
       let shapes = try RecurrentShapes(
-        layer: "split", type: "TimeLSTM", cell: .lstm, params: arrays, xs: ArraySignature(xs),
-        state: ["h": ArraySignature(try #require(arrays["h0"])), "c": ArraySignature(try #require(arrays["c0"]))])
-      let run = RecurrentArchitecture.lstm.start(
+        layer: "split", type: cell.timeTypeName, cell: cell, params: arrays, xs: ArraySignature(xs),
+        state: Dictionary(uniqueKeysWithValues: state.map { (String($0.key.prefix(1)), ArraySignature($0.value)) }))
+      let run = cell.start(
         shapes: shapes, xs: xs, params: try ["Wx", "Wh", "b"].map { try #require(arrays[$0]) },
         h0: arrays["h0"], c0: arrays["c0"])
       let (hs, hLast, cLast) = run.outputs()
-      // The float64 backward of a widened run recomputes tanh(c) per chunk; the float32 one
-      // reads the forward's.
-      let wide = run.widened().backward(dhs: dhs.astype(.float64), dcLast: dcLast.astype(.float64))
-      let back = run.backward(dhs: dhs, dcLast: dcLast)
-      return [hs, hLast, try #require(cLast), back.dxs, back.dh, try #require(back.dc)] + back.grads
-        + [wide.dxs, wide.dh, try #require(wide.dc)] + wide.grads
+      // The float64 backward of a widened run (the LSTM recomputes tanh(c) per chunk; the
+      // float32 one reads the forward's).
+      let lstm = cell == .lstm
+      let wide = run.widened().backward(
+        dhs: dhs.astype(.float64), dcLast: lstm ? dcLast.astype(.float64) : nil)
+      let back = run.backward(dhs: dhs, dcLast: lstm ? dcLast : nil)
+      return [hs, hLast, back.dxs, back.dh] + back.grads + [wide.dxs, wide.dh] + wide.grads
+        + [cLast, back.dc, wide.dc].compactMap { $0 }
     }
     let parallel = try run()
     let serial = try Kernel.withRowWorkers(1) { try run() }
-    #expect(parallel.count == 15)
-    #expect(parallel[3].dtype == .float32 && parallel[9].dtype == .float64)
+    #expect(parallel.count == (cell == .lstm ? 15 : 12))
+    #expect(parallel[2].dtype == .float32 && parallel[7].dtype == .float64)
     for (index, (p, s)) in zip(parallel, serial).enumerated() {
-      #expect(p == s, "TimeLSTM result \(index) differs between the default workers and one")
+      #expect(p == s, "\(cell) result \(index) differs between the default workers and one")
     }
   }
 }
