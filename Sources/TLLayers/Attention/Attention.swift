@@ -52,12 +52,10 @@ public final class WeightSum {
       )
       let dhs = Buffer<T>(zeros: n * t * h)
       let da = Buffer<T>(zeros: n * t)
-      let scratch = Buffer<T>(zeros: h)
       for row in 0..<n {
         AttentionKernel.weightSumBackward(
           hs: hsT.p + row * t * h, a: aT.p + row * t, dc: dcT.p + row * h, dhs: dhs.p + row * t * h,
-          da: da.p + row * t,
-          t: t, hSize: h, scratch: scratch.p)
+          da: da.p + row * t, t: t, hSize: h)
       }
       return (
         dhs.cast(DType.promote(dc.dtype, a.dtype), shape: [n, t, h]),
@@ -84,11 +82,9 @@ public final class AttentionWeight {
     func run<T: LayerScalar>(_: T.Type) -> NDArray {
       let (hsT, hT) = (Buffer<T>(converting: hs), Buffer<T>(converting: h))
       let a = Buffer<T>(zeros: n * t)
-      let scratch = Buffer<T>(zeros: hSize)
       for row in 0..<n {
         AttentionKernel.weights(
-          hs: hsT.p + row * t * hSize, h: hT.p + row * hSize, a: a.p + row * t, t: t, hSize: hSize,
-          scratch: scratch.p)
+          hs: hsT.p + row * t * hSize, h: hT.p + row * hSize, a: a.p + row * t, t: t, hSize: hSize)
       }
       return a.array([n, t])
     }

@@ -31,46 +31,57 @@ final class AttentionRun<T: LayerScalar> {
     )
   }
 
+  /// Below this many multiply-adds (N·T_dec·T_enc·H) a pass runs on the calling thread.
+  static var parallelWork: Int { 1 << 18 }
+
   /// out (N,T_dec,H): c = WeightSum(hs_enc, AttentionWeight(hs_enc, h_t)) for every t.
+  ///
+  /// The batch rows are independent: they run in chunks on the available cores
+  /// (``Kernel/forEachRowRange(rows:work:threshold:_:)``), each chunk with scratch of its own,
+  /// each row computed as by the serial loop, so the bits do not depend on the worker count.
   func forward() -> Buffer<T> {
     let out = Buffer<T>(zeros: n * tDec * h)
-    let scratch = Buffer<T>(zeros: tEnc * h)
-    for step in 0..<tDec {
-      for row in 0..<n {
+    Kernel.forEachRowRange(rows: n, work: n * tDec * tEnc * h, threshold: Self.parallelWork) { rows in
+      let scratch = Buffer<T>(zeros: tEnc * h)
+      for row in rows {
         let hs = UnsafePointer(enc.p + row * tEnc * h)
-        let at = (row * tDec + step)
-        let a = weights.p + at * tEnc
-        AttentionKernel.weights(
-          hs: hs, h: dec.p + at * h, a: a, t: tEnc, hSize: h, scratch: scratch.p)
-        AttentionKernel.weightSum(
-          hs: hs, a: a, c: out.p + at * h, t: tEnc, hSize: h, scratch: scratch.p)
+        for step in 0..<tDec {
+          let at = row * tDec + step
+          let a = weights.p + at * tEnc
+          AttentionKernel.weights(hs: hs, h: dec.p + at * h, a: a, t: tEnc, hSize: h)
+          AttentionKernel.weightSum(
+            hs: hs, a: a, c: out.p + at * h, t: tEnc, hSize: h, scratch: scratch.p)
+        }
       }
     }
     return out
   }
 
   /// (dhs_enc (N,T_enc,H), dhs_dec (N,T_dec,H)) for upstream dout (N,T_dec,H).
+  ///
+  /// Over the batch rows on the available cores as ``forward()``; a row's dhs_enc still sums
+  /// its T_dec steps in forward order (nothing is summed across rows).
   func backward(_ doutArray: NDArray) -> (enc: Buffer<T>, dec: Buffer<T>) {
     let dout = Buffer<T>(converting: doutArray)
     let dEnc = Buffer<T>(zeros: n * tEnc * h)
     let dDec = Buffer<T>(zeros: n * tDec * h)
-    let dhsStep = Buffer<T>(zeros: tEnc * h)
-    let da = Buffer<T>(zeros: tEnc)
-    let scratch = Buffer<T>(zeros: tEnc * h)
-    for step in 0..<tDec {
-      for row in 0..<n {
+    Kernel.forEachRowRange(rows: n, work: n * tDec * tEnc * h, threshold: Self.parallelWork) { rows in
+      let dhsStep = Buffer<T>(zeros: tEnc * h)
+      let da = Buffer<T>(zeros: tEnc)
+      let scratch = Buffer<T>(zeros: tEnc * h)
+      for row in rows {
         let hs = UnsafePointer(enc.p + row * tEnc * h)
-        let at = row * tDec + step
-        let a = UnsafePointer(weights.p + at * tEnc)
-        AttentionKernel.weightSumBackward(
-          hs: hs, a: a, dc: dout.p + at * h, dhs: dhsStep.p, da: da.p, t: tEnc, hSize: h,
-          scratch: scratch.p)
-        AttentionKernel.weightsBackward(
-          hs: hs, h: dec.p + at * h, a: a, da: da.p, dhs: dhsStep.p, dh: dDec.p + at * h, t: tEnc,
-          hSize: h,
-          accumulate: true, scratch: scratch.p)
         let total = dEnc.p + row * tEnc * h
-        for i in 0..<(tEnc * h) { total[i] += dhsStep.p[i] }
+        for step in 0..<tDec {
+          let at = row * tDec + step
+          let a = UnsafePointer(weights.p + at * tEnc)
+          AttentionKernel.weightSumBackward(
+            hs: hs, a: a, dc: dout.p + at * h, dhs: dhsStep.p, da: da.p, t: tEnc, hSize: h)
+          AttentionKernel.weightsBackward(
+            hs: hs, h: dec.p + at * h, a: a, da: da.p, dhs: dhsStep.p, dh: dDec.p + at * h, t: tEnc,
+            hSize: h, accumulate: true, scratch: scratch.p)
+          for i in 0..<(tEnc * h) { total[i] += dhsStep.p[i] }
+        }
       }
     }
     return (dEnc, dDec)

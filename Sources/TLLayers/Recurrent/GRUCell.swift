@@ -27,6 +27,17 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
     GRUCell<Double>(rh: rh.converted(to: Double.self), candidate: Buffer(zeros: candidate.count))
   }
 
+  /// Below this many elements (N·H) a step's elementwise passes run on the calling thread
+  /// (the LSTM's threshold, ``LSTMCell/parallelElements``).
+  static var parallelElements: Int { 1 << 14 }
+
+  /// Calls `body` over the step's N rows, in chunks on the available cores when N·H reaches
+  /// ``parallelElements``; each row is computed as by the serial loop, so the bits do not
+  /// depend on the worker count.
+  private func forEachRows(_ tape: RecurrentTape<Self>, _ body: (Range<Int>) -> Void) {
+    Kernel.forEachRowRange(rows: tape.n, work: tape.n * tape.h, threshold: Self.parallelElements, body)
+  }
+
   func forwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
     let (n, h, t, b) = (tape.n, tape.h, tape.t, tape.b.p)
     let hw = tape.recurrentProduct(step, cols: 2 * h)
@@ -34,65 +45,74 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
     let hIn = tape.hIn(step)
     let hOut = tape.hOut(step)
     let rh = MutableMatrix(self.rh.p + step * h, rows: n, cols: h, ld: t * h)
-    for row in 0..<n {
-      let x = a.base + row * a.ld
-      let p = hw.base + row * hw.ld
-      let hp = hIn.base + row * hIn.ld
-      let rhRow = rh.base + row * rh.ld
-      // z | r: the sums first, then σ over both blocks in one buffer call (NumPy's exp loop).
-      for j in 0..<2 * h { x[j] = (x[j] + p[j]) + b[j] }
-      Kernel.sigmoid(x, into: x, count: 2 * h)
-      for j in 0..<h { rhRow[j] = x[h + j] * hp[j] }
+    forEachRows(tape) { rows in
+      for row in rows {
+        let x = a.base + row * a.ld
+        let p = hw.base + row * hw.ld
+        let hp = hIn.base + row * hIn.ld
+        let rhRow = rh.base + row * rh.ld
+        // z | r: the sums first, then σ over both blocks in one buffer call (NumPy's exp loop).
+        for j in 0..<2 * h { x[j] = (x[j] + p[j]) + b[j] }
+        Kernel.sigmoid(x, into: x, count: 2 * h)
+        for j in 0..<h { rhRow[j] = x[h + j] * hp[j] }
+      }
     }
     let rhw = candidate.mutableMatrix(rows: n, cols: h)
     Kernel.gemm(
       rh.readOnly, transposed: false, tape.whColumns(2 * h, h), transposed: false, into: rhw)
-    for row in 0..<n {
-      let x = a.base + row * a.ld
-      let p = rhw.base + row * rhw.ld
-      let hp = hIn.base + row * hIn.ld
-      let hn = hOut.base + row * hOut.ld
-      for j in 0..<h {
-        let hHat = T.tanh((x[2 * h + j] + p[j]) + b[2 * h + j])
-        x[2 * h + j] = hHat
-        hn[j] = (1 - x[j]) * hp[j] + x[j] * hHat
+    forEachRows(tape) { rows in
+      for row in rows {
+        let x = a.base + row * a.ld
+        let p = rhw.base + row * rhw.ld
+        let hp = hIn.base + row * hIn.ld
+        let hn = hOut.base + row * hOut.ld
+        for j in 0..<h {
+          let hHat = T.tanh((x[2 * h + j] + p[j]) + b[2 * h + j])
+          x[2 * h + j] = hHat
+          hn[j] = (1 - x[j]) * hp[j] + x[j] * hHat
+        }
       }
     }
   }
 
   /// The book's three blocks: candidate, update gate, reset gate; dA = [dt_z | dt_r | dt_h].
+  /// Rows in chunks on the cores as in ``forwardStep(_:_:)``.
   func backwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
     let (n, h) = (tape.n, tape.h)
     let a = tape.gates(step)
     let hIn = tape.hIn(step)
     let dh = tape.dhMatrix
     let roundProduct = tape.float32StateProduct
-    for row in 0..<n {
-      let x = a.base + row * a.ld
-      let hp = hIn.base + row * hIn.ld
-      let dn = dh.base + row * dh.ld
-      for j in 0..<h {
-        let (d, z, hHat) = (dn[j], x[j], x[2 * h + j])
-        // Both factors are then float32 values, so rounding their exact product is NumPy's.
-        let dhp = roundProduct ? T(Float(d * hp[j])) : d * hp[j]
-        dn[j] = d * (1 - z)
-        x[2 * h + j] = (d * z) * (1 - hHat * hHat)
-        x[j] = ((d * hHat - dhp) * z) * (1 - z)
+    forEachRows(tape) { rows in
+      for row in rows {
+        let x = a.base + row * a.ld
+        let hp = hIn.base + row * hIn.ld
+        let dn = dh.base + row * dh.ld
+        for j in 0..<h {
+          let (d, z, hHat) = (dn[j], x[j], x[2 * h + j])
+          // Both factors are then float32 values, so rounding their exact product is NumPy's.
+          let dhp = roundProduct ? T(Float(d * hp[j])) : d * hp[j]
+          dn[j] = d * (1 - z)
+          x[2 * h + j] = (d * z) * (1 - hHat * hHat)
+          x[j] = ((d * hHat - dhp) * z) * (1 - z)
+        }
       }
     }
     // dhr = dt_h·Wh_hᵀ, in the cell's scratch.
     let dhr = candidate.mutableMatrix(rows: n, cols: h)
     let dtH = Matrix(UnsafePointer(a.base + 2 * h), rows: n, cols: h, ld: a.ld)
     Kernel.gemm(dtH, transposed: false, tape.whColumns(2 * h, h), transposed: true, into: dhr)
-    for row in 0..<n {
-      let x = a.base + row * a.ld
-      let hp = hIn.base + row * hIn.ld
-      let dn = dh.base + row * dh.ld
-      let dr = dhr.base + row * dhr.ld
-      for j in 0..<h {
-        let r = x[h + j]
-        dn[j] += r * dr[j]
-        x[h + j] = ((dr[j] * hp[j]) * r) * (1 - r)
+    forEachRows(tape) { rows in
+      for row in rows {
+        let x = a.base + row * a.ld
+        let hp = hIn.base + row * hIn.ld
+        let dn = dh.base + row * dh.ld
+        let dr = dhr.base + row * dhr.ld
+        for j in 0..<h {
+          let r = x[h + j]
+          dn[j] += r * dr[j]
+          x[h + j] = ((dr[j] * hp[j]) * r) * (1 - r)
+        }
       }
     }
     let dtZR = Matrix(UnsafePointer(a.base), rows: n, cols: 2 * h, ld: a.ld)

@@ -15,19 +15,24 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
 
   /// The memory c, carried like h.
   let c: CarriedState<T>
-  /// (H) scratch: tanh(c_next) of one row in the backward.
-  let tanhRow: Buffer<T>
+  /// (N,T,H), rows in xs's order: tanh(c_next) of every step as the forward computed it, for
+  /// the backward (the very bits it would recompute with the same tanh from the same c); nil
+  /// in a cell widened for a float64 backward, which recomputes it in float64 as NumPy does.
+  let tanhC: Buffer<T>?
+
+  /// Below this many elements (N·H) a step's elementwise pass runs on the calling thread.
+  static var parallelElements: Int { 1 << 14 }
 
   init(n: Int, t: Int, h: Int, state: [String: NDArray]) {
-    self.init(CarriedState(n: n, t: t, h: h, initial: state["c"]))
+    self.init(CarriedState(n: n, t: t, h: h, initial: state["c"]), tanhC: Buffer(zeros: n * t * h))
   }
 
-  private init(_ c: CarriedState<T>) {
+  private init(_ c: CarriedState<T>, tanhC: Buffer<T>?) {
     self.c = c
-    tanhRow = Buffer(zeros: c.h)
+    self.tanhC = tanhC
   }
 
-  func widened() -> LSTMCell<Double> { LSTMCell<Double>(c.converted(to: Double.self)) }
+  func widened() -> LSTMCell<Double> { LSTMCell<Double>(c.converted(to: Double.self), tanhC: nil) }
 
   func finalStates() -> [String: Buffer<T>] { ["c": c.last.copy(count: c.n * c.h)] }
   func startBackward(_ last: [String: Buffer<T>]) { c.startGradient(last["c"]) }
@@ -35,6 +40,9 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
     ["c": c.gradient.copy(count: c.n * c.h)]
   }
 
+  /// The step's rows run in chunks on the available cores when N·H reaches
+  /// ``parallelElements``; each row is computed as by the serial loop (nothing is shared
+  /// between rows), so the bits do not depend on the worker count.
   func forwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
     let hw = tape.recurrentProduct(step, cols: tape.gh)
     let a = tape.gates(step)
@@ -42,40 +50,49 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
     let cOut = c.output(step)
     let hOut = tape.hOut(step)
     let (h, b) = (tape.h, tape.b.p)
-    for row in 0..<tape.n {
-      let x = a.base + row * a.ld
-      let p = hw.base + row * hw.ld
-      let cp = cIn.base + row * cIn.ld
-      let cn = cOut.base + row * cOut.ld
-      let hn = hOut.base + row * hOut.ld
-      // f, i, o: the sums first, then σ over f and over i | o in buffer calls (NumPy's exp loop).
-      for j in 0..<h { x[j] = (x[j] + p[j]) + b[j] }
-      for j in 2 * h..<4 * h { x[j] = (x[j] + p[j]) + b[j] }
-      Kernel.sigmoid(x, into: x, count: h)
-      Kernel.sigmoid(x + 2 * h, into: x + 2 * h, count: 2 * h)
-      let scalar = { (j: Int) in
-        let (f, i, o) = (x[j], x[2 * h + j], x[3 * h + j])
-        let g = T.tanh((x[h + j] + p[h + j]) + b[h + j])
-        let c = f * cp[j] + g * i
-        x[h + j] = g
-        cn[j] = c
-        hn[j] = o * T.tanh(c)
-      }
-      var j = 0
-      if T.self == Float.self {  // eight columns at a time; the same arithmetic, lane by lane
-        j = LSTMLanes.forward(
-          x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cp), cNext: .init(cn), hNext: .init(hn),
-          h: h, scalar: scalar)
-      }
-      while j < h {
-        scalar(j)
-        j += 1
+    guard let tanhC else { preconditionFailure("a widened LSTM cell runs only a backward") }
+    let tanhOut = tanhC.p + step * h
+    let tanhLd = tape.t * h
+    Kernel.forEachRowRange(rows: tape.n, work: tape.n * h, threshold: Self.parallelElements) { rows in
+      for row in rows {
+        let x = a.base + row * a.ld
+        let p = hw.base + row * hw.ld
+        let cp = cIn.base + row * cIn.ld
+        let cn = cOut.base + row * cOut.ld
+        let hn = hOut.base + row * hOut.ld
+        let tn = tanhOut + row * tanhLd
+        // f, i, o: the sums first, then σ over f and over i | o in buffer calls (NumPy's exp loop).
+        for j in 0..<h { x[j] = (x[j] + p[j]) + b[j] }
+        for j in 2 * h..<4 * h { x[j] = (x[j] + p[j]) + b[j] }
+        Kernel.sigmoid(x, into: x, count: h)
+        Kernel.sigmoid(x + 2 * h, into: x + 2 * h, count: 2 * h)
+        let scalar = { (j: Int) in
+          let (f, i, o) = (x[j], x[2 * h + j], x[3 * h + j])
+          let g = T.tanh((x[h + j] + p[h + j]) + b[h + j])
+          let c = f * cp[j] + g * i
+          let tc = T.tanh(c)
+          x[h + j] = g
+          cn[j] = c
+          tn[j] = tc
+          hn[j] = o * tc
+        }
+        var j = 0
+        if T.self == Float.self {  // eight columns at a time; the same arithmetic, lane by lane
+          j = LSTMLanes.forward(
+            x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cp), cNext: .init(cn),
+            tanhC: .init(tn), hNext: .init(hn), h: h, scalar: scalar)
+        }
+        while j < h {
+          scalar(j)
+          j += 1
+        }
       }
     }
   }
 
   /// ds = dc_next + (dh_next⊙o)⊙(1 − tanh²(c_next)); dA = [df | dg | di | do]; dc_prev = ds⊙f;
-  /// dh_prev = dA·Whᵀ.
+  /// dh_prev = dA·Whᵀ. tanh(c_next) is the forward's (``tanhC``), or recomputed by the same
+  /// tanh in a widened cell. Rows in chunks on the cores as in ``forwardStep(_:_:)``.
   func backwardStep(_ tape: RecurrentTape<Self>, _ step: Int) {
     let a = tape.gates(step)
     let cIn = c.input(step)
@@ -83,23 +100,33 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
     let dh = tape.dhMatrix
     let dc = c.gradientMatrix
     let h = tape.h
-    let tanhC = tanhRow.p  // tanh(c_next) of one row, in lanes where it can
-    for row in 0..<tape.n {
-      let x = a.base + row * a.ld
-      let cp = cIn.base + row * cIn.ld
-      let cn = cOut.base + row * cOut.ld
-      Kernel.tanh(cn, into: tanhC, count: h)
-      let dn = dh.base + row * dh.ld
-      let dcn = dc.base + row * dc.ld
-      for j in 0..<h {
-        let (f, g, i, o) = (x[j], x[h + j], x[2 * h + j], x[3 * h + j])
-        let tc = tanhC[j]
-        let ds = dcn[j] + (dn[j] * o) * (1 - tc * tc)
-        dcn[j] = ds * f
-        x[j] = (ds * cp[j]) * (f * (1 - f))
-        x[h + j] = (ds * i) * (1 - g * g)
-        x[2 * h + j] = (ds * g) * (i * (1 - i))
-        x[3 * h + j] = (dn[j] * tc) * (o * (1 - o))
+    let stored = tanhC.map { UnsafePointer($0.p + step * h) }
+    let tanhLd = tape.t * h
+    Kernel.forEachRowRange(rows: tape.n, work: tape.n * h, threshold: Self.parallelElements) { rows in
+      let scratch = Buffer<T>(zeros: stored == nil ? h : 0)  // the chunk's own recomputed row
+      for row in rows {
+        let x = a.base + row * a.ld
+        let cp = cIn.base + row * cIn.ld
+        let cn = cOut.base + row * cOut.ld
+        let tanhC: UnsafePointer<T>
+        if let stored {
+          tanhC = stored + row * tanhLd
+        } else {
+          Kernel.tanh(cn, into: scratch.p, count: h)
+          tanhC = UnsafePointer(scratch.p)
+        }
+        let dn = dh.base + row * dh.ld
+        let dcn = dc.base + row * dc.ld
+        for j in 0..<h {
+          let (f, g, i, o) = (x[j], x[h + j], x[2 * h + j], x[3 * h + j])
+          let tc = tanhC[j]
+          let ds = dcn[j] + (dn[j] * o) * (1 - tc * tc)
+          dcn[j] = ds * f
+          x[j] = (ds * cp[j]) * (f * (1 - f))
+          x[h + j] = (ds * i) * (1 - g * g)
+          x[2 * h + j] = (ds * g) * (i * (1 - i))
+          x[3 * h + j] = (dn[j] * tc) * (o * (1 - o))
+        }
       }
     }
     tape.stepProduct(
@@ -108,15 +135,15 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
 }
 
 /// The Float LSTM forward step's tanh part eight columns at a time (``VectorExp``), after σ of
-/// f, i, o is in `x`: the scalar loop's arithmetic in the same order, lane by lane. A block with
-/// a lane the vector tanh does not take (NaN) goes to `scalar` instead. Returns the columns it
-/// handled.
+/// f, i, o is in `x`: the scalar loop's arithmetic in the same order, lane by lane, tanh(c_next)
+/// kept in `tanhC`. A block with a lane the vector tanh does not take (NaN) goes to `scalar`
+/// instead. Returns the columns it handled.
 enum LSTMLanes {
   typealias Lanes = SIMD8<Float>
 
   static func forward(
     x: FloatLanes, p: FloatLanes, b: FloatLanes, cPrev: FloatLanes, cNext: FloatLanes,
-    hNext: FloatLanes, h: Int,
+    tanhC: FloatLanes, hNext: FloatLanes, h: Int,
     scalar: (Int) -> Void
   ) -> Int {
     var j = 0
@@ -128,6 +155,7 @@ enum LSTMLanes {
       {
         x.store(g, h + j)
         cNext.store(c, j)
+        tanhC.store(tc, j)
         hNext.store(o * tc, j)
       } else {
         for k in j..<j + Lanes.scalarCount { scalar(k) }
