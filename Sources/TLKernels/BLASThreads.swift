@@ -32,13 +32,20 @@ package enum BLASThreads {
   /// in a batch with several jobs: then the other cores are busy anyway). Narrowing also stops
   /// the worker, which would otherwise spin on the core that ``Kernel/gemmByColumns`` uses;
   /// the next threaded product starts it again (TimeLSTM N=20: forward 84 → 66 ms, backward
-  /// 124 → 99 ms, medians of 8 interleaved runs, against one unsplit call per step).
+  /// 124 → 99 ms, medians of 8 interleaved runs, against one unsplit call per step). Putting
+  /// the count back starts the worker too (OpenBLAS's `openblas_set_num_threads` does), which
+  /// then spun (`sched_yield`) for ~0.1 s on the cores the passes after it use (the loss's rows
+  /// between the affine's products, the writing after the last product): it is stopped again
+  /// at once, and the next threaded product starts it.
   package static func alone<R>(when condition: Bool, _ body: (_ narrowed: Bool) throws -> R) rethrows -> R {
     let current = openblas_get_num_threads()
     guard condition, current > 1 else { return try body(false) }
     openblas_set_num_threads(1)
     _ = blas_thread_shutdown_()  // its worker would spin on the core the split products use
-    defer { openblas_set_num_threads(current) }
+    defer {
+      openblas_set_num_threads(current)
+      _ = blas_thread_shutdown_()  // the count started it again; it would spin until the next split
+    }
     return try body(true)
   }
 

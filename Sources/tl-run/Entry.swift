@@ -30,8 +30,10 @@ enum Entry {
       printErrorLines(TLRun.fullMessage(for: error))
       exit(2)
     }
-    // Running pipelines, one or a batch, is all that multiplies matrices.
-    if !(command is RunCommand || command is BatchCommand) { IdleCompute.release() }
+    // OpenBLAS's workers spin for ~0.1 s after start-up: stopped now, they start again at the
+    // first threaded product (running pipelines, one or a batch, is all that multiplies
+    // matrices; the largest products split themselves over the cores and need no workers).
+    IdleCompute.release()
     do {
       try command.run()
     } catch let code as ExitCode {
