@@ -5,8 +5,7 @@ import TLLayers
 public enum IdleCompute {
   /// Stops the layers' product workers now: OpenBLAS starts them at load, and they would spin
   /// for ~0.1 s on the cores `inspect`'s statistics threads, or a run's loading, use. A later
-  /// threaded product starts them again (the largest products of a run split themselves over
-  /// the cores and need none). Only while no other thread computes (at start-up).
+  /// threaded product starts them again. Only while no other thread computes (at start-up).
   public static func release() { LayerCompute.releaseIdleWorkers() }
 
   /// Makes the product kernels' one-time choice now (TLKernels' `BLASCore`: it sets and removes

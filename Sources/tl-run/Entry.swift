@@ -32,7 +32,7 @@ enum Entry {
     }
     // OpenBLAS's workers spin for ~0.1 s after start-up: stopped now, they start again at the
     // first threaded product (running pipelines, one or a batch, is all that multiplies
-    // matrices; the largest products split themselves over the cores and need no workers).
+    // matrices).
     IdleCompute.release()
     do {
       try command.run()
