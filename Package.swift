@@ -51,7 +51,7 @@ let package = Package(
     .target(
       name: "TLFormats",
       dependencies: [
-        "TLArray", "TLSystem", "CTLZlib", "CTLLzma", "CTLBzip2",
+        "TLArray", "TLSystem", "CTLZlib", "CTLDeflate", "CTLLzma", "CTLBzip2",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ], exclude: ["README.md"]),
     .target(name: "TLChunks", dependencies: ["TLArray", "TLSystem", "CTLDeflate"], exclude: ["README.md"]),
@@ -69,7 +69,7 @@ let package = Package(
     .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS", "CTLMath"], exclude: ["README.md"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
     // Version-2 graphs (pipeline.md §6): values, references, glue ops, forward/backward over layers.
-    .target(name: "TLGraph", dependencies: ["TLArray", "TLKernels", "TLLayers"], exclude: ["README.md"]),
+    .target(name: "TLGraph", dependencies: ["TLArray", "TLSystem", "TLKernels", "TLLayers"], exclude: ["README.md"]),
 
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.
