@@ -1,4 +1,5 @@
 import TLArray
+import TLKernels
 
 extension NDArray {
   /// `np.sum(self ** 2)` of a float array, accumulated in float64 in C order.
@@ -17,7 +18,8 @@ extension NDArray {
   }
 
   /// `self + other.T` for a 2-d `self` (R, C) and `other` (C, R) of one float dtype, in one
-  /// pass (tiled) without the transposed copy; nil for other dtypes or shapes.
+  /// pass (tiled, on every core for a large one: `Kernel.addTransposed`) without the
+  /// transposed copy; nil for other dtypes or shapes.
   func plusTransposed(_ other: NDArray) -> NDArray? {
     guard rank == 2, other.shape == [shape[1], shape[0]], dtype == other.dtype else { return nil }
     switch dtype {
@@ -27,34 +29,41 @@ extension NDArray {
     }
   }
 
-  private static func plusTransposed<T: NDElement & BinaryFloatingPoint>(
+  private static func plusTransposed<T: LayerScalar>(
     _ a: NDArray, _ b: NDArray, _: T.Type
   ) -> NDArray {
-    let (rows, columns, tile) = (a.shape[0], a.shape[1], 32)
-    var result = NDArray(zeros: a.dtype, shape: a.shape)
+    let (rows, cols) = (a.shape[0], a.shape[1])
+    var result = NDArray(dtype: a.dtype, shape: a.shape, storage: ArrayStorage(byteCount: a.count * a.dtype.itemSize))
     a.withUnsafeBufferPointer(of: T.self) { a in
       b.withUnsafeBufferPointer(of: T.self) { b in
         result.withUnsafeMutableBufferPointer(of: T.self) { out in
-          for r0 in stride(from: 0, to: rows, by: tile) {
-            for c0 in stride(from: 0, to: columns, by: tile) {
-              for r in r0..<min(r0 + tile, rows) {
-                for c in c0..<min(c0 + tile, columns) { out[r * columns + c] = a[r * columns + c] + b[c * rows + r] }
-              }
-            }
-          }
+          Kernel.addTransposed(a, b, rows: rows, cols: cols, into: out)
         }
       }
     }
     return result
   }
 
-  /// `np.isnan(self).any()` of a float array (false for other dtypes).
+  /// `np.isnan(self).any()` of a float array (false for other dtypes), 16 lanes at a time.
   func containsNaN() -> Bool {
     switch dtype {
-    case .float32: withUnsafeBufferPointer(of: Float.self) { $0.contains { $0.isNaN } }
-    case .float64: withUnsafeBufferPointer(of: Double.self) { $0.contains { $0.isNaN } }
+    case .float32: withUnsafeBufferPointer(of: Float.self) { Self.containsNaN($0, SIMD16<Float>.self) }
+    case .float64: withUnsafeBufferPointer(of: Double.self) { Self.containsNaN($0, SIMD8<Double>.self) }
     default: false
     }
+  }
+
+  private static func containsNaN<V: SIMD>(_ values: UnsafeBufferPointer<V.Scalar>, _: V.Type) -> Bool
+  where V.Scalar: BinaryFloatingPoint {
+    guard let base = values.baseAddress else { return false }
+    let raw = UnsafeRawPointer(base)
+    var k = 0
+    while k + V.scalarCount <= values.count {
+      let lanes = raw.loadUnaligned(fromByteOffset: k * MemoryLayout<V.Scalar>.stride, as: V.self)
+      if any(lanes .!= lanes) { return true }
+      k += V.scalarCount
+    }
+    return values[k...].contains { $0.isNaN }
   }
 
   /// `self *= rate` in place (`T` is the Swift type of ``dtype``).

@@ -16,8 +16,9 @@ public final class Trainer {
     (self.executor, self.optimizer, self.maxGrad) = (executor, optimizer, maxGrad)
   }
 
-  /// One step on one batch (`xs`, `ts`, …).
-  public func step(inputs: [String: NDArray]) throws {
+  /// One step on one batch (`xs`, `ts`, …). `last`: no step follows, so the optimizer keeps
+  /// no state (``Optimizer/update(_:_:last:)``); the params' bits are the same.
+  public func step(inputs: [String: NDArray], last: Bool = false) throws {
     let loss = try executor.forward(inputs: inputs)
     try executor.backward()
     losses.append(loss.double(atFlat: 0))
@@ -28,7 +29,7 @@ public final class Trainer {
     var grads = rawGrads.map(\.array)
     Self.removeDuplicate(&names, &params, &grads, ties: entries.map(\.tie))
     if let maxGrad { Self.clipGrads(&grads, maxNorm: maxGrad) }
-    let updated = optimizer.update(params, grads)
+    let updated = optimizer.update(params, grads, last: last)
     var values: [String: NDArray] = [:]
     for (name, array) in zip(names, updated) { values[name] = array }
     executor.setParams(values)
