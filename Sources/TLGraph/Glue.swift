@@ -1,5 +1,4 @@
 import TLArray
-import TLKernels
 
 /// The glue of pipeline.md §6.1 and its exact backward, on float32/float64 arrays, as the
 /// book's models compute it with NumPy.
@@ -106,21 +105,7 @@ public enum Glue {
     }
   }
 
-  /// `W.T` of a 2-d array (TLArray's `NDArray.transposed()`), float32 and float64 on every
-  /// core (`Kernel.transpose`: a tied weight of V×D); other ranks unchanged.
-  public static func transposed(_ array: NDArray) -> NDArray {
-    guard array.rank == 2, array.dtype == .float32 || array.dtype == .float64 else { return array.transposed() }
-    return array.dtype == .float32 ? transposed(array, Float.self) : transposed(array, Double.self)
-  }
-
-  private static func transposed<T: NDElement>(_ array: NDArray, _: T.Type) -> NDArray {
-    let (rows, cols) = (array.shape[0], array.shape[1])
-    var result = NDArray(
-      dtype: array.dtype, shape: [cols, rows], storage: ArrayStorage(byteCount: array.count * array.dtype.itemSize))
-    array.withUnsafeBufferPointer(of: T.self) { from in
-      result.withUnsafeMutableBufferPointer(of: T.self) { Kernel.transpose(from, rows: rows, cols: cols, into: $0) }
-    }
-    return result
-  }
+  /// `W.T` of a 2-d array (TLArray's `NDArray.transposed()`); other ranks unchanged.
+  public static func transposed(_ array: NDArray) -> NDArray { array.transposed() }
 
 }

@@ -89,4 +89,21 @@ struct TrainerMergeTests {
     Trainer.clipGrads(&unclipped, maxNorm: 10)
     #expect(unclipped == grads)
   }
+
+  @Test("containsNaN finds a NaN anywhere (a block's first, its last, the tail), never an infinity")
+  func containsNaNEverywhere() {
+    let count = 3 * 4096 + 5
+    for dtype in [DType.float32, .float64] {
+      var values = (0..<count).map { Double($0 % 13) - 6 }
+      values[7] = .infinity
+      values[8] = -.infinity
+      let clean = NDArray(shape: [count], scalars: values).astype(dtype)
+      #expect(!clean.containsNaN())
+      for at in [0, 4095, 4096, count - 1] {
+        var withNaN = values
+        withNaN[at] = at % 2 == 0 ? .nan : -.nan
+        #expect(NDArray(shape: [count], scalars: withNaN).astype(dtype).containsNaN(), "\(dtype) NaN at \(at)")
+      }
+    }
+  }
 }

@@ -44,26 +44,37 @@ extension NDArray {
     return result
   }
 
-  /// `np.isnan(self).any()` of a float array (false for other dtypes), 16 lanes at a time.
+  /// `np.isnan(self).any()` of a float array (false for other dtypes): the largest magnitude's
+  /// bits (sign cleared) of each block of 4096 elements, an integer maximum the compiler
+  /// vectorises, above the infinity's bits when the block holds a NaN.
   func containsNaN() -> Bool {
     switch dtype {
-    case .float32: withUnsafeBufferPointer(of: Float.self) { Self.containsNaN($0, SIMD16<Float>.self) }
-    case .float64: withUnsafeBufferPointer(of: Double.self) { Self.containsNaN($0, SIMD8<Double>.self) }
+    case .float32: withUnsafeBufferPointer(of: Float.self) { Self.containsNaN($0) }
+    case .float64: withUnsafeBufferPointer(of: Double.self) { Self.containsNaN($0) }
     default: false
     }
   }
 
-  private static func containsNaN<V: SIMD>(_ values: UnsafeBufferPointer<V.Scalar>, _: V.Type) -> Bool
-  where V.Scalar: BinaryFloatingPoint {
-    guard let base = values.baseAddress else { return false }
-    let raw = UnsafeRawPointer(base)
-    var k = 0
-    while k + V.scalarCount <= values.count {
-      let lanes = raw.loadUnaligned(fromByteOffset: k * MemoryLayout<V.Scalar>.stride, as: V.self)
-      if any(lanes .!= lanes) { return true }
-      k += V.scalarCount
+  private static func containsNaN(_ values: UnsafeBufferPointer<Float>) -> Bool {
+    values.withMemoryRebound(to: UInt32.self) { bits in
+      for start in stride(from: 0, to: bits.count, by: 4096) {
+        var largest: UInt32 = 0
+        for k in start..<min(bits.count, start + 4096) { largest = max(largest, bits[k] & 0x7fff_ffff) }
+        if largest > Float.infinity.bitPattern { return true }
+      }
+      return false
     }
-    return values[k...].contains { $0.isNaN }
+  }
+
+  private static func containsNaN(_ values: UnsafeBufferPointer<Double>) -> Bool {
+    values.withMemoryRebound(to: UInt64.self) { bits in
+      for start in stride(from: 0, to: bits.count, by: 4096) {
+        var largest: UInt64 = 0
+        for k in start..<min(bits.count, start + 4096) { largest = max(largest, bits[k] & 0x7fff_ffff_ffff_ffff) }
+        if largest > Double.infinity.bitPattern { return true }
+      }
+      return false
+    }
   }
 
   /// `self *= rate` in place (`T` is the Swift type of ``dtype``).
