@@ -6,7 +6,8 @@
 //   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare ← TLReportHTML (the --html page) ← TLBatch;
 //   TLLayers, TLCompare ← TLDiagnosis;  TLIO, TLLayers, TLCompare, TLDiagnosis ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
 //   and TLCompare for its commands, and TLHDF5 for the crash guard).
-// TLSystem owns the system calls; each C module has one Swift importer (CBLAS, CTLMath: TLKernels).
+// TLSystem owns the system calls; each C module has one Swift importer (CBLAS, CTLMath: TLKernels),
+// but for CTLDeflate: TLChunks inflates with it, TLFormats takes only its CRC-32.
 import PackageDescription
 
 let package = Package(
@@ -23,7 +24,8 @@ let package = Package(
   ],
   targets: [
     // MARK: - C boundaries
-    // Each is imported by exactly one Swift module (CBLAS and CTLMath by TLKernels).
+    // Each is imported by exactly one Swift module (CBLAS and CTLMath by TLKernels), CTLDeflate
+    // by TLChunks and, for libdeflate_crc32 alone, TLFormats.
     .target(name: "CTLSystem"),  // system calls and flags Glibc does not import: TLSystem
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",

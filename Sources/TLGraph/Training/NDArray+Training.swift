@@ -1,5 +1,6 @@
 import TLArray
 import TLKernels
+import TLSystem
 
 extension NDArray {
   /// `np.sum(self ** 2)` of a float array, accumulated in float64 in C order.
@@ -77,11 +78,32 @@ extension NDArray {
     }
   }
 
-  /// `self *= rate` in place (`T` is the Swift type of ``dtype``).
-  mutating func scale<T: NDElement & BinaryFloatingPoint>(by rate: T) {
+  /// `self *= rate` in place (`T` is the Swift type of ``dtype``), split among the workers
+  /// (`Kernel.forEachElementRange`; one rounding per element, so the same bits).
+  mutating func scale<T: LayerScalar>(by rate: T) {
     withUnsafeMutableBufferPointer(of: T.self) { values in
-      for k in values.indices { values[k] *= rate }
+      let pointer = UncheckedSendable(values)
+      Kernel.forEachElementRange(count: values.count) { range in
+        let values = pointer.value
+        for k in range { values[k] *= rate }
+      }
     }
+  }
+
+  /// `self * rate` in fresh memory, the bits of ``scale(by:)``: for an array whose memory
+  /// another holder shares, where scaling in place would copy it first (two passes, not one).
+  func scaled<T: LayerScalar>(by rate: T) -> NDArray {
+    var result = NDArray(dtype: dtype, shape: shape, storage: ArrayStorage(byteCount: count * dtype.itemSize))
+    withUnsafeBufferPointer(of: T.self) { values in
+      result.withUnsafeMutableBufferPointer(of: T.self) { out in
+        let pointers = UncheckedSendable((values, out))
+        Kernel.forEachElementRange(count: values.count) { range in
+          let (values, out) = pointers.value
+          for k in range { out[k] = values[k] * rate }
+        }
+      }
+    }
+    return result
   }
 
   /// `np.all(self.T == other)` for 2-d arrays, `self` (R, C) and `other` (C, R), compared as

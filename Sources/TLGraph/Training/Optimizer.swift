@@ -37,10 +37,12 @@ public final class Optimizer {
   }
 
   /// `optimizer.update(params, grads)`: returns the updated params (same dtypes and shapes).
-  /// `last`: no update follows (the state is no result of a run, pipeline.md §6.2), so the
-  /// state is read but not written back, and a param's state that this very update would create
-  /// is not allocated at all: its zeros are read from no memory (Adam's float32 loop) or from a
-  /// small zeroed block per range of elements. The params' bits are the same either way.
+  /// `last`: no update follows (the state is no result of a run, pipeline.md §6.2), so Adam's
+  /// float32 loop reads `m`, `v` without writing them back (the other loops update the state
+  /// they have in place, in memory already there), and a param's state that this very update
+  /// would create is not allocated at all: its zeros are read from no memory (Adam's float32
+  /// loop) or from a small zeroed block per range of elements. The params' bits are the same
+  /// either way.
   /// Precondition: no update after one with `last: true`.
   public func update(_ params: [NDArray], _ grads: [NDArray], last: Bool = false) -> [NDArray] {
     precondition(!finished, "Optimizer.update after the last update")
