@@ -6,7 +6,8 @@
 //   TLArray ← TLKernels ← TLLayers;  TLArray ← TLCompare ← TLReportHTML (the --html page) ← TLBatch;
 //   TLLayers, TLCompare ← TLDiagnosis;  TLIO, TLLayers, TLCompare, TLDiagnosis ← TLPipeline ← TLBatch ← tl-run (which also uses TLPipeline, TLIO
 //   and TLCompare for its commands, and TLHDF5 for the crash guard).
-// TLSystem owns the system calls; each C module has one Swift importer (CBLAS, CTLMath: TLKernels).
+// TLSystem owns the system calls; each C module has one Swift importer (CBLAS, CTLMath: TLKernels),
+// but for CTLDeflate: TLChunks inflates with it, TLFormats takes only its CRC-32.
 import PackageDescription
 
 let package = Package(
@@ -23,7 +24,8 @@ let package = Package(
   ],
   targets: [
     // MARK: - C boundaries
-    // Each is imported by exactly one Swift module (CBLAS and CTLMath by TLKernels).
+    // Each is imported by exactly one Swift module (CBLAS and CTLMath by TLKernels), CTLDeflate
+    // by TLChunks and, for libdeflate_crc32 alone, TLFormats.
     .target(name: "CTLSystem"),  // system calls and flags Glibc does not import: TLSystem
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
@@ -50,7 +52,7 @@ let package = Package(
     .target(
       name: "TLFormats",
       dependencies: [
-        "TLArray", "TLSystem", "CTLZlib", "CTLLzma", "CTLBzip2",
+        "TLArray", "TLSystem", "CTLZlib", "CTLDeflate", "CTLLzma", "CTLBzip2",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ], exclude: ["README.md"]),
     .target(name: "TLChunks", dependencies: ["TLArray", "TLSystem", "CTLDeflate"], exclude: ["README.md"]),
@@ -68,7 +70,7 @@ let package = Package(
     .target(name: "TLKernels", dependencies: ["TLArray", "TLSystem", "CBLAS", "CTLMath"], exclude: ["README.md"]),
     .target(name: "TLLayers", dependencies: ["TLArray", "TLKernels"], exclude: ["README.md"]),
     // Version-2 graphs (pipeline.md §6): values, references, glue ops, forward/backward over layers.
-    .target(name: "TLGraph", dependencies: ["TLArray", "TLKernels", "TLLayers"], exclude: ["README.md"]),
+    .target(name: "TLGraph", dependencies: ["TLArray", "TLSystem", "TLKernels", "TLLayers"], exclude: ["README.md"]),
 
     // MARK: - Runs and the command line
     // A module's README.md says what it owns and may import; it is no source.

@@ -1,6 +1,5 @@
 import CTLBzip2
 import CTLLzma
-import CTLZlib
 
 #if canImport(Glibc)
   import Glibc
@@ -43,18 +42,5 @@ extension ZipArchive {
   static func hex(_ value: UInt32) -> String {
     let digits = String(value, radix: 16)
     return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
-  }
-
-  static func crc32(_ bytes: [UInt8]) -> UInt32 {
-    var crc: uLong = 0
-    bytes.withUnsafeBufferPointer { buffer in
-      var at = 0
-      while at < buffer.count {
-        let count = min(buffer.count - at, Int(UInt32.max))
-        crc = CTLZlib.crc32(crc, buffer.baseAddress.map { $0 + at }, uInt(count))
-        at += count
-      }
-    }
-    return UInt32(truncatingIfNeeded: crc)
   }
 }

@@ -1,4 +1,5 @@
 import CTLBzip2
+import CTLDeflate
 import CTLLzma
 import CTLZlib
 
@@ -34,7 +35,8 @@ final class ZipMemberReader {
   private var inputLeft: Int
   private let input: UnsafeMutableRawBufferPointer
   private(set) var produced = 0
-  private var crc: uLong = 0
+  /// The CRC-32 of the bytes produced so far (libdeflate's, PCLMULQDQ-folded: zlib's value).
+  private var crc: UInt32 = 0
   private var ended = false
 
   private static let inputPiece = 1 << 20
@@ -97,7 +99,7 @@ final class ZipMemberReader {
       } catch let failure as ZipArchive.Failure {
         throw source.error("corrupt member: \(methodName) stream \(failure.cause)")
       }
-      crc = CTLZlib.crc32(crc, out.assumingMemoryBound(to: Bytef.self), uInt(got))
+      crc = libdeflate_crc32(crc, out, got)
       filled += got
       produced += got
       guard produced <= expected else {
@@ -117,7 +119,7 @@ final class ZipMemberReader {
     guard produced == expected else {
       throw source.error("member holds \(produced) bytes, the directory says \(expected)")
     }
-    let checksum = UInt32(truncatingIfNeeded: crc)
+    let checksum = crc
     guard checksum == expectedCRC else {
       throw source.error(
         "CRC mismatch (stored \(ZipArchive.hex(expectedCRC)), data \(ZipArchive.hex(checksum)))")

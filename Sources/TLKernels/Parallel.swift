@@ -136,3 +136,19 @@ extension Kernel {
     return true
   }
 }
+
+extension Kernel {
+  /// Calls `body(range)` over `0..<count` cut into contiguous ranges (whole blocks of
+  /// `alignment` elements but the last) that the workers take as they become free, as
+  /// ``forEachRowRange(rows:cols:_:)`` does with rows; once with the whole range when `count`
+  /// is below ``parallelElements``. For elementwise passes over flat buffers (Adam's step), whose
+  /// bits do not depend on where the ranges are cut.
+  @usableFromInline package static func forEachElementRange(
+    count: Int, alignment: Int = 1024, _ body: @Sendable (Range<Int>) -> Void
+  ) {
+    let blocks = (count + alignment - 1) / alignment
+    forEachRowRange(rows: blocks, cols: alignment) { range in
+      body((range.lowerBound * alignment)..<min(count, range.upperBound * alignment))
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import TLArray
 import Testing
 
@@ -88,5 +89,43 @@ struct TrainerMergeTests {
     var unclipped = grads
     Trainer.clipGrads(&unclipped, maxNorm: 10)
     #expect(unclipped == grads)
+  }
+
+  @Test("containsNaN finds a NaN anywhere (a block's first, its last, the tail), never an infinity")
+  func containsNaNEverywhere() {
+    let count = 3 * 4096 + 5
+    for dtype in [DType.float32, .float64] {
+      var values = (0..<count).map { Double($0 % 13) - 6 }
+      values[7] = .infinity
+      values[8] = -.infinity
+      let clean = NDArray(shape: [count], scalars: values).astype(dtype)
+      #expect(!clean.containsNaN())
+      for at in [0, 4095, 4096, count - 1] {
+        var withNaN = values
+        withNaN[at] = at % 2 == 0 ? .nan : -.nan
+        #expect(NDArray(shape: [count], scalars: withNaN).astype(dtype).containsNaN(), "\(dtype) NaN at \(at)")
+      }
+    }
+  }
+
+  @Test("clip_grads in place and into fresh memory (a shared grad) give the plain loop's bits; the shared one is kept")
+  func clipSharedAndSplit() {
+    let count = 300_001  // above Kernel.parallelElements: split among the workers
+    let raw = NDArray(shape: [count], scalars: (0..<count).map { Float(sin(Double($0) * 0.7)) })
+    let own = NDArray(shape: [count], scalars: (0..<count).map { Float(cos(Double($0) * 0.3)) })
+    var grads = [raw, own]
+    Trainer.clipGrads(&grads, maxNorm: 1, shared: [raw])
+    let sums: [Double] = [raw, own].map { array in
+      array.scalars(as: Float.self).reduce(0.0) { sum, value in sum + Double(value) * Double(value) }
+    }
+    let first: Float = Float(0) + Float(sums[0])
+    let total: Float = first + Float(sums[1])
+    let rate = Float(1) / (total.squareRoot() + Float(1e-6))
+    for (clipped, original) in zip(grads, [raw, own]) {
+      let expected = original.scalars(as: Float.self).map { ($0 * rate).bitPattern }
+      #expect(clipped.scalars(as: Float.self).map { $0.bitPattern } == expected)
+    }
+    #expect(grads[0].storage !== raw.storage)
+    #expect(raw.scalars(as: Float.self)[1] == Float(sin(0.7)))
   }
 }

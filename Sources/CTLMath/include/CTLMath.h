@@ -25,13 +25,23 @@ void CTLMath_sigmoid_f32(const float *src, float *dst, ptrdiff_t count);
 void CTLMath_log_f32(const float *src, float *dst, ptrdiff_t count);
 #endif
 
+// What CTLMath_adam_f32 does with m and v: read and update them (every update that has a
+// next one), read them only (the last update: nobody reads them again), or neither (an update
+// that is both the first and the last: they are the zeros np.zeros_like made; m and v may then
+// be NULL).
+#define CTLMATH_ADAM_STATE_UPDATE 0
+#define CTLMATH_ADAM_STATE_READ 1
+#define CTLMATH_ADAM_STATE_NONE 2
+
 // The book's Adam step on float32 params (common/optimizer.py), for 0 <= k < count:
 // m += (1 - beta1) * (grad - m); v += (1 - beta2) * (grad * grad - v) in float32;
 // out = float32(float64(param) - lr_t * float64(m) / float64(sqrt(v) + eps)), sqrt and the
-// sum in float32. out is param (in place) or a buffer overlapping none of the others; grad, m
-// and v overlap nothing. Portable C (any CPU).
+// sum in float32. `state` is one of CTLMATH_ADAM_STATE_*: m and v are written back only with
+// UPDATE, and read as zeros with NONE (the same bits as zero-filled arrays). out is param (in
+// place) or a buffer overlapping none of the others; grad, m and v overlap nothing. Portable C
+// (any CPU); elements are independent, so any split of [0, count) gives the same bits.
 void CTLMath_adam_f32(
   const float *param, float *out, const float *restrict grad, float *restrict m, float *restrict v,
-  ptrdiff_t count, float one_minus_beta1, float one_minus_beta2, float eps, double lr_t);
+  ptrdiff_t count, float one_minus_beta1, float one_minus_beta2, float eps, double lr_t, int state);
 
 #endif

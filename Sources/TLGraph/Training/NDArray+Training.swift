@@ -1,4 +1,6 @@
 import TLArray
+import TLKernels
+import TLSystem
 
 extension NDArray {
   /// `np.sum(self ** 2)` of a float array, accumulated in float64 in C order.
@@ -17,7 +19,8 @@ extension NDArray {
   }
 
   /// `self + other.T` for a 2-d `self` (R, C) and `other` (C, R) of one float dtype, in one
-  /// pass (tiled) without the transposed copy; nil for other dtypes or shapes.
+  /// pass (tiled, on every core for a large one: `Kernel.addTransposed`) without the
+  /// transposed copy; nil for other dtypes or shapes.
   func plusTransposed(_ other: NDArray) -> NDArray? {
     guard rank == 2, other.shape == [shape[1], shape[0]], dtype == other.dtype else { return nil }
     switch dtype {
@@ -27,41 +30,80 @@ extension NDArray {
     }
   }
 
-  private static func plusTransposed<T: NDElement & BinaryFloatingPoint>(
+  private static func plusTransposed<T: LayerScalar>(
     _ a: NDArray, _ b: NDArray, _: T.Type
   ) -> NDArray {
-    let (rows, columns, tile) = (a.shape[0], a.shape[1], 32)
-    var result = NDArray(zeros: a.dtype, shape: a.shape)
+    let (rows, cols) = (a.shape[0], a.shape[1])
+    var result = NDArray(dtype: a.dtype, shape: a.shape, storage: ArrayStorage(byteCount: a.count * a.dtype.itemSize))
     a.withUnsafeBufferPointer(of: T.self) { a in
       b.withUnsafeBufferPointer(of: T.self) { b in
         result.withUnsafeMutableBufferPointer(of: T.self) { out in
-          for r0 in stride(from: 0, to: rows, by: tile) {
-            for c0 in stride(from: 0, to: columns, by: tile) {
-              for r in r0..<min(r0 + tile, rows) {
-                for c in c0..<min(c0 + tile, columns) { out[r * columns + c] = a[r * columns + c] + b[c * rows + r] }
-              }
-            }
-          }
+          Kernel.addTransposed(a, b, rows: rows, cols: cols, into: out)
         }
       }
     }
     return result
   }
 
-  /// `np.isnan(self).any()` of a float array (false for other dtypes).
+  /// `np.isnan(self).any()` of a float array (false for other dtypes): the largest magnitude's
+  /// bits (sign cleared) of each block of 4096 elements, an integer maximum the compiler
+  /// vectorises, above the infinity's bits when the block holds a NaN.
   func containsNaN() -> Bool {
     switch dtype {
-    case .float32: withUnsafeBufferPointer(of: Float.self) { $0.contains { $0.isNaN } }
-    case .float64: withUnsafeBufferPointer(of: Double.self) { $0.contains { $0.isNaN } }
+    case .float32: withUnsafeBufferPointer(of: Float.self) { Self.containsNaN($0) }
+    case .float64: withUnsafeBufferPointer(of: Double.self) { Self.containsNaN($0) }
     default: false
     }
   }
 
-  /// `self *= rate` in place (`T` is the Swift type of ``dtype``).
-  mutating func scale<T: NDElement & BinaryFloatingPoint>(by rate: T) {
-    withUnsafeMutableBufferPointer(of: T.self) { values in
-      for k in values.indices { values[k] *= rate }
+  private static func containsNaN(_ values: UnsafeBufferPointer<Float>) -> Bool {
+    values.withMemoryRebound(to: UInt32.self) { bits in
+      for start in stride(from: 0, to: bits.count, by: 4096) {
+        var largest: UInt32 = 0
+        for k in start..<min(bits.count, start + 4096) { largest = max(largest, bits[k] & 0x7fff_ffff) }
+        if largest > Float.infinity.bitPattern { return true }
+      }
+      return false
     }
+  }
+
+  private static func containsNaN(_ values: UnsafeBufferPointer<Double>) -> Bool {
+    values.withMemoryRebound(to: UInt64.self) { bits in
+      for start in stride(from: 0, to: bits.count, by: 4096) {
+        var largest: UInt64 = 0
+        for k in start..<min(bits.count, start + 4096) { largest = max(largest, bits[k] & 0x7fff_ffff_ffff_ffff) }
+        if largest > Double.infinity.bitPattern { return true }
+      }
+      return false
+    }
+  }
+
+  /// `self *= rate` in place (`T` is the Swift type of ``dtype``), split among the workers
+  /// (`Kernel.forEachElementRange`; one rounding per element, so the same bits).
+  mutating func scale<T: LayerScalar>(by rate: T) {
+    withUnsafeMutableBufferPointer(of: T.self) { values in
+      let pointer = UncheckedSendable(values)
+      Kernel.forEachElementRange(count: values.count) { range in
+        let values = pointer.value
+        for k in range { values[k] *= rate }
+      }
+    }
+  }
+
+  /// `self * rate` in fresh memory, the bits of ``scale(by:)``: for an array whose memory
+  /// another holder shares, where scaling in place would copy it first (two passes, not one).
+  func scaled<T: LayerScalar>(by rate: T) -> NDArray {
+    var result = NDArray(dtype: dtype, shape: shape, storage: ArrayStorage(byteCount: count * dtype.itemSize))
+    withUnsafeBufferPointer(of: T.self) { values in
+      result.withUnsafeMutableBufferPointer(of: T.self) { out in
+        let pointers = UncheckedSendable((values, out))
+        Kernel.forEachElementRange(count: values.count) { range in
+          let (values, out) = pointers.value
+          for k in range { out[k] = values[k] * rate }
+        }
+      }
+    }
+    return result
   }
 
   /// `np.all(self.T == other)` for 2-d arrays, `self` (R, C) and `other` (C, R), compared as

@@ -16,8 +16,9 @@ public final class Trainer {
     (self.executor, self.optimizer, self.maxGrad) = (executor, optimizer, maxGrad)
   }
 
-  /// One step on one batch (`xs`, `ts`, …).
-  public func step(inputs: [String: NDArray]) throws {
+  /// One step on one batch (`xs`, `ts`, …). `last`: no step follows, so the optimizer keeps
+  /// no state (``Optimizer/update(_:_:last:)``); the params' bits are the same.
+  public func step(inputs: [String: NDArray], last: Bool = false) throws {
     let loss = try executor.forward(inputs: inputs)
     try executor.backward()
     losses.append(loss.double(atFlat: 0))
@@ -27,8 +28,8 @@ public final class Trainer {
     var params = entries.map(\.array)
     var grads = rawGrads.map(\.array)
     Self.removeDuplicate(&names, &params, &grads, ties: entries.map(\.tie))
-    if let maxGrad { Self.clipGrads(&grads, maxNorm: maxGrad) }
-    let updated = optimizer.update(params, grads)
+    if let maxGrad { Self.clipGrads(&grads, maxNorm: maxGrad, shared: rawGrads.map(\.array)) }
+    let updated = optimizer.update(params, grads, last: last)
     var values: [String: NDArray] = [:]
     for (name, array) in zip(names, updated) { values[name] = array }
     executor.setParams(values)
@@ -69,8 +70,9 @@ public final class Trainer {
 
   /// The book's `clip_grads`: total_norm = sqrt(Σ np.sum(g²)), rate = max_norm /
   /// (total_norm + 1e-6), every grad multiplied by rate when rate < 1 — in float32 when the
-  /// grads are float32 (NumPy 2 scalars).
-  static func clipGrads(_ grads: inout [NDArray], maxNorm: Double) {
+  /// grads are float32 (NumPy 2 scalars). A grad whose memory one of `shared` holds too (the
+  /// raw gradients, a result) is scaled into fresh memory instead of copied and then scaled.
+  static func clipGrads(_ grads: inout [NDArray], maxNorm: Double, shared: [NDArray] = []) {
     let float32 = grads.allSatisfy { $0.dtype == .float32 }
     var total = 0.0
     for sum in float32 ? Self.float32SumsOfSquares(grads) : grads.map({ $0.sumOfSquares() }) {
@@ -80,10 +82,12 @@ public final class Trainer {
     let rate = float32 ? Double(Float(maxNorm) / (Float(norm) + Float(1e-6))) : maxNorm / (norm + 1e-6)
     guard rate < 1 else { return }
     for index in grads.indices {
-      if grads[index].dtype == .float32 {
-        grads[index].scale(by: Float(rate))
-      } else {
-        grads[index].scale(by: rate)
+      let inPlace = !shared.contains { $0.storage === grads[index].storage }
+      switch (grads[index].dtype == .float32, inPlace) {
+      case (true, true): grads[index].scale(by: Float(rate))
+      case (true, false): grads[index] = grads[index].scaled(by: Float(rate))
+      case (false, true): grads[index].scale(by: rate)
+      case (false, false): grads[index] = grads[index].scaled(by: rate)
       }
     }
   }

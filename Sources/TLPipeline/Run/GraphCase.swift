@@ -101,7 +101,7 @@ enum GraphCase {
       kind: train.optimizer, lr: arguments["lr"], momentum: arguments["momentum"],
       decayRate: arguments["decay_rate"], beta1: arguments["beta1"], beta2: arguments["beta2"])
     let trainer = Trainer(executor: executor, optimizer: optimizer, maxGrad: train.maxGrad)
-    for batch in batches { try trainer.step(inputs: batch) }
+    for (index, batch) in batches.enumerated() { try trainer.step(inputs: batch, last: index == batches.count - 1) }
     let losses = NDArray(shape: [trainer.losses.count], scalars: trainer.losses)
     let own = executor.untiedParams
     return [("out", losses)] + trainer.rawGrads + own + executor.states
