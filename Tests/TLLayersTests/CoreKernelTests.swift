@@ -46,6 +46,25 @@ struct CoreKernelTests {
   }
 
   @Test(
+    "LegacyRandom.fillMask draws what nextDouble() draws, across the 624-word blocks",
+    arguments: [0, 1, 311, 312, 313, 624, 1000, 4999])
+  func fillMask(_ count: Int) {
+    for skip in [0, 1, 623] {  // start mid-block, on an odd word, at a block's last word
+      var perDraw = LegacyRandom(seed: 1984)
+      var bulk = LegacyRandom(seed: 1984)
+      for _ in 0..<skip {
+        _ = perDraw.nextUInt32()
+        _ = bulk.nextUInt32()
+      }
+      let expected = (0..<count).map { _ in perDraw.nextDouble() > 0.3 ? Float(1 / 0.7) : 0 }
+      var values = [Float](repeating: -1, count: count)
+      values.withUnsafeMutableBufferPointer { bulk.fillMask($0, above: 0.3, scale: Float(1 / 0.7)) }
+      #expect(values == expected, "count \(count), skip \(skip)")
+      #expect(bulk.nextDouble() == perDraw.nextDouble(), "the stream goes on in step")
+    }
+  }
+
+  @Test(
     "matmul promotes like NumPy and honours transpose flags", arguments: [DType.float32, .float64])
   func matmul(_ dtype: DType) {
     let a = NDArray(shape: [2, 3], scalars: [1.0, 2, 3, 4, 5, 6]).astype(dtype)

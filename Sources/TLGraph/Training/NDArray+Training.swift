@@ -3,19 +3,15 @@ import TLKernels
 import TLSystem
 
 extension NDArray {
-  /// `np.sum(self ** 2)` of a float array, accumulated in float64 in C order.
-  func sumOfSquares() -> Double {
+  /// `np.sum(self ** 2)` of a float32 or float64 array as NumPy 2 computes it: the squares in
+  /// the array's dtype, added in NumPy's pairwise order (TLKernels' `pairwiseSumOfSquares`);
+  /// the value in the array's dtype, held in a Double. Other dtypes: a float64 loop.
+  func pairwiseSumOfSquares() -> Double {
     switch dtype {
-    case .float32: withUnsafeBufferPointer(of: Float.self) { Self.sumOfSquares($0) }
-    case .float64: withUnsafeBufferPointer(of: Double.self) { Self.sumOfSquares($0) }
+    case .float32: Double(withUnsafeBufferPointer(of: Float.self) { Kernel.pairwiseSumOfSquares($0) })
+    case .float64: withUnsafeBufferPointer(of: Double.self) { Kernel.pairwiseSumOfSquares($0) }
     default: (0..<count).reduce(0.0) { $0 + double(atFlat: $1) * double(atFlat: $1) }
     }
-  }
-
-  private static func sumOfSquares<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) -> Double {
-    var sum = 0.0
-    for value in values { sum += Double(value) * Double(value) }
-    return sum
   }
 
   /// `self + other.T` for a 2-d `self` (R, C) and `other` (C, R) of one float dtype, in one

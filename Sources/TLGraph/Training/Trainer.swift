@@ -68,14 +68,16 @@ public final class Trainer {
     }
   }
 
-  /// The book's `clip_grads`: total_norm = sqrt(Σ np.sum(g²)), rate = max_norm /
+  /// The book's `clip_grads`: total_norm = sqrt(Σ np.sum(g ** 2)), rate = max_norm /
   /// (total_norm + 1e-6), every grad multiplied by rate when rate < 1 — in float32 when the
-  /// grads are float32 (NumPy 2 scalars). A grad whose memory one of `shared` holds too (the
-  /// raw gradients, a result) is scaled into fresh memory instead of copied and then scaled.
+  /// grads are float32 (NumPy 2 scalars), each `np.sum` in NumPy's pairwise order, so the rate
+  /// has NumPy's bits. A grad whose memory one of `shared` holds too (the raw gradients, a
+  /// result) is scaled into fresh memory instead of copied and then scaled.
   static func clipGrads(_ grads: inout [NDArray], maxNorm: Double, shared: [NDArray] = []) {
     let float32 = grads.allSatisfy { $0.dtype == .float32 }
-    var total = 0.0
-    for sum in float32 ? Self.float32SumsOfSquares(grads) : grads.map({ $0.sumOfSquares() }) {
+    var total = 0.0  // total_norm = 0, then += each np.sum: float32 when every grad is
+    for grad in grads {
+      let sum = grad.pairwiseSumOfSquares()
       total = float32 ? Double(Float(total) + Float(sum)) : total + sum
     }
     let norm = float32 ? Double(Float(total).squareRoot()) : total.squareRoot()
@@ -90,14 +92,5 @@ public final class Trainer {
       case (false, false): grads[index] = grads[index].scaled(by: rate)
       }
     }
-  }
-
-  /// `sumOfSquares()` of each float32 grad, the sums' chains interleaved (Kernel.sumsOfSquares).
-  private static func float32SumsOfSquares(_ grads: [NDArray]) -> [Double] {
-    func pointers(_ index: Int, _ done: [UnsafeBufferPointer<Float>]) -> [Double] {
-      guard index < grads.count else { return Kernel.sumsOfSquares(done) }
-      return grads[index].withUnsafeBufferPointer(of: Float.self) { pointers(index + 1, done + [$0]) }
-    }
-    return pointers(0, [])
   }
 }

@@ -15,12 +15,10 @@ public final class DropoutMaskStream {
   /// The mask drawn from `random` (one `rand()` per element in C order), written in one pass.
   static func mask(shape: [Int], ratio: Double, _ random: inout LegacyRandom) -> NDArray {
     let scale = Float(1 / (1.0 - ratio))
-    var generator = random  // a local copy: no exclusivity checks in the loop
     var mask = NDArray(zeros: .float32, shape: shape)
     mask.withUnsafeMutableBufferPointer(of: Float.self) { values in
-      for k in values.indices { values[k] = generator.nextDouble() > ratio ? scale : 0 }
+      random.fillMask(values, above: ratio, scale: scale)
     }
-    random = generator
     return mask
   }
 }
