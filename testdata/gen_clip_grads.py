@@ -20,19 +20,9 @@ import shutil
 import book  # noqa: F401  first: it pins NumPy's code paths
 import numpy as np
 
+from gen_models import clip_grads  # the book's common/util.py, verbatim
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "clip_grads")
-
-
-def clip_grads(grads, max_norm):
-    """common/util.py, verbatim."""
-    total_norm = 0
-    for grad in grads:
-        total_norm += np.sum(grad ** 2)
-    total_norm = np.sqrt(total_norm)
-    rate = max_norm / (total_norm + 1e-6)
-    if rate < 1:
-        for grad in grads:
-            grad *= rate
 
 
 def rate_of(grads, max_norm, sequential):
