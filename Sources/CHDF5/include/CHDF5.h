@@ -35,8 +35,10 @@
 /// the library named by the environment variable TL_HDF5_LIBRARY when it is set and not empty,
 /// else the first of libhdf5's usual sonames for the headers' version that dlopen finds
 /// (`libhdf5_serial.so.103` for 1.10 on Debian). Refuses a library lacking one of the functions
-/// or variables used, or whose version is not the headers' (which libhdf5 itself would answer
-/// with abort()). Returns 0 when the library is loaded, -1 otherwise (tlh5_load_failure says why).
+/// or variables used, or whose version is not exactly the headers' (libhdf5's own check accepts
+/// some release differences within a major.minor, but answers the others with abort() and cannot
+/// be asked which beforehand: loader.c). Returns 0 when the library is loaded, -1 otherwise
+/// (tlh5_load_failure says why).
 /// No H5* function may be called before it has returned 0.
 int tlh5_load(void);
 
