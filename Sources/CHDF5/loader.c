@@ -75,7 +75,16 @@ static int resolve(void *handle, const char *name) {
   return 0;
 }
 
-// Refuses a library of another version than the headers' before H5check_version would abort.
+// Refuses a library of another version than the headers', then runs libhdf5's own check, which
+// the headers' H5F_ACC_* macros run again (constants.c). libhdf5's rule (H5check_version in H5.c)
+// is laxer than exact equality: the same major.minor is required; a different release, older or
+// newer, is accepted unless the library's or the headers' release is in an exception list
+// compiled into the library (1.10.8 refuses headers of 1.10.0, 1.10.1, 1.10.2 and 1.10.4; 1.14
+// lists none); HDF5_DISABLE_VERSION_CHECK=1 lets any difference through with a warning, 2 and
+// more silently. What it refuses it answers with abort(), and the exception list cannot be asked
+// for without that risk, so the library must be exactly the headers' version: then
+// H5check_version accepts it whatever the list and the environment say, and a library of
+// another release (an upgrade since tl-run was built) is one line, not an abort.
 static int check_version(const char *name) {
   unsigned major = 0, minor = 0, release = 0;
   if (tlh5_symbols.H5get_libversion(&major, &minor, &release) < 0) {
@@ -84,7 +93,8 @@ static int check_version(const char *name) {
   }
   if (major != H5_VERS_MAJOR || minor != H5_VERS_MINOR || release != H5_VERS_RELEASE) {
     snprintf(
-      failure, sizeof failure, "%s is libhdf5 %u.%u.%u, but tl-run was built with the headers of %d.%d.%d",
+      failure, sizeof failure,
+      "%s is libhdf5 %u.%u.%u, but tl-run was built with the headers of %d.%d.%d (rebuild tl-run)",
       name, major, minor, release, H5_VERS_MAJOR, H5_VERS_MINOR, H5_VERS_RELEASE);
     return -1;
   }

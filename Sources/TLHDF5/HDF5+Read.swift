@@ -27,7 +27,7 @@ extension HDF5 {
   static func pendingRead(file: String, dataset: String, useDirectChunks: Bool) throws
     -> HDF5PendingRead
   {
-    try HDF5Library.load(for: file)
+    try loadLibrary(toRead: file)
     return try withLock(file: file) {
       // Errors about the file as a whole name no dataset.
       let handle = try HDF5Context(file: file).openFile()
@@ -57,7 +57,7 @@ extension HDF5 {
   /// walk). Attributes and named datatypes are not datasets and are never listed. Datasets of
   /// types tl-run cannot read (strings, compounds) are listed, with `dtype` nil.
   public static func datasets(in file: String) throws -> [HDF5DatasetInfo] {
-    try HDF5Library.load(for: file)
+    try loadLibrary(toRead: file)
     return try withLock(file: file) {
       let context = HDF5Context(file: file)
       let handle = try context.openFile()
@@ -69,10 +69,19 @@ extension HDF5 {
 
   /// The metadata of one dataset, with the same errors as ``read(file:dataset:)``.
   public static func datasetInfo(file: String, dataset: String) throws -> HDF5DatasetInfo {
-    try HDF5Library.load(for: file)
+    try loadLibrary(toRead: file)
     return try withLock(file: file) {
       let context = HDF5Context(file: file)
       return try context.info(try context.openFile(), dataset)
     }
+  }
+
+  /// Loads libhdf5 for reading `file`, once `file` is known to be a regular file: a missing
+  /// file, a directory or a FIFO is reported as such (``HDF5Context/checkRegularFile(_:)``) on a
+  /// machine without libhdf5 too, not as a library that cannot be loaded. The library checks
+  /// again when it opens the file (``HDF5Context/openFile(_:writable:)``).
+  private static func loadLibrary(toRead file: String) throws {
+    try HDF5Context(file: file).checkRegularFile(file)
+    try HDF5Library.load(for: file)
   }
 }

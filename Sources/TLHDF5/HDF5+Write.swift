@@ -38,9 +38,11 @@ extension HDF5 {
     if let gzipLevel, !(0...9).contains(gzipLevel) {
       throw context.error("gzip level \(gzipLevel) is not in 0...9")
     }
-    try HDF5Library.load(for: file)
     do {
+      // AtomicFile refuses a target that is a directory or a FIFO before the body runs, so
+      // that is reported as such even where libhdf5 cannot be loaded.
       try AtomicFile.replace(file, expecting: "an HDF5 file", copyingExisting: !replacingFile) { temporary, existed in
+        try HDF5Library.load(for: file)
         let slot = HDF5CrashGuard.registerTemporary(temporary)
         defer { HDF5CrashGuard.unregisterTemporary(slot) }
         try withLock(file: file) {

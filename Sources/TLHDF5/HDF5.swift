@@ -23,7 +23,8 @@ public enum HDF5 {
   /// Runs `body` holding the library lock, with automatic error printing off on this thread
   /// and the crash guard armed for `file` (nil: the file of an enclosing call, if any). `body`
   /// calls the library only once it is loaded (``HDF5Library/load(for:)``, which every public
-  /// entry point calls first); the lock alone needs no library (tests spawn processes under it).
+  /// entry point calls before the lock); the lock alone needs no library (tests spawn processes
+  /// under it).
   static func withLock<R>(file: String? = nil, _ body: () throws -> R) rethrows -> R {
     lock.lock()
     let outer = guardedFile

@@ -16,10 +16,10 @@ package enum BLASThreads {
     return try body()
   }
 
-  /// Stops the workers now, for commands that multiply no matrices (inspect, compare,
-  /// convert): they would spin on the second core for ~0.1 s after start-up, where tl-run's
-  /// own statistics threads run. Only while no other thread is inside BLAS; a later product
-  /// starts them again.
+  /// Stops the workers now: OpenBLAS starts them at load, and they would spin for ~0.1 s on the
+  /// cores tl-run's own threads use (`inspect`'s statistics, a run's loading). tl-run's entry
+  /// calls it at start-up for every command; a pipeline run's first threaded product starts
+  /// them again. Only while no other thread is inside BLAS.
   package static func stopWorkers() { _ = blas_thread_shutdown_() }
 
   /// Runs `body` with OpenBLAS on the calling thread alone when `condition` holds, then puts the

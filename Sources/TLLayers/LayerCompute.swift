@@ -14,9 +14,10 @@ public enum LayerCompute {
     return try BLASThreads.singleThreaded(body)
   }
 
-  /// Stops the product workers now, for a process that will multiply no matrices for a while
-  /// (OpenBLAS's spin for ~0.1 s after start-up, on the cores other work uses). Only while no
-  /// other thread computes; a later product starts them again.
+  /// Stops the product workers now: OpenBLAS starts them at load and they spin for ~0.1 s on
+  /// the cores other work uses. tl-run's entry calls it at start-up for every command (through
+  /// TLPipeline's `IdleCompute`); a later threaded product starts them again. Only while no
+  /// other thread computes.
   public static func releaseIdleWorkers() { BLASThreads.stopWorkers() }
 
   /// Makes OpenBLAS's kernel choice now (``BLASCore``), which sets and removes an environment

@@ -78,5 +78,43 @@ import Testing
       // Nothing written, not even a temporary file.
       #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
+
+    /// What is wrong with the file comes before the library: on a machine without libhdf5, a
+    /// missing .h5 file, a directory or a FIFO named like one is reported as such (the same line
+    /// as with the library), not as `libhdf5 could not be loaded`; so is a write to a directory
+    /// or a FIFO.
+    @Test func fileProblemsComeBeforeTheLibrary() throws {
+      let directory = try Fixtures.temporaryDirectory("hdf5-load")
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let missing = directory.appendingPathComponent("missing.h5").path
+      let folder = directory.appendingPathComponent("folder.h5").path
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+      let fifo = directory.appendingPathComponent("fifo.h5").path
+      try #require(mkfifo(fifo, 0o600) == 0)
+      let environment = ["TL_HDF5_LIBRARY": "/nonexistent/libhdf5.so"]
+      let fifoWrite = "is a FIFO (named pipe), not an HDF5 file; the target is unchanged; --replace writes it anew"
+      let cases: [(arguments: [String], line: String)] = [
+        // TLHDF5's own check, which ran after the loading.
+        (["inspect", missing], "tl-run: HDF5 \(missing): no such file\n"),
+        (["inspect", missing + ":/x"], "tl-run: HDF5 \(missing): no such file\n"),
+        (["compare", missing, "testdata/h5/data.h5"], "tl-run: HDF5 \(missing): no such file\n"),
+        (["convert", "testdata/batch/W.npy", folder], "tl-run: HDF5 \(folder): is a directory, not a file to write\n"),
+        (
+          ["convert", "testdata/batch/W.npy", fifo],
+          "tl-run: HDF5 \(fifo): \(fifoWrite) with only the converted arrays\n"
+        ),
+        // The command line's own check of an input, before TLHDF5.
+        (["inspect", folder], "tl-run: \(folder): is a directory, not an HDF5 file\n"),
+        (["inspect", fifo + ":/x"], "tl-run: \(fifo): is a FIFO (named pipe), not a regular file\n"),
+      ]
+      for (arguments, line) in cases {
+        let result = try tlRunBatch(arguments, environment: environment)
+        #expect(result.status == 2 && !result.signaled, "\(arguments): \(result.stderr)")
+        #expect(result.stderr == line, "\(arguments)")
+        // With the library the line is the same.
+        let loaded = try tlRunBatch(arguments)
+        #expect(loaded.status == 2 && loaded.stderr == line, "\(arguments): \(loaded.stderr)")
+      }
+    }
   }
 #endif

@@ -3,13 +3,31 @@
 // Nothing links libhdf5: loader.c dlopen()s it when TLHDF5 first needs it (tlh5_load), and
 // forwarders.c defines each H5* function TLHDF5 calls as a jump through the address dlsym
 // found. So a run that never touches an HDF5 file never loads libhdf5 and its ~30 dependencies.
-// The headers are libhdf5-dev's (pkg-config "hdf5-serial": /usr/include/hdf5/serial on Debian).
+// The headers: <hdf5/serial/hdf5.h> when the include path has it (libhdf5-dev on Debian and
+// Ubuntu: /usr/include/hdf5/serial), else <hdf5.h> (other installations; their directory on the
+// include path, e.g. `-Xcc -I/opt/homebrew/include`).
 #ifndef CHDF5_H
 #define CHDF5_H
 
+// Every H5* declaration without a visibility attribute, whoever built the headers. forwarders.c
+// defines the functions hidden (symbols.h), which clang refuses after a declaration with another
+// visibility ("visibility does not match previous declaration"). Headers of a CMake-built libhdf5
+// (upstream binaries, conda-forge, Homebrew) define H5_BUILT_AS_DYNAMIC_LIB in H5pubconf.h, and
+// H5api_adpt.h then declares each function visibility("default"); autotools-built ones (Debian's)
+// do not, and H5api_adpt.h's H5_DLL is empty. So H5api_adpt.h (include-guarded) is read here
+// once with the macro undefined; hdf5.h's own inclusions of H5pubconf.h (which has no guard and
+// defines the macro again) and of H5api_adpt.h then change nothing. For a program that calls
+// libhdf5 through its own forwarders, the attribute has no use: it matters to Windows DLLs and
+// to libhdf5's own build.
 #if __has_include(<hdf5/serial/hdf5.h>)
+#include <hdf5/serial/H5pubconf.h>
+#undef H5_BUILT_AS_DYNAMIC_LIB
+#include <hdf5/serial/H5api_adpt.h>
 #include <hdf5/serial/hdf5.h>
 #else
+#include <H5pubconf.h>
+#undef H5_BUILT_AS_DYNAMIC_LIB
+#include <H5api_adpt.h>
 #include <hdf5.h>
 #endif
 
@@ -17,8 +35,10 @@
 /// the library named by the environment variable TL_HDF5_LIBRARY when it is set and not empty,
 /// else the first of libhdf5's usual sonames for the headers' version that dlopen finds
 /// (`libhdf5_serial.so.103` for 1.10 on Debian). Refuses a library lacking one of the functions
-/// or variables used, or whose version is not the headers' (which libhdf5 itself would answer
-/// with abort()). Returns 0 when the library is loaded, -1 otherwise (tlh5_load_failure says why).
+/// or variables used, or whose version is not exactly the headers' (libhdf5's own check accepts
+/// some release differences within a major.minor, but answers the others with abort() and cannot
+/// be asked which beforehand: loader.c). Returns 0 when the library is loaded, -1 otherwise
+/// (tlh5_load_failure says why).
 /// No H5* function may be called before it has returned 0.
 int tlh5_load(void);
 
