@@ -418,11 +418,11 @@ def main():
     os.makedirs(ROOT)
     layer_cases()
     model_cases()
-    check()
+    summary()
 
 
-def check():
-    """Every case that raises has the words of its message, and no case that computes has any."""
+def summary():
+    """Prints each case: what the book's code does, its exception, NumPy's warnings."""
     for name in sorted(os.listdir(ROOT)):
         with open(os.path.join(ROOT, name, "meta.json")) as f:
             meta = json.load(f)
