@@ -375,6 +375,21 @@ def model_cases():
             if model == "BetterRnnlm":
                 c["seed"] = 5
             model_case(f"{SNAKE[model]}_train_empty_batches_{tag(dt)}", c, message=["model.", "N·T = 0", "train step 0"])
+    # Training steps with an empty param dimension (H = 0, D = 0): clip_grads over empty grads.
+    for model, opt, dims in (("Rnnlm", "Adam", {"H": 0}), ("Seq2seq", "SGD", {"D": 0}),
+                             ("AttentionSeq2seq", "Adam", {"H": 0})):
+        for dt in (F32, F64):
+            seed += 1
+            rng = np.random.default_rng(seed)
+            s = {**models.SIZES[model], **dims}
+            with np.errstate(divide="ignore"):
+                p = models.make_params(model, s, dt, rng)
+            batches = [batch(model, s, rng) for _ in range(2)]
+            c = {"model": model, "dtype": tag(dt), "params": p, "xs": [b[0] for b in batches],
+                 "ts": [b[1] for b in batches],
+                 "train": {"steps": 2, "optimizer": {"type": opt}, "max_grad": 1.0}}
+            label = "_".join(f"{k.lower()}0" for k in dims)
+            model_case(f"{SNAKE[model]}_train_{label}_{tag(dt)}", c, message=[])
     # Generation of zero ids.
     for model in models.SEQ2SEQ:
         for dt in (F32, F64):
