@@ -110,7 +110,8 @@ let package = Package(
     .testTarget(name: "TLReportHTMLTests", dependencies: ["TLReportHTML", "TLCompare", "TLArray", "TLTestSupport"]),
     .testTarget(name: "TLKernelsTests", dependencies: ["TLKernels", "TLTestSupport"]),
     .testTarget(name: "TLLayersTests", dependencies: ["TLLayers", "TLKernels", "TLTestSupport"]),
-    .testTarget(name: "TLGraphTests", dependencies: ["TLGraph", "TLLayers", "TLFormats", "TLTestSupport"]),
+    .testTarget(
+      name: "TLGraphTests", dependencies: ["TLGraph", "TLLayers", "TLKernels", "TLFormats", "TLTestSupport"]),
     .testTarget(
       name: "TLDiagnosisTests",
       dependencies: ["TLDiagnosis", "TLPipeline", "TLLayers", "TLCompare", "TLArray", "TLTestSupport"]),

@@ -22,9 +22,12 @@ extension Kernel {
   @usableFromInline package static let chunksPerWorker = 4
 
   /// Calls `body(rowRange)` over `rows` rows cut into contiguous chunks that the workers take
-  /// as they become free, or once with every row when `rows × cols` is small.
+  /// as they become free, or once with every row when `rows × cols` is small; on the count
+  /// ``withRowWorkers(_:_:)`` forces, whatever the size, in the tests.
   @usableFromInline package static func forEachRowRange(rows: Int, cols: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    let workers = rows * cols >= parallelElements ? min(Processors.available, rows) : 1
+    let forced = forcedWorkers
+    let workers =
+      forced > 0 ? min(forced, rows) : rows * cols >= parallelElements ? min(Processors.available, rows) : 1
     guard workers > 1 else {
       body(0..<rows)
       return

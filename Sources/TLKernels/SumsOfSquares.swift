@@ -8,12 +8,16 @@ extension Kernel {
   /// coalesces a contiguous array's axes into one inner loop when no axis is given). From
   /// ``parallelElements`` on, the pairwise tree's top three levels are cut into its eight
   /// subtrees, which the workers take as they become free, and the eight sums are added in the
-  /// tree's order: the bits are the serial recursion's whatever the number of workers.
+  /// tree's order: the bits are the serial recursion's whatever the number of workers. The split
+  /// is taken when more than one worker is available, or forced by ``withRowWorkers(_:_:)``.
   @inlinable
   package static func pairwiseSumOfSquares<T: LayerScalar>(_ values: UnsafeBufferPointer<T>) -> T {
     guard let base = values.baseAddress, !values.isEmpty else { return 0 }
     let n = values.count
-    guard n >= parallelElements, Processors.available > 1 else { return pairwiseDot(base, base, count: n) }
+    let forced = forcedWorkers
+    guard n >= parallelElements, forced > 1 || (forced == 0 && Processors.available > 1) else {
+      return pairwiseDot(base, base, count: n)
+    }
     // The recursion's split: the first half rounded down to a multiple of 8. Every node of the
     // top three levels holds more than 128 elements here, so each splits as the recursion would.
     func halves(_ part: (Int, Int)) -> [(Int, Int)] {

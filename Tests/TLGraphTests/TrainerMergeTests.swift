@@ -1,5 +1,6 @@
 import Foundation
 import TLArray
+import TLKernels
 import Testing
 
 @testable import TLGraph
@@ -114,7 +115,8 @@ struct TrainerMergeTests {
     let raw = NDArray(shape: [count], scalars: (0..<count).map { Float(sin(Double($0) * 0.7)) })
     let own = NDArray(shape: [count], scalars: (0..<count).map { Float(cos(Double($0) * 0.3)) })
     var grads = [raw, own]
-    Trainer.clipGrads(&grads, maxNorm: 1, shared: [raw])
+    // Four workers whatever the machine: the sums' subtrees and the scaling loop split.
+    Kernel.withRowWorkers(4) { Trainer.clipGrads(&grads, maxNorm: 1, shared: [raw]) }
     let sums: [Double] = [raw, own].map { array in
       array.scalars(as: Float.self).reduce(0.0) { sum, value in sum + Double(value) * Double(value) }
     }

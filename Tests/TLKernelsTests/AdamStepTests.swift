@@ -4,8 +4,9 @@ import Testing
 @testable import TLKernels
 
 /// Kernel.adamStep against the scalar definition of the book's Adam element loop (float32 m
-/// and v, the step in float64), bit for bit: on one core and split among the workers (counts
-/// above `parallelElements`), and with each way of treating the state.
+/// and v, the step in float64), bit for bit: on one worker and split among four, forced by
+/// ``Kernel/withRowWorkers(_:_:)`` (so the split path runs on a one-CPU machine too), and with each
+/// way of treating the state.
 @Suite struct AdamStepTests {
   /// Values of mixed signs and magnitudes, with zeros and negative zeros among them.
   private func values(_ count: Int, seed: Int, scale: Float) -> [Float] {
@@ -31,9 +32,20 @@ import Testing
   }
 
   private func run(
-    _ p: [Float], _ g: [Float], m: inout [Float], v: inout [Float], lrT: Double, state: Kernel.AdamState
+    _ p: [Float], _ g: [Float], m: inout [Float], v: inout [Float], lrT: Double, state: Kernel.AdamState,
+    workers: Int
   ) -> [Float] {
     var out = [Float](repeating: .nan, count: p.count)
+    Kernel.withRowWorkers(workers) {
+      step(p, g, m: &m, v: &v, lrT: lrT, state: state, into: &out)
+    }
+    return out
+  }
+
+  private func step(
+    _ p: [Float], _ g: [Float], m: inout [Float], v: inout [Float], lrT: Double, state: Kernel.AdamState,
+    into out: inout [Float]
+  ) {
     p.withUnsafeBufferPointer { p in
       g.withUnsafeBufferPointer { g in
         out.withUnsafeMutableBufferPointer { out in
@@ -47,13 +59,12 @@ import Testing
         }
       }
     }
-    return out
   }
 
   @Test(
     "update, read and none give the scalar loop's bits; only update writes m and v",
-    arguments: [1000, Kernel.parallelElements + 4097])
-  func statesMatchTheScalarLoop(count: Int) {
+    arguments: [1000, Kernel.parallelElements + 4097], [1, 4])
+  func statesMatchTheScalarLoop(count: Int, workers: Int) {
     let (p, g) = (values(count, seed: 3, scale: 0.05), values(count, seed: 11, scale: 2e-3))
     let lrT = 0.001 * (1.0 - pow(0.999, 2.0)).squareRoot() / (1.0 - pow(0.9, 2.0))
     let (m0, v0) = (values(count, seed: 5, scale: 1e-3), values(count, seed: 7, scale: 1e-6).map(abs))
@@ -61,13 +72,13 @@ import Testing
     let expected = reference(p, g, &mExpected, &vExpected, 0.1, Float(1 - 0.999), lrT)
 
     var (m, v) = (m0, v0)
-    let updated = run(p, g, m: &m, v: &v, lrT: lrT, state: .update)
+    let updated = run(p, g, m: &m, v: &v, lrT: lrT, state: .update, workers: workers)
     #expect(updated.map(\.bitPattern) == expected.map(\.bitPattern))
     #expect(m.map(\.bitPattern) == mExpected.map(\.bitPattern))
     #expect(v.map(\.bitPattern) == vExpected.map(\.bitPattern))
 
     (m, v) = (m0, v0)
-    let read = run(p, g, m: &m, v: &v, lrT: lrT, state: .read)
+    let read = run(p, g, m: &m, v: &v, lrT: lrT, state: .read, workers: workers)
     #expect(read.map(\.bitPattern) == expected.map(\.bitPattern))
     #expect(m.map(\.bitPattern) == m0.map(\.bitPattern) && v.map(\.bitPattern) == v0.map(\.bitPattern))
 
@@ -75,7 +86,7 @@ import Testing
     var (mZero, vZero) = ([Float](repeating: 0, count: count), [Float](repeating: 0, count: count))
     let firstExpected = reference(p, g, &mZero, &vZero, 0.1, Float(1 - 0.999), 0.001)
     var (empty1, empty2) = ([Float](), [Float]())
-    let none = run(p, g, m: &empty1, v: &empty2, lrT: 0.001, state: .none)
+    let none = run(p, g, m: &empty1, v: &empty2, lrT: 0.001, state: .none, workers: workers)
     #expect(none.map(\.bitPattern) == firstExpected.map(\.bitPattern))
   }
 }

@@ -7,7 +7,8 @@ import Testing
 
 /// The layers' batch-row loops (attention, the LSTM step's lanes) give the same bytes on any
 /// number of workers: every fixture case on 1 and on 4 workers (the fixtures' own tests compare
-/// them with NumPy), and cases above the thresholds on the default workers against 1.
+/// them with NumPy), and cases above the thresholds on the default workers and on 4 against 1
+/// (4 forced, so the split path runs on a one-CPU machine too).
 /// Serialised: ``Kernel/withRowWorkers(_:_:)`` is process-wide.
 @Suite(.serialized) struct RowWorkersLayerTests {
   /// Deterministic values in [−scale, scale) (a 64-bit LCG), as float32.
@@ -64,10 +65,12 @@ import Testing
       return [out, weights, dEnc, dDec, wideEnc, wideDec]
     }
     let parallel = run()
+    let four = Kernel.withRowWorkers(4) { run() }
     let serial = Kernel.withRowWorkers(1) { run() }
     #expect(parallel.map(\.dtype) == [.float32, .float32, .float32, .float32, .float64, .float64])
     for (index, (p, s)) in zip(parallel, serial).enumerated() {
       #expect(p == s, "attention result \(index) differs between the default workers and one")
+      #expect(four[index] == s, "attention result \(index) differs between four workers and one")
     }
   }
 
@@ -109,11 +112,13 @@ import Testing
         + [cLast, back.dc, wide.dc].compactMap { $0 }
     }
     let parallel = try run()
+    let four = try Kernel.withRowWorkers(4) { try run() }
     let serial = try Kernel.withRowWorkers(1) { try run() }
     #expect(parallel.count == (cell == .lstm ? 15 : 12))
     #expect(parallel[2].dtype == .float32 && parallel[7].dtype == .float64)
     for (index, (p, s)) in zip(parallel, serial).enumerated() {
       #expect(p == s, "\(cell) result \(index) differs between the default workers and one")
+      #expect(four[index] == s, "\(cell) result \(index) differs between four workers and one")
     }
   }
 }

@@ -19,7 +19,8 @@ enum AttentionKernel {
     hs: UnsafePointer<T>, a: UnsafePointer<T>, c: UnsafeMutablePointer<T>, t: Int, hSize: Int,
     scratch: UnsafeMutablePointer<T>
   ) {
-    guard hSize > 1 else {  // one column: sumRows adds it pairwise, as NumPy does
+    // One column (exactly: H = 0 has no column to write) is summed pairwise, as NumPy does.
+    if hSize == 1 {
       for step in 0..<t { scratch[step] = hs[step] * a[step] }
       Kernel.sumRows(Matrix(scratch, rows: t, cols: 1), into: c)
       return
@@ -59,7 +60,7 @@ enum AttentionKernel {
     for step in 0..<t { da[step] -= a[step] * total }
     // dh: ``Kernel/sumRows(_:into:)`` of the products fused (from +0, row by row), except for
     // one column, which it adds pairwise.
-    let fused = hSize > 1
+    let fused = hSize != 1  // H = 0 writes nothing either way
     if fused { for k in 0..<hSize { dh[k] = 0 } }
     for step in 0..<t {
       let row = hs + step * hSize

@@ -25,6 +25,11 @@ public final class SigmoidWithLoss: Layer {
   static func infer(x: ArraySignature, ts: NDArray, check: LayerCheck) throws -> ArraySignature {
     try check.shape("x", x.shape, ["B"])
     try check.float("x", x.dtype)
+    guard x.shape[0] > 0 else {  // cross_entropy_error's t.argmax(axis=1) of 1-d labels raises
+      throw check.error(
+        "x of shape \(spell(x.shape)) has B = 0 rows: the book's cross_entropy_error cannot take an empty batch (NumPy raises)"
+      )
+    }
     try check.shape("ts", ts.shape, x.shape.map { .size($0) })
     _ = try Kernel.labels(ts, classes: 2, check: check)
     _ = try check.promotedFloat("y − t", x.dtype, ts.dtype)

@@ -19,7 +19,16 @@ public final class Softmax: Layer {
   static func infer(x: ArraySignature, check: LayerCheck) throws -> ArraySignature {
     try check.shape("x", x.shape, ["N", "C"])
     try check.float("x", x.dtype)
+    try Self.checkClasses("x", x.shape, check: check)
     return x
+  }
+
+  /// Refuses C = 0 classes in a non-empty batch: `x.max(axis=1)` of an empty row raises in NumPy.
+  static func checkClasses(_ name: String, _ shape: [Int], check: LayerCheck) throws {
+    guard shape.last == 0, shape.dropLast().reduce(1, *) > 0 else { return }
+    throw check.error(
+      "\(name) of shape \(spell(shape)) has \(shape.count == 3 ? "V" : "C") = 0 classes: the max of an empty row has no value (NumPy raises)"
+    )
   }
 
   public func forward(_ x: NDArray) throws -> NDArray {

@@ -25,6 +25,12 @@ public final class SoftmaxWithLoss: Layer {
   static func infer(x: ArraySignature, ts: NDArray, check: LayerCheck) throws -> ArraySignature {
     try check.shape("x", x.shape, ["B", "C"])
     try check.float("x", x.dtype)
+    guard x.shape[0] > 0 else {  // cross_entropy_error's t.argmax(axis=1) of 1-d labels raises
+      throw check.error(
+        "x of shape \(spell(x.shape)) has B = 0 rows: the book's cross_entropy_error cannot take an empty batch (NumPy raises)"
+      )
+    }
+    try Softmax.checkClasses("x", x.shape, check: check)
     _ = try Kernel.softmaxLabels(ts, scores: x.shape, check: check)
     return ArraySignature(shape: [], dtype: x.dtype)
   }

@@ -28,6 +28,10 @@ public final class TimeAffine: Layer {
     _ = try Affine.infer(W: W, b: b, x: nil, check: check)  // W is (D,M) from here on
     guard let x else { return nil }
     try check.input("x", x.shape, ["N", "T", "D"], fits: "W", W.shape, ["D", "M"])
+    guard x.shape[0] * x.shape[1] > 0 else {  // np.reshape(0-size, (0, -1)) raises
+      throw check.error(
+        "x of shape \(spell(x.shape)) has N·T = 0 rows: the book's x.reshape(N*T, -1) cannot infer D (NumPy raises)")
+    }
     let rows = ArraySignature(shape: [x.shape[0] * x.shape[1], x.shape[2]], dtype: x.dtype)
     let out = try Affine.infer(W: W, b: b, x: rows, check: check)
     return out.map { ArraySignature(shape: [x.shape[0], x.shape[1], $0.shape[1]], dtype: $0.dtype) }

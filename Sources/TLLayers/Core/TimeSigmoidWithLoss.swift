@@ -25,6 +25,15 @@ public final class TimeSigmoidWithLoss: Layer {
   static func infer(xs: ArraySignature, ts: NDArray, check: LayerCheck) throws -> ArraySignature {
     try check.shape("xs", xs.shape, ["N", "T"])
     try check.float("xs", xs.dtype)
+    guard xs.shape[1] > 0 else {  // the book's loss / T is Python's 0 / 0
+      throw check.error(
+        "xs of shape \(spell(xs.shape)) has T = 0 steps: the book's loss / T divides by zero (Python raises)")
+    }
+    guard xs.shape[0] > 0 else {  // SigmoidWithLoss's cross_entropy_error of an empty batch
+      throw check.error(
+        "xs of shape \(spell(xs.shape)) has N = 0 rows: the book's cross_entropy_error cannot take an empty batch (NumPy raises)"
+      )
+    }
     try check.shape("ts", ts.shape, xs.shape.map { .size($0) })
     _ = try Kernel.labels(ts, classes: 2, check: check)
     _ = try check.promotedFloat("y − t", xs.dtype, ts.dtype)

@@ -28,6 +28,7 @@ public final class TimeSoftmaxWithLoss: Layer {
   static func infer(xs: ArraySignature, ts: NDArray, check: LayerCheck) throws -> ArraySignature {
     try check.shape("xs", xs.shape, ["N", "T", "V"])
     try check.float("xs", xs.dtype)
+    try Softmax.checkClasses("xs", xs.shape, check: check)
     _ = try Kernel.softmaxLabels(ts, scores: xs.shape, check: check)
     return ArraySignature(shape: [], dtype: .float64)
   }
