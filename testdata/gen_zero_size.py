@@ -251,6 +251,7 @@ def layer_cases():
         # Softmax, Sigmoid: x (N,C)
         case(f"softmax_n0_{t}", "Softmax", rnd(rng, (0, C), dt))
         case(f"softmax_c0_{t}", "Softmax", rnd(rng, (N, 0), dt), message=["L", "Softmax", "C = 0"])
+        case(f"softmax_n0_c0_{t}", "Softmax", rnd(rng, (0, 0), dt), message=["L", "Softmax", "C = 0"])
         case(f"sigmoid_n0_{t}", "Sigmoid", rnd(rng, (0, C), dt))
         case(f"sigmoid_c0_{t}", "Sigmoid", rnd(rng, (N, 0), dt))
         # SoftmaxWithLoss: x (B,C), ts (B,) labels or (B,C) one-hot
@@ -268,7 +269,7 @@ def layer_cases():
         case(f"time_dropout_n0_{t}", "TimeDropout", rnd(rng, (0, T, D), dt), seed=3)
         case(f"time_dropout_t0_{t}", "TimeDropout", rnd(rng, (N, 0, D), dt), seed=3)
         # TimeSoftmaxWithLoss: xs (N,T,V), ts (N,T)
-        for dims in ({"N": 0}, {"T": 0}, {"V": 0}):
+        for dims in ({"N": 0}, {"T": 0}, {"V": 0}, {"N": 0, "V": 0}):
             s = {"N": N, "T": T, "V": V, **dims}
             label = "_".join(f"{k.lower()}0" for k in dims)
             msg = ["L", "TimeSoftmaxWithLoss", "V = 0"] if s["V"] == 0 else []
@@ -291,7 +292,7 @@ def layer_cases():
                 msg = ["L", kind, "at least one time step"] if s["T"] == 0 else []
                 case(f"{name}_{label}_{t}", kind, rnd(rng, (s["N"], s["T"], s["D"]), dt), params, message=msg)
         # TimeAttention: hs_dec (N,T_dec,H), hs_enc (N,T_enc,H)
-        for dims in ({"N": 0}, {"T_enc": 0}, {"T_dec": 0}, {"H": 0}, {"T_enc": 0, "T_dec": 0}):
+        for dims in ({"N": 0}, {"T_enc": 0}, {"T_dec": 0}, {"H": 0}, {"T_enc": 0, "T_dec": 0}, {"N": 0, "T_enc": 0}):
             # H = 0 with a long hs_enc: the one-column path once wrote T_enc values into T_enc·0
             s = {"N": N, "T_enc": 5000 if "H" in dims else 5, "T_dec": T, "H": H, **dims}
             label = "_".join(f"{k.lower()}0" for k in dims)

@@ -9,6 +9,8 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 TLH5_HIDDEN struct tlh5_symbols tlh5_symbols;
 
@@ -42,6 +44,13 @@ static void *open_library(const char **name) {
   const char *override = getenv("TL_HDF5_LIBRARY");
   if (override != NULL && override[0] != '\0') {
     *name = override;
+    // A path (dlopen searches only for bare names) must be a regular file: dlopen's open()
+    // of a FIFO would block until a writer comes, and a device has no library to read.
+    struct stat status;
+    if (strchr(override, '/') != NULL && stat(override, &status) == 0 && !S_ISREG(status.st_mode)) {
+      snprintf(failure, sizeof failure, "%s (TL_HDF5_LIBRARY) is not a regular file", override);
+      return NULL;
+    }
     void *handle = dlopen(override, RTLD_LAZY | RTLD_GLOBAL);
     if (handle == NULL) snprintf(failure, sizeof failure, "%s", dlerror());
     return handle;

@@ -79,6 +79,23 @@ import Testing
       #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    /// A `TL_HDF5_LIBRARY` path that is a FIFO or a directory is refused before `dlopen`, whose
+    /// `open` of a FIFO would block until a writer came (a run once hung there).
+    @Test func libraryPathThatIsNoFileIsRefused() throws {
+      let directory = try Fixtures.temporaryDirectory("hdf5-library")
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let fifo = directory.appendingPathComponent("lib.fifo").path
+      #expect(mkfifo(fifo, 0o600) == 0)
+      for library in [fifo, directory.path] {
+        let read = try tlRunBatch(["inspect", "testdata/h5/data.h5"], environment: ["TL_HDF5_LIBRARY": library])
+        #expect(read.status == 2 && !read.signaled, "\(read.stderr)")
+        #expect(
+          read.stderr
+            == "tl-run: HDF5 testdata/h5/data.h5: libhdf5 could not be loaded: \(library) (TL_HDF5_LIBRARY) is not a regular file\n"
+        )
+      }
+    }
+
     /// What is wrong with the file comes before the library: on a machine without libhdf5, a
     /// missing .h5 file, a directory or a FIFO named like one is reported as such (the same line
     /// as with the library), not as `libhdf5 could not be loaded`; so is a write to a directory

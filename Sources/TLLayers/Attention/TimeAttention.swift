@@ -36,7 +36,7 @@ public final class TimeAttention: Layer {
     try check.shape("hs_dec", hsDec.shape, [.size(hsEnc.shape[0]), "T_dec", .size(hsEnc.shape[2])])
     try check.float("hs_enc", hsEnc.dtype)
     try check.float("hs_dec", hsDec.dtype)
-    guard hsEnc.shape[1] > 0 || hsDec.shape[0] * hsDec.shape[1] == 0 else {  // softmax of no scores
+    guard hsEnc.shape[1] > 0 || hsDec.shape[1] == 0 else {  // softmax over no scores, even for N = 0
       throw check.error(
         "hs_enc of shape \(spell(hsEnc.shape)) has T_enc = 0 steps: the attention weights are a softmax over no scores (NumPy raises)"
       )

@@ -23,9 +23,10 @@ public final class Softmax: Layer {
     return x
   }
 
-  /// Refuses C = 0 classes in a non-empty batch: `x.max(axis=1)` of an empty row raises in NumPy.
+  /// Refuses C = 0 classes, even in an empty batch: `x.max(axis=1)` over an axis of length 0
+  /// raises in NumPy whatever the other axes hold.
   static func checkClasses(_ name: String, _ shape: [Int], check: LayerCheck) throws {
-    guard shape.last == 0, shape.dropLast().reduce(1, *) > 0 else { return }
+    guard shape.last == 0 else { return }
     throw check.error(
       "\(name) of shape \(spell(shape)) has \(shape.count == 3 ? "V" : "C") = 0 classes: the max of an empty row has no value (NumPy raises)"
     )
