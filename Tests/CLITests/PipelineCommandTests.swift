@@ -95,3 +95,26 @@ func aPlainRunLeavesNoIntermediatesBehind(outputs: String) throws {
   #expect(compared.status == 0, "\(compared.stdout)")
   #expect(compared.stdout.contains("0 unchecked") && compared.stdout.contains("8 passed"), "\(compared.stdout)")
 }
+
+/// Which of several bad sources an error names does not depend on the run: a layer's params,
+/// inputs, state and options are loaded in key order (Swift's dictionaries iterate in an order
+/// seeded per process; the same pipeline once named `params.W` or `params.b` run by run).
+@Test func theFirstBadSourceIsTheSameEveryRun() throws {
+  let directory = try Fixtures.temporaryDirectory("first-error")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let fixture = Fixtures.path("layers/time_affine_f32")
+  let pipeline = """
+    {"version": 1, "input": "\(fixture)/x.npy", "dout": "\(fixture)/dout.npy",
+     "layers": [{"type": "TimeAffine", "name": "affine",
+     "params": {"b": "missing_b.npy", "W": "missing_W.npy"}}], "outputs": "out"}
+    """
+  try Data(pipeline.utf8).write(to: directory.appendingPathComponent("pipeline.json"))
+  var lines = Set<String>()
+  for _ in 0..<6 {
+    let result = try tlRun(directory.appendingPathComponent("pipeline.json").path)
+    #expect(result.status == 2, "\(result.stderr)")
+    lines.insert(result.stderr)
+  }
+  #expect(lines.count == 1, "\(lines)")
+  #expect(lines.first?.contains("params.W") == true, "\(lines)")
+}

@@ -166,7 +166,7 @@ enum GraphCase {
         own[key] = tie?.transposed == true ? Glue.transposed(array) : array
       }
       var options: [String: LayerOptionValue] = [:]
-      for (name, option) in node.options {
+      for (name, option) in node.options.sorted(by: { $0.key < $1.key }) {
         guard case .value(let value) = option else {
           throw PipelineError(
             file: spec.file, path: "\(node.jsonPath).\(name)", "array options are not supported in a graph yet")
