@@ -18,8 +18,12 @@ public struct LoadedCase: Sendable {
     var configs: [LayerConfig] = []
     for layer in spec.layers {
       var config = LayerConfig(name: layer.name)
-      for (key, source) in layer.params.sorted(by: { $0.key < $1.key }) { config.params[key] = try resolver.load(source) }
-      for (key, source) in layer.inputs.sorted(by: { $0.key < $1.key }) { config.inputs[key] = try resolver.load(source) }
+      for (key, source) in layer.params.sorted(by: { $0.key < $1.key }) {
+        config.params[key] = try resolver.load(source)
+      }
+      for (key, source) in layer.inputs.sorted(by: { $0.key < $1.key }) {
+        config.inputs[key] = try resolver.load(source)
+      }
       for (key, source) in layer.state.sorted(by: { $0.key < $1.key }) { config.state[key] = try resolver.load(source) }
       for (key, option) in layer.options.sorted(by: { $0.key < $1.key }) {
         switch option {
