@@ -25,6 +25,31 @@ void CTLMath_sigmoid_f32(const float *src, float *dst, ptrdiff_t count);
 void CTLMath_log_f32(const float *src, float *dst, ptrdiff_t count);
 #endif
 
+// 1 when the panel product below can run here: an x86-64 build on a CPU (and OS) with AVX-512F
+// (__builtin_cpu_supports). 0 otherwise, then neither panel function may be called.
+int CTLMath_has_avx512f(void);
+
+// Columns per panel of CTLMath_pack_panels_f32.
+#define CTLMATH_PANEL_WIDTH 16
+
+#if defined(__x86_64__)
+// Packs op(B) (k×n; op(B) = B, rows ldb apart, or Bᵀ with B n×k, rows ldb apart, when
+// `transposed`) into ceil(n/16) panels of k×16 floats: panels[(j/16·k + p)·16 + j%16] =
+// op(B)[p][j], the last panel's missing columns zero. `panels` holds ceil(n/16)·k·16 floats,
+// 64-byte aligned. Portable C.
+void CTLMath_pack_panels_f32(const float *b, ptrdiff_t ldb, int transposed, ptrdiff_t k, ptrdiff_t n,
+                             float *panels);
+
+// C[:, 16·first_panel ..< min(n, 16·end_panel)] = A·op(B) for those columns (plus the old C when
+// `accumulate`: C + (A·op(B)), the product rounded first, as BLAS's beta = 1), A m×k with rows
+// lda apart, op(B) packed by CTLMath_pack_panels_f32 (k, n as packed), C's rows ldc apart. Each
+// element is one float32 fma chain over p = 0 … k-1 from +0, so any split of the panel range
+// (across threads) gives the same bits. Only where CTLMath_has_avx512f() is 1.
+void CTLMath_panel_gemm_f32(const float *a, ptrdiff_t lda, ptrdiff_t m, const float *panels, ptrdiff_t k,
+                            ptrdiff_t n, ptrdiff_t first_panel, ptrdiff_t end_panel, float *c,
+                            ptrdiff_t ldc, int accumulate);
+#endif
+
 // What CTLMath_adam_f32 does with m and v: read and update them (every update that has a
 // next one), read them only (the last update: nobody reads them again), or neither (an update
 // that is both the first and the last: they are the zeros np.zeros_like made; m and v may then

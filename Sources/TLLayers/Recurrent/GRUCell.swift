@@ -58,8 +58,9 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
       }
     }
     let rhw = candidate.mutableMatrix(rows: n, cols: h)
-    Kernel.gemm(
-      rh.readOnly, transposed: false, tape.whColumns(2 * h, h), transposed: false, into: rhw)
+    tape.stepProduct(
+      rh.readOnly, transposed: false, tape.whColumns(2 * h, h), transposed: false, into: rhw,
+      splitByColumns: false)
     forEachRows(tape) { rows in
       for row in rows {
         let x = a.base + row * a.ld
@@ -101,7 +102,8 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
     // dhr = dt_h·Wh_hᵀ, in the cell's scratch.
     let dhr = candidate.mutableMatrix(rows: n, cols: h)
     let dtH = Matrix(UnsafePointer(a.base + 2 * h), rows: n, cols: h, ld: a.ld)
-    Kernel.gemm(dtH, transposed: false, tape.whColumns(2 * h, h), transposed: true, into: dhr)
+    tape.stepProduct(
+      dtH, transposed: false, tape.whColumns(2 * h, h), transposed: true, into: dhr, splitByColumns: false)
     forEachRows(tape) { rows in
       for row in rows {
         let x = a.base + row * a.ld
@@ -116,9 +118,8 @@ struct GRUCell<Scalar: LayerScalar>: RecurrentCell {
       }
     }
     let dtZR = Matrix(UnsafePointer(a.base), rows: n, cols: 2 * h, ld: a.ld)
-    Kernel.gemm(
-      dtZR, transposed: false, tape.whColumns(0, 2 * h), transposed: true, into: dh,
-      accumulate: true)
+    tape.stepProduct(
+      dtZR, transposed: false, tape.whColumns(0, 2 * h), transposed: true, into: dh, accumulate: true)
   }
 
   /// dWh[:, :2H] = Σ h_prevᵀ·[dt_z | dt_r]; dWh[:, 2H:] = Σ (r⊙h_prev)ᵀ·dt_h.

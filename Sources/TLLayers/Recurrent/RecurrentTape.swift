@@ -101,7 +101,8 @@ final class RecurrentTape<Cell: RecurrentCell> {
   func forward() {
     BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
       splitsStepProducts = narrowed
-      defer { splitsStepProducts = false }
+      packsWeights = Self.packs(n: n, t: t)
+      defer { (splitsStepProducts, packsWeights, packed) = (false, false, []) }
       for step in 0..<t { cell.forwardStep(self, step) }
     }
   }
@@ -110,16 +111,52 @@ final class RecurrentTape<Cell: RecurrentCell> {
   /// is split over the cores by columns instead (``stepProduct``).
   private var splitsStepProducts = false
 
-  /// A product inside the time loop: split by columns over the cores while OpenBLAS is held to
-  /// one thread, else one BLAS call.
+  /// Whether the time loop multiplies by Wh packed once (``PanelProduct``) instead of BLAS.
+  private var packsWeights = false
+  /// The parts of Wh (or Whᵀ) packed during the current time loop.
+  private var packed: [PanelProduct] = []
+
+  /// Whether a time loop of `t` steps over `n` rows packs Wh: in float32 on a CPU with the panel
+  /// product, for the few rows (N ≤ ``BLASThreads/smallProductRows``) where each BLAS call
+  /// would re-pack Wh, and for more than one step (packing costs about one such call).
+  private static func packs(n: Int, t: Int) -> Bool {
+    T.self == Float.self && PanelProduct.isAvailable && n <= BLASThreads.smallProductRows && t > 1
+  }
+
+  /// C ← op(A)·op(B) (+ C when `accumulate`) inside the time loop, op(B) a block of Wh or Whᵀ.
+  /// In float32 with few rows: the panel product on Wh packed at its first use in this loop.
+  /// Otherwise BLAS: split by columns over the cores while OpenBLAS is held to one thread
+  /// (unless `splitByColumns` is false or the product accumulates), else one call.
   func stepProduct(
-    _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool, into c: MutableMatrix<T>
+    _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool, into c: MutableMatrix<T>,
+    accumulate: Bool = false, splitByColumns: Bool = true
   ) {
-    if splitsStepProducts {
+    if packsWeights, !ta, let product = panelProduct(b, transposed: tb) {
+      product.multiply(
+        Self.floats(a), into: Self.floats(c), accumulate: accumulate, split: splitsStepProducts)
+    } else if splitsStepProducts && splitByColumns && !accumulate {
       Kernel.gemmByColumns(a, transposed: ta, b, transposed: tb, into: c)
     } else {
-      Kernel.gemm(a, transposed: ta, b, transposed: tb, into: c)
+      Kernel.gemm(a, transposed: ta, b, transposed: tb, into: c, accumulate: accumulate)
     }
+  }
+
+  /// op(`b`) packed: the one packed earlier in this loop, or packed now.
+  private func panelProduct(_ b: Matrix<T>, transposed: Bool) -> PanelProduct? {
+    let b = Self.floats(b)
+    if let found = packed.first(where: { $0.holds(b, transposed: transposed) }) { return found }
+    guard let product = PanelProduct(b, transposed: transposed) else { return nil }
+    packed.append(product)
+    return product
+  }
+
+  /// The same view as float32 (only called when `T` is Float).
+  private static func floats(_ m: Matrix<T>) -> Matrix<Float> {
+    Matrix(UnsafeRawPointer(m.base).assumingMemoryBound(to: Float.self), rows: m.rows, cols: m.cols, ld: m.ld)
+  }
+  private static func floats(_ m: MutableMatrix<T>) -> MutableMatrix<Float> {
+    MutableMatrix(
+      UnsafeMutableRawPointer(m.base).assumingMemoryBound(to: Float.self), rows: m.rows, cols: m.cols, ld: m.ld)
   }
 
   /// hs (N,T,H) in `T`: each step's h, gathered from the shifted state buffer.
@@ -142,7 +179,8 @@ final class RecurrentTape<Cell: RecurrentCell> {
     cell.startBackward(last)
     BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
       splitsStepProducts = narrowed
-      defer { splitsStepProducts = false }
+      packsWeights = Self.packs(n: n, t: t)
+      defer { (splitsStepProducts, packsWeights, packed) = (false, false, []) }
       let dh = hidden.gradient.p
       for step in stride(from: t - 1, through: 0, by: -1) {
         for row in 0..<n {  // dh_next = dhs[:, t] + dh, as the book's time loop adds them
