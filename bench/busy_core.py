@@ -4,9 +4,16 @@ taskset, started before and killed (by its PID) after each busy run; idle and bu
 interleaved. Target: busy ≤ 1.5 × idle (with the busy core still giving tl-run half its
 time, 1.33× is the floor on 2 cores).
 
-Usage: python3 bench/busy_core.py [--runs 5] [--tl-run BIN ...] [--peer]
+Usage: python3 bench/busy_core.py [--runs 5] [--tl-run BIN ...] [--peer] [--same-session]
   --tl-run may be given several times (e.g. an older binary beside the new one).
   --peer   also times bench/peers/numpy_vectorised.py the same way.
+  --same-session  runs the spinner in the harness's own session instead of a new one. Linux
+           groups each session's processes for the scheduler (autogroups, when
+           /proc/sys/kernel/sched_autogroup_enabled is 1): a spinner in a session of its own
+           weighs as much as all of tl-run's threads together, so tl-run gets about one core
+           and the floor is its CPU time over its idle wall time; in the same session each thread
+           weighs the same, the busy CPU is shared between the spinner and tl-run's thread on
+           it, and 1.33× is the floor on 2 cores (the issue's model).
 On a machine shared with other work, run it in a session of its own at autogroup nice -20
 (root: setsid sh -c 'echo -20 > /proc/$$/autogroup; exec python3 bench/busy_core.py ...'): the
 spinner's session gets the same nice, so the other sessions take little CPU meanwhile and the
@@ -49,14 +56,19 @@ def autogroup_nice():
         return 0
 
 
-def spinner():
+def spinner(same_session):
     cpu = os.cpu_count() - 1
-    # A session of its own, whose autogroup gets this one's nice (the same weight against
-    # tl-run's threads as an ordinary process in another session; see --help).
-    nice = autogroup_nice()
-    prefix = f"echo {nice} > /proc/$$/autogroup; " if nice else ""
-    process = subprocess.Popen(["sh", "-c", prefix + f"exec taskset -c {cpu} sh -c 'while :; do :; done'"],
-                               start_new_session=True)
+    loop = f"exec taskset -c {cpu} sh -c 'while :; do :; done'"
+    if same_session:
+        # In this session (and autogroup), as a parallel job of the same CI script would be:
+        # the scheduler shares the busy CPU between the spinner and tl-run's thread on it.
+        process = subprocess.Popen(["sh", "-c", loop])
+    else:
+        # A session of its own, whose autogroup gets this one's nice (the same weight against
+        # tl-run's threads as an ordinary process in another session; see --help).
+        nice = autogroup_nice()
+        prefix = f"echo {nice} > /proc/$$/autogroup; " if nice else ""
+        process = subprocess.Popen(["sh", "-c", prefix + loop], start_new_session=True)
     time.sleep(0.2)
     return process
 
@@ -71,6 +83,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tl-run", action="append")
     parser.add_argument("--peer", action="store_true")
+    parser.add_argument("--same-session", action="store_true",
+                        help="run the spinner in this session's autogroup (see the module doc)")
     args = parser.parse_args()
     binaries = args.tl_run or [os.path.join(ROOT, ".build/release/tl-run")]
     case = next(c for c in case_table.all_cases() if c.name == "lm-float32")
@@ -89,7 +103,7 @@ def main():
             run = run_once(argv)
             times[name]["idle"].append(run.seconds)
             times[name]["idle_c"].append(compute_of(run, is_tl))
-            held = spinner()
+            held = spinner(args.same_session)
             try:
                 run = run_once(argv)
             finally:
@@ -97,7 +111,9 @@ def main():
             times[name]["busy"].append(run.seconds)
             times[name]["busy_c"].append(compute_of(run, is_tl))
     load_after = os.getloadavg()
-    print(f"load average before {load_before}, after {load_after}; medians of {args.runs}")
+    where = "this session" if args.same_session else "a session of its own"
+    print(f"spinner in {where}; load average before {load_before}, after {load_after}; "
+          f"medians of {args.runs}")
     print("| binary | idle whole | busy whole | ratio | idle compute | busy compute | ratio |")
     print("|---|---|---|---|---|---|---|")
     for name, t in times.items():

@@ -1,4 +1,5 @@
 internal import CTLMath
+import TLSystem
 
 /// A float32 matrix op(B) (K×n) packed once into 16-column panels, for many products A·op(B)
 /// with few rows of A: a recurrent layer's time loop, where every step multiplies N ≤ 32 rows
@@ -26,25 +27,34 @@ package final class PanelProduct {
   /// the same matrix.
   private let source: UnsafePointer<Float>, ld: Int, transposed: Bool
   private let panels: UnsafeMutablePointer<Float>
+  private let byteCount: Int
   private let panelCount: Int
+  /// A's rows packed by tiles for the product (CTLMath_pack_rows_f32), reused from call to call.
+  private var rows = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+  private var rowCapacity = 1
 
   /// Packs op(B) = `b` (or `b`ᵀ when `transposed`), K×n, into ceil(n/16) panels of K×16 floats
   /// (`K·16·ceil(n/16)` floats, 6.8 MB for TimeLSTM's 650×2600 Wh). nil when ``isAvailable``
-  /// is false.
+  /// is false or the system refuses the memory (the caller stays with BLAS).
   package init?(_ b: Matrix<Float>, transposed: Bool) {
     guard Self.isAvailable else { return nil }
     (k, n) = transposed ? (b.cols, b.rows) : (b.rows, b.cols)
     (source, ld, self.transposed) = (b.base, b.ld, transposed)
     panelCount = (n + Self.panelWidth - 1) / Self.panelWidth
     let count = max(1, panelCount * k * Self.panelWidth)
-    panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-      .bindMemory(to: Float.self, capacity: count)
+    byteCount = count * MemoryLayout<Float>.stride
+    // Huge pages where the system gives them: 4 page faults instead of 1700 for 6.8 MB.
+    guard let pages = Memory.mapPages(byteCount: byteCount) else { return nil }
+    panels = pages.bindMemory(to: Float.self, capacity: count)
     #if arch(x86_64)
       CTLMath_pack_panels_f32(b.base, b.ld, transposed ? 1 : 0, k, n, panels)
     #endif
   }
 
-  deinit { panels.deallocate() }
+  deinit {
+    Memory.unmapPages(panels, byteCount: byteCount)
+    rows.deallocate()
+  }
 
   /// Whether op(`b`) (`b`ᵀ when `transposed`) is the matrix packed here: the same memory read
   /// the same way (its values are the caller's to keep unchanged meanwhile).
@@ -59,16 +69,25 @@ package final class PanelProduct {
   /// ``Kernel/columnSplitWork`` multiply-adds): for a caller that is the only thread computing
   /// (the pipeline's time loop with OpenBLAS narrowed to one thread). The bits are the same
   /// either way.
+  /// Not for calls from several threads at once on one instance (A is packed into its scratch).
   package func multiply(_ a: Matrix<Float>, into c: MutableMatrix<Float>, accumulate: Bool, split: Bool) {
     precondition(
       a.cols == k && c.rows == a.rows && c.cols == n,
       "panel product (\(a.rows)×\(a.cols))·(\(k)×\(n)) into \(c.rows)×\(c.cols)")
-    let (panels, panelCount, k, n) = (UnsafePointer(self.panels), panelCount, k, n)
+    let needed = a.rows * k
+    if needed > rowCapacity {
+      rows.deallocate()
+      rows = UnsafeMutablePointer<Float>.allocate(capacity: needed)
+      rowCapacity = needed
+    }
+    #if arch(x86_64)
+      CTLMath_pack_rows_f32(a.base, a.ld, a.rows, k, rows)
+    #endif
+    let (rows, panels, panelCount, k, n) = (UnsafePointer(rows), UnsafePointer(self.panels), panelCount, k, n)
     let run = { (range: Range<Int>) in
       #if arch(x86_64)
         CTLMath_panel_gemm_f32(
-          a.base, a.ld, a.rows, panels, k, n, range.lowerBound, range.upperBound, c.base, c.ld,
-          accumulate ? 1 : 0)
+          rows, a.rows, panels, k, n, range.lowerBound, range.upperBound, c.base, c.ld, accumulate ? 1 : 0)
       #endif
     }
     guard split else { return run(0..<panelCount) }

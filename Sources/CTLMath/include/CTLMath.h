@@ -35,19 +35,24 @@ int CTLMath_has_avx512f(void);
 #if defined(__x86_64__)
 // Packs op(B) (k×n; op(B) = B, rows ldb apart, or Bᵀ with B n×k, rows ldb apart, when
 // `transposed`) into ceil(n/16) panels of k×16 floats: panels[(j/16·k + p)·16 + j%16] =
-// op(B)[p][j], the last panel's missing columns zero. `panels` holds ceil(n/16)·k·16 floats,
-// 64-byte aligned. Portable C.
+// op(B)[p][j], the last panel's missing columns zero. `panels` holds ceil(n/16)·k·16 floats.
+// Portable C.
 void CTLMath_pack_panels_f32(const float *b, ptrdiff_t ldb, int transposed, ptrdiff_t k, ptrdiff_t n,
                              float *panels);
 
+// Packs A (m×k, rows lda apart) into tiles of 20 rows (the last one shorter), each stored by
+// columns: rows[first·k + p·R + r] = A[first + r][p] for the tile of R rows from row `first`.
+// `rows` holds m·k floats. Portable C.
+void CTLMath_pack_rows_f32(const float *a, ptrdiff_t lda, ptrdiff_t m, ptrdiff_t k, float *rows);
+
 // C[:, 16·first_panel ..< min(n, 16·end_panel)] = A·op(B) for those columns (plus the old C when
-// `accumulate`: C + (A·op(B)), the product rounded first, as BLAS's beta = 1), A m×k with rows
-// lda apart, op(B) packed by CTLMath_pack_panels_f32 (k, n as packed), C's rows ldc apart. Each
-// element is one float32 fma chain over p = 0 … k-1 from +0, so any split of the panel range
-// (across threads) gives the same bits. Only where CTLMath_has_avx512f() is 1.
-void CTLMath_panel_gemm_f32(const float *a, ptrdiff_t lda, ptrdiff_t m, const float *panels, ptrdiff_t k,
-                            ptrdiff_t n, ptrdiff_t first_panel, ptrdiff_t end_panel, float *c,
-                            ptrdiff_t ldc, int accumulate);
+// `accumulate`: C + (A·op(B)), the product rounded first, as BLAS's beta = 1), A m×k packed by
+// CTLMath_pack_rows_f32, op(B) packed by CTLMath_pack_panels_f32 (k, n as packed), C's rows
+// ldc apart. Each element is one float32 fma chain over p = 0 … k-1 from +0, so any split of
+// the panel range (across threads) gives the same bits. Only where CTLMath_has_avx512f() is 1.
+void CTLMath_panel_gemm_f32(const float *rows, ptrdiff_t m, const float *panels, ptrdiff_t k, ptrdiff_t n,
+                            ptrdiff_t first_panel, ptrdiff_t end_panel, float *c, ptrdiff_t ldc,
+                            int accumulate);
 #endif
 
 // What CTLMath_adam_f32 does with m and v: read and update them (every update that has a
