@@ -13,27 +13,41 @@ public struct LoadedCase: Sendable {
   public var signatures: [ArraySignature]
 
   /// Loads every array of `spec` through `resolver`, then checks the shapes along the chain.
+  /// The files are read side by side on the available cores (``ParallelSources``); when
+  /// several fail, the error is the one of the first source in the order below (the input, then
+  /// each layer's params, inputs, state and array options by key, then `dout`), as if they
+  /// were read one after another.
   public static func load(_ spec: PipelineSpec, resolver: SourceResolver) throws(PipelineError) -> LoadedCase {
-    let input = try resolver.load(spec.input)
-    var configs: [LayerConfig] = []
+    var sources = ParallelSources()
+    let inputSlot = sources.add(spec.input)
+    var slots: [(params: [(String, Int)], inputs: [(String, Int)], state: [(String, Int)], options: [(String, Int)])] =
+      []
     for layer in spec.layers {
-      var config = LayerConfig(name: layer.name)
-      for (key, source) in layer.params.sorted(by: { $0.key < $1.key }) {
-        config.params[key] = try resolver.load(source)
-      }
-      for (key, source) in layer.inputs.sorted(by: { $0.key < $1.key }) {
-        config.inputs[key] = try resolver.load(source)
-      }
-      for (key, source) in layer.state.sorted(by: { $0.key < $1.key }) { config.state[key] = try resolver.load(source) }
+      let params = layer.params.sorted(by: { $0.key < $1.key }).map { ($0.key, sources.add($0.value)) }
+      let inputs = layer.inputs.sorted(by: { $0.key < $1.key }).map { ($0.key, sources.add($0.value)) }
+      let state = layer.state.sorted(by: { $0.key < $1.key }).map { ($0.key, sources.add($0.value)) }
+      var options: [(String, Int)] = []
       for (key, option) in layer.options.sorted(by: { $0.key < $1.key }) {
-        switch option {
-        case .value(let value): config.options[key] = value
-        case .source(let source): config.options[key] = .array(try resolver.load(source))
-        }
+        if case .source(let source) = option { options.append((key, sources.add(source))) }
       }
+      slots.append((params, inputs, state, options))
+    }
+    let doutSlot = spec.dout.map { sources.add($0) }
+    let arrays = try sources.load(with: resolver)
+    let input = arrays[inputSlot]
+    var configs: [LayerConfig] = []
+    for (layer, slot) in zip(spec.layers, slots) {
+      var config = LayerConfig(name: layer.name)
+      for (key, index) in slot.params { config.params[key] = arrays[index] }
+      for (key, index) in slot.inputs { config.inputs[key] = arrays[index] }
+      for (key, index) in slot.state { config.state[key] = arrays[index] }
+      for (key, option) in layer.options {
+        if case .value(let value) = option { config.options[key] = value }
+      }
+      for (key, index) in slot.options { config.options[key] = .array(arrays[index]) }
       configs.append(config)
     }
-    let given = try spec.dout.map { source throws(PipelineError) in try resolver.load(source) }
+    let given = doutSlot.map { arrays[$0] }
     var signatures: [ArraySignature] = []
     var signature = ArraySignature(input)
     for (layer, config) in zip(spec.layers, configs) {
