@@ -77,11 +77,27 @@ extension Kernel {
   static func softmaxRow<T: LayerScalar>(
     _ src: UnsafeMutablePointer<T>, into dst: UnsafeMutablePointer<T>, cols: Int
   ) {
-    var maxValue = src[0]
-    for j in 1..<cols where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
+    let maxValue = rowMax(UnsafePointer(src), count: cols)
     T.expShifted(src, minus: maxValue, into: dst, count: cols)
     let total = pairwiseSum(UnsafePointer(dst), count: cols)
     for j in 0..<cols { dst[j] /= total }
+  }
+
+  /// The row's max as the book's softmax takes it (`x.max(axis=1)`): the last NaN when there is
+  /// one (each NaN replaces the running max), else the largest value. A float32 row of 8 or more
+  /// goes through AVX2 lanes where the CPU has them (``VectorMax``), and to this scalar loop
+  /// when it holds a NaN, so the NaN's bits are the same. Of +0 and −0 either may come back:
+  /// x − max, and so the softmax, is the same for both.
+  @inlinable
+  static func rowMax<T: LayerScalar>(_ src: UnsafePointer<T>, count: Int) -> T {
+    if T.self == Float.self, count >= 8,
+      let found = VectorMax.max(UnsafeRawPointer(src).assumingMemoryBound(to: Float.self), count: count)
+    {
+      return unsafeBitCast(found, to: T.self)
+    }
+    var maxValue = src[0]
+    for j in 1..<count where src[j] > maxValue || src[j].isNaN { maxValue = src[j] }
+    return maxValue
   }
 
   /// `m + b` for an (R,M) product and a bias (M,), in NumPy's result dtype promote(m, b).

@@ -23,6 +23,10 @@ void CTLMath_sigmoid_f32(const float *src, float *dst, ptrdiff_t count);
 
 // dst[j] = np.log(src[j]) for 0 <= j < count. dst may be src.
 void CTLMath_log_f32(const float *src, float *dst, ptrdiff_t count);
+
+// The largest of src[0 ..< count] (count >= 8) into *max, returning 1; returns 0 (and leaves
+// *max) when one of them is NaN. Of +0 and -0 either may be the result. Needs AVX2 only.
+int CTLMath_max_f32(const float *src, ptrdiff_t count, float *max);
 #endif
 
 // 1 when the panel product below can run here: an x86-64 build on a CPU (and OS) with AVX-512F
