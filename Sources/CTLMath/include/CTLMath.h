@@ -1,9 +1,12 @@
-// NumPy's float32 exp and log loops (simd_exp_FLOAT, simd_log_FLOAT of NumPy 2.4's
-// numpy/_core/src/umath/loops_exponent_log.dispatch.c.src, the AVX2/FMA3 build) over contiguous
-// buffers, with AVX2 and FMA3 intrinsics in functions compiled for those instructions only
-// (target attributes, no global flags): the package still runs on a baseline x86-64 CPU, where
-// CTLMath_has_avx2_fma() is 0 and the caller takes its own path. Imported by TLKernels only
-// (NumPyExp, NumPyLog), which keeps the portable Swift emulation as fallback and reference.
+// Loops in C for TLKernels (its only importer), each in functions compiled for the instructions
+// it needs only (target attributes, no global flags), so the package still runs on a baseline
+// x86-64 CPU, where the CTLMath_has_* checks are 0 and the caller takes its own path:
+// - NumPy's float32 exp and log loops (simd_exp_FLOAT, simd_log_FLOAT of NumPy 2.4's
+//   numpy/_core/src/umath/loops_exponent_log.dispatch.c.src, the AVX2/FMA3 build) over
+//   contiguous buffers (NumPyExp, NumPyLog keep the portable Swift emulation as fallback and
+//   reference), and a row's max in AVX2 lanes for the softmax (VectorMax);
+// - the recurrent step's product on panels of Wh, AVX-512F (PanelProduct);
+// - Adam's float32 step, portable C.
 #ifndef CTLMATH_H
 #define CTLMATH_H
 
