@@ -1,6 +1,7 @@
 """Summarises `perf script -F tid,sym` output (DWARF call chains) of one tl-run process:
 the share of each thread's samples whose call chain passes through a phase (inclusive), and
-the share whose innermost frame is a kind of work (self).
+the share whose innermost frame is a kind of work (self), and the main thread's page faults
+(first touches of fresh memory) by phase.
 
 Usage: perf script -i perf.data -F tid,ip,sym | python3 bench/perf_summary.py
 """
@@ -64,6 +65,21 @@ def main():
         rx = re.compile(pattern)
         hits = sum(1 for frames in main_samples if any(rx.search(f) for f in frames))
         print(f"  {label:38} {100 * hits / len(main_samples):5.1f}%")
+    # Where the first touches happen: each main-thread sample inside a page fault, by the most
+    # specific phase on its call chain (workers' faults have no layer on their chains).
+    faulting = [frames for frames in main_samples if any(re.search(r"exc_page_fault", f) for f in frames)]
+    if faulting:
+        print(f"{'main thread: page faults by phase':40} share of main")
+        counts = Counter()
+        specific = [(label, re.compile(p)) for label, p in PHASES if label not in ("run the chain", "page faults (first touch)")]
+        for frames in faulting:
+            label = next((l for l, rx in specific if any(rx.search(f) for f in frames)), "elsewhere")
+            counts[label] += 1
+        for label, n in counts.most_common():
+            print(f"  {label:38} {100 * n / len(main_samples):5.1f}%")
+        others = sum(1 for t, fl in by_thread.items() if t != main_tid
+                     for frames in fl if any(re.search(r"exc_page_fault", f) for f in frames))
+        print(f"  {'(other threads: page faults)':38} {others} samples")
     for tid, frame_lists in sorted(by_thread.items()):
         print(f"thread {tid} ({'main' if tid == main_tid else 'OpenBLAS worker'}): work (self)")
         counts = Counter()

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import TLSystem
 
 #if canImport(Glibc)
@@ -48,8 +50,36 @@ final class ReadableFile {
 
   deinit { close(descriptor) }
 
-  /// Reads exactly `count` bytes at `offset` into `destination`.
-  func read(offset: Int, count: Int, into destination: UnsafeMutableRawPointer) throws {
+  /// Reads exactly `count` bytes at `offset` into `destination`. From ``parallelBytes`` per
+  /// worker up, in parts of whole huge pages read at once by up to `workers` threads (default:
+  /// ``TLSystem/Processors/available``): into fresh pages most of a read's time is the kernel
+  /// zeroing them at their first touch, which then runs on every core (TLFormats README). A
+  /// failure is the first failed part's, the error a read in one piece gives.
+  func read(
+    offset: Int, count: Int, into destination: UnsafeMutableRawPointer, workers: Int = Processors.available
+  ) throws {
+    let workers = min(workers, count / Self.parallelBytes)
+    guard workers > 1 else { return try readPart(offset: offset, count: count, into: destination) }
+    let part = (count / workers + Memory.hugePage - 1) / Memory.hugePage * Memory.hugePage
+    let parts = (count + part - 1) / part
+    let failures = Mutex<[(part: Int, error: any Error)]>([])
+    let shared = UncheckedSendable((file: self, destination: destination))  // parts apart
+    DispatchQueue.concurrentPerform(iterations: parts) { index in
+      let from = index * part
+      let (file, destination) = shared.value
+      do {
+        try file.readPart(offset: offset + from, count: min(part, count - from), into: destination + from)
+      } catch {
+        failures.withLock { $0.append((index, error)) }
+      }
+    }
+    if let first = failures.withLock({ $0.min { $0.part < $1.part } }) { throw first.error }
+  }
+
+  /// Reads of at least this many bytes per processor (8 MiB) are split over the processors.
+  static let parallelBytes = 8 << 20
+
+  private func readPart(offset: Int, count: Int, into destination: UnsafeMutableRawPointer) throws {
     var done = 0
     while done < count {
       let got = pread(descriptor, destination + done, count - done, off_t(offset + done))
