@@ -34,6 +34,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
+# The environment every side runs in: this process's as it started. train_step imports the
+# fixture generators, whose testdata/book.py pins NumPy and OpenBLAS to their AVX2 paths
+# (OPENBLAS_CORETYPE=Haswell) in os.environ for byte-identical fixtures; handed on, that pin
+# made tl-run and the NumPy peers run OpenBLAS's Haswell kernels at half this machine's sgemm
+# rate (an AVX-512 Xeon), which no user's run does.
+ENVIRONMENT = dict(os.environ)
+
 import cases as case_table  # noqa: E402
 import train_step  # noqa: E402
 from measure import run_once  # noqa: E402
@@ -249,7 +256,7 @@ def main():
     if not os.path.exists(args.tl_run):
         subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product",
                         "tl-run"], cwd=ROOT, check=True)
-    env = dict(os.environ)
+    env = dict(ENVIRONMENT)
     if args.threads:
         env["OPENBLAS_NUM_THREADS"] = str(args.threads)
     data = os.path.join(HERE, "data")
