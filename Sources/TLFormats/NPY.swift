@@ -131,4 +131,24 @@ public enum NPY {
       }
     }
   }
+
+  /// The file ``write(_:to:)`` would write, complete but not yet at `path`
+  /// (``AtomicFile/StagedFile``); ``commit(_:)`` puts it there. Same checks and errors as
+  /// ``write(_:to:)``.
+  public static func stage(_ array: NDArray, to path: String) throws -> AtomicFile.StagedFile {
+    try checkDimensions(array.shape, source: Source(file: path))
+    let header = header(for: array)
+    return try Source(file: path).writing {
+      try AtomicFile.stage(to: path) { append in
+        try header.withUnsafeBytes { try append($0) }
+        try array.withUnsafeBytes { try append($0) }
+      }
+    }
+  }
+
+  /// Puts a file ``stage(_:to:)`` made in place, with ``write(_:to:)``'s errors; false (nothing
+  /// changed) where it cannot be linked in: write the array with ``write(_:to:)`` then.
+  public static func commit(_ staged: AtomicFile.StagedFile) throws -> Bool {
+    try Source(file: staged.path).writing { try staged.commit() }
+  }
 }

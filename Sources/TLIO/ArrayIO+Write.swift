@@ -147,7 +147,7 @@ extension ArrayIO {
     let previous = mode == .runOutputs ? try OutputsManifest.read(directory: path) : nil
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     AtomicFile.removeStaleTemporaries(in: path, for: Set(arrays.map { $0.name + ".npy" }))
-    for (name, array) in arrays { try NPY.write(array, to: join(path, name + ".npy")) }
+    try writeFiles(arrays, in: path)
     let written = Set(arrays.map { $0.name + ".npy" })
     switch mode {
     case .merge:

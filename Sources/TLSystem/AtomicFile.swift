@@ -108,7 +108,12 @@ public enum AtomicFile {
   ) throws -> Bool {
     defer { close(descriptor) }
     try body { chunk in try writeAll(descriptor, chunk, path: path) }
-    // The data is complete: give it the final name if that is free, else a temporary one.
+    return try linkUnnamed(descriptor, path: path)
+  }
+
+  /// Links the complete unnamed file in: to the final name if that is free, else to a
+  /// temporary one exchanged with the old file; false when it cannot be linked at all.
+  static func linkUnnamed(_ descriptor: Int32, path: String) throws -> Bool {
     if UnnamedFile.link(descriptor, to: path) { return true }
     guard errno == EEXIST else { return false }
     let temporary = temporaryPath(for: path)
@@ -173,7 +178,7 @@ public enum AtomicFile {
     }
   }
 
-  private static func writeAll(_ descriptor: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws {
+  static func writeAll(_ descriptor: Int32, _ chunk: UnsafeRawBufferPointer, path: String) throws {
     guard var next = chunk.baseAddress else { return }
     var left = chunk.count
     while left > 0 {

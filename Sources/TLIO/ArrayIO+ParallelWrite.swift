@@ -1,0 +1,42 @@
+import Dispatch
+import TLArray
+import TLFormats
+import TLSystem
+
+extension ArrayIO {
+  /// Below this many bytes in all, a directory's `.npy` files are written one after another:
+  /// waking workers costs more than the copies.
+  static let parallelWriteBytes = 4 << 20
+
+  /// Writes each array as `NAME.npy` in `path`, in order, as ``NPY/write(_:to:)`` one after
+  /// another would: the same files, put in place in the same order, with the same errors. The
+  /// bytes are written first, on the available cores at once, into files that are not in place
+  /// yet (``NPY/stage(_:to:)``: unnamed on Linux); then each is put in place in order. An array
+  /// whose staging failed is written at its turn by ``NPY/write(_:to:)``, which throws the
+  /// error a sequential write would; the staged files after it are dropped. On the book-size
+  /// language model (10 files, 70 MB) the kernel's copies run on both cores.
+  static func writeFiles(_ arrays: [(name: String, array: NDArray)], in path: String) throws {
+    let targets = arrays.map { join(path, $0.name + ".npy") }
+    let bytes = arrays.reduce(0) { $0 + $1.array.count * $1.array.dtype.itemSize }
+    guard arrays.count > 1, bytes >= parallelWriteBytes, Processors.available > 1 else {
+      for (index, entry) in arrays.enumerated() { try NPY.write(entry.array, to: targets[index]) }
+      return
+    }
+    let staged = UncheckedSendable(UnsafeMutableBufferPointer<AtomicFile.StagedFile?>.allocate(capacity: arrays.count))
+    staged.value.initialize(repeating: nil)
+    defer { staged.value.deallocate() }
+    DispatchQueue.concurrentPerform(iterations: arrays.count) { index in
+      staged.value[index] = try? NPY.stage(arrays[index].array, to: targets[index])
+    }
+    var next = 0  // the first staged file not yet handed to commit
+    defer {
+      for index in next..<arrays.count { staged.value[index]?.discard() }
+    }
+    for (index, entry) in arrays.enumerated() {
+      let file = staged.value[index]
+      next = index + 1
+      if let file, try NPY.commit(file) { continue }
+      try NPY.write(entry.array, to: targets[index])
+    }
+  }
+}
