@@ -41,7 +41,8 @@ let package = Package(
     .systemLibrary(name: "CTLBzip2", providers: [.apt(["libbz2-dev"])]),
     // The signal handlers that turn a crash inside libhdf5 into one line and exit status 2.
     .target(name: "CTLCrashGuard"),
-    // NumPy's AVX2/FMA3 float32 exp and log loops, chosen at run time: TLKernels.
+    // Loops in C chosen at run time (NumPy's AVX2/FMA3 float32 exp and log, an AVX2 row max, the
+    // AVX-512F panel product of the recurrent steps) and Adam's step: TLKernels.
     .target(name: "CTLMath"),
 
     // MARK: - System calls and arrays

@@ -1,4 +1,5 @@
 internal import CTLMath
+import Synchronization
 import TLSystem
 
 /// A float32 matrix op(B) (K×n) packed once into 16-column panels, for many products A·op(B)
@@ -7,7 +8,8 @@ import TLSystem
 /// all of B for those few rows, and the packing costs as much as the product: for TimeLSTM's
 /// 20×650·650×2600, Debian's OpenBLAS 0.3.21 (SkylakeX kernels) gives 70 GFLOP/s on one core
 /// and 61 for the backward's 20×2600·2600×650; this product, with B packed once per time loop,
-/// 121 for both (best of 40 runs of 35 steps, C loop in `Sources/CTLMath/panel_gemm.c`).
+/// 121 for both (best of 40 runs of 35 steps, C loop in `Sources/CTLMath/panel_gemm.c`); two
+/// cores split the panels, but the loop is bound by reading Wh (6.8 MB a step) and gains less.
 ///
 /// Each element of C is one float32 fused multiply-add chain over K in order, in a vector lane
 /// of its own: the bits do not depend on how the panels are split over the cores. They may
@@ -17,6 +19,22 @@ import TLSystem
 package final class PanelProduct {
   /// Whether this CPU (and operating system) runs the panel product: AVX-512F on x86-64.
   package static let isAvailable = CTLMath_has_avx512f() != 0
+
+  /// Whether the recurrent loops use the panel product now: the CPU has it and no
+  /// ``withBLASSteps(_:)`` body is running anywhere in the process.
+  package static var isUsed: Bool { isAvailable && blasScopes.load(ordering: .relaxed) == 0 }
+
+  /// How many ``withBLASSteps(_:)`` bodies are running, in any thread.
+  private static let blasScopes = Atomic<Int>(0)
+
+  /// Runs `body` with every recurrent time loop in the process on BLAS (the tests' way to run
+  /// that path on a CPU with AVX-512F too). Process-wide, as the loops' workers are other
+  /// threads; other work running meanwhile gets BLAS's bits.
+  package static func withBLASSteps<R>(_ body: () throws -> R) rethrows -> R {
+    blasScopes.add(1, ordering: .relaxed)
+    defer { blasScopes.subtract(1, ordering: .relaxed) }
+    return try body()
+  }
 
   /// Columns per panel.
   package static let panelWidth = Int(CTLMATH_PANEL_WIDTH)
@@ -28,10 +46,12 @@ package final class PanelProduct {
   private let source: UnsafePointer<Float>, ld: Int, transposed: Bool
   private let panels: UnsafeMutablePointer<Float>
   private let byteCount: Int
+  /// Whether `panels` are pages of their own (``Memory/mapPages(byteCount:)``), not the heap's.
+  private let mapped: Bool
   private let panelCount: Int
   /// A's rows packed by tiles for the product (CTLMath_pack_rows_f32), reused from call to call.
-  private var rows = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-  private var rowCapacity = 1
+  private var rows: UnsafeMutablePointer<Float>?
+  private var rowCapacity = 0
 
   /// Packs op(B) = `b` (or `b`ᵀ when `transposed`), K×n, into ceil(n/16) panels of K×16 floats
   /// (`K·16·ceil(n/16)` floats, 6.8 MB for TimeLSTM's 650×2600 Wh). nil when ``isAvailable``
@@ -43,17 +63,24 @@ package final class PanelProduct {
     panelCount = (n + Self.panelWidth - 1) / Self.panelWidth
     let count = max(1, panelCount * k * Self.panelWidth)
     byteCount = count * MemoryLayout<Float>.stride
-    // Huge pages where the system gives them: 4 page faults instead of 1700 for 6.8 MB.
-    guard let pages = Memory.mapPages(byteCount: byteCount) else { return nil }
-    panels = pages.bindMemory(to: Float.self, capacity: count)
+    // From one huge page up, huge pages where the system gives them (4 page faults instead of
+    // 1700 for 6.8 MB); below, the heap (a small layer would pay for zeroing a whole 2 MiB).
+    mapped = byteCount >= Memory.hugePage
+    if mapped {
+      guard let pages = Memory.mapPages(byteCount: byteCount) else { return nil }
+      panels = pages.bindMemory(to: Float.self, capacity: count)
+    } else {
+      panels = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        .bindMemory(to: Float.self, capacity: count)
+    }
     #if arch(x86_64)
       CTLMath_pack_panels_f32(b.base, b.ld, transposed ? 1 : 0, k, n, panels)
     #endif
   }
 
   deinit {
-    Memory.unmapPages(panels, byteCount: byteCount)
-    rows.deallocate()
+    if mapped { Memory.unmapPages(panels, byteCount: byteCount) } else { panels.deallocate() }
+    rows?.deallocate()
   }
 
   /// Whether op(`b`) (`b`ᵀ when `transposed`) is the matrix packed here: the same memory read
@@ -74,16 +101,17 @@ package final class PanelProduct {
     precondition(
       a.cols == k && c.rows == a.rows && c.cols == n,
       "panel product (\(a.rows)×\(a.cols))·(\(k)×\(n)) into \(c.rows)×\(c.cols)")
-    let needed = a.rows * k
+    let needed = max(1, a.rows * k)
     if needed > rowCapacity {
-      rows.deallocate()
+      rows?.deallocate()
       rows = UnsafeMutablePointer<Float>.allocate(capacity: needed)
       rowCapacity = needed
     }
+    guard let scratch = rows else { return }
     #if arch(x86_64)
-      CTLMath_pack_rows_f32(a.base, a.ld, a.rows, k, rows)
+      CTLMath_pack_rows_f32(a.base, a.ld, a.rows, k, scratch)
     #endif
-    let (rows, panels, panelCount, k, n) = (UnsafePointer(rows), UnsafePointer(self.panels), panelCount, k, n)
+    let (rows, panels, panelCount, k, n) = (UnsafePointer(scratch), UnsafePointer(self.panels), panelCount, k, n)
     let run = { (range: Range<Int>) in
       #if arch(x86_64)
         CTLMath_panel_gemm_f32(

@@ -118,3 +118,32 @@ func aPlainRunLeavesNoIntermediatesBehind(outputs: String) throws {
   #expect(lines.count == 1, "\(lines)")
   #expect(lines.first?.contains("params.W") == true, "\(lines)")
 }
+
+/// The files are read side by side, but the error is still the first failing source's in
+/// load order: a malformed `.npy` input before a valid param, and before an HDF5 file that
+/// crashes libhdf5 (its crash guard would end the process with its own line if that file were
+/// read ahead), and a missing param before a malformed one.
+@Test func theErrorIsTheFirstFailingSourceInLoadOrder() throws {
+  let directory = try Fixtures.temporaryDirectory("first-error-order")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let fixture = Fixtures.path("layers/time_affine_f32")
+  let crash = Fixtures.path("hostile/enum-size-crash.h5")
+  try Data("not an npy file".utf8).write(to: directory.appendingPathComponent("bad_x.npy"))
+  let cases: [(input: String, params: String, expected: String)] = [
+    ("bad_x.npy", #""W": "\#(fixture)/W.npy", "b": "\#(crash):/b""#, "input"),
+    ("\(fixture)/x.npy", #""W": "missing_W.npy", "b": "bad_x.npy""#, "params.W"),
+    ("\(fixture)/x.npy", #""W": "bad_x.npy", "b": "missing_b.npy""#, "params.W"),
+  ]
+  for (index, entry) in cases.enumerated() {
+    let pipeline = """
+      {"version": 1, "input": "\(entry.input)", "dout": "\(fixture)/dout.npy",
+       "layers": [{"type": "TimeAffine", "name": "affine", "params": {\(entry.params)}}], "outputs": "out"}
+      """
+    let file = directory.appendingPathComponent("pipeline\(index).json")
+    try Data(pipeline.utf8).write(to: file)
+    let result = try tlRun(file.path)
+    #expect(result.status == 2, "\(result.stderr)")
+    #expect(result.stderr.contains(entry.expected) && !result.stderr.contains("libhdf5"), "\(index): \(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+  }
+}

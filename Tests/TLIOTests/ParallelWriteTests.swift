@@ -54,5 +54,14 @@ import Testing
     for (name, array) in Self.arrays.prefix(3) {
       #expect(try NPY.read(path: directory.appendingPathComponent(name + ".npy").path) == array)
     }
+    #expect(Self.openFiles(in: directory.path).isEmpty, "staged files left open: \(Self.openFiles(in: directory.path))")
+  }
+
+  /// This process's open descriptors on files in `directory` (an unnamed staged file shows as
+  /// `DIRECTORY/#INODE (deleted)`).
+  static func openFiles(in directory: String) -> [String] {
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0) }
+      .filter { $0.hasPrefix(directory + "/") }
   }
 }

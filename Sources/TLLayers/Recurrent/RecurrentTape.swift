@@ -120,7 +120,7 @@ final class RecurrentTape<Cell: RecurrentCell> {
   /// product, for the few rows (N ≤ ``BLASThreads/smallProductRows``) where each BLAS call
   /// would re-pack Wh, and for more than one step (packing costs about one such call).
   private static func packs(n: Int, t: Int) -> Bool {
-    T.self == Float.self && PanelProduct.isAvailable && n <= BLASThreads.smallProductRows && t > 1
+    T.self == Float.self && PanelProduct.isUsed && n <= BLASThreads.smallProductRows && t > 1
   }
 
   /// C ← op(A)·op(B) (+ C when `accumulate`) inside the time loop, op(B) a block of Wh or Whᵀ.

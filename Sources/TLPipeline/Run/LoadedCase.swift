@@ -13,10 +13,10 @@ public struct LoadedCase: Sendable {
   public var signatures: [ArraySignature]
 
   /// Loads every array of `spec` through `resolver`, then checks the shapes along the chain.
-  /// The files are read side by side on the available cores (``ParallelSources``); when
-  /// several fail, the error is the one of the first source in the order below (the input, then
-  /// each layer's params, inputs, state and array options by key, then `dout`), as if they
-  /// were read one after another.
+  /// The files are read side by side on the available cores (``ParallelSources``; HDF5 files
+  /// in their turn); when several fail, the error is the one of the first source in the order
+  /// below (the input, then each layer's params, inputs, state and array options by key, then
+  /// `dout`), as when they were read one after another.
   public static func load(_ spec: PipelineSpec, resolver: SourceResolver) throws(PipelineError) -> LoadedCase {
     var sources = ParallelSources()
     let inputSlot = sources.add(spec.input)

@@ -48,6 +48,18 @@ public final class SourceResolver: Sendable {
     }
   }
 
+  /// Whether `source` reads an HDF5 file (by its name or signature, as ``load(_:)`` would): a
+  /// file libhdf5 itself may crash on, which ends the process (its crash guard) before any
+  /// other error could be reported. False for an inline array or a path that does not resolve.
+  public func readsHDF5(_ source: SourceSpec) -> Bool {
+    guard case .file(let text) = source.form, let resolved = try? resolve(text, jsonPath: source.jsonPath)
+    else { return false }
+    switch resolved.location {
+    case .hdf5Dataset, .hdf5: return true
+    default: return false
+    }
+  }
+
   /// Resolves a relative path (`case/x` first, then `pipeline-dir/x`); fails naming both.
   public func locate(_ text: String, jsonPath: String) throws(PipelineError) -> ArrayLocation {
     try resolve(text, jsonPath: jsonPath).location

@@ -1,0 +1,36 @@
+import TLArray
+import TLKernels
+import TLTestSupport
+import Testing
+
+@testable import TLLayers
+
+/// The recurrent fixtures on both step-product paths: the panel product (Wh packed once, the
+/// default on a CPU with AVX-512F) and BLAS (``PanelProduct/withBLASSteps(_:)``, the path of
+/// other CPUs). The fixtures' own tests compare the default path with NumPy; here the two paths
+/// must agree within float32 rounding of the sums (they sum in different orders), shapes and
+/// dtypes equal.
+@Suite(.serialized) struct PanelStepLayerTests {
+  @Test(
+    "a recurrent fixture gives the same results, to rounding, on the panel and the BLAS path",
+    arguments: try LayerFixture.all().filter { name in
+      (try? LayerFixture(name)).map { fixture in
+        ["TimeLSTM", "TimeBiLSTM", "TimeGRU", "TimeRNN"].contains(fixture.meta.type)
+          && LayerRegistry.kind(named: fixture.meta.type) != nil
+      } ?? false
+    })
+  func bothPaths(_ name: String) throws {
+    let viaDefault = try NumPyMathPathLayerTests.run(name)
+    let viaBLAS = try PanelProduct.withBLASSteps { try NumPyMathPathLayerTests.run(name) }
+    #expect(!viaDefault.isEmpty && Set(viaDefault.keys) == Set(viaBLAS.keys))
+    for (key, array) in viaDefault {
+      let other = try #require(viaBLAS[key])
+      #expect(array.dtype == other.dtype && array.shape == other.shape, "\(name): \(key)")
+      let a = array.astype(.float64).scalars(as: Double.self)
+      let b = other.astype(.float64).scalars(as: Double.self)
+      let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+      let bound = array.dtype == .float32 ? 1e-5 : 1e-12
+      #expect(worst <= bound, "\(name): \(key) differs by \(worst) between the paths")
+    }
+  }
+}
