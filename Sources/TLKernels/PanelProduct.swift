@@ -1,5 +1,4 @@
 internal import CTLMath
-import Synchronization
 import TLSystem
 
 /// A float32 matrix op(B) (K×n) packed once into 16-column panels, for many products A·op(B)
@@ -20,20 +19,20 @@ package final class PanelProduct {
   /// Whether this CPU (and operating system) runs the panel product: AVX-512F on x86-64.
   package static let isAvailable = CTLMath_has_avx512f() != 0
 
-  /// Whether the recurrent loops use the panel product now: the CPU has it and no
-  /// ``withBLASSteps(_:)`` body is running anywhere in the process.
-  package static var isUsed: Bool { isAvailable && blasScopes.load(ordering: .relaxed) == 0 }
+  /// Whether the recurrent loops of the calling task use the panel product: the CPU has it and
+  /// the task is not inside ``withBLASSteps(_:)``.
+  package static var isUsed: Bool { isAvailable && !blasSteps }
 
-  /// How many ``withBLASSteps(_:)`` bodies are running, in any thread.
-  private static let blasScopes = Atomic<Int>(0)
+  /// Set by ``withBLASSteps(_:)`` for its task only.
+  @TaskLocal private static var blasSteps = false
 
-  /// Runs `body` with every recurrent time loop in the process on BLAS (the tests' way to run
-  /// that path on a CPU with AVX-512F too). Process-wide, as the loops' workers are other
-  /// threads; other work running meanwhile gets BLAS's bits.
+  /// Runs `body` with the recurrent time loops it starts on BLAS (the tests' way to run that
+  /// path on a CPU with AVX-512F too). Task-local, not process-wide: the choice is made on the
+  /// thread that starts a loop, and tests running meanwhile in other tasks, which compare bits
+  /// between their own runs, keep the panel product (a process-wide switch gave them BLAS's
+  /// bits in one run and the panels' in the next).
   package static func withBLASSteps<R>(_ body: () throws -> R) rethrows -> R {
-    blasScopes.add(1, ordering: .relaxed)
-    defer { blasScopes.subtract(1, ordering: .relaxed) }
-    return try body()
+    try $blasSteps.withValue(true) { try body() }
   }
 
   /// Columns per panel.

@@ -77,6 +77,14 @@ final class LayerFixture {
       .filter { !$0.hasPrefix(".") }.sorted()
   }
 
+  /// The case directories of the registered layer types among `types`, sorted.
+  static func all(ofTypes types: Set<String>) throws -> [String] {
+    try all().filter { name in
+      (try? LayerFixture(name)).map { types.contains($0.meta.type) && LayerRegistry.kind(named: $0.meta.type) != nil }
+        ?? false
+    }
+  }
+
   /// The array `file`.npy, or nil when the case has none.
   func array(_ file: String) throws -> NDArray? {
     let path = directory + "/\(file).npy"

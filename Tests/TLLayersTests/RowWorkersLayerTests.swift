@@ -23,12 +23,7 @@ import Testing
 
   @Test(
     "a layer's fixture case gives the same bytes on 1 and 4 row workers",
-    arguments: try LayerFixture.all().filter { name in
-      (try? LayerFixture(name)).map { fixture in
-        ["TimeLSTM", "TimeBiLSTM", "TimeGRU", "TimeAttention"].contains(fixture.meta.type)
-          && LayerRegistry.kind(named: fixture.meta.type) != nil
-      } ?? false
-    })
+    arguments: try LayerFixture.all(ofTypes: ["TimeLSTM", "TimeBiLSTM", "TimeGRU", "TimeAttention"]))
   func fixtureOnWorkers(_ name: String) throws {
     let serial = try Kernel.withRowWorkers(1) { try NumPyMathPathLayerTests.run(name) }
     let split = try Kernel.withRowWorkers(4) { try NumPyMathPathLayerTests.run(name) }
