@@ -77,17 +77,33 @@ public final class TimeSoftmaxWithLoss: Layer {
   }
 
   /// dx ← ((ys − onehot)·dout / M) · mask in place; the division by the int64 count M is done
-  /// in float64 and rounded back, as NumPy's in-place `dx /= mask.sum()` does.
+  /// in float64 and rounded back, as NumPy's in-place `dx /= mask.sum()` does. Rows in chunks
+  /// on the cores (``Kernel/forEachRowRange(rows:work:threshold:_:)``); each element's
+  /// arithmetic is the same whichever worker and lane computes it.
   private static func gradient<T: LayerScalar>(
     _ dx: inout NDArray, _ labels: [Int], _ dout: Double, _ count: Double, _: T.Type
   ) {
     let v = dx.shape[1]
     let scale = T(dout)
-    dx.withUnsafeMutableBufferPointer(of: T.self) { p in
-      for (k, t) in labels.enumerated() {
-        p[k * v + (t < 0 ? t + v : t)] -= 1
-        let keep: T = t == -1 ? 0 : 1
-        for j in k * v..<(k + 1) * v { p[j] = T(Double(p[j] * scale) / count) * keep }
+    dx.withUnsafeMutableBufferPointer(of: T.self) { buffer in
+      guard let p = buffer.baseAddress else { return }
+      Kernel.forEachRowRange(rows: labels.count, work: labels.count * v, threshold: Kernel.parallelElements) { rows in
+        for k in rows {
+          let t = labels[k]
+          let row = p + k * v
+          row[t < 0 ? t + v : t] -= 1
+          let keep: T = t == -1 ? 0 : 1
+          var j = 0
+          if T.self == Float.self {
+            j = GradientLanes.scale(
+              UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self), count: v, by: Float(scale),
+              dividedBy: count, keep: keep == 0 ? 0 : 1)
+          }
+          while j < v {
+            row[j] = T(Double(row[j] * scale) / count) * keep
+            j += 1
+          }
+        }
       }
     }
   }
@@ -103,4 +119,22 @@ extension LayerKind {
     make: { config, check in
       try TimeSoftmaxWithLoss(ts: check.input(config, "ts"), name: config.name)
     })
+}
+
+/// The float32 loss gradient's scaling eight elements at a time: (x·scale) in float32, widened,
+/// divided by the count in float64, rounded back and multiplied by the mask, lane by lane the
+/// scalar loop's arithmetic.
+private enum GradientLanes {
+  /// Scales the first multiple of eight of `count` elements in place; returns how many.
+  static func scale(
+    _ row: UnsafeMutablePointer<Float>, count: Int, by scale: Float, dividedBy divisor: Double, keep: Float
+  ) -> Int {
+    let lanes = FloatLanes(row)
+    var j = 0
+    while j + 8 <= count {
+      lanes.store(SIMD8<Float>(SIMD8<Double>(lanes.load(j) * scale) / divisor) * keep, j)
+      j += 8
+    }
+    return j
+  }
 }

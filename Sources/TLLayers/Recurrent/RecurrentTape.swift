@@ -24,6 +24,9 @@ final class RecurrentTape<Cell: RecurrentCell> {
   let cell: Cell
   /// (N,G·H) scratch for the step's h·Wh product.
   let g: Buffer<T>
+  /// Whether x·Wx is left to the forward, which computes it beside its time loop
+  /// (``overlaps(shapes:xs:wx:)``).
+  let overlapsInput: Bool
   /// h₀·Wh in NumPy's own dtype of that product when it is narrower than `T`, else nil.
   private let initialProduct: Buffer<T>?
   /// Whether NumPy multiplies dh_next by h_prev in float32 in the only step (T = 1, float32
@@ -44,8 +47,10 @@ final class RecurrentTape<Cell: RecurrentCell> {
     wh = ReadOnlyBuffer(viewing: whArray)
     b = ReadOnlyBuffer(viewing: bArray)
     // NumPy multiplies x by Wx in promote(xs, Wx), which can be narrower than T. The product is
-    // fresh, so in T it becomes the gate buffer itself.
-    a = Buffer(adopting: Kernel.matmul(xs2, wxArray))
+    // fresh, so in T it becomes the gate buffer itself. Where the forward computes it beside
+    // its time loop (RecurrentTape+Overlap), the buffer waits for it.
+    overlapsInput = Self.overlaps(shapes: s, xs: xs, wx: wxArray)
+    a = overlapsInput ? Buffer(zeros: n * t * gh) : Buffer(adopting: Kernel.matmul(xs2, wxArray))
     hidden = CarriedState(n: n, t: t, h: h, initial: state["h"])
     cell = Cell(n: n, t: t, h: h, state: state)
     g = Buffer(zeros: n * gh)
@@ -65,6 +70,7 @@ final class RecurrentTape<Cell: RecurrentCell> {
       other.b.converted(to: T.self)
     )
     (a, hidden, cell) = (other.a.converted(to: T.self), other.hidden.converted(to: T.self), other.cell.widened())
+    overlapsInput = false  // a float64 tape runs on BLAS
     g = Buffer(zeros: n * gh)
     initialProduct = nil  // only the forward uses it
     h0IsFloat32 = other.h0IsFloat32
@@ -72,8 +78,10 @@ final class RecurrentTape<Cell: RecurrentCell> {
 
   // MARK: Views of step `step` (N rows each)
 
+  /// Step `step`'s gate rows; in a forward that computes x·Wx beside its loop, once they hold it.
   func gates(_ step: Int) -> MutableMatrix<T> {
-    MutableMatrix(a.p + step * gh, rows: n, cols: gh, ld: t * gh)
+    inputChunks?.waitFor(step / stepsPerChunk)
+    return MutableMatrix(a.p + step * gh, rows: n, cols: gh, ld: t * gh)
   }
   func hIn(_ step: Int) -> Matrix<T> { hidden.input(step) }
   /// Where step `step` writes its h: the next step's start, or the final h.
@@ -97,15 +105,40 @@ final class RecurrentTape<Cell: RecurrentCell> {
 
   // MARK: The two passes
 
-  /// Runs every step in time order.
+  /// Runs every step in time order; first computes x·Wx where the tape left it
+  /// (``overlapsInput``): beside the loop, chunk by chunk ahead of the steps, when OpenBLAS is
+  /// narrowed to one thread for it, else as one product.
   func forward() {
     BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
-      splitsStepProducts = narrowed
       packsWeights = Self.packs(n: n, t: t)
       defer { (splitsStepProducts, packsWeights, packed) = (false, false, []) }
-      for step in 0..<t { cell.forwardStep(self, step) }
+      guard overlapsInput else {
+        splitsStepProducts = narrowed
+        for step in 0..<t { cell.forwardStep(self, step) }
+        return
+      }
+      guard narrowed || OverlappedChunks.isForced else {
+        Kernel.gemm(
+          x.matrix(rows: n * t, cols: d), transposed: false, wx.matrix(rows: d, cols: gh), transposed: false,
+          into: a.mutableMatrix(rows: n * t, cols: gh))
+        for step in 0..<t { cell.forwardStep(self, step) }
+        return
+      }
+      overlapping({ chunk, scratch in self.inputProduct(chunk: chunk, scratch: scratch) }) {
+        chunks in
+        inputChunks = chunks
+        defer { inputChunks = nil }
+        for step in 0..<t {
+          // Both cores split the panels again once the helper is done.
+          splitsStepProducts = chunks.isComplete
+          cell.forwardStep(self, step)
+        }
+      }
     }
   }
+
+  /// The chunks of x·Wx being computed beside the forward loop (``gates(_:)`` waits for them).
+  private var inputChunks: OverlappedChunks?
 
   /// Whether the time loop runs with OpenBLAS narrowed to one thread, so that a step's product
   /// is split over the cores by columns instead (``stepProduct``).
@@ -120,7 +153,7 @@ final class RecurrentTape<Cell: RecurrentCell> {
   /// product, for the few rows (N ≤ ``BLASThreads/smallProductRows``) where each BLAS call
   /// would re-pack Wh, and for more than one step (packing Wh costs about two such calls: a
   /// 6.8 MB Wh took 1.8 ms, a call 0.9 ms; the book-size loop of 35 steps gains ~0.35 ms a step).
-  private static func packs(n: Int, t: Int) -> Bool {
+  static func packs(n: Int, t: Int) -> Bool {
     T.self == Float.self && PanelProduct.isUsed && n <= BLASThreads.smallProductRows && t > 1
   }
 
