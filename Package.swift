@@ -116,7 +116,8 @@ let package = Package(
     .testTarget(
       name: "TLDiagnosisTests",
       dependencies: ["TLDiagnosis", "TLPipeline", "TLLayers", "TLCompare", "TLArray", "TLTestSupport"]),
-    .testTarget(name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLTestSupport"]),
+    .testTarget(
+      name: "TLPipelineTests", dependencies: ["TLPipeline", "TLCompare", "TLKernels", "TLSystem", "TLTestSupport"]),
     .testTarget(name: "TLBatchTests", dependencies: ["TLBatch", "TLPipeline", "TLIO", "TLFormats", "TLTestSupport"]),
     // CLITests runs the tl-run executable, so it depends on it: building the tests builds it.
     .testTarget(

@@ -38,7 +38,7 @@ sys.path.insert(0, HERE)
 import cases as case_table  # noqa: E402
 from measure import run_once  # noqa: E402
 
-PHASE = re.compile(r"^\s*([0-9.]+) ms  \S+ (forward|backward)$", re.M)
+PHASE = re.compile(r"^\s*([0-9.]+) ms  \S+ (forward|backward|grads)$", re.M)
 
 
 def compute_of(run, is_tl):

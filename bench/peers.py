@@ -69,10 +69,11 @@ def timings(stderr):
 
 
 def tl_compute(stderr):
-    """tl-run's compute: its layers' forward and backward phases (a chain), or its one
-    "compute" phase (a version-2 model)."""
+    """tl-run's compute: its layers' forward and backward phases and the weight gradients
+    finished after them ("affine grads": TimeAffine's dW, partly computed beside the LSTM's
+    backward) for a chain, or its one "compute" phase (a version-2 model)."""
     phases = timings(stderr)
-    layers = [s for name, s in phases.items() if name.endswith(" forward") or name.endswith(" backward")]
+    layers = [s for name, s in phases.items() if name.endswith((" forward", " backward", " grads"))]
     return sum(layers) if layers else phases.get("compute", 0.0)
 
 
@@ -149,12 +150,17 @@ def lm_table(args, env, data, gemm):
     NT = N * T
     lstm_fwd = 2 * NT * (D + H) * 4 * H
     affine_fwd = 2 * NT * H * V
-    flops = {"lstm forward": lstm_fwd, "lstm backward": 2 * lstm_fwd,
-             "affine forward": affine_fwd, "affine backward": 2 * affine_fwd}
+    # The affine's dW is computed partly beside the LSTM's backward loop and finished in
+    # "affine grads", so the backward's GFLOP/s is given for the three phases together.
+    flops = {"lstm forward": lstm_fwd, "affine forward": affine_fwd,
+             "backward (affine + lstm + affine grads)": 2 * lstm_fwd + 2 * affine_fwd}
     rate = max(v for k, v in (gemm or {}).items() if k.endswith("sgemm_square2000")) if gemm else None
     floor = case.flops / rate / 1e9 if rate else None
     tl = summary["tl-run"]
     layers = timings(tl["median_run"].stderr) if "error" not in tl else {}
+    backward = ("affine backward", "lstm backward", "affine grads")
+    if all(name in layers for name in backward[:2]):
+        layers["backward (affine + lstm + affine grads)"] = sum(layers.get(name, 0.0) for name in backward)
     return {"load_before": before, "load_after": after, "sides": summary, "flops": case.flops,
             "sgemm_rate": rate, "floor_s": floor, "layers": layers, "layer_flops": flops}
 

@@ -92,11 +92,12 @@ def measure_case(case, pipeline, args, env):
     return row
 
 
-PHASE = re.compile(r"^\s*([0-9.]+) ms  \S+ (forward|backward)$", re.M)
+PHASE = re.compile(r"^\s*([0-9.]+) ms  \S+ (forward|backward|grads)$", re.M)
 
 
 def compute_seconds(stderr):
-    """The sum of tl-run's forward and backward phases (--timings): the compute alone, without
+    """The sum of tl-run's forward and backward phases and the weight gradients finished after
+    them (`NAME grads`, --timings): the compute alone, without
     start-up, loading and writing, to set beside numpy_run.py's own "compute"."""
     return sum(float(ms) for ms, _ in PHASE.findall(stderr)) / 1e3
 

@@ -24,9 +24,11 @@ extension Float: BLASScalar {
   ) {
     guard m > 0, n > 0 else { return }
     _ = BLASCore.checked
-    cblas_sgemm(
-      CblasRowMajor, flag(transA), flag(transB), blasint(m), blasint(n), blasint(k), alpha,
-      a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    BLASThreads.sharingWorkers {
+      cblas_sgemm(
+        CblasRowMajor, flag(transA), flag(transB), blasint(m), blasint(n), blasint(k), alpha,
+        a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
   }
 }
 
@@ -38,8 +40,10 @@ extension Double: BLASScalar {
   ) {
     guard m > 0, n > 0 else { return }
     _ = BLASCore.checked
-    cblas_dgemm(
-      CblasRowMajor, flag(transA), flag(transB), blasint(m), blasint(n), blasint(k), alpha,
-      a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    BLASThreads.sharingWorkers {
+      cblas_dgemm(
+        CblasRowMajor, flag(transA), flag(transB), blasint(m), blasint(n), blasint(k), alpha,
+        a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
   }
 }

@@ -1,8 +1,41 @@
 internal import CBLAS
+import Glibc
 
 /// OpenBLAS's worker threads: the one place that sets, stops or narrows them. Callers above the
 /// layers reach this policy through TLLayers' `LayerCompute`, never directly.
 package enum BLASThreads {
+  /// Held shared by every BLAS call (``sharingWorkers(_:)``) and exclusively while the worker
+  /// count is changed or the workers are stopped (``exclusively(_:)``). OpenBLAS 0.3.21 is not
+  /// safe against those from two threads at once: a count set on one thread while another
+  /// stopped the workers left a worker asleep that the stop then joined forever (seen as a hang
+  /// of two tests running a TimeLSTM and finishing a deferred product side by side), and a stop
+  /// during another thread's threaded call takes its workers away. Writers are preferred, so a
+  /// stream of calls on other threads cannot hold a change off. (`nonisolated(unsafe)`: the
+  /// pointer never changes; the lock itself is the synchronisation.)
+  nonisolated(unsafe) private static let lock: UnsafeMutablePointer<pthread_rwlock_t> = {
+    let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+    var attributes = pthread_rwlockattr_t()
+    pthread_rwlockattr_init(&attributes)
+    pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+    pthread_rwlock_init(lock, &attributes)
+    pthread_rwlockattr_destroy(&attributes)
+    return lock
+  }()
+
+  /// Runs one BLAS call: never while another thread changes the workers.
+  static func sharingWorkers<R>(_ call: () -> R) -> R {
+    pthread_rwlock_rdlock(lock)
+    defer { pthread_rwlock_unlock(lock) }
+    return call()
+  }
+
+  /// Changes or stops the workers while no BLAS call runs on any thread.
+  private static func exclusively<R>(_ change: () -> R) -> R {
+    pthread_rwlock_wrlock(lock)
+    defer { pthread_rwlock_unlock(lock) }
+    return change()
+  }
+
   /// The worker-thread count products currently use.
   package static var count: Int { Int(openblas_get_num_threads()) }
 
@@ -11,8 +44,8 @@ package enum BLASThreads {
   /// count is process-wide, so the scope must enclose every thread that multiplies meanwhile.
   package static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
     let previous = openblas_get_num_threads()
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(previous) }
+    exclusively { openblas_set_num_threads(1) }
+    defer { exclusively { openblas_set_num_threads(previous) } }
     return try body()
   }
 
@@ -20,7 +53,7 @@ package enum BLASThreads {
   /// cores tl-run's own threads use (`inspect`'s statistics, a run's loading). tl-run's entry
   /// calls it at start-up for every command; a pipeline run's first threaded product starts
   /// them again. Only while no other thread is inside BLAS.
-  package static func stopWorkers() { _ = blas_thread_shutdown_() }
+  package static func stopWorkers() { _ = exclusively { blas_thread_shutdown_() } }
 
   /// Runs `body` with OpenBLAS on the calling thread alone when `condition` holds, then puts the
   /// worker count back. For the time loop of a recurrent layer with few rows (N ≤
@@ -40,11 +73,15 @@ package enum BLASThreads {
   package static func alone<R>(when condition: Bool, _ body: (_ narrowed: Bool) throws -> R) rethrows -> R {
     let current = openblas_get_num_threads()
     guard condition, current > 1 else { return try body(false) }
-    openblas_set_num_threads(1)
-    _ = blas_thread_shutdown_()  // its worker would spin on the core the split products use
+    exclusively {
+      openblas_set_num_threads(1)
+      _ = blas_thread_shutdown_()  // its worker would spin on the core the split products use
+    }
     defer {
-      openblas_set_num_threads(current)
-      _ = blas_thread_shutdown_()  // the count started it again; it would spin until the next split
+      exclusively {
+        openblas_set_num_threads(current)
+        _ = blas_thread_shutdown_()  // the count started it again; it would spin until the next split
+      }
     }
     return try body(true)
   }

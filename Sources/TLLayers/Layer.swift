@@ -23,10 +23,15 @@ public protocol Layer: AnyObject {
   /// Results beyond `out`, `dx` and the grads, by docs/pipeline.md §3 name, after forward/backward:
   /// `h`, `c`, `dh` (recurrent), `mask` (dropout), `dhs_enc` (TimeAttention).
   var extraOutputs: [(name: String, array: NDArray)] { get }
+  /// Completes gradients the last ``backward(_:)`` left to finish later, beside the next
+  /// layer's backward (TimeAffine's dW); true when there were any. Reading ``grads`` completes
+  /// them too: this only lets a caller time that work apart.
+  func finishGradients() -> Bool
 }
 
 extension Layer {
   public var extraOutputs: [(name: String, array: NDArray)] { [] }
+  public func finishGradients() -> Bool { false }
 }
 
 /// What the pipeline hands a layer when it builds it.

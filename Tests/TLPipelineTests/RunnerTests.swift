@@ -3,7 +3,9 @@ import TLArray
 import TLCompare
 import TLFormats
 import TLIO
+import TLKernels
 import TLPipeline
+import TLSystem
 import TLTestSupport
 import Testing
 
@@ -254,4 +256,47 @@ func aDropoutSeedReproducesNumPysMask(seed: Int, matches: Bool) throws {
   let phases = try scratch.run().timings.phases
   #expect(phases.map(\.name) == ["load and check", "affine forward", "affine backward", "write", "compare"])
   #expect(phases.allSatisfy { $0.seconds >= 0 })
+}
+
+/// A TimeAffine wide enough to leave dW for later (D×M = 64×2304 over N·T = 128 rows) after a
+/// TimeLSTM: its dW is finished after the LSTM's backward, timed as "affine grads", and the
+/// written dW is the one computed at once.
+@Test(.enabled(if: Processors.available > 1, "dW is deferred only with two cores"))
+func aDeferredWeightGradientIsTimedApartAndWritten() throws {
+  func random(_ shape: [Int], _ seed: UInt64) -> NDArray {
+    var state = seed
+    return NDArray(
+      shape: shape,
+      scalars: (0..<shape.reduce(1, *)).map { _ -> Float in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int(state >> 40) % 2001 - 1000) / 4000
+      })
+  }
+  let (n, t, h, m) = (8, 16, 64, 2304)
+  let (W, bias, dout) = (random([h, m], 5), random([m], 6), random([n, t, m], 7))
+  let arrays = [
+    "xs": random([n, t, h], 1), "Wx": random([h, 4 * h], 2), "Wh": random([h, 4 * h], 3), "b": random([4 * h], 4),
+    "W": W, "bias": bias, "dout": dout,
+  ]
+  let scratch = try ScratchCase(
+    json: """
+      {"version": 1, "input": "xs.npy", "dout": "dout.npy", "outputs": "out", "layers": [
+        {"name": "lstm", "type": "TimeLSTM", "params": {"Wx": "Wx.npy", "Wh": "Wh.npy", "b": "b.npy"}},
+        {"name": "affine", "type": "TimeAffine", "params": {"W": "W.npy", "b": "bias.npy"}}]}
+      """, arrays: arrays)
+  defer { scratch.remove() }
+  let result = try DeferredProduct.withForcedUse { try scratch.run(RunOptions(intermediates: true)) }
+  #expect(
+    result.timings.phases.map(\.name) == [
+      "load and check", "lstm forward", "affine forward", "affine backward", "lstm backward", "affine grads", "write",
+      "compare",
+    ])
+  // dW = hsᵀ·dout over the N·T rows, from the LSTM's own output, computed at once.
+  let hs = try NPY.read(path: scratch.path("out/lstm.out.npy"))
+  let expected = Kernel.affineBackward(hs.reshaped([n * t, h]), W, bias, dout.reshaped([n * t, m])).dW
+  let written = try NPY.read(path: scratch.path("out/affine.dW.npy"))
+  let worst =
+    zip(written.scalars(as: Float.self), expected.scalars(as: Float.self))
+    .map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
+  #expect(written.shape == [h, m] && worst <= 1e-6, "dW differs by \(worst)")
 }

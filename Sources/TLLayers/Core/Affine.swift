@@ -10,7 +10,14 @@ public final class Affine: Layer {
   public let paramNames = ["W", "b"]
   public let W: NDArray
   public let b: NDArray
-  public private(set) var grads: [NDArray]
+  /// dW and db; dW may still be filling (``finishGradients()``).
+  private var storedGrads: [NDArray]
+  /// The product still filling dW, left for the layer below's time loop to take blocks of.
+  private var pendingGrad: DeferredProduct?
+  public var grads: [NDArray] {
+    _ = finishGradients()
+    return storedGrads
+  }
   public var params: [NDArray] { [W, b] }
   private let check: LayerCheck
   private var x: NDArray?
@@ -21,7 +28,7 @@ public final class Affine: Layer {
     _ = try Self.infer(W: ArraySignature(W), b: ArraySignature(b), x: nil, check: check)
     self.W = W
     self.b = b
-    grads = [NDArray(zeros: W.dtype, shape: W.shape), NDArray(zeros: b.dtype, shape: b.shape)]
+    storedGrads = [NDArray(zeros: W.dtype, shape: W.shape), NDArray(zeros: b.dtype, shape: b.shape)]
   }
 
   /// Checks W, b and (when given) x (N,D); returns the output's signature.
@@ -50,10 +57,22 @@ public final class Affine: Layer {
     guard let x else { preconditionFailure("\(typeName).backward before forward") }
     try check.shape("dout", dout.shape, [.size(x.shape[0]), .size(W.shape[1])])
     try check.float("dout", dout.dtype)
-    let (dx, dW, db) = Kernel.affineBackward(x, W, b, dout)
-    grads[0] = dW
-    grads[1] = db ?? grads[1]
+    _ = finishGradients()  // the previous backward's, before its dW is replaced
+    let (dx, dW, db, pending) = Kernel.affineBackwardDeferringWeights(x, W, b, dout)
+    storedGrads[0] = dW
+    storedGrads[1] = db ?? storedGrads[1]
+    pendingGrad = pending
     return dx
+  }
+
+  /// dW = xᵀ·dout is left, when large (float32, M ≥ 2048 wide), to be computed beside the
+  /// backward of the layer below (a recurrent layer's time loop takes blocks of it) and finished
+  /// here or when ``grads`` is read; the bits are the same as computed at once.
+  public func finishGradients() -> Bool {
+    guard let pending = pendingGrad else { return false }
+    pendingGrad = nil
+    pending.finish()
+    return true
   }
 }
 

@@ -45,6 +45,8 @@ public final class TimeAffine: Layer {
     return try affine.forward(x.reshaped([n * t, d])).reshaped([n, t, W.shape[1]])
   }
 
+  public func finishGradients() -> Bool { affine.finishGradients() }
+
   public func backward(_ dout: NDArray) throws -> NDArray? {
     guard let xShape else { preconditionFailure("\(typeName).backward before forward") }
     let (n, t, m) = (xShape[0], xShape[1], affine.W.shape[1])

@@ -212,17 +212,16 @@ final class RecurrentTape<Cell: RecurrentCell> {
     hidden.startGradient(nil)
     cell.startBackward(last)
     BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
-      splitsStepProducts = narrowed
       packsWeights = Self.packs(n: n, t: t)
       defer { (splitsStepProducts, packsWeights, packed) = (false, false, []) }
-      let dh = hidden.gradient.p
-      for step in stride(from: t - 1, through: 0, by: -1) {
-        for row in 0..<n {  // dh_next = dhs[:, t] + dh, as the book's time loop adds them
-          let up = dhs.p + (row * t + step) * h
-          let running = dh + row * h
-          for j in 0..<h { running[j] = up[j] + running[j] }
-        }
-        cell.backwardStep(self, step)
+      // A weight gradient of the layer above still to compute (TimeAffine's dW) takes the core
+      // the loop, bound by reading Wh, leaves idle; the loop then keeps to its own core.
+      if packsWeights && narrowed, let beside = DeferredProduct.takeOffered() {
+        splitsStepProducts = false
+        beside.computeBeside { backwardSteps(dhs: dhs) }
+      } else {
+        splitsStepProducts = narrowed
+        backwardSteps(dhs: dhs)
       }
     }
     let dA = a.matrix(rows: n * t, cols: gh)
@@ -238,6 +237,20 @@ final class RecurrentTape<Cell: RecurrentCell> {
       dA, transposed: false, wx.matrix(rows: d, cols: gh), transposed: true,
       into: grads.dxs.mutableMatrix(rows: n * t, cols: d))
     return grads
+  }
+
+  /// The backward's time loop, from the last step down: dh_next = dhs[:, t] + dh, as the book's
+  /// loop adds them, then the cell's step.
+  private func backwardSteps(dhs: Buffer<T>) {
+    let dh = hidden.gradient.p
+    for step in stride(from: t - 1, through: 0, by: -1) {
+      for row in 0..<n {
+        let up = dhs.p + (row * t + step) * h
+        let running = dh + row * h
+        for j in 0..<h { running[j] = up[j] + running[j] }
+      }
+      cell.backwardStep(self, step)
+    }
   }
 
   /// dWh = Σ_t h_prevᵀ·dA_t as one product: what RNN and LSTM need.

@@ -40,6 +40,11 @@ public enum ChainExecutor {
       }
       if intermediates { layerGradients[index] = gradient }
     }
+    // Weight gradients left to finish beside a later layer's backward, timed apart.
+    for (index, layer) in layers.enumerated() {
+      let start = timer.start()
+      if layer.finishGradients() { timer.record("\(spec.layers[index].name) grads", since: start) }
+    }
     if let dx = gradient { results.append(("dx", dx)) }
     for (index, layer) in layers.enumerated() {
       let name = spec.layers[index].name

@@ -1,0 +1,111 @@
+import Glibc
+import TLArray
+import TLKernels
+import TLSystem
+import Testing
+
+/// ``DeferredProduct``: the blocks, whoever computes them, give the bits of the same blocks run
+/// at once; a helper beside a loop really computes them; the product is offered to the thread
+/// that made it, once.
+@Suite(.enabled(if: Processors.available > 1, "a deferred product needs two cores"))
+struct DeferredProductTests {
+  /// A (K×D)ᵀ·(K×M) weight-gradient product, M wide enough to be split: D=40, M=2304, K=200.
+  struct Case {
+    let k = 200, d = 40, m = 2304
+    let x: Buffer<Float>, dout: Buffer<Float>
+    init() {
+      var seed: UInt64 = 0x5eed
+      func next() -> Float {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int(seed >> 40) % 2001 - 1000) / 997
+      }
+      x = Buffer(zeros: k * d)
+      dout = Buffer(zeros: k * m)
+      for i in 0..<k * d { x.p[i] = next() }
+      for i in 0..<k * m { dout.p[i] = next() }
+    }
+    /// The same blocks, each one single-threaded BLAS call, run at once.
+    func expected() -> [Float] {
+      let out = Buffer<Float>(zeros: d * m)
+      let bounds = Kernel.chunkBounds(m, workers: Processors.available, align: 64, minWidth: 256)
+      BLASThreads.singleThreaded {
+        for part in 0..<bounds.count - 1 {
+          let (from, to) = (bounds[part], bounds[part + 1])
+          Kernel.gemm(
+            x.matrix(rows: k, cols: d), transposed: true,
+            Matrix(dout.p + from, rows: k, cols: to - from, ld: m), transposed: false,
+            into: MutableMatrix(out.p + from, rows: d, cols: to - from, ld: m))
+        }
+      }
+      return Array(UnsafeBufferPointer(start: out.p, count: d * m))
+    }
+    func offer(into c: Buffer<Float>) -> DeferredProduct? {
+      DeferredProduct.withForcedUse {
+        DeferredProduct.offering(
+          x.matrix(rows: k, cols: d), transposed: true, dout.matrix(rows: k, cols: m), transposed: false,
+          into: c.mutableMatrix(rows: d, cols: m), keeping: [x.array([k, d]), dout.array([k, m]), c.array([d, m])])
+      }
+    }
+  }
+
+  @Test("finished at once: the bits of the blocks run at once")
+  func finishedAtOnce() throws {
+    let test = Case()
+    let c = Buffer<Float>(zeros: test.d * test.m)
+    let product = try #require(test.offer(into: c))
+    #expect(!product.isComplete)
+    product.finish()
+    #expect(product.isComplete)
+    #expect(Array(UnsafeBufferPointer(start: c.p, count: test.d * test.m)) == test.expected())
+  }
+
+  @Test("a helper beside a loop computes the blocks, with the same bits")
+  func besideALoop() throws {
+    let test = Case()
+    let c = Buffer<Float>(zeros: test.d * test.m)
+    let product = try #require(test.offer(into: c))
+    let sawComplete = product.computeBeside {
+      for _ in 0..<5000 where !product.isComplete { usleep(1000) }  // up to 5 s
+      return product.isComplete
+    }
+    #expect(sawComplete, "the helper did not compute the blocks while the loop ran")
+    product.finish()
+    #expect(Array(UnsafeBufferPointer(start: c.p, count: test.d * test.m)) == test.expected())
+  }
+
+  @Test("a loop that ends at once leaves the blocks to finish")
+  func shortLoop() throws {
+    let test = Case()
+    let c = Buffer<Float>(zeros: test.d * test.m)
+    let product = try #require(test.offer(into: c))
+    product.computeBeside {}
+    product.finish()
+    #expect(Array(UnsafeBufferPointer(start: c.p, count: test.d * test.m)) == test.expected())
+  }
+
+  @Test("offered to the thread that made it, once, and not after it is finished")
+  func offeredOnce() throws {
+    let test = Case()
+    let c = Buffer<Float>(zeros: test.d * test.m)
+    let product = try #require(test.offer(into: c))
+    let taken = DeferredProduct.takeOffered()
+    #expect(taken === product)
+    #expect(DeferredProduct.takeOffered() == nil, "taken twice")
+    product.finish()
+    let other = try #require(test.offer(into: Buffer<Float>(zeros: test.d * test.m)))
+    other.finish()
+    #expect(DeferredProduct.takeOffered() == nil, "a finished product was still offered")
+  }
+
+  @Test("a product too narrow to split is not deferred")
+  func narrowIsNotDeferred() {
+    let (k, d, m) = (200, 40, 1024)
+    let x = Buffer<Float>(zeros: k * d), dout = Buffer<Float>(zeros: k * m), c = Buffer<Float>(zeros: d * m)
+    let product = DeferredProduct.withForcedUse {
+      DeferredProduct.offering(
+        x.matrix(rows: k, cols: d), transposed: true, dout.matrix(rows: k, cols: m), transposed: false,
+        into: c.mutableMatrix(rows: d, cols: m), keeping: [])
+    }
+    #expect(product == nil)
+  }
+}
