@@ -24,7 +24,9 @@ extension Kernel {
   /// ``affineBackward(_:_:_:_:)`` with dW = xᵀ·dout left to a ``DeferredProduct`` where one
   /// applies (x, W and dout float32, D×M wide enough to split): dW is then that product's
   /// output, complete once `pending` is finished; else `pending` is nil and dW is complete.
-  /// The bits are the same either way.
+  /// The deferred blocks are fixed by M alone, so dW's bits do not depend on which thread
+  /// computed them or when; they may differ in the last bits from the product at once, whose
+  /// blocks are wider (the book-size dW was bit-identical).
   package static func affineBackwardDeferringWeights(
     _ x: NDArray, _ W: NDArray, _ b: NDArray?, _ dout: NDArray
   ) -> (dx: NDArray, dW: NDArray, db: NDArray?, pending: DeferredProduct?) {

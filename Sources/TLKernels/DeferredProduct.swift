@@ -10,9 +10,11 @@ import TLSystem
 /// Wh, leaves a core idle (``computeBeside(_:)``); the rest when the gradient is read
 /// (``finish()``).
 ///
-/// The blocks are ``Kernel/gemmSplittingWide``'s, each one single-threaded BLAS call on the same
-/// columns, so every element has the same bits as when the product runs at once, whichever
-/// thread computes its block. Made by ``offering(_:transposed:_:transposed:into:keeping:)``,
+/// The blocks (``blockBounds(columns:)``) are single-threaded BLAS calls on column ranges fixed
+/// by C's width alone, so every element has the same bits whichever thread computes its block
+/// and whenever. They are narrower than ``Kernel/gemmSplittingWide``'s, so the bits may differ
+/// from those of the product run at once by OpenBLAS's kernel choice for a block's last
+/// columns, as with its threading. Made by ``offering(_:transposed:_:transposed:into:keeping:)``,
 /// which also offers it to the calling thread's next time loop (``takeOffered()``).
 package final class DeferredProduct: @unchecked Sendable {
   private let bounds: [Int]
@@ -21,9 +23,14 @@ package final class DeferredProduct: @unchecked Sendable {
   private let state = Mutex((claimed: 0, done: 0, finishing: false))
   private let finished = DispatchSemaphore(value: 0)
 
-  private init(bounds: [Int], block: @escaping (_ from: Int, _ to: Int) -> Void) {
+  /// The arrays behind the block's pointers, let go once every block is done (dout is 28 MB
+  /// at the book's size).
+  private let kept: Mutex<[NDArray]>
+
+  private init(bounds: [Int], keeping: [NDArray], block: @escaping (_ from: Int, _ to: Int) -> Void) {
     self.bounds = bounds
     self.block = block
+    kept = Mutex(keeping)
   }
 
   /// Leaves C ← op(A)·op(B) (C m×n, float32) for later when it is wide enough for
@@ -40,10 +47,9 @@ package final class DeferredProduct: @unchecked Sendable {
     guard c.cols >= Kernel.wideSplitColumns, c.rows * c.cols * k >= Kernel.wideSplitWork, workers > 1,
       BLASThreads.count > 1 || isForced
     else { return nil }
-    let bounds = Kernel.chunkBounds(c.cols, workers: workers, align: 64, minWidth: 256)
+    let bounds = blockBounds(columns: c.cols)
     let operands = UncheckedSendable((a: a, b: b, c: c))
-    let product = DeferredProduct(bounds: bounds) { from, to in
-      _ = keeping  // alive until the last block is done
+    let product = DeferredProduct(bounds: bounds, keeping: keeping) { from, to in
       let (a, b, c) = operands.value
       Float.gemm(
         transA: ta, transB: tb, m: c.rows, n: to - from, k: k, alpha: 1, a: a.base, lda: a.ld,
@@ -54,6 +60,25 @@ package final class DeferredProduct: @unchecked Sendable {
   }
 
   private var blocks: Int { bounds.count - 1 }
+
+  /// The block bounds for C's `columns`: blocks of about ``blockColumns`` (multiples of 64 but
+  /// the last), block `i` being `bounds[i]..<bounds[i + 1]`. Small enough that a helper slowed by
+  /// a busy core holds the loop beside it (which waits for the block the helper is on) and the
+  /// finishing workers (which wait for the last one) only briefly: 19 blocks of 10000 columns.
+  package static func blockBounds(columns: Int) -> [Int] {
+    let count = max(1, columns / blockColumns)
+    var bounds = [0]
+    for i in 1..<count {
+      let bound = columns * i / count / 64 * 64
+      if bound > bounds[bounds.count - 1] { bounds.append(bound) }
+    }
+    bounds.append(columns)
+    return bounds
+  }
+
+  /// The width a block aims at: 512 columns (each block re-packs op(A), 1.8 MB for TimeAffine's
+  /// 650×700 xᵀ: ~2 % more memory traffic than 8 blocks).
+  package static let blockColumns = 512
 
   /// Whether every block is done (C is complete).
   package var isComplete: Bool { state.withLock { $0.done == blocks } }
@@ -72,7 +97,10 @@ package final class DeferredProduct: @unchecked Sendable {
       s.done += 1
       return s.done == blocks
     }
-    if all { finished.signal() }
+    if all {
+      kept.withLock { $0 = [] }
+      finished.signal()
+    }
     return true
   }
 
@@ -81,6 +109,7 @@ package final class DeferredProduct: @unchecked Sendable {
   /// leaves a core idle, with OpenBLAS held to one thread (``BLASThreads/alone(when:_:)``) so
   /// that the helper's calls run on the helper alone.
   package func computeBeside<R>(_ body: () throws -> R) rethrows -> R {
+    Self.forcedUse?.besides.add(1, ordering: .relaxed)
     let helper = Mutex((stop: false, started: false, ended: false))
     let ended = DispatchSemaphore(value: 0)
     DispatchQueue.global().async {
@@ -120,7 +149,10 @@ package final class DeferredProduct: @unchecked Sendable {
       }
     }
     let waits = state.withLock { s -> Bool in s.done < blocks }
-    if waits { finished.wait() }
+    if waits {
+      finished.wait()
+      finished.signal()  // for another thread finishing it meanwhile
+    }
     withdraw()
   }
 
@@ -155,13 +187,25 @@ package final class DeferredProduct: @unchecked Sendable {
 
   // MARK: Tests
 
-  /// Set by ``withForcedUse(_:)`` for its task only.
-  @TaskLocal private static var forced = false
-  private static var isForced: Bool { forced }
+  /// Counts the loops a product was computed beside inside one ``withForcedUse(_:)``.
+  package final class ForcedUse: Sendable {
+    let besides = Atomic<Int>(0)
+  }
 
-  /// Runs `body` with products deferred even where OpenBLAS runs on one thread (the tests' way
-  /// to take that path whatever other tests do meanwhile to the thread count). Task-local.
-  package static func withForcedUse<R>(_ body: () throws -> R) rethrows -> R {
-    try $forced.withValue(true) { try body() }
+  /// Set by ``withForcedUse(_:)`` for its task only.
+  @TaskLocal private static var forcedUse: ForcedUse?
+
+  /// Whether the calling task is inside ``withForcedUse(_:)``: products are deferred, and time
+  /// loops take them, whatever OpenBLAS's thread count.
+  package static var isForced: Bool { forcedUse != nil }
+
+  /// Runs `body` with products deferred and taken beside a time loop even where OpenBLAS runs
+  /// on one thread (the tests' way to take that path whatever other tests do meanwhile to the
+  /// thread count); returns its result and how many loops computed a product beside them.
+  /// Task-local.
+  package static func withForcedUse<R>(_ body: () throws -> R) rethrows -> (result: R, besides: Int) {
+    let use = ForcedUse()
+    let result = try $forcedUse.withValue(use) { try body() }
+    return (result, use.besides.load(ordering: .relaxed))
   }
 }

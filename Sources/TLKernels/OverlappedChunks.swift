@@ -18,21 +18,22 @@ import TLSystem
 /// `body(chunk, worker)` computes one chunk; `worker` (0 the caller, 1 the helper) picks the
 /// scratch memory of the thread running it. Calls for different chunks run at the same time.
 package final class OverlappedChunks: @unchecked Sendable {
-  /// Counts the chunk sets made inside one ``withForcedUse(_:)``.
+  /// Counts the chunk sets, and their chunks, made inside one ``withForcedUse(_:)``.
   package final class ForcedUse: Sendable {
-    let made = Atomic<Int>(0)
+    let made = Atomic<Int>(0), chunks = Atomic<Int>(0)
   }
 
   /// Set by ``withForcedUse(_:)`` for its task only.
   @TaskLocal private static var forcedUse: ForcedUse?
 
   /// Runs `body` with the overlap taken whatever the size and whether or not OpenBLAS was
-  /// narrowed (the tests' way to run that path on small layers); returns its result and how
-  /// many chunk sets it made. Task-local, as ``PanelProduct/withBLASSteps(_:)``.
-  package static func withForcedUse<R>(_ body: () throws -> R) rethrows -> (result: R, made: Int) {
+  /// narrowed (the tests' way to run that path on small layers); returns its result, how many
+  /// chunk sets it made and how many chunks they had. Task-local, as
+  /// ``PanelProduct/withBLASSteps(_:)``.
+  package static func withForcedUse<R>(_ body: () throws -> R) rethrows -> (result: R, made: Int, chunks: Int) {
     let use = ForcedUse()
     let result = try $forcedUse.withValue(use) { try body() }
-    return (result, use.made.load(ordering: .relaxed))
+    return (result, use.made.load(ordering: .relaxed), use.chunks.load(ordering: .relaxed))
   }
 
   /// Whether the calling task is inside ``withForcedUse(_:)``.
@@ -71,6 +72,7 @@ package final class OverlappedChunks: @unchecked Sendable {
     self.body = body
     state = Mutex(State(done: Array(repeating: false, count: chunks)))
     Self.forcedUse?.made.add(1, ordering: .relaxed)
+    Self.forcedUse?.chunks.add(chunks, ordering: .relaxed)
     DispatchQueue.global().async { self.helperLoop() }
   }
 

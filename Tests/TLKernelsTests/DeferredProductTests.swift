@@ -9,7 +9,8 @@ import Testing
 /// that made it, once.
 @Suite(.enabled(if: Processors.available > 1, "a deferred product needs two cores"))
 struct DeferredProductTests {
-  /// A (K×D)ᵀ·(K×M) weight-gradient product, M wide enough to be split: D=40, M=2304, K=200.
+  /// A (K×D)ᵀ·(K×M) weight-gradient product, M wide enough to be split (4 blocks of 512 and
+  /// more): D=40, M=2304, K=200.
   struct Case {
     let k = 200, d = 40, m = 2304
     let x: Buffer<Float>, dout: Buffer<Float>
@@ -27,7 +28,7 @@ struct DeferredProductTests {
     /// The same blocks, each one single-threaded BLAS call, run at once.
     func expected() -> [Float] {
       let out = Buffer<Float>(zeros: d * m)
-      let bounds = Kernel.chunkBounds(m, workers: Processors.available, align: 64, minWidth: 256)
+      let bounds = DeferredProduct.blockBounds(columns: m)
       BLASThreads.singleThreaded {
         for part in 0..<bounds.count - 1 {
           let (from, to) = (bounds[part], bounds[part + 1])
@@ -44,7 +45,7 @@ struct DeferredProductTests {
         DeferredProduct.offering(
           x.matrix(rows: k, cols: d), transposed: true, dout.matrix(rows: k, cols: m), transposed: false,
           into: c.mutableMatrix(rows: d, cols: m), keeping: [x.array([k, d]), dout.array([k, m]), c.array([d, m])])
-      }
+      }.result
     }
   }
 
@@ -64,9 +65,12 @@ struct DeferredProductTests {
     let test = Case()
     let c = Buffer<Float>(zeros: test.d * test.m)
     let product = try #require(test.offer(into: c))
-    let sawComplete = product.computeBeside {
-      for _ in 0..<5000 where !product.isComplete { usleep(1000) }  // up to 5 s
-      return product.isComplete
+    // As a time loop runs it: inside a scope with OpenBLAS on one thread.
+    let sawComplete = BLASThreads.alone(when: true) { _ in
+      product.computeBeside {
+        for _ in 0..<5000 where !product.isComplete { usleep(1000) }  // up to 5 s
+        return product.isComplete
+      }
     }
     #expect(sawComplete, "the helper did not compute the blocks while the loop ran")
     product.finish()
@@ -78,7 +82,7 @@ struct DeferredProductTests {
     let test = Case()
     let c = Buffer<Float>(zeros: test.d * test.m)
     let product = try #require(test.offer(into: c))
-    product.computeBeside {}
+    BLASThreads.alone(when: true) { _ in product.computeBeside {} }
     product.finish()
     #expect(Array(UnsafeBufferPointer(start: c.p, count: test.d * test.m)) == test.expected())
   }
@@ -97,6 +101,16 @@ struct DeferredProductTests {
     #expect(DeferredProduct.takeOffered() == nil, "a finished product was still offered")
   }
 
+  @Test func blocksCoverTheColumns() {
+    for columns in [2048, 2304, 10000, 10_001] {
+      let bounds = DeferredProduct.blockBounds(columns: columns)
+      #expect(bounds.first == 0 && bounds.last == columns)
+      #expect(zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 }, "\(columns): \(bounds)")
+      #expect(bounds.dropLast().allSatisfy { $0 % 64 == 0 }, "\(columns): \(bounds)")
+      #expect(bounds.count - 1 == columns / DeferredProduct.blockColumns, "\(columns): \(bounds)")
+    }
+  }
+
   @Test("a product too narrow to split is not deferred")
   func narrowIsNotDeferred() {
     let (k, d, m) = (200, 40, 1024)
@@ -105,7 +119,7 @@ struct DeferredProductTests {
       DeferredProduct.offering(
         x.matrix(rows: k, cols: d), transposed: true, dout.matrix(rows: k, cols: m), transposed: false,
         into: c.mutableMatrix(rows: d, cols: m), keeping: [])
-    }
+    }.result
     #expect(product == nil)
   }
 }

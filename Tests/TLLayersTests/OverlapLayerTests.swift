@@ -23,7 +23,7 @@ import Testing
     arguments: try LayerFixture.all(ofTypes: recurrent))
   func sameResults(_ name: String) throws {
     let plain = try NumPyMathPathLayerTests.run(name)
-    let (overlapped, _) = try OverlappedChunks.withForcedUse { try NumPyMathPathLayerTests.run(name) }
+    let (overlapped, _, _) = try OverlappedChunks.withForcedUse { try NumPyMathPathLayerTests.run(name) }
     #expect(!plain.isEmpty && Set(plain.keys) == Set(overlapped.keys))
     for (key, array) in plain {
       let other = try #require(overlapped[key])
@@ -36,18 +36,20 @@ import Testing
   }
 
   /// The path is really taken where it applies (float32 on the panel product: N ≤ 32, T > 1),
-  /// and only there: a float64 case makes no chunks.
+  /// one chunk a step when forced, so the gathers and scatters at every offset and the waits
+  /// for the helper's chunks are exercised; and only there: a float64 case makes no chunks.
   @Test(.enabled(if: PanelProduct.isAvailable, "needs AVX-512F"))
   func takenWhereItApplies() throws {
     for name in ["lstm_long", "gru_long"] {
-      let (_, made) = try OverlappedChunks.withForcedUse { try NumPyMathPathLayerTests.run(name) }
-      #expect(made == 1, "\(name): \(made) chunk sets")
+      let steps = try LayerFixture(name).chainInput().shape[1]
+      let (_, made, chunks) = try OverlappedChunks.withForcedUse { try NumPyMathPathLayerTests.run(name) }
+      #expect(made == 1 && chunks == steps && steps > 1, "\(name): \(made) chunk sets, \(chunks) chunks")
     }
     let float64 = try LayerFixture.all(ofTypes: Self.recurrent).first { name in
       (try? LayerFixture(name).chainInput().dtype) == .float64
     }
     let name = try #require(float64 as String?, "no float64 recurrent fixture")
-    let (_, made) = try OverlappedChunks.withForcedUse { try NumPyMathPathLayerTests.run(name) }
+    let (_, made, _) = try OverlappedChunks.withForcedUse { try NumPyMathPathLayerTests.run(name) }
     #expect(made == 0, "\(name): \(made) chunk sets in float64")
   }
 }

@@ -285,7 +285,7 @@ func aDeferredWeightGradientIsTimedApartAndWritten() throws {
         {"name": "affine", "type": "TimeAffine", "params": {"W": "W.npy", "b": "bias.npy"}}]}
       """, arrays: arrays)
   defer { scratch.remove() }
-  let result = try DeferredProduct.withForcedUse { try scratch.run(RunOptions(intermediates: true)) }
+  let result = try DeferredProduct.withForcedUse { try scratch.run(RunOptions(intermediates: true)) }.result
   #expect(
     result.timings.phases.map(\.name) == [
       "load and check", "lstm forward", "affine forward", "affine backward", "lstm backward", "affine grads", "write",

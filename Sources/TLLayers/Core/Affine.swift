@@ -67,7 +67,8 @@ public final class Affine: Layer {
 
   /// dW = xᵀ·dout is left, when large (float32, M ≥ 2048 wide), to be computed beside the
   /// backward of the layer below (a recurrent layer's time loop takes blocks of it) and finished
-  /// here or when ``grads`` is read; the bits are the same as computed at once.
+  /// here or when ``grads`` is read (``DeferredProduct``: blocks fixed by M, so the bits do not
+  /// depend on timing). Like the rest of a layer, not for use from two threads at once.
   public func finishGradients() -> Bool {
     guard let pending = pendingGrad else { return false }
     pendingGrad = nil

@@ -21,8 +21,11 @@ import TLKernels
 /// the backward loop, left unsplit for the helper's sake, lost what the helper gained (TimeLSTM
 /// backward 74.8 → 73.2 ms, within the noise), and dxs changed in its last bits.
 extension RecurrentTape {
-  /// Time steps per chunk: about 128 rows of N each (6 for the book's N = 20).
-  var stepsPerChunk: Int { max(1, 128 / max(1, n)) }
+  /// Time steps per chunk for N rows a step: about 128 rows (6 for the book's N = 20); one
+  /// inside ``OverlappedChunks/withForcedUse(_:)``, so that the tests' small layers run many
+  /// chunks. Decided once, on the thread that makes the tape (the helper does not see the
+  /// task-local).
+  static func stepsPerChunk(n: Int) -> Int { OverlappedChunks.isForced ? 1 : max(1, 128 / max(1, n)) }
   /// Chunks covering the T steps.
   var chunkCount: Int { (t + stepsPerChunk - 1) / stepsPerChunk }
 
@@ -50,9 +53,11 @@ extension RecurrentTape {
     let steps = chunkSteps(chunk)
     gatherRows(steps, from: x.p, width: d, into: scratch.rows.p)
     let rows = n * steps.count
-    Kernel.gemm(
-      scratch.rows.matrix(rows: rows, cols: d), transposed: false, wx.matrix(rows: d, cols: gh), transposed: false,
-      into: scratch.product.mutableMatrix(rows: rows, cols: gh))
+    // One BLAS call, on whichever thread: not `Kernel.gemm`, whose wide split would change the
+    // worker count from the helper if OpenBLAS were not narrowed.
+    T.gemm(
+      transA: false, transB: false, m: rows, n: gh, k: d, alpha: 1, a: scratch.rows.p, lda: d, b: wx.p, ldb: gh,
+      beta: 0, c: scratch.product.p, ldc: gh)
     scatterRows(steps, from: scratch.product.p, width: gh, into: a.p)
   }
 

@@ -27,6 +27,8 @@ final class RecurrentTape<Cell: RecurrentCell> {
   /// Whether x·Wx is left to the forward, which computes it beside its time loop
   /// (``overlaps(shapes:xs:wx:)``).
   let overlapsInput: Bool
+  /// Time steps per chunk of that x·Wx (``stepsPerChunk(n:)``).
+  let stepsPerChunk: Int
   /// h₀·Wh in NumPy's own dtype of that product when it is narrower than `T`, else nil.
   private let initialProduct: Buffer<T>?
   /// Whether NumPy multiplies dh_next by h_prev in float32 in the only step (T = 1, float32
@@ -50,6 +52,7 @@ final class RecurrentTape<Cell: RecurrentCell> {
     // fresh, so in T it becomes the gate buffer itself. Where the forward computes it beside
     // its time loop (RecurrentTape+Overlap), the buffer waits for it.
     overlapsInput = Self.overlaps(shapes: s, xs: xs, wx: wxArray)
+    stepsPerChunk = Self.stepsPerChunk(n: n)
     a = overlapsInput ? Buffer(zeros: n * t * gh) : Buffer(adopting: Kernel.matmul(xs2, wxArray))
     hidden = CarriedState(n: n, t: t, h: h, initial: state["h"])
     cell = Cell(n: n, t: t, h: h, state: state)
@@ -71,6 +74,7 @@ final class RecurrentTape<Cell: RecurrentCell> {
     )
     (a, hidden, cell) = (other.a.converted(to: T.self), other.hidden.converted(to: T.self), other.cell.widened())
     overlapsInput = false  // a float64 tape runs on BLAS
+    stepsPerChunk = 1
     g = Buffer(zeros: n * gh)
     initialProduct = nil  // only the forward uses it
     h0IsFloat32 = other.h0IsFloat32
@@ -111,9 +115,9 @@ final class RecurrentTape<Cell: RecurrentCell> {
   func forward() {
     BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
       packsWeights = Self.packs(n: n, t: t)
-      defer { (splitsStepProducts, packsWeights, packed) = (false, false, []) }
+      defer { (splitsStepProducts, splitsPanels, packsWeights, packed) = (false, false, false, []) }
+      (splitsStepProducts, splitsPanels) = (narrowed, narrowed)
       guard overlapsInput else {
-        splitsStepProducts = narrowed
         for step in 0..<t { cell.forwardStep(self, step) }
         return
       }
@@ -129,8 +133,9 @@ final class RecurrentTape<Cell: RecurrentCell> {
         inputChunks = chunks
         defer { inputChunks = nil }
         for step in 0..<t {
-          // Both cores split the panels again once the helper is done.
-          splitsStepProducts = chunks.isComplete
+          // Both cores split the panels again once the helper is done (the same bits either
+          // way; a BLAS fallback keeps its split, which may round differently, for the loop).
+          splitsPanels = chunks.isComplete
           cell.forwardStep(self, step)
         }
       }
@@ -143,6 +148,9 @@ final class RecurrentTape<Cell: RecurrentCell> {
   /// Whether the time loop runs with OpenBLAS narrowed to one thread, so that a step's product
   /// is split over the cores by columns instead (``stepProduct``).
   private var splitsStepProducts = false
+  /// Whether a panel product is split over the cores: as ``splitsStepProducts``, but off while
+  /// a helper uses the other core beside the loop. The panels' bits do not depend on it.
+  private var splitsPanels = false
 
   /// Whether the time loop multiplies by Wh packed once (``PanelProduct``) instead of BLAS.
   private var packsWeights = false
@@ -167,7 +175,7 @@ final class RecurrentTape<Cell: RecurrentCell> {
   ) {
     if packsWeights, !ta, let product = panelProduct(b, transposed: tb) {
       product.multiply(
-        Self.floats(a), into: Self.floats(c), accumulate: accumulate, split: splitsStepProducts)
+        Self.floats(a), into: Self.floats(c), accumulate: accumulate, split: splitsPanels)
     } else if splitsStepProducts && splitByColumns && !accumulate {
       Kernel.gemmByColumns(a, transposed: ta, b, transposed: tb, into: c)
     } else {
@@ -213,14 +221,14 @@ final class RecurrentTape<Cell: RecurrentCell> {
     cell.startBackward(last)
     BLASThreads.alone(when: n <= BLASThreads.smallProductRows) { narrowed in
       packsWeights = Self.packs(n: n, t: t)
-      defer { (splitsStepProducts, packsWeights, packed) = (false, false, []) }
+      defer { (splitsStepProducts, splitsPanels, packsWeights, packed) = (false, false, false, []) }
+      (splitsStepProducts, splitsPanels) = (narrowed, narrowed)
       // A weight gradient of the layer above still to compute (TimeAffine's dW) takes the core
       // the loop, bound by reading Wh, leaves idle; the loop then keeps to its own core.
-      if packsWeights && narrowed, let beside = DeferredProduct.takeOffered() {
-        splitsStepProducts = false
+      if packsWeights && (narrowed || DeferredProduct.isForced), let beside = DeferredProduct.takeOffered() {
+        splitsPanels = false
         beside.computeBeside { backwardSteps(dhs: dhs) }
       } else {
-        splitsStepProducts = narrowed
         backwardSteps(dhs: dhs)
       }
     }
