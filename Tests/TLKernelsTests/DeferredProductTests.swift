@@ -40,6 +40,15 @@ struct DeferredProductTests {
       }
       return Array(UnsafeBufferPointer(start: out.p, count: d * m))
     }
+    /// A fresh C and the product offered into it.
+    func offered() throws -> (c: Buffer<Float>, product: DeferredProduct) {
+      let c = Buffer<Float>(zeros: d * m)
+      return (c, try #require(offer(into: c)))
+    }
+    /// C holds what the blocks run at once give, bit for bit.
+    func expectExpected(_ c: Buffer<Float>) {
+      #expect(Array(UnsafeBufferPointer(start: c.p, count: d * m)) == expected())
+    }
     func offer(into c: Buffer<Float>) -> DeferredProduct? {
       DeferredProduct.withForcedUse {
         DeferredProduct.offering(
@@ -52,19 +61,17 @@ struct DeferredProductTests {
   @Test("finished at once: the bits of the blocks run at once")
   func finishedAtOnce() throws {
     let test = Case()
-    let c = Buffer<Float>(zeros: test.d * test.m)
-    let product = try #require(test.offer(into: c))
+    let (c, product) = try test.offered()
     #expect(!product.isComplete)
     product.finish()
     #expect(product.isComplete)
-    #expect(Array(UnsafeBufferPointer(start: c.p, count: test.d * test.m)) == test.expected())
+    test.expectExpected(c)
   }
 
   @Test("a helper beside a loop computes the blocks, with the same bits")
   func besideALoop() throws {
     let test = Case()
-    let c = Buffer<Float>(zeros: test.d * test.m)
-    let product = try #require(test.offer(into: c))
+    let (c, product) = try test.offered()
     // As a time loop runs it: inside a scope with OpenBLAS on one thread.
     let sawComplete = BLASThreads.alone(when: true) { _ in
       product.computeBeside {
@@ -74,29 +81,27 @@ struct DeferredProductTests {
     }
     #expect(sawComplete, "the helper did not compute the blocks while the loop ran")
     product.finish()
-    #expect(Array(UnsafeBufferPointer(start: c.p, count: test.d * test.m)) == test.expected())
+    test.expectExpected(c)
   }
 
   @Test("a loop that ends at once leaves the blocks to finish")
   func shortLoop() throws {
     let test = Case()
-    let c = Buffer<Float>(zeros: test.d * test.m)
-    let product = try #require(test.offer(into: c))
+    let (c, product) = try test.offered()
     BLASThreads.alone(when: true) { _ in product.computeBeside {} }
     product.finish()
-    #expect(Array(UnsafeBufferPointer(start: c.p, count: test.d * test.m)) == test.expected())
+    test.expectExpected(c)
   }
 
   @Test("offered to the thread that made it, once, and not after it is finished")
   func offeredOnce() throws {
     let test = Case()
-    let c = Buffer<Float>(zeros: test.d * test.m)
-    let product = try #require(test.offer(into: c))
+    let (_, product) = try test.offered()
     let taken = DeferredProduct.takeOffered()
     #expect(taken === product)
     #expect(DeferredProduct.takeOffered() == nil, "taken twice")
     product.finish()
-    let other = try #require(test.offer(into: Buffer<Float>(zeros: test.d * test.m)))
+    let (_, other) = try test.offered()
     other.finish()
     #expect(DeferredProduct.takeOffered() == nil, "a finished product was still offered")
   }

@@ -24,15 +24,7 @@ import Testing
   func sameResults(_ name: String) throws {
     let plain = try NumPyMathPathLayerTests.run(name)
     let (overlapped, _, _) = try OverlappedChunks.withForcedUse { try NumPyMathPathLayerTests.run(name) }
-    #expect(!plain.isEmpty && Set(plain.keys) == Set(overlapped.keys))
-    for (key, array) in plain {
-      let other = try #require(overlapped[key])
-      #expect(array.dtype == other.dtype && array.shape == other.shape, "\(name): \(key)")
-      let a = array.astype(.float64).scalars(as: Double.self)
-      let b = other.astype(.float64).scalars(as: Double.self)
-      let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-      #expect(worst <= (array.dtype == .float32 ? 1e-5 : 0), "\(name): \(key) differs by \(worst)")
-    }
+    try expectSameToRounding(plain, overlapped, case: name, float32: 1e-5, float64: 0)
   }
 
   /// The path is really taken where it applies (float32 on the panel product: N ≤ 32, T > 1),

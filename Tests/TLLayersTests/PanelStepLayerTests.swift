@@ -17,16 +17,7 @@ import Testing
   func bothPaths(_ name: String) throws {
     let viaDefault = try NumPyMathPathLayerTests.run(name)
     let viaBLAS = try PanelProduct.withBLASSteps { try NumPyMathPathLayerTests.run(name) }
-    #expect(!viaDefault.isEmpty && Set(viaDefault.keys) == Set(viaBLAS.keys))
-    for (key, array) in viaDefault {
-      let other = try #require(viaBLAS[key])
-      #expect(array.dtype == other.dtype && array.shape == other.shape, "\(name): \(key)")
-      let a = array.astype(.float64).scalars(as: Double.self)
-      let b = other.astype(.float64).scalars(as: Double.self)
-      let worst = zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-      let bound = array.dtype == .float32 ? 1e-5 : 1e-12
-      #expect(worst <= bound, "\(name): \(key) differs by \(worst) between the paths")
-    }
+    try expectSameToRounding(viaDefault, viaBLAS, case: name, float32: 1e-5, float64: 1e-12)
   }
 
   /// The two paths are really taken: on a CPU with AVX-512F the long float32 cases (N = 4,
