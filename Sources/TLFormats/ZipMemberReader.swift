@@ -40,6 +40,10 @@ final class ZipMemberReader {
   private var ended = false
 
   private static let inputPiece = 1 << 20
+  /// The largest LZMA dictionary allocated for a member: 64 MiB, xz's largest preset's (Python's
+  /// zipfile writes LZMA members with preset 6, 8 MiB).
+  static let maximumDictionary = 64 << 20
+
   /// `LZMA_FILTER_LZMA1`, a macro Swift cannot import.
   private static let lzma1Filter: lzma_vli = 0x4000_0000_0000_0001
 
@@ -256,8 +260,11 @@ final class ZipMemberReader {
     // liblzma allocates the dictionary the header asks for (up to 4 GiB) whatever the member's
     // size; it never looks further back than the bytes it has produced, so a dictionary larger
     // than the member is memory a corrupt header asks for and nothing uses (npz fuzz finding).
+    // The member's size is the central directory's word, which a corrupt file sets as high
+    // (4 GiB again: a second fuzz finding), so the dictionary is also held to
+    // ``maximumDictionary``: a stream that really reaches further back fails as corrupt.
     if let options = filters[0].options?.assumingMemoryBound(to: lzma_options_lzma.self) {
-      let needed = UInt32(clamping: max(4096, expected))
+      let needed = UInt32(clamping: min(max(4096, expected), Self.maximumDictionary))
       options.pointee.dict_size = min(options.pointee.dict_size, needed)
     }
     let stream = UnsafeMutablePointer<lzma_stream>.allocate(capacity: 1)

@@ -238,3 +238,29 @@ import Testing
   #expect(result.status == 0, "\(result.stderr)")
   #expect(result.stdout.contains("W ") && !result.stdout.contains("unreadable"), "\(result.stdout)")
 }
+
+/// The same member with the central directory claiming a 4 GiB member as well (npz fuzz
+/// finding: the dictionary was bounded by that claimed size, and liblzma asked for 4 GiB):
+/// within a 1 GB address space the dictionary is allocated (64 MiB at most) and the member read,
+/// so the error is the size the directory claims, not an allocation liblzma could not make.
+@Test func lzmaDictionaryIsBoundedWhenTheDirectoryLies() throws {
+  let directory = try Fixtures.temporaryDirectory("hostile")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("read/lzma.npz"))))
+  let name = Int(bytes[26]) | Int(bytes[27]) << 8
+  let extra = Int(bytes[28]) | Int(bytes[29]) << 8
+  let properties = 30 + name + extra + 4
+  for i in 1...4 { bytes[properties + i] = 0xFF }
+  let central = try #require(
+    (0..<bytes.count - 4).first { bytes[$0..<$0 + 4].elementsEqual([0x50, 0x4B, 0x01, 0x02]) })
+  for i in 0..<4 { bytes[central + 24 + i] = [0x97, 0xFF, 0xFF, 0xFF][i] }  // uncompressed size
+  let file = directory.appendingPathComponent("bigsize.npz")
+  try Data(bytes).write(to: file)
+  let result = try runProcess(
+    URL(fileURLWithPath: "/bin/sh"),
+    ["-c", "ulimit -v 1000000; exec \"$0\" \"$1\" \"$2\"", tlRunBinary.path, "inspect", file.path],
+    in: directory)
+  #expect(result.status == 2 || result.stdout.contains("unreadable"), "\(result.stdout)\(result.stderr)")
+  let said = result.stdout + result.stderr
+  #expect(!said.contains("cannot start") && !said.contains("memory"), "\(said)")
+}
