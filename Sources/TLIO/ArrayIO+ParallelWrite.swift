@@ -21,23 +21,29 @@ extension ArrayIO {
   /// after it are dropped. A group is written ahead only when the file system has room for
   /// twice its bytes, so that holding its files at once cannot run the disk full where one
   /// after another would not. On the book-size language model (10 files, 70 MB) the kernel's
-  /// copies run on both cores: write 23.2 → 17.4 ms.
-  static func writeFiles(_ arrays: [(name: String, array: NDArray)], in path: String) throws {
+  /// copies run on both cores: write 23.2 → 17.4 ms. `placed` counts the files put in place so
+  /// far (the first `placed` arrays'), also when a later one fails.
+  static func writeFiles(_ arrays: [(name: String, array: NDArray)], in path: String, placed: inout Int) throws {
     var start = 0
     while start < arrays.count {
       let group = Array(arrays[start..<min(arrays.count, start + parallelWriteFiles)])
-      try writeGroup(group, in: path)
+      try writeGroup(group, in: path, placed: &placed)
       start += group.count
     }
   }
 
-  private static func writeGroup(_ arrays: [(name: String, array: NDArray)], in path: String) throws {
+  private static func writeGroup(
+    _ arrays: [(name: String, array: NDArray)], in path: String, placed: inout Int
+  ) throws {
     let targets = arrays.map { join(path, $0.name + ".npy") }
     let bytes = arrays.reduce(0) { $0 + $1.array.count * $1.array.dtype.itemSize }
     guard arrays.count > 1, bytes >= parallelWriteBytes, Processors.available > 1,
       let room = FileSystemSpace.available(at: path), room / 2 >= bytes
     else {
-      for (index, entry) in arrays.enumerated() { try NPY.write(entry.array, to: targets[index]) }
+      for (index, entry) in arrays.enumerated() {
+        try NPY.write(entry.array, to: targets[index])
+        placed += 1
+      }
       return
     }
     let staged = UncheckedSendable(UnsafeMutableBufferPointer<AtomicFile.StagedFile?>.allocate(capacity: arrays.count))
@@ -53,8 +59,12 @@ extension ArrayIO {
     for (index, entry) in arrays.enumerated() {
       let file = staged.value[index]
       next = index + 1
-      if let file, try NPY.commit(file) { continue }
+      if let file, try NPY.commit(file) {
+        placed += 1
+        continue
+      }
       try NPY.write(entry.array, to: targets[index])
+      placed += 1
     }
   }
 }

@@ -147,7 +147,15 @@ extension ArrayIO {
     let previous = mode == .runOutputs ? try OutputsManifest.read(directory: path) : nil
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     AtomicFile.removeStaleTemporaries(in: path, for: Set(arrays.map { $0.name + ".npy" }))
-    try writeFiles(arrays, in: path)
+    var placed = 0
+    do { try writeFiles(arrays, in: path, placed: &placed) } catch {
+      // A run's outputs are that run's arrays or none: the files this failed run already put
+      // in place go (the previous run's, which its manifest lists, go after the failure).
+      if mode == .runOutputs {
+        for entry in arrays.prefix(placed) { try? remove(join(path, entry.name + ".npy")) }
+      }
+      throw error
+    }
     let written = Set(arrays.map { $0.name + ".npy" })
     switch mode {
     case .merge:
@@ -159,11 +167,15 @@ extension ArrayIO {
         try remove(file)
       }
     case .runOutputs:
+      // Every file the previous run listed is tried, one that cannot go not stopping the rest
+      // (a later compare must not pass on a mix of runs); the first failure is then thrown.
+      var firstFailure: (any Error)?
       for entry in previous?.files ?? [] where !written.contains(entry.name) {
         let file = join(path, entry.name)
         guard !isProtected(file, protected), entry.matches(file) else { continue }
-        try remove(file)
+        do { try remove(file) } catch { firstFailure = firstFailure ?? error }
       }
+      if let firstFailure { throw firstFailure }
       try OutputsManifest.record(arrays.map { $0.name + ".npy" }, in: path)
     }
   }

@@ -300,3 +300,17 @@ func aDeferredWeightGradientIsTimedApartAndWritten() throws {
     .map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
   #expect(written.shape == [h, m] && worst <= 1e-6, "dW differs by \(worst)")
 }
+
+/// A run that fails while writing its outputs leaves none of its own results (they would be in
+/// no manifest, and no later run would remove them) and, as any failed run, none of the previous
+/// run's: here `affine.dW.npy` is a directory, after `out` and `dx` were already in place.
+@Test func aRunFailingWhileWritingLeavesNoResults() throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  _ = try scratch.run()  // a previous run's outputs and manifest
+  try FileManager.default.removeItem(atPath: scratch.path("out/affine.dW.npy"))
+  try FileManager.default.createDirectory(atPath: scratch.path("out/affine.dW.npy"), withIntermediateDirectories: false)
+  #expect(throws: PipelineError.self) { try scratch.run() }
+  let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path("out")).filter { !$0.hasPrefix(".") }
+  #expect(left == ["affine.dW.npy"], "\(left)")
+}
