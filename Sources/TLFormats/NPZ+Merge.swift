@@ -102,7 +102,7 @@ extension NPZ {
     do {
       archive = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
     } catch {
-      throw FormatError(file: path, message: "cannot create archive: \(error)")
+      throw FormatError(file: path, message: "cannot create archive: \(FormatError.reason(error))")
     }
     for member in members {
       let bytes = member.bytes

@@ -72,7 +72,7 @@ public enum NPZ {
     do {
       archive = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
     } catch {
-      throw FormatError(file: path, message: "cannot create archive: \(error)")
+      throw FormatError(file: path, message: "cannot create archive: \(FormatError.reason(error))")
     }
     for (name, array) in arrays {
       let bytes = NPY.encode(array)

@@ -145,7 +145,7 @@ extension ArrayIO {
     }
     // Read before writing anything: a damaged manifest stops the run with nothing changed.
     let previous = mode == .runOutputs ? try OutputsManifest.read(directory: path) : nil
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    try makeDirectories(path)
     AtomicFile.removeStaleTemporaries(in: path, for: Set(arrays.map { $0.name + ".npy" }))
     var placed = 0
     do { try writeFiles(arrays, in: path, placed: &placed) } catch {
@@ -177,6 +177,19 @@ extension ArrayIO {
       }
       if let firstFailure { throw firstFailure }
       try OutputsManifest.record(arrays.map { $0.name + ".npy" }, in: path)
+    }
+  }
+
+  /// `mkdir -p path`, each failure one line naming the directory and the system's reason
+  /// (Foundation's `createDirectory` threw a whole NSError dump, its keys in a different order
+  /// from run to run).
+  private static func makeDirectories(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+      prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+      if mkdir(prefix, 0o777) == 0 || (errno == EEXIST && FileKind.of(prefix) == .directory) { continue }
+      let reason = errno == EEXIST ? "it is not a directory" : errnoDescription()
+      throw ArrayIOError(path: path, "cannot create directory \(prefix): \(reason)")
     }
   }
 
