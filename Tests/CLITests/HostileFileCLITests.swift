@@ -218,17 +218,23 @@ import Testing
   }
 }
 
+/// testdata's `read/lzma.npz` with its member's LZMA header asking for a 4 GiB dictionary.
+private func lzmaArchiveAskingFor4GiB() throws -> [UInt8] {
+  var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("read/lzma.npz"))))
+  let name = Int(bytes[26]) | Int(bytes[27]) << 8
+  let extra = Int(bytes[28]) | Int(bytes[29]) << 8
+  let properties = 30 + name + extra + 4  // after the 4-byte LZMA header: lc/lp/pb, then the dictionary size
+  for i in 1...4 { bytes[properties + i] = 0xFF }
+  return bytes
+}
+
 /// An LZMA member whose header asks for a 4 GiB dictionary (npz fuzz finding: liblzma
 /// allocated it for a 600-byte archive) reads within a 1.5 GB address space: the dictionary
 /// is never larger than the member.
 @Test func lzmaDictionaryIsBoundedByTheMember() throws {
   let directory = try Fixtures.temporaryDirectory("hostile")
   defer { try? FileManager.default.removeItem(at: directory) }
-  var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("read/lzma.npz"))))
-  let name = Int(bytes[26]) | Int(bytes[27]) << 8
-  let extra = Int(bytes[28]) | Int(bytes[29]) << 8
-  let properties = 30 + name + extra + 4  // after the 4-byte LZMA header: lc/lp/pb, then the dictionary size
-  for i in 1...4 { bytes[properties + i] = 0xFF }
+  let bytes = try lzmaArchiveAskingFor4GiB()
   let file = directory.appendingPathComponent("bigdict.npz")
   try Data(bytes).write(to: file)
   let result = try runProcess(
@@ -246,11 +252,7 @@ import Testing
 @Test func lzmaDictionaryIsBoundedWhenTheDirectoryLies() throws {
   let directory = try Fixtures.temporaryDirectory("hostile")
   defer { try? FileManager.default.removeItem(at: directory) }
-  var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("read/lzma.npz"))))
-  let name = Int(bytes[26]) | Int(bytes[27]) << 8
-  let extra = Int(bytes[28]) | Int(bytes[29]) << 8
-  let properties = 30 + name + extra + 4
-  for i in 1...4 { bytes[properties + i] = 0xFF }
+  var bytes = try lzmaArchiveAskingFor4GiB()
   let central = try #require(
     (0..<bytes.count - 4).first { bytes[$0..<$0 + 4].elementsEqual([0x50, 0x4B, 0x01, 0x02]) })
   for i in 0..<4 { bytes[central + 24 + i] = [0x97, 0xFF, 0xFF, 0xFF][i] }  // uncompressed size
