@@ -1,5 +1,6 @@
 internal import CBLAS
 import Glibc
+import Synchronization
 
 /// OpenBLAS's worker threads: the one place that sets, stops or narrows them. Callers above the
 /// layers reach this policy through TLLayers' `LayerCompute`, never directly.
@@ -43,10 +44,58 @@ package enum BLASThreads {
   /// caller that runs several cases side by side, so the cases, not BLAS, use the cores. The
   /// count is process-wide, so the scope must enclose every thread that multiplies meanwhile.
   package static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = openblas_get_num_threads()
-    exclusively { openblas_set_num_threads(1) }
-    defer { exclusively { openblas_set_num_threads(previous) } }
+    _ = enterNarrowing(batch: true)
+    defer { leaveNarrowing(batch: true) }
     return try body()
+  }
+
+  /// The narrowing scopes open on any thread (``singleThreaded(_:)``, ``alone(when:_:)``), the
+  /// count the first of them found, and how many are batches. The first to open narrows
+  /// OpenBLAS, the last to close puts the count back: each scope reading the count for itself
+  /// let two overlapping scopes on two threads leave the process at one thread for good (one
+  /// read 1 while the other had narrowed, and put 1 back last).
+  private struct Narrowing {
+    var open = 0, batches = 0
+    var saved: Int32 = 1
+  }
+  private static let narrowing = Mutex(Narrowing())
+
+  /// Opens a narrowing scope; returns whether OpenBLAS is narrowed for a time loop to split
+  /// its own products: it ran on several threads, and no batch holds it at one.
+  private static func enterNarrowing(batch: Bool) -> Bool {
+    narrowing.withLock { state in
+      if state.open == 0 {
+        state.saved = openblas_get_num_threads()
+        if state.saved > 1 {
+          exclusively {
+            openblas_set_num_threads(1)
+            _ = blas_thread_shutdown_()  // its worker would spin on the core the split products use
+          }
+        }
+      }
+      state.open += 1
+      if batch { state.batches += 1 }
+      return state.saved > 1 && state.batches == 0
+    }
+  }
+
+  /// The worker count while no narrowing scope is open on any thread, nil while one is (for
+  /// the tests: the count a process returns to).
+  package static var settledCount: Int? {
+    narrowing.withLock { state in state.open == 0 ? Int(openblas_get_num_threads()) : nil }
+  }
+
+  /// Closes a scope ``enterNarrowing(batch:)`` opened; the last puts the count back.
+  private static func leaveNarrowing(batch: Bool) {
+    narrowing.withLock { state in
+      state.open -= 1
+      if batch { state.batches -= 1 }
+      guard state.open == 0, state.saved > 1 else { return }
+      exclusively {
+        openblas_set_num_threads(state.saved)
+        _ = blas_thread_shutdown_()  // the count started it again; it would spin until the next split
+      }
+    }
   }
 
   /// Stops the workers now: OpenBLAS starts them at load, and they would spin for ~0.1 s on the
@@ -71,19 +120,10 @@ package enum BLASThreads {
   /// between the affine's products, the writing after the last product): it is stopped again
   /// at once, and the next threaded product starts it.
   package static func alone<R>(when condition: Bool, _ body: (_ narrowed: Bool) throws -> R) rethrows -> R {
-    let current = openblas_get_num_threads()
-    guard condition, current > 1 else { return try body(false) }
-    exclusively {
-      openblas_set_num_threads(1)
-      _ = blas_thread_shutdown_()  // its worker would spin on the core the split products use
-    }
-    defer {
-      exclusively {
-        openblas_set_num_threads(current)
-        _ = blas_thread_shutdown_()  // the count started it again; it would spin until the next split
-      }
-    }
-    return try body(true)
+    guard condition else { return try body(false) }
+    let narrowed = enterNarrowing(batch: false)
+    defer { leaveNarrowing(batch: false) }
+    return try body(narrowed)
   }
 
   /// The row count up to which a recurrent step's products run on one thread.
