@@ -1,4 +1,9 @@
-// OpenBLAS's CBLAS interface (Debian libopenblas-dev, pkg-config "openblas").
+// OpenBLAS's CBLAS interface (Debian libopenblas-dev: <cblas.h> on the multiarch include path,
+// the alternatives' link to its pthreads build). module.modulemap links the static archive
+// libopenblas.a (-l:libopenblas.a), not libopenblas.so.0: the shared library's ~16,000 symbol
+// relocations cost every process ~2 ms at start-up (`perf stat tl-run --version`: 10.6 → 6.9
+// ms with OpenBLAS linked in, 6.2 ms with libcrypto too). Not through pkg-config: its --libs
+// would add -lopenblas, the shared library.
 #include <cblas.h>
 
 // Joins OpenBLAS's worker threads, which otherwise spin (sched_yield) for ~0.1 s after the
