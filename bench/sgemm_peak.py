@@ -6,6 +6,8 @@ numpy's np.dot (numpy's wheel bundles its own OpenBLAS), at TimeAffine's forward
 (N·T, D)·(D, M) and at a square 2000³.
 
 Usage: python3 bench/sgemm_peak.py [NT D M]   — prints one JSON object (GFLOP/s, best of 5).
+       python3 bench/sgemm_peak.py --square     — Debian's sgemm at 2000³ alone, best of 3 (~0.2 s:
+                                                   peers.py's floor taken before every round).
 """
 
 import ctypes
@@ -53,7 +55,7 @@ def _best_seconds(call, repeats=5):
     return best
 
 
-def cblas_gflops(library, dtype, m, k, n):
+def cblas_gflops(library, dtype, m, k, n, repeats=5):
     """GFLOP/s of C = A·B with A (m,k), B (k,n) through cblas_[sd]gemm of `library`."""
     gemm = library.cblas_sgemm if dtype == np.float32 else library.cblas_dgemm
     scalar = ctypes.c_float if dtype == np.float32 else ctypes.c_double
@@ -69,7 +71,7 @@ def cblas_gflops(library, dtype, m, k, n):
         gemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1.0, a.ctypes.data, k,
              b.ctypes.data, n, 0.0, c.ctypes.data, n)
 
-    seconds = _best_seconds(call)
+    seconds = _best_seconds(call, repeats)
     assert np.allclose(c[:2, :2], a[:2] @ b[:, :2], rtol=1e-3, atol=1e-3)
     return 2 * m * k * n / seconds / 1e9
 
@@ -82,6 +84,12 @@ def numpy_gflops(dtype, m, k, n):
 
 
 def main(argv):
+    if argv == ["--square"]:
+        library = ctypes.CDLL(DEBIAN_OPENBLAS)
+        core = select_core_like_tl_run(library)
+        rate = cblas_gflops(library, np.float32, 2000, 2000, 2000, repeats=3)
+        print(json.dumps({"openblas_core": core, "openblas_sgemm_square2000": round(rate, 1)}))
+        return
     nt, d, m = (int(v) for v in argv) if len(argv) == 3 else (700, 650, 10000)
     library = ctypes.CDLL(DEBIAN_OPENBLAS)
     result = {"openblas_core": select_core_like_tl_run(library)}
