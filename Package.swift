@@ -27,8 +27,8 @@ let package = Package(
     // Each is imported by exactly one Swift module (CBLAS and CTLMath by TLKernels), CTLDeflate
     // by TLChunks and, for libdeflate_crc32 alone, TLFormats.
     .target(name: "CTLSystem"),  // system calls and flags Glibc does not import: TLSystem
-    // OpenBLAS linked from its static archive (module.modulemap): resolving the shared
-    // library's ~16,000 symbol relocations cost every process 2 ms at start-up.
+    // OpenBLAS's pthreads build linked from its static archive (module.modulemap, shim.h):
+    // resolving the shared library's ~16,000 symbol relocations cost every process 2–4 ms.
     .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
     // libhdf5's headers (libhdf5-dev) and a loader: libhdf5 is dlopen'ed on first use, not linked.
     .target(name: "CHDF5", exclude: ["README.md"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),

@@ -10,9 +10,11 @@ Usage: python3 bench/busy_core.py [--runs 5] [--tl-run BIN ...] [--peer] [--refe
   --peer   also times bench/peers/numpy_vectorised.py the same way.
   --reference  also times bench/peers/two_threads.py: two threads taking equal items from one
            counter, no I/O, nothing serial. Its ratio is what the scheduler gives any program
-           that splits its work over two threads dynamically: the floor tl-run can reach
-           (measured, the same session: 1.49–1.53, not the 1.33 of the issue's model; a C
-           program with two threads on an atomic counter gave the same).
+           that splits its work over two threads dynamically: the floor tl-run can reach (a C
+           program with two threads on an atomic counter, the spinner in the same session:
+           1.49–1.53, not the 1.33 of the issue's model; this script's reference measured
+           1.55–1.78 by its compute, its whole process less because Python starts on one
+           thread).
   --same-session  runs the spinner in the harness's own session instead of a new one. Linux
            groups each session's processes for the scheduler (autogroups, when
            /proc/sys/kernel/sched_autogroup_enabled is 1): a spinner in a session of its own

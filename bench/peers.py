@@ -183,8 +183,9 @@ def lm_table(args, env, data, gemm):
         layers["backward (affine + lstm + affine grads)"] = sum(layers.get(name, 0.0) for name in backward)
     # The same rounds' floors: each round's sgemm rate as the mean of the ones taken just
     # before and just after its tl-run run.
-    rates = [(a + b) / 2 for a, b in round_rates if a and b]
-    per_round = [c / (case.flops / r / 1e9) for c, r in zip(tl.get("computes", []), rates)]
+    paired = [(c, (a + b) / 2) for c, (a, b) in zip(tl.get("computes", []), round_rates) if a and b]
+    rates = [r for _, r in paired]
+    per_round = [c / (case.flops / r / 1e9) for c, r in paired]
     rounds = {"rates": round_rates, "median_rate": statistics.median(rates) if rates else None,
               "median_ratio": statistics.median(per_round) if per_round else None}
     return {"load_before": before, "load_after": after, "sides": summary, "flops": case.flops,

@@ -1,6 +1,7 @@
 """The machine's raw GEMM speed, the yardstick for TimeAffine's GFLOP/s: cblas_sgemm and
-cblas_dgemm of Debian's libopenblas.so.0 (the same OpenBLAS 0.3.21 build whose static archive
-tl-run links) called through ctypes, with
+cblas_dgemm of Debian's libopenblas.so.0 (OpenBLAS 0.3.21; when Debian's alternatives select
+the pthreads build, as .ci/setup's packages do, it is the build whose static archive tl-run
+links) called through ctypes, with
 the kernels tl-run selects (select_core_like_tl_run), and
 numpy's np.dot (numpy's wheel bundles its own OpenBLAS), at TimeAffine's forward shape
 (N·T, D)·(D, M) and at a square 2000³.

@@ -1,10 +1,13 @@
-// OpenBLAS's CBLAS interface (Debian libopenblas-dev: <cblas.h> on the multiarch include path,
-// the alternatives' link to its pthreads build). module.modulemap links the static archive
-// libopenblas.a (-l:libopenblas.a), not libopenblas.so.0: the shared library's ~16,000 symbol
-// relocations cost every process ~2 ms at start-up (`perf stat tl-run --version`: 10.6 → 6.9
-// ms with OpenBLAS linked in, 6.2 ms with libcrypto too). Not through pkg-config: its --libs
-// would add -lopenblas, the shared library.
-#include <cblas.h>
+// OpenBLAS's CBLAS interface, from its pthreads build (Debian libopenblas-pthread-dev, which
+// libopenblas-dev brings), by its own directory: the plain <cblas.h> follows Debian's libblas
+// alternative and may be another BLAS's. module.modulemap links libopenblas.a (-l:), which
+// follows the libopenblas alternative: the pthreads build unless another is selected (the
+// OpenMP build's archive would need libgomp, and the link fails). The archive cannot be named
+// by its directory: gold, the linker swiftc uses here, does not search -l:DIR/FILE. Not
+// libopenblas.so.0: the shared library's ~16,000 symbol relocations cost every process 2–4 ms
+// at start-up (`perf stat tl-run --version`: 10.6 → 6.9 ms with OpenBLAS linked in, 6.2 ms with
+// libcrypto too). Not through pkg-config: its --libs would add -lopenblas, the shared library.
+#include <openblas-pthread/cblas.h>
 
 // Joins OpenBLAS's worker threads, which otherwise spin (sched_yield) for ~0.1 s after the
 // library loads and after every threaded call. Not in cblas.h, but exported by OpenBLAS's
