@@ -6,6 +6,7 @@
 //   contiguous buffers (NumPyExp, NumPyLog keep the portable Swift emulation as fallback and
 //   reference), and a row's max in AVX2 lanes for the softmax (VectorMax);
 // - the recurrent step's product on panels of Wh, AVX-512F (PanelProduct);
+// - the LSTM step's gate sums and cell update in AVX2 lanes, the Swift lanes' bits (LSTMCell);
 // - Adam's float32 step, portable C.
 #ifndef CTLMATH_H
 #define CTLMATH_H
@@ -30,6 +31,30 @@ void CTLMath_log_f32(const float *src, float *dst, ptrdiff_t count);
 // The largest of src[0 ..< count] (count >= 8) into *max, returning 1; returns 0 (and leaves
 // *max) when one of them is NaN. Of +0 and -0 either may be the result. Needs AVX2 only.
 int CTLMath_max_f32(const float *src, ptrdiff_t count, float *max);
+#endif
+
+#if defined(__x86_64__)
+// x[j] = (x[j] + p[j]) + b[j] for 0 <= j < count in float32, each add rounded (the LSTM's gate
+// sums A = x·Wx + h·Wh + b). Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
+void CTLMath_add3_f32(float *x, const float *p, const float *b, ptrdiff_t count);
+
+// The float32 LSTM step's cell update for one row, eight hidden units at a time from `from`
+// (x holds the row's gates [f | g | i | o], h wide each, f, i and o already σ'd; g's sum not
+// yet taken): g = tanh((x_g + p_g) + b_g), c = f·c_prev + g·i, tanh_c = tanh(c), h_next =
+// o·tanh_c, g stored back into x. tanh is Cephes' tanhf as TLKernels' VectorExp.tanh computes
+// it, with its bits (no fma). Stops at the first block of eight whose g sum or c holds a NaN,
+// writing nothing for it, or where fewer than eight are left; returns that block's start.
+// Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
+ptrdiff_t CTLMath_lstm_cell_f32(float *x, const float *p, const float *b, const float *c_prev,
+                                float *c_next, float *tanh_c, float *h_next, ptrdiff_t h,
+                                ptrdiff_t from);
+
+// The float32 LSTM backward step's gate gradients for one row (LSTMCell.backwardStep), every
+// multiply and add rounded by itself in the Swift loop's order: ds = dc + (dh·o)·(1 − tanh_c²),
+// dc ← ds·f, and x's gates [f | g | i | o] (h wide each) replaced by [df | dg | di | do].
+// Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
+void CTLMath_lstm_cell_backward_f32(float *x, const float *c_prev, const float *tanh_c, const float *dh,
+                                    float *dc, ptrdiff_t h);
 #endif
 
 // 1 when the panel product below can run here: an x86-64 build on a CPU (and OS) with AVX-512F

@@ -62,8 +62,10 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         let hn = hOut.base + row * hOut.ld
         let tn = tanhOut + row * tanhLd
         // f, i, o: the sums first, then σ over f and over i | o in buffer calls (NumPy's exp loop).
-        for j in 0..<h { x[j] = (x[j] + p[j]) + b[j] }
-        for j in 2 * h..<4 * h { x[j] = (x[j] + p[j]) + b[j] }
+        if T.self != Float.self || !Self.addSums(x, p, b, h: h) {
+          for j in 0..<h { x[j] = (x[j] + p[j]) + b[j] }
+          for j in 2 * h..<4 * h { x[j] = (x[j] + p[j]) + b[j] }
+        }
         Kernel.sigmoid(x, into: x, count: h)
         Kernel.sigmoid(x + 2 * h, into: x + 2 * h, count: 2 * h)
         let scalar = { (j: Int) in
@@ -78,15 +80,51 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         }
         var j = 0
         if T.self == Float.self {  // eight columns at a time; the same arithmetic, lane by lane
-          j = LSTMLanes.forward(
-            x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cp), cNext: .init(cn),
-            tanhC: .init(tn), hNext: .init(hn), h: h, scalar: scalar)
+          j =
+            Self.cellInC(x, p, b, cp, cn, tn, hn, h: h, scalar: scalar)
+            ?? LSTMLanes.forward(
+              x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cp), cNext: .init(cn),
+              tanhC: .init(tn), hNext: .init(hn), h: h, scalar: scalar)
         }
         while j < h {
           scalar(j)
           j += 1
         }
       }
+    }
+  }
+
+  /// The f and i | o gate sums of a float32 row in AVX2 lanes (``LSTMCellLanes``); false
+  /// where those cannot run.
+  private static func addSums(
+    _ x: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ b: UnsafePointer<T>, h: Int
+  ) -> Bool {
+    let (x, p, b) = (FloatLanes(x).base, FloatLanes(p).base, FloatLanes(b).base)
+    guard LSTMCellLanes.addSums(x, p, b, count: h) else { return false }
+    _ = LSTMCellLanes.addSums(x + 2 * h, p + 2 * h, b + 2 * h, count: 2 * h)
+    return true
+  }
+
+  /// ``LSTMLanes/forward(x:p:b:cPrev:cNext:tanhC:hNext:h:scalar:)`` in AVX2 lanes
+  /// (``LSTMCellLanes``), the same bits: a block the lanes do not take (a NaN) goes to `scalar`.
+  /// Returns the columns handled, or nil where the C loops cannot run.
+  private static func cellInC(
+    _ x: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ cPrev: UnsafePointer<T>, _ cNext: UnsafeMutablePointer<T>, _ tanhC: UnsafeMutablePointer<T>,
+    _ hNext: UnsafeMutablePointer<T>, h: Int, scalar: (Int) -> Void
+  ) -> Int? {
+    var j = 0
+    while true {
+      guard
+        let stopped = LSTMCellLanes.cell(
+          x: FloatLanes(x).base, p: FloatLanes(p).base, b: FloatLanes(b).base, cPrev: FloatLanes(cPrev).base,
+          cNext: FloatLanes(cNext).base, tanhC: FloatLanes(tanhC).base, hNext: FloatLanes(hNext).base, h: h,
+          from: j)
+      else { return nil }
+      j = stopped
+      guard j + 8 <= h else { return j }
+      for k in j..<j + 8 { scalar(k) }
+      j += 8
     }
   }
 
@@ -117,6 +155,13 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         }
         let dn = dh.base + row * dh.ld
         let dcn = dc.base + row * dc.ld
+        if T.self == Float.self,
+          LSTMCellLanes.cellBackward(
+            x: FloatLanes(x).base, cPrev: FloatLanes(cp).base, tanhC: FloatLanes(tanhC).base,
+            dh: FloatLanes(dn).base, dc: FloatLanes(dcn).base, h: h)
+        {
+          continue
+        }
         for j in 0..<h {
           let (f, g, i, o) = (x[j], x[h + j], x[2 * h + j], x[3 * h + j])
           let tc = tanhC[j]
