@@ -80,6 +80,13 @@ extension Kernel {
     let maxValue = rowMax(UnsafePointer(src), count: cols)
     T.expShifted(src, minus: maxValue, into: dst, count: cols)
     let total = pairwiseSum(UnsafePointer(dst), count: cols)
+    if T.self == Float.self,
+      VectorSum.divide(
+        UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), by: unsafeBitCast(total, to: Float.self),
+        count: cols)
+    {
+      return
+    }
     for j in 0..<cols { dst[j] /= total }
   }
 

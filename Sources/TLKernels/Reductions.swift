@@ -8,6 +8,11 @@ extension Kernel {
   /// partial sums up to 128, halves split at a multiple of 8 above.
   @inlinable
   package static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T {
+    if T.self == Float.self, stride == 1, n >= 8,
+      let sum = VectorSum.pairwise(UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), count: n)
+    {
+      return unsafeBitCast(sum, to: T.self)
+    }
     if n < 8 {
       var res: T = 0
       for i in 0..<n { res += a[i * stride] }

@@ -13,12 +13,19 @@ struct CoreKernelTests {
     try NPY.read(path: Fixtures.path("kernel_sums/\(file).npy"))
   }
 
-  @Test("pairwiseSum equals np.sum bit for bit", arguments: [5, 8, 77, 128, 129, 300, 1000, 4099])
+  @Test(
+    "pairwiseSum equals np.sum bit for bit, in AVX2 lanes and in the generic loop",
+    arguments: [5, 8, 77, 128, 129, 300, 1000, 4099])
   func pairwise(_ n: Int) throws {
     let vector = try Self.load("vector_\(n)")
     let expected = try Self.load("sum_\(n)")
     let sum = vector.withUnsafeBufferPointer(of: Float.self) { Kernel.sumAll($0) }
     #expect(sum == expected.scalars(as: Float.self)[0])
+    // The generic loop too, where the AVX2 lanes (VectorSum) take the call by default.
+    let viaSwift = NumPyMathPath.withSwiftPath {
+      vector.withUnsafeBufferPointer(of: Float.self) { Kernel.sumAll($0) }
+    }
+    #expect(viaSwift == sum)
     // A sequential sum differs for long vectors, so the test can tell the two orders apart.
     if n == 4099 {
       let naive = vector.scalars(as: Float.self).reduce(0, +)

@@ -4,7 +4,8 @@
 // - NumPy's float32 exp and log loops (simd_exp_FLOAT, simd_log_FLOAT of NumPy 2.4's
 //   numpy/_core/src/umath/loops_exponent_log.dispatch.c.src, the AVX2/FMA3 build) over
 //   contiguous buffers (NumPyExp, NumPyLog keep the portable Swift emulation as fallback and
-//   reference), and a row's max in AVX2 lanes for the softmax (VectorMax);
+//   reference), a row's max, NumPy's pairwise sum and a row's division in AVX2 lanes for the
+//   softmax (VectorMax, VectorSum);
 // - the recurrent step's product on panels of Wh, AVX-512F (PanelProduct);
 // - the LSTM step's gate sums and cell update in AVX2 lanes, the Swift lanes' bits (LSTMCell);
 // - Adam's float32 step, portable C.
@@ -55,6 +56,17 @@ ptrdiff_t CTLMath_lstm_cell_f32(float *x, const float *p, const float *b, const 
 // Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
 void CTLMath_lstm_cell_backward_f32(float *x, const float *c_prev, const float *tanh_c, const float *dh,
                                     float *dc, ptrdiff_t h);
+#endif
+
+#if defined(__x86_64__)
+// NumPy's pairwise sum of a[0 ..< n] in float32 (np.sum along a contiguous axis): sequential
+// from +0 below 8, eight interleaved partial sums up to 128, halves split at a multiple of 8
+// above; NumPy's bits. Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
+float CTLMath_pairwise_sum_f32(const float *a, ptrdiff_t n);
+
+// x[j] /= divisor for 0 <= j < count in float32 (each quotient correctly rounded, as one by
+// one). Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
+void CTLMath_divide_f32(float *x, float divisor, ptrdiff_t count);
 #endif
 
 // 1 when the panel product below can run here: an x86-64 build on a CPU (and OS) with AVX-512F
