@@ -53,6 +53,13 @@ extension Kernel {
     let shared = UncheckedSendable((b: b, m: m))
     forEachRowRange(rows: m.rows, cols: m.cols) { rows in
       let (b, m) = shared.value
+      if T.self == Float.self,
+        VectorSum.addRowVector(
+          UnsafeRawPointer(b).assumingMemoryBound(to: Float.self),
+          to: UnsafeMutableRawPointer(m.base).assumingMemoryBound(to: Float.self), rows: rows, cols: m.cols, ld: m.ld)
+      {
+        return
+      }
       for r in rows {
         let row = m.base + r * m.ld
         for j in 0..<m.cols { row[j] += b[j] }

@@ -68,6 +68,13 @@ extension Kernel {
     let (src, dst) = (UncheckedSendable(m), UncheckedSendable(out))
     forEachRowRange(rows: m.cols, cols: m.rows) { columns in
       let (m, out) = (src.value, dst.value)
+      if T.self == Float.self,
+        VectorSum.sumRows(
+          UnsafeRawPointer(m.base).assumingMemoryBound(to: Float.self), rows: m.rows, ld: m.ld, columns: columns,
+          into: UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self))
+      {
+        return
+      }
       for j in columns { out[j] = 0 }
       for r in 0..<m.rows {
         let row = m.base + r * m.ld

@@ -1,9 +1,10 @@
 internal import CTLMath
 
-/// NumPy's pairwise float32 sum with its eight partial sums in one AVX2 register, and a row
-/// divided by a scalar in AVX2 lanes (`Sources/CTLMath/pairwise_sum.c`): the softmax's row sum
-/// and division over V = 10000 scores a row, which the generic loops ran one partial sum (and
-/// four quotients) at a time. NumPy's bits; nil or false (nothing done) where the CPU lacks
+/// NumPy's pairwise float32 sum with its eight partial sums in one AVX2 register, a row
+/// divided by a scalar, a matrix's column sums and a bias added to its rows in AVX2 lanes
+/// (`Sources/CTLMath/pairwise_sum.c`): the softmax's row sum and division over V = 10000 scores
+/// a row, TimeAffine's db and bias over N·T×V, which the generic loops ran one partial sum (or
+/// four lanes, with the column sums stored back every row) at a time. NumPy's bits; nil or false (nothing done) where the CPU lacks
 /// AVX2 or a ``NumPyMathPath/withSwiftPath(_:)`` body runs, and the caller takes its loop.
 @usableFromInline package enum VectorSum {
   /// ``Kernel/pairwiseSum(_:count:stride:)`` of `count` contiguous floats.
@@ -22,6 +23,32 @@ internal import CTLMath
     #if arch(x86_64)
       guard NumPyMathPath.usesC else { return false }
       CTLMath_divide_f32(x, divisor, count)
+      return true
+    #else
+      return false
+    #endif
+  }
+
+  /// out[j] = Σ_r m[r, j] row by row for j in `columns` (``Kernel/sumRows(_:into:)``'s order).
+  @usableFromInline package static func sumRows(
+    _ m: UnsafePointer<Float>, rows: Int, ld: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Float>
+  ) -> Bool {
+    #if arch(x86_64)
+      guard NumPyMathPath.usesC else { return false }
+      CTLMath_sum_rows_f32(m, rows, ld, columns.lowerBound, columns.upperBound, out)
+      return true
+    #else
+      return false
+    #endif
+  }
+
+  /// m[r, j] += b[j] for the `rows` rows (``Kernel/addRowVector(_:to:)``).
+  @usableFromInline package static func addRowVector(
+    _ b: UnsafePointer<Float>, to m: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, ld: Int
+  ) -> Bool {
+    #if arch(x86_64)
+      guard NumPyMathPath.usesC else { return false }
+      CTLMath_add_row_vector_f32(m + rows.lowerBound * ld, rows.count, cols, ld, b)
       return true
     #else
       return false

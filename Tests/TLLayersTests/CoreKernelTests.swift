@@ -41,6 +41,35 @@ struct CoreKernelTests {
     }
   }
 
+  /// A matrix wide enough for the AVX2 column blocks (two of 32 and a tail of 11), values
+  /// spanning several binades so the order of the additions shows in the bits.
+  static func wideMatrix(rows: Int, cols: Int) -> NDArray {
+    var state: UInt64 = 42
+    let values = (0..<(rows * cols)).map { _ -> Float in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return (Float(state >> 40) / Float(1 << 24) - 0.3) * Float(1 << ((state >> 20) % 12))
+    }
+    return NDArray(shape: [rows, cols], scalars: values)
+  }
+
+  @Test("sumRows and the bias add give the generic loops' bits in AVX2 lanes")
+  func wideColumnSums() {
+    let m = Self.wideMatrix(rows: 300, cols: 75)
+    let lanes = Kernel.sumRows(m)
+    let loop = NumPyMathPath.withSwiftPath { Kernel.sumRows(m) }
+    #expect(lanes == loop)
+    // The loop is NumPy's order (the fixture test above); a pairwise order would differ here.
+    let column = (0..<300).map { m.scalars(as: Float.self)[$0 * 75] }
+    #expect(lanes.scalars(as: Float.self)[0] == column.reduce(0, +))
+
+    let b = Self.wideMatrix(rows: 1, cols: 75).reshaped([75])
+    let biased = Kernel.addBias(m, b)
+    let biasedByLoop = NumPyMathPath.withSwiftPath { Kernel.addBias(m, b) }
+    #expect(biased == biasedByLoop)
+    #expect(
+      biased.scalars(as: Float.self)[75 + 70] == m.scalars(as: Float.self)[75 + 70] + b.scalars(as: Float.self)[70])
+  }
+
   @Test("LegacyRandom reproduces np.random.seed(1234); np.random.rand() draws")
   func legacyRandom() throws {
     // The mask NumPy drew with seed 1234 and ratio 0.5 for a (2,3,4) array.

@@ -67,6 +67,16 @@ float CTLMath_pairwise_sum_f32(const float *a, ptrdiff_t n);
 // x[j] /= divisor for 0 <= j < count in float32 (each quotient correctly rounded, as one by
 // one). Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
 void CTLMath_divide_f32(float *x, float divisor, ptrdiff_t count);
+
+// out[j] = ((+0 + m[0][j]) + m[1][j]) + … + m[rows-1][j] for first <= j < end, rows ld apart
+// (np.sum(m, axis=0) of a C-contiguous float32 matrix: row by row, NumPy's order and bits).
+// Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
+void CTLMath_sum_rows_f32(const float *m, ptrdiff_t rows, ptrdiff_t ld, ptrdiff_t first, ptrdiff_t end,
+                          float *out);
+
+// m[r][j] += b[j] for r < rows, j < cols, rows ld apart (the bias after a product, NumPy's
+// broadcast add). Only where CTLMath_has_avx2_fma() is 1 (it needs AVX2 only).
+void CTLMath_add_row_vector_f32(float *m, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const float *b);
 #endif
 
 // 1 when the panel product below can run here: an x86-64 build on a CPU (and OS) with AVX-512F
