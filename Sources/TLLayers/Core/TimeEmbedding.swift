@@ -55,6 +55,7 @@ public final class TimeEmbedding: Layer {
     try check.shape("dout", dout.shape, [.size(ids.n), .size(ids.t), .size(W.shape[1])])
     try check.float("dout", dout.dtype)
     var dW = NDArray(zeros: W.dtype, shape: W.shape)
+    Kernel.faultInZeroedPages(&dW)
     dout.dtype.byFloat(
       float: { accumulate(dout, Float.self, ids, into: &dW) },
       double: { accumulate(dout, Double.self, ids, into: &dW) })
