@@ -8,7 +8,8 @@
 //   softmax (VectorMax, VectorSum);
 // - the recurrent step's product on panels of Wh, AVX-512F (PanelProduct);
 // - the LSTM step's gate sums and cell update in AVX2 lanes, the Swift lanes' bits (LSTMCell);
-// - Adam's float32 step, portable C.
+// - Adam's float32 step, and the first write to fresh pages (Kernel.faultInZeroedPages),
+//   portable C.
 #ifndef CTLMATH_H
 #define CTLMATH_H
 
@@ -108,6 +109,12 @@ void CTLMath_panel_gemm_f32(const float *rows, ptrdiff_t m, const float *panels,
                             ptrdiff_t first_panel, ptrdiff_t end_panel, float *c, ptrdiff_t ldc,
                             int accumulate);
 #endif
+
+// Writes each of the `count` bytes `stride` apart from `base` with its own value (a volatile
+// read and write, which no compiler may drop): the first write to memory not yet written, so
+// that the system backs it with cleared pages now, on the calling thread; the values stay.
+// Nothing else may write those bytes meanwhile. Portable C.
+void CTLMath_touch_pages(void *base, size_t count, size_t stride);
 
 // What CTLMath_adam_f32 does with m and v: read and update them (every update that has a
 // next one), read them only (the last update: nobody reads them again), or neither (an update

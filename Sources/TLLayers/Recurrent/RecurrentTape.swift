@@ -54,6 +54,9 @@ final class RecurrentTape<Cell: RecurrentCell> {
     overlapsInput = Self.overlaps(shapes: s, xs: xs, wx: wxArray)
     stepsPerChunk = Self.stepsPerChunk(n: n)
     a = overlapsInput ? Buffer(zeros: n * t * gh) : Buffer(adopting: Kernel.matmul(xs2, wxArray))
+    // The helper's first chunk scatters rows over all of it; its pages are cleared on both
+    // cores first, off the path the loop waits on.
+    if overlapsInput { a.faultInZeroedPages() }
     hidden = CarriedState(n: n, t: t, h: h, initial: state["h"])
     cell = Cell(n: n, t: t, h: h, state: state)
     g = Buffer(zeros: n * gh)
