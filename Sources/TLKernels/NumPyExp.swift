@@ -62,7 +62,11 @@ internal import CTLMath
   ) {
     #if arch(x86_64)
       if NumPyMathPath.usesC {
-        CTLMath_exp_shifted_f32(src, shift, dst, count)
+        if NumPyMathPath.usesAVX512 {
+          CTLMath_exp_shifted_f32_avx512(src, shift, dst, count)
+        } else {
+          CTLMath_exp_shifted_f32(src, shift, dst, count)
+        }
         return
       }
     #endif
@@ -75,7 +79,11 @@ internal import CTLMath
   package static func sigmoid(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
     #if arch(x86_64)
       if NumPyMathPath.usesC {
-        CTLMath_sigmoid_f32(src, dst, count)
+        if NumPyMathPath.usesAVX512 {
+          CTLMath_sigmoid_f32_avx512(src, dst, count)
+        } else {
+          CTLMath_sigmoid_f32(src, dst, count)
+        }
         return
       }
     #endif

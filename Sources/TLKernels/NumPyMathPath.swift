@@ -11,6 +11,27 @@ package enum NumPyMathPath {
   /// Whether this process runs on an x86-64 CPU with AVX2 and FMA3 (`__builtin_cpu_supports`).
   package static let hasAVX2FMA: Bool = CTLMath_has_avx2_fma() != 0
 
+  /// Whether the CPU also has AVX-512F: the exp and σ loops then take sixteen lanes at a time
+  /// (the same arithmetic per lane, so the same bits; `Sources/CTLMath/numpy_exp_avx512.c`).
+  package static let hasAVX512F: Bool = hasAVX2FMA && CTLMath_has_avx512f() != 0
+
+  /// How many ``withAVX2Loops(_:)`` bodies are running, in any thread.
+  private static let avx2Scopes = Atomic<Int>(0)
+
+  /// Whether the C loops take sixteen lanes at a time now: the CPU has AVX-512F and no
+  /// ``withAVX2Loops(_:)`` body is running.
+  @usableFromInline package static var usesAVX512: Bool {
+    hasAVX512F && avx2Scopes.load(ordering: .relaxed) == 0
+  }
+
+  /// Runs `body` with the C loops on eight AVX2 lanes even where the CPU has AVX-512F (the
+  /// tests' way to compare the two). Process-wide, as ``withSwiftPath(_:)``.
+  package static func withAVX2Loops<R>(_ body: () throws -> R) rethrows -> R {
+    avx2Scopes.add(1, ordering: .relaxed)
+    defer { avx2Scopes.subtract(1, ordering: .relaxed) }
+    return try body()
+  }
+
   /// How many ``withSwiftPath(_:)`` bodies are running, in any thread.
   private static let swiftScopes = Atomic<Int>(0)
 

@@ -93,4 +93,36 @@ import Testing
     #expect(Set(y.filter(\.isNaN).map(\.bitPattern)) == [0x7FC0_0000, 0xFFC0_0000])
     #expect(y.contains(-.infinity) && y.contains(.infinity) && x.contains { $0.isSubnormal })
   }
+
+  /// The fixture's inputs and every 16411th float32 bit pattern (262,000: all signs, exponents,
+  /// subnormals and NaN payloads).
+  static func sweep() throws -> [Float] {
+    let (x, _) = try Self.load()
+    return x + stride(from: UInt64(0), to: 1 << 32, by: 16411).map { Float(bitPattern: UInt32($0)) }
+  }
+
+  static func sigmoid(_ xs: [Float]) -> [Float] {
+    var out = [Float](repeating: 0, count: xs.count)
+    xs.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        guard let source = src.baseAddress, let target = dst.baseAddress else { return }
+        NumPyExp.sigmoid(source, into: target, count: xs.count)
+      }
+    }
+    return out
+  }
+
+  @Test("sixteen AVX-512 lanes at a time give the AVX2 loop's bits (exp and σ)")
+  func avx512Lanes() throws {
+    guard NumPyMathPath.hasAVX512F else { return }  // nothing to compare on this CPU
+    let x = try Self.sweep()
+    #expect(NumPyMathPath.usesAVX512)
+    for offset in [0, 5] {  // blocks of sixteen, and a tail of fewer that the AVX2 loop takes
+      let xs = Array(x[offset...])
+      let (exp16, sigmoid16) = (Self.expShifted(xs, shift: 0.375), Self.sigmoid(xs))
+      let (exp8, sigmoid8) = NumPyMathPath.withAVX2Loops { (Self.expShifted(xs, shift: 0.375), Self.sigmoid(xs)) }
+      #expect(Self.mismatches(xs, exp16, exp8).isEmpty, "\(Self.mismatches(xs, exp16, exp8).prefix(5))")
+      #expect(Self.mismatches(xs, sigmoid16, sigmoid8).isEmpty, "\(Self.mismatches(xs, sigmoid16, sigmoid8).prefix(5))")
+    }
+  }
 }

@@ -80,6 +80,14 @@ void CTLMath_sum_rows_f32(const float *m, ptrdiff_t rows, ptrdiff_t ld, ptrdiff_
 void CTLMath_add_row_vector_f32(float *m, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t ld, const float *b);
 #endif
 
+#if defined(__x86_64__)
+// CTLMath_exp_shifted_f32 and CTLMath_sigmoid_f32 sixteen lanes at a time, each lane's
+// arithmetic the AVX2 loop's (the same bits). Only where CTLMath_has_avx2_fma() and
+// CTLMath_has_avx512f() are both 1.
+void CTLMath_exp_shifted_f32_avx512(const float *src, float shift, float *dst, ptrdiff_t count);
+void CTLMath_sigmoid_f32_avx512(const float *src, float *dst, ptrdiff_t count);
+#endif
+
 // 1 when the panel product below can run here: an x86-64 build on a CPU (and OS) with AVX-512F
 // (__builtin_cpu_supports). 0 otherwise, then neither panel function may be called.
 int CTLMath_has_avx512f(void);
