@@ -4,10 +4,12 @@
 // - NumPy's float32 exp and log loops (simd_exp_FLOAT, simd_log_FLOAT of NumPy 2.4's
 //   numpy/_core/src/umath/loops_exponent_log.dispatch.c.src, the AVX2/FMA3 build) over
 //   contiguous buffers (NumPyExp, NumPyLog keep the portable Swift emulation as fallback and
-//   reference), a row's max, NumPy's pairwise sum and a row's division in AVX2 lanes for the
-//   softmax (VectorMax, VectorSum);
+//   reference), exp and σ also on sixteen AVX-512F lanes; a row's max, NumPy's pairwise sum and
+//   a row's division for the softmax, a matrix's column sums and bias add (VectorMax, VectorSum),
+//   in AVX2 lanes;
 // - the recurrent step's product on panels of Wh, AVX-512F (PanelProduct);
-// - the LSTM step's gate sums and cell update in AVX2 lanes, the Swift lanes' bits (LSTMCell);
+// - the LSTM step's gate sums, cell update and backward gate gradients in AVX2 lanes, the Swift
+//   lanes' bits (LSTMCellLanes);
 // - Adam's float32 step, and the first write to fresh pages (Kernel.faultInZeroedPages),
 //   portable C.
 #ifndef CTLMATH_H
