@@ -55,10 +55,13 @@ extension Kernel {
     a.withUnsafeBufferPointer(of: T.self) { pa in
       b.withUnsafeBufferPointer(of: T.self) { pb in
         out.withUnsafeMutableBufferPointer(of: T.self) { pc in
+          // `out` holds zeros, so the product is added to it: BLAS's beta = 0 would first write
+          // zeros over all of C (OpenBLAS's sgemm_beta pass, ~1 % of the language model's time)
+          // and then add the same products to them.
           gemm(
             Matrix(pa, rows: a.shape[0], cols: a.shape[1]), transposed: ta,
             Matrix(pb, rows: b.shape[0], cols: b.shape[1]), transposed: tb,
-            into: MutableMatrix(pc, rows: m, cols: n))
+            into: MutableMatrix(pc, rows: m, cols: n), accumulate: true)
         }
       }
     }

@@ -239,14 +239,15 @@ final class RecurrentTape<Cell: RecurrentCell> {
     let grads = RecurrentGradients<T>(
       dxs: Buffer(zeros: n * t * d), dWx: Buffer(zeros: d * gh), dWh: Buffer(zeros: h * gh),
       db: Buffer(zeros: gh))
+    // The grads hold zeros: the products are added to them (no zeroing pass inside BLAS).
     Kernel.gemm(
       x.matrix(rows: n * t, cols: d), transposed: true, dA, transposed: false,
-      into: grads.dWx.mutableMatrix(rows: d, cols: gh))
+      into: grads.dWx.mutableMatrix(rows: d, cols: gh), accumulate: true)
     cell.recurrentWeightGradient(self, into: grads.dWh.mutableMatrix(rows: h, cols: gh))
     Kernel.sumRows(dA, into: grads.db.p)
     Kernel.gemm(
       dA, transposed: false, wx.matrix(rows: d, cols: gh), transposed: true,
-      into: grads.dxs.mutableMatrix(rows: n * t, cols: d))
+      into: grads.dxs.mutableMatrix(rows: n * t, cols: d), accumulate: true)
     return grads
   }
 
@@ -264,11 +265,11 @@ final class RecurrentTape<Cell: RecurrentCell> {
     }
   }
 
-  /// dWh = Σ_t h_prevᵀ·dA_t as one product: what RNN and LSTM need.
+  /// dWh = Σ_t h_prevᵀ·dA_t as one product, added to `dWh`'s zeros: what RNN and LSTM need.
   func plainRecurrentWeightGradient(into dWh: MutableMatrix<T>) {
     Kernel.gemm(
       hidden.prev.matrix(rows: n * t, cols: h), transposed: true, a.matrix(rows: n * t, cols: gh),
-      transposed: false, into: dWh)
+      transposed: false, into: dWh, accumulate: true)
   }
 }
 
