@@ -15,39 +15,38 @@ package enum NumPyMathPath {
   /// (the same arithmetic per lane, so the same bits; `Sources/CTLMath/numpy_exp_avx512.c`).
   package static let hasAVX512F: Bool = hasAVX2FMA && CTLMath_has_avx512f() != 0
 
-  /// How many ``withAVX2Loops(_:)`` bodies are running, in any thread.
-  private static let avx2Scopes = Atomic<Int>(0)
+  /// The ``withAVX2Loops(_:)`` and ``withSwiftPath(_:)`` bodies running, in any thread.
+  private static let avx2Scopes = RunningScopes(), swiftScopes = RunningScopes()
 
   /// Whether the C loops take sixteen lanes at a time now: the CPU has AVX-512F and no
   /// ``withAVX2Loops(_:)`` body is running.
-  @usableFromInline package static var usesAVX512: Bool {
-    hasAVX512F && avx2Scopes.load(ordering: .relaxed) == 0
-  }
+  @usableFromInline package static var usesAVX512: Bool { hasAVX512F && avx2Scopes.none }
 
   /// Runs `body` with the C loops on eight AVX2 lanes even where the CPU has AVX-512F (the
   /// tests' way to compare the two). Process-wide, as ``withSwiftPath(_:)``.
-  package static func withAVX2Loops<R>(_ body: () throws -> R) rethrows -> R {
-    avx2Scopes.add(1, ordering: .relaxed)
-    defer { avx2Scopes.subtract(1, ordering: .relaxed) }
-    return try body()
-  }
-
-  /// How many ``withSwiftPath(_:)`` bodies are running, in any thread.
-  private static let swiftScopes = Atomic<Int>(0)
+  package static func withAVX2Loops<R>(_ body: () throws -> R) rethrows -> R { try avx2Scopes.run(body) }
 
   /// Whether buffer calls go to the C loops now: the CPU has them and no ``withSwiftPath(_:)``
   /// body is running anywhere in the process.
-  @usableFromInline package static var usesC: Bool {
-    hasAVX2FMA && swiftScopes.load(ordering: .relaxed) == 0
-  }
+  @usableFromInline package static var usesC: Bool { hasAVX2FMA && swiftScopes.none }
 
   /// Runs `body` with every buffer call in the process on the Swift emulation (the tests'
   /// way to check both paths against NumPy's fixtures). Process-wide, not per task: the
   /// layers' row-parallel loops run on worker threads that a task-local would not reach. Other
   /// work running meanwhile gets the same bits, only slower.
-  package static func withSwiftPath<R>(_ body: () throws -> R) rethrows -> R {
-    swiftScopes.add(1, ordering: .relaxed)
-    defer { swiftScopes.subtract(1, ordering: .relaxed) }
+  package static func withSwiftPath<R>(_ body: () throws -> R) rethrows -> R { try swiftScopes.run(body) }
+}
+
+/// A process-wide count of the bodies running inside one of ``NumPyMathPath``'s `with…` scopes.
+private final class RunningScopes: Sendable {
+  private let count = Atomic<Int>(0)
+
+  /// Whether no body is running.
+  var none: Bool { count.load(ordering: .relaxed) == 0 }
+
+  func run<R>(_ body: () throws -> R) rethrows -> R {
+    count.add(1, ordering: .relaxed)
+    defer { count.subtract(1, ordering: .relaxed) }
     return try body()
   }
 }
