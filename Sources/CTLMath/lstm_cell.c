@@ -46,7 +46,7 @@ static inline CTL_AVX2 __m256 cephes_tanh(__m256 x) {
   p = _mm256_add_ps(_mm256_mul_ps(p, z), bits(0x3CA9134E));           // 2.06390887954e-2
   p = _mm256_add_ps(_mm256_mul_ps(p, z), bits(0xBD5C1E2D));           // -5.37397155531e-2
   p = _mm256_add_ps(_mm256_mul_ps(p, z), bits(0x3E088393));           // 1.33314422036e-1
-  p = _mm256_add_ps(_mm256_mul_ps(p, z), bits(0xBEAAAA99));           // -3.33328194220e-1
+  p = _mm256_add_ps(_mm256_mul_ps(p, z), bits(0xBEAAAA99));           // -3.33332819422e-1
   __m256 small = _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(p, z), x), x);
   __m256 magnitude = absolute(x);
   // pointwiseMin(2|x|, 88): the smaller, 88 when equal (the same value either way).

@@ -34,7 +34,8 @@ package final class DeferredProduct: @unchecked Sendable {
   }
 
   /// Leaves C ← op(A)·op(B) (C m×n, float32, holding zeros: the blocks add their products to
-  /// it, which spares BLAS's pass writing zeros over C first) for later when it is wide enough for
+  /// it, as ``Kernel/gemm(_:transposed:_:transposed:into:accumulate:intoZeros:)`` does with
+  /// `intoZeros`) for later when it is wide enough for
   /// ``Kernel/gemmSplittingWide`` to split it (C at least ``Kernel/wideSplitColumns`` wide) and
   /// OpenBLAS runs on several threads; returns nil (and does nothing) otherwise. `keeping` holds
   /// the arrays behind the pointers until the product is done. The product is offered to the
@@ -54,7 +55,8 @@ package final class DeferredProduct: @unchecked Sendable {
       let (a, b, c) = operands.value
       Float.gemm(
         transA: ta, transB: tb, m: c.rows, n: to - from, k: k, alpha: 1, a: a.base, lda: a.ld,
-        b: b.base + (tb ? from * b.ld : from), ldb: b.ld, beta: 1, c: c.base + from, ldc: c.ld)
+        b: b.base + (tb ? from * b.ld : from), ldb: b.ld,
+        beta: Kernel.addsToZeros(m: c.rows, n: to - from, k: k) ? 1 : 0, c: c.base + from, ldc: c.ld)
     }
     product.offer()
     return product

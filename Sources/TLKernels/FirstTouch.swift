@@ -3,9 +3,9 @@ import TLArray
 import TLSystem
 
 extension Kernel {
-  /// Writes one byte of every huge page of `array` with its own value, on the available cores,
+  /// Reads one byte of every huge page of `array` and writes it back, on the available cores,
   /// when its storage came as fresh pages (``TLArray/ArrayStorage/isZeroed``) and spans at
-  /// least 4 huge pages: the kernel then clears those pages (the first write to fresh memory:
+  /// least 4 huge pages: the kernel then clears those pages (at the first write to fresh memory:
   /// ~0.3 ms per 2 MiB page here) side by side, instead of one at a time inside a
   /// single-threaded loop that writes the array later. The values do not change; nothing else
   /// may write the array meanwhile. TimeEmbedding's dW (V×D, 26 MB at the book's size) gets

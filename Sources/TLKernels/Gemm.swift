@@ -8,16 +8,23 @@ import TLArray
 extension Kernel {
   /// C ← op(A)·op(B), or C ← C + op(A)·op(B) when `accumulate`; op(X) = Xᵀ when its flag is set.
   /// A wide product is split over the cores in blocks of columns (``gemmSplittingWide``).
+  ///
+  /// `intoZeros` says that C holds zeros (a fresh output): a product above
+  /// ``smallProductWork`` is then added to them (BLAS's beta = 1), which gives the bits of
+  /// beta = 0 without OpenBLAS's pass writing zeros over all of C first (`sgemm_beta`, ~1.5 % of
+  /// the language model's CPU time). Smaller products keep beta = 0: OpenBLAS's small-matrix
+  /// kernels store the product without adding, so a product that is −0 would come out +0.
   @inlinable
   package static func gemm<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
-    into c: MutableMatrix<T>, accumulate: Bool = false
+    into c: MutableMatrix<T>, accumulate: Bool = false, intoZeros: Bool = false
   ) {
     let (m, k) = ta ? (a.cols, a.rows) : (a.rows, a.cols)
     let (kb, n) = tb ? (b.cols, b.rows) : (b.rows, b.cols)
     precondition(
       k == kb && c.rows == m && c.cols == n,
       "gemm (\(m)×\(k))·(\(kb)×\(n)) into \(c.rows)×\(c.cols)")
+    let accumulate = accumulate || (intoZeros && addsToZeros(m: m, n: n, k: k))
     if k == 0 {  // BLAS may skip beta-scaling when k = 0; NumPy gives zeros
       if !accumulate { for r in 0..<m { for j in 0..<n { c[r, j] = 0 } } }
       return
@@ -55,15 +62,21 @@ extension Kernel {
     a.withUnsafeBufferPointer(of: T.self) { pa in
       b.withUnsafeBufferPointer(of: T.self) { pb in
         out.withUnsafeMutableBufferPointer(of: T.self) { pc in
-          // `out` holds zeros, so the product is added to it: BLAS's beta = 0 would first write
-          // zeros over all of C (OpenBLAS's sgemm_beta pass, ~1 % of the language model's time)
-          // and then add the same products to them.
           gemm(
             Matrix(pa, rows: a.shape[0], cols: a.shape[1]), transposed: ta,
             Matrix(pb, rows: b.shape[0], cols: b.shape[1]), transposed: tb,
-            into: MutableMatrix(pc, rows: m, cols: n), accumulate: true)
+            into: MutableMatrix(pc, rows: m, cols: n), intoZeros: true)
         }
       }
     }
+  }
+
+  /// Products of more multiply-adds than this never take OpenBLAS's small-matrix kernels
+  /// (0.3.21 takes them up to 100³ on SkylakeX), so beta = 1 on zeros gives beta = 0's bits.
+  @usableFromInline package static let smallProductWork = 1 << 21
+
+  /// Whether a product of m×k by k×n into zeros is added to them (``gemm``'s `intoZeros`).
+  @inlinable package static func addsToZeros(m: Int, n: Int, k: Int) -> Bool {
+    Double(m) * Double(n) * Double(k) > Double(smallProductWork)
   }
 }

@@ -60,33 +60,59 @@ internal import CTLMath
   package static func expShifted(
     _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>, count: Int
   ) {
-    #if arch(x86_64)
-      if NumPyMathPath.usesC {
-        if NumPyMathPath.usesAVX512 {
-          CTLMath_exp_shifted_f32_avx512(src, shift, dst, count)
-        } else {
-          CTLMath_exp_shifted_f32(src, shift, dst, count)
-        }
-        return
-      }
-    #endif
+    if NumPyMathPath.usesC,
+      expShiftedInC(src, minus: shift, into: dst, count: count, sixteenLanes: NumPyMathPath.hasAVX512F)
+    {
+      return
+    }
     expShiftedInSwift(src, minus: shift, into: dst, count: count)
+  }
+
+  /// ``expShifted(_:minus:into:count:)`` in NumPy's AVX2 loop (eight lanes at a time), or its
+  /// AVX-512F twin (sixteen, the same arithmetic per lane) with `sixteenLanes`; false (nothing
+  /// done) where the CPU lacks the instructions asked for. The tests compare the two here.
+  package static func expShiftedInC(
+    _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>, count: Int,
+    sixteenLanes: Bool
+  ) -> Bool {
+    #if arch(x86_64)
+      guard NumPyMathPath.hasAVX2FMA, !sixteenLanes || NumPyMathPath.hasAVX512F else { return false }
+      if sixteenLanes {
+        CTLMath_exp_shifted_f32_avx512(src, shift, dst, count)
+      } else {
+        CTLMath_exp_shifted_f32(src, shift, dst, count)
+      }
+      return true
+    #else
+      return false
+    #endif
+  }
+
+  /// ``sigmoid(_:into:count:)`` in C, eight or sixteen lanes at a time, as
+  /// ``expShiftedInC(_:minus:into:count:sixteenLanes:)``.
+  package static func sigmoidInC(
+    _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int, sixteenLanes: Bool
+  ) -> Bool {
+    #if arch(x86_64)
+      guard NumPyMathPath.hasAVX2FMA, !sixteenLanes || NumPyMathPath.hasAVX512F else { return false }
+      if sixteenLanes {
+        CTLMath_sigmoid_f32_avx512(src, dst, count)
+      } else {
+        CTLMath_sigmoid_f32(src, dst, count)
+      }
+      return true
+    #else
+      return false
+    #endif
   }
 
   /// dst[j] = 1/(1 + np.exp(−src[j])) in float32 for j < count, the book's sigmoid with NumPy's
   /// bits; `dst` may be `src`. C or Swift as ``expShifted(_:minus:into:count:)``.
   @usableFromInline
   package static func sigmoid(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
-    #if arch(x86_64)
-      if NumPyMathPath.usesC {
-        if NumPyMathPath.usesAVX512 {
-          CTLMath_sigmoid_f32_avx512(src, dst, count)
-        } else {
-          CTLMath_sigmoid_f32(src, dst, count)
-        }
-        return
-      }
-    #endif
+    if NumPyMathPath.usesC, sigmoidInC(src, into: dst, count: count, sixteenLanes: NumPyMathPath.hasAVX512F) {
+      return
+    }
     var j = 0
     while j + Lanes.scalarCount <= count {
       let x = UnsafeRawPointer(src + j).loadUnaligned(as: Lanes.self)

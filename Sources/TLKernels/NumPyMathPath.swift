@@ -7,7 +7,7 @@ import Synchronization
 /// CPU) where the CPU has AVX2 and FMA3, else the portable Swift emulation (fused multiply-adds
 /// in double, `fmaf` at midpoints). Both give NumPy's bits; the C loops take about a tenth of
 /// the instructions (docs/layers.md §10).
-package enum NumPyMathPath {
+@usableFromInline package enum NumPyMathPath {
   /// Whether this process runs on an x86-64 CPU with AVX2 and FMA3 (`__builtin_cpu_supports`).
   package static let hasAVX2FMA: Bool = CTLMath_has_avx2_fma() != 0
 
@@ -15,16 +15,8 @@ package enum NumPyMathPath {
   /// (the same arithmetic per lane, so the same bits; `Sources/CTLMath/numpy_exp_avx512.c`).
   package static let hasAVX512F: Bool = hasAVX2FMA && CTLMath_has_avx512f() != 0
 
-  /// The ``withAVX2Loops(_:)`` and ``withSwiftPath(_:)`` bodies running, in any thread.
-  private static let avx2Scopes = RunningScopes(), swiftScopes = RunningScopes()
-
-  /// Whether the C loops take sixteen lanes at a time now: the CPU has AVX-512F and no
-  /// ``withAVX2Loops(_:)`` body is running.
-  @usableFromInline package static var usesAVX512: Bool { hasAVX512F && avx2Scopes.none }
-
-  /// Runs `body` with the C loops on eight AVX2 lanes even where the CPU has AVX-512F (the
-  /// tests' way to compare the two). Process-wide, as ``withSwiftPath(_:)``.
-  package static func withAVX2Loops<R>(_ body: () throws -> R) rethrows -> R { try avx2Scopes.run(body) }
+  /// The ``withSwiftPath(_:)`` bodies running, in any thread.
+  private static let swiftScopes = RunningScopes()
 
   /// Whether buffer calls go to the C loops now: the CPU has them and no ``withSwiftPath(_:)``
   /// body is running anywhere in the process.
@@ -37,7 +29,7 @@ package enum NumPyMathPath {
   package static func withSwiftPath<R>(_ body: () throws -> R) rethrows -> R { try swiftScopes.run(body) }
 }
 
-/// A process-wide count of the bodies running inside one of ``NumPyMathPath``'s `with…` scopes.
+/// A process-wide count of the bodies running inside ``NumPyMathPath/withSwiftPath(_:)``.
 private final class RunningScopes: Sendable {
   private let count = Atomic<Int>(0)
 

@@ -4,13 +4,15 @@ internal import CTLMath
 /// divided by a scalar, a matrix's column sums and a bias added to its rows in AVX2 lanes
 /// (`Sources/CTLMath/pairwise_sum.c`): the softmax's row sum and division over V = 10000 scores
 /// a row, TimeAffine's db and bias over N·T×V, which the generic loops ran one partial sum (or
-/// four lanes, with the column sums stored back every row) at a time. NumPy's bits; nil or false (nothing done) where the CPU lacks
-/// AVX2 or a ``NumPyMathPath/withSwiftPath(_:)`` body runs, and the caller takes its loop.
+/// four lanes, with the column sums stored back every row) at a time. NumPy's bits. The callers
+/// ask ``NumPyMathPath/usesC`` first (a ``NumPyMathPath/withSwiftPath(_:)`` body turns these
+/// off); the functions themselves need only AVX2 and FMA3 (the C loops' condition) and answer
+/// nil or false, doing nothing, where the CPU lacks them.
 @usableFromInline package enum VectorSum {
   /// ``Kernel/pairwiseSum(_:count:stride:)`` of `count` contiguous floats.
   @usableFromInline package static func pairwise(_ a: UnsafePointer<Float>, count: Int) -> Float? {
     #if arch(x86_64)
-      guard NumPyMathPath.usesC else { return nil }
+      guard NumPyMathPath.hasAVX2FMA else { return nil }
       return CTLMath_pairwise_sum_f32(a, count)
     #else
       return nil
@@ -21,7 +23,7 @@ internal import CTLMath
   @usableFromInline package static func divide(_ x: UnsafeMutablePointer<Float>, by divisor: Float, count: Int) -> Bool
   {
     #if arch(x86_64)
-      guard NumPyMathPath.usesC else { return false }
+      guard NumPyMathPath.hasAVX2FMA else { return false }
       CTLMath_divide_f32(x, divisor, count)
       return true
     #else
@@ -34,7 +36,7 @@ internal import CTLMath
     _ m: UnsafePointer<Float>, rows: Int, ld: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Float>
   ) -> Bool {
     #if arch(x86_64)
-      guard NumPyMathPath.usesC else { return false }
+      guard NumPyMathPath.hasAVX2FMA else { return false }
       CTLMath_sum_rows_f32(m, rows, ld, columns.lowerBound, columns.upperBound, out)
       return true
     #else
@@ -47,7 +49,7 @@ internal import CTLMath
     _ b: UnsafePointer<Float>, to m: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, ld: Int
   ) -> Bool {
     #if arch(x86_64)
-      guard NumPyMathPath.usesC else { return false }
+      guard NumPyMathPath.hasAVX2FMA else { return false }
       CTLMath_add_row_vector_f32(m + rows.lowerBound * ld, rows.count, cols, ld, b)
       return true
     #else

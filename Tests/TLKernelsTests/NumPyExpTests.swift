@@ -101,28 +101,38 @@ import Testing
     return x + stride(from: UInt64(0), to: 1 << 32, by: 16411).map { Float(bitPattern: UInt32($0)) }
   }
 
-  static func sigmoid(_ xs: [Float]) -> [Float] {
+  /// `body(src, dst, count)` over `xs` into a fresh array.
+  static func mapped(_ xs: [Float], _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Bool)
+    -> [Float]?
+  {
     var out = [Float](repeating: 0, count: xs.count)
-    xs.withUnsafeBufferPointer { src in
+    let done = xs.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
-        guard let source = src.baseAddress, let target = dst.baseAddress else { return }
-        NumPyExp.sigmoid(source, into: target, count: xs.count)
+        guard let source = src.baseAddress, let target = dst.baseAddress else { return false }
+        return body(source, target, xs.count)
       }
     }
-    return out
+    return done ? out : nil
   }
 
   @Test("sixteen AVX-512 lanes at a time give the AVX2 loop's bits (exp and σ)")
   func avx512Lanes() throws {
     guard NumPyMathPath.hasAVX512F else { return }  // nothing to compare on this CPU
     let x = try Self.sweep()
-    #expect(NumPyMathPath.usesAVX512)
     for offset in [0, 5] {  // blocks of sixteen, and a tail of fewer that the AVX2 loop takes
       let xs = Array(x[offset...])
-      let (exp16, sigmoid16) = (Self.expShifted(xs, shift: 0.375), Self.sigmoid(xs))
-      let (exp8, sigmoid8) = NumPyMathPath.withAVX2Loops { (Self.expShifted(xs, shift: 0.375), Self.sigmoid(xs)) }
-      #expect(Self.mismatches(xs, exp16, exp8).isEmpty, "\(Self.mismatches(xs, exp16, exp8).prefix(5))")
-      #expect(Self.mismatches(xs, sigmoid16, sigmoid8).isEmpty, "\(Self.mismatches(xs, sigmoid16, sigmoid8).prefix(5))")
+      var results: [[Float]] = []
+      for sixteen in [true, false] {
+        results.append(
+          try #require(
+            Self.mapped(xs) { NumPyExp.expShiftedInC($0, minus: 0.375, into: $1, count: $2, sixteenLanes: sixteen) }))
+        results.append(
+          try #require(Self.mapped(xs) { NumPyExp.sigmoidInC($0, into: $1, count: $2, sixteenLanes: sixteen) }))
+      }
+      #expect(
+        Self.mismatches(xs, results[0], results[2]).isEmpty, "\(Self.mismatches(xs, results[0], results[2]).prefix(5))")
+      #expect(
+        Self.mismatches(xs, results[1], results[3]).isEmpty, "\(Self.mismatches(xs, results[1], results[3]).prefix(5))")
     }
   }
 }

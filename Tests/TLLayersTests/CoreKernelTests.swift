@@ -52,22 +52,58 @@ struct CoreKernelTests {
     return NDArray(shape: [rows, cols], scalars: values)
   }
 
-  @Test("sumRows and the bias add give the generic loops' bits in AVX2 lanes")
+  @Test("sumRows and the bias add give the generic loops' bits in AVX2 lanes, on 1 and 3 workers")
   func wideColumnSums() {
+    guard NumPyMathPath.hasAVX2FMA else { return }  // no AVX2 lanes on this CPU
     let m = Self.wideMatrix(rows: 300, cols: 75)
-    let lanes = Kernel.sumRows(m)
+    let b = Self.wideMatrix(rows: 1, cols: 75).reshaped([75])
     let loop = NumPyMathPath.withSwiftPath { Kernel.sumRows(m) }
-    #expect(lanes == loop)
+    let biasedByLoop = NumPyMathPath.withSwiftPath { Kernel.addBias(m, b) }
     // The loop is NumPy's order (the fixture test above); a pairwise order would differ here.
     let column = (0..<300).map { m.scalars(as: Float.self)[$0 * 75] }
-    #expect(lanes.scalars(as: Float.self)[0] == column.reduce(0, +))
+    #expect(loop.scalars(as: Float.self)[0] == column.reduce(0, +))
+    let values = m.scalars(as: Float.self)
+    let bias = b.scalars(as: Float.self)
+    for workers in [1, 3] {  // column and row ranges that do not start at 0
+      var lanes = [Float](repeating: -1, count: 75)
+      var biased = values
+      Kernel.withRowWorkers(workers) {
+        let chunks = [0..<20, 20..<53, 53..<75]
+        for columns in chunks {
+          let done = values.withUnsafeBufferPointer { src in
+            lanes.withUnsafeMutableBufferPointer { dst in
+              guard let base = src.baseAddress, let out = dst.baseAddress else { return false }
+              return VectorSum.sumRows(base, rows: 300, ld: 75, columns: columns, into: out)
+            }
+          }
+          #expect(done)
+        }
+        for rows in [0..<1, 1..<150, 150..<300] {
+          let done = bias.withUnsafeBufferPointer { bp in
+            biased.withUnsafeMutableBufferPointer { mp in
+              guard let bb = bp.baseAddress, let mb = mp.baseAddress else { return false }
+              return VectorSum.addRowVector(bb, to: mb, rows: rows, cols: 75, ld: 75)
+            }
+          }
+          #expect(done)
+        }
+        #expect(lanes == loop.scalars(as: Float.self), "\(workers) workers")
+      }
+      #expect(biased == biasedByLoop.scalars(as: Float.self))
+      // And through the kernels, on the split the worker count gives.
+      let viaKernel = Kernel.withRowWorkers(workers) { Kernel.sumRows(m) }
+      #expect(viaKernel == loop)
+    }
+  }
 
-    let b = Self.wideMatrix(rows: 1, cols: 75).reshaped([75])
-    let biased = Kernel.addBias(m, b)
-    let biasedByLoop = NumPyMathPath.withSwiftPath { Kernel.addBias(m, b) }
-    #expect(biased == biasedByLoop)
-    #expect(
-      biased.scalars(as: Float.self)[75 + 70] == m.scalars(as: Float.self)[75 + 70] + b.scalars(as: Float.self)[70])
+  /// np.dot of float32 [[-1e-30]]·[[1e-30]] is −0.0 (the product underflows with its sign):
+  /// a small product into fresh zeros keeps BLAS's beta = 0, whose small-matrix kernel stores
+  /// it as is (adding it to +0 would give +0).
+  @Test("a small product that underflows keeps its sign, as np.dot's does")
+  func negativeZeroProduct() {
+    let product = Kernel.matmul(
+      NDArray(shape: [1, 1], scalars: [Float(-1e-30)]), NDArray(shape: [1, 1], scalars: [Float(1e-30)]))
+    #expect(product.scalars(as: Float.self)[0].bitPattern == (-0.0 as Float).bitPattern)
   }
 
   @Test("LegacyRandom reproduces np.random.seed(1234); np.random.rand() draws")

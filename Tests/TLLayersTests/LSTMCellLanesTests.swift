@@ -89,7 +89,8 @@ struct LSTMCellLanesTests {
                     }
                     return LSTMLanes.forward(
                       x: .init(g), p: .init(pb), b: .init(bp), cPrev: .init(cpb), cNext: .init(c), tanhC: .init(t),
-                      hNext: .init(o), h: h, scalar: { _ in Issue.record("no lane here needs the scalar loop") })
+                      hNext: .init(o), h: h, from: 0,
+                      scalar: { _ in Issue.record("no lane here needs the scalar loop") })
                   }
                 }
               }
@@ -100,11 +101,42 @@ struct LSTMCellLanesTests {
       #expect(done == h)
       return [gates, cNext, tanhC, hNext]
     }
-    guard NumPyMathPath.usesC else { return }  // a CPU without AVX2: only the Swift lanes exist
+    guard LSTMCellLanes.isAvailable else { return }  // a CPU without AVX2: only the Swift lanes exist
     let (viaC, viaSwift) = (try run(true), try run(false))
     for (name, (a, b)) in zip(["g", "c", "tanh(c)", "h"], zip(viaC, viaSwift)) {
       let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
       #expect(differing == 0, "\(name): \(differing) values differ")
     }
+  }
+
+  /// The backward's gate gradients in C against the Swift loop of `LSTMCell.backwardStep`
+  /// (written out here), for 29 units (three blocks of eight and a tail of five), bit for bit.
+  @Test func backwardGateBits() throws {
+    guard LSTMCellLanes.isAvailable else { return }
+    let h = 29
+    let gates = Self.values(4 * h, seed: 11, scale: 1).map { $0 * 0.5 + 0.5 }
+    let (cPrev, tanhC) = (Self.values(h, seed: 12, scale: 2), Self.values(h, seed: 13, scale: 1))
+    let (dh, dc) = (Self.values(h, seed: 14, scale: 1), Self.values(h, seed: 15, scale: 1))
+    var (x, dcn) = (gates, dc)
+    let done = x.withUnsafeMutableBufferPointer { xp in
+      dcn.withUnsafeMutableBufferPointer { dp in
+        guard let xb = xp.baseAddress, let db = dp.baseAddress else { return false }
+        return LSTMCellLanes.cellBackward(x: xb, cPrev: cPrev, tanhC: tanhC, dh: dh, dc: db, h: h)
+      }
+    }
+    #expect(done)
+    var (ex, edc) = (gates, dc)
+    for j in 0..<h {
+      let (f, g, i, o) = (ex[j], ex[h + j], ex[2 * h + j], ex[3 * h + j])
+      let tc = tanhC[j]
+      let ds = edc[j] + (dh[j] * o) * (1 - tc * tc)
+      edc[j] = ds * f
+      ex[j] = (ds * cPrev[j]) * (f * (1 - f))
+      ex[h + j] = (ds * i) * (1 - g * g)
+      ex[2 * h + j] = (ds * g) * (i * (1 - i))
+      ex[3 * h + j] = (dh[j] * tc) * (o * (1 - o))
+    }
+    #expect(zip(x, ex).allSatisfy { $0.bitPattern == $1.bitPattern })
+    #expect(zip(dcn, edc).allSatisfy { $0.bitPattern == $1.bitPattern })
   }
 }

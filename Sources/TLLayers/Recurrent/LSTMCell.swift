@@ -61,8 +61,10 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         let cn = cOut.base + row * cOut.ld
         let hn = hOut.base + row * hOut.ld
         let tn = tanhOut + row * tanhLd
+        // One choice of lanes for the whole row (see LSTMCellLanes).
+        let inC = T.self == Float.self && LSTMCellLanes.isUsed
         // f, i, o: the sums first, then σ over f and over i | o in buffer calls (NumPy's exp loop).
-        if T.self != Float.self || !Self.addSums(x, p, b, h: h) {
+        if !(inC && Self.addSums(x, p, b, h: h)) {
           for j in 0..<h { x[j] = (x[j] + p[j]) + b[j] }
           for j in 2 * h..<4 * h { x[j] = (x[j] + p[j]) + b[j] }
         }
@@ -81,10 +83,11 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         var j = 0
         if T.self == Float.self {  // eight columns at a time; the same arithmetic, lane by lane
           j =
-            Self.cellInC(x, p, b, cp, cn, tn, hn, h: h, scalar: scalar)
-            ?? LSTMLanes.forward(
+            inC
+            ? Self.cellInC(x, p, b, cp, cn, tn, hn, h: h, scalar: scalar)
+            : LSTMLanes.forward(
               x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cp), cNext: .init(cn),
-              tanhC: .init(tn), hNext: .init(hn), h: h, scalar: scalar)
+              tanhC: .init(tn), hNext: .init(hn), h: h, from: 0, scalar: scalar)
         }
         while j < h {
           scalar(j)
@@ -95,37 +98,40 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
   }
 
   /// The f and i | o gate sums of a float32 row in AVX2 lanes (``LSTMCellLanes``); false
-  /// where those cannot run.
+  /// where the CPU lacks them.
   private static func addSums(
     _ x: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ b: UnsafePointer<T>, h: Int
   ) -> Bool {
-    let (x, p, b) = (FloatLanes(x).base, FloatLanes(p).base, FloatLanes(b).base)
-    guard LSTMCellLanes.addSums(x, p, b, count: h) else { return false }
-    _ = LSTMCellLanes.addSums(x + 2 * h, p + 2 * h, b + 2 * h, count: 2 * h)
-    return true
+    LSTMCellLanes.addSums(FloatLanes(x).base, FloatLanes(p).base, FloatLanes(b).base, h: h)
   }
 
-  /// ``LSTMLanes/forward(x:p:b:cPrev:cNext:tanhC:hNext:h:scalar:)`` in AVX2 lanes
+  /// ``LSTMLanes/forward(x:p:b:cPrev:cNext:tanhC:hNext:h:width:scalar:)`` in AVX2 lanes
   /// (``LSTMCellLanes``), the same bits: a block the lanes do not take (a NaN) goes to `scalar`.
-  /// Returns the columns handled, or nil where the C loops cannot run.
+  /// Returns the columns handled (all but the last fewer than eight); from wherever the C loop
+  /// cannot go on (a CPU without AVX2), the Swift lanes take over.
   private static func cellInC(
     _ x: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ b: UnsafePointer<T>,
     _ cPrev: UnsafePointer<T>, _ cNext: UnsafeMutablePointer<T>, _ tanhC: UnsafeMutablePointer<T>,
     _ hNext: UnsafeMutablePointer<T>, h: Int, scalar: (Int) -> Void
-  ) -> Int? {
+  ) -> Int {
     var j = 0
-    while true {
+    while j + 8 <= h {
       guard
         let stopped = LSTMCellLanes.cell(
           x: FloatLanes(x).base, p: FloatLanes(p).base, b: FloatLanes(b).base, cPrev: FloatLanes(cPrev).base,
           cNext: FloatLanes(cNext).base, tanhC: FloatLanes(tanhC).base, hNext: FloatLanes(hNext).base, h: h,
           from: j)
-      else { return nil }
+      else {
+        return LSTMLanes.forward(
+          x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cPrev), cNext: .init(cNext), tanhC: .init(tanhC),
+          hNext: .init(hNext), h: h, from: j, scalar: scalar)
+      }
       j = stopped
       guard j + 8 <= h else { return j }
       for k in j..<j + 8 { scalar(k) }
       j += 8
     }
+    return j
   }
 
   /// ds = dc_next + (dh_next⊙o)⊙(1 − tanh²(c_next)); dA = [df | dg | di | do]; dc_prev = ds⊙f;
@@ -155,7 +161,7 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         }
         let dn = dh.base + row * dh.ld
         let dcn = dc.base + row * dc.ld
-        if T.self == Float.self,
+        if T.self == Float.self, LSTMCellLanes.isUsed,
           LSTMCellLanes.cellBackward(
             x: FloatLanes(x).base, cPrev: FloatLanes(cp).base, tanhC: FloatLanes(tanhC).base,
             dh: FloatLanes(dn).base, dc: FloatLanes(dcn).base, h: h)
@@ -182,16 +188,16 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
 /// The Float LSTM forward step's tanh part eight columns at a time (``VectorExp``), after σ of
 /// f, i, o is in `x`: the scalar loop's arithmetic in the same order, lane by lane, tanh(c_next)
 /// kept in `tanhC`. A block with a lane the vector tanh does not take (NaN) goes to `scalar`
-/// instead. Returns the columns it handled.
+/// instead. Starts at column `from`; returns the columns handled by then.
 enum LSTMLanes {
   typealias Lanes = SIMD8<Float>
 
   static func forward(
     x: FloatLanes, p: FloatLanes, b: FloatLanes, cPrev: FloatLanes, cNext: FloatLanes,
-    tanhC: FloatLanes, hNext: FloatLanes, h: Int,
+    tanhC: FloatLanes, hNext: FloatLanes, h: Int, from: Int,
     scalar: (Int) -> Void
   ) -> Int {
-    var j = 0
+    var j = from
     while j + Lanes.scalarCount <= h {
       let (f, i, o) = (x.load(j), x.load(2 * h + j), x.load(3 * h + j))
       if let g = VectorExp.tanh((x.load(h + j) + p.load(h + j)) + b.load(h + j)),

@@ -31,7 +31,8 @@ protocol RecurrentCell: SendableMetatype {
   /// Step `step` of the backward: on entry the running gradients hold those of the step's
   /// output states; on exit the gate block holds dA and they hold those of its input states.
   func backwardStep(_ tape: RecurrentTape<Self>, _ step: Int)
-  /// dWh (H,G·H) summed over every step, from the cached states and dA.
+  /// dWh (H,G·H) summed over every step, from the cached states and dA, into `dWh`, which
+  /// holds zeros.
   func recurrentWeightGradient(_ tape: RecurrentTape<Self>, into dWh: MutableMatrix<Scalar>)
 
   /// The final values (N,H) of the cell's own states, as copies.

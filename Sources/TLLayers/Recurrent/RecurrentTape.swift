@@ -54,8 +54,8 @@ final class RecurrentTape<Cell: RecurrentCell> {
     overlapsInput = Self.overlaps(shapes: s, xs: xs, wx: wxArray)
     stepsPerChunk = Self.stepsPerChunk(n: n)
     a = overlapsInput ? Buffer(zeros: n * t * gh) : Buffer(adopting: Kernel.matmul(xs2, wxArray))
-    // The helper's first chunk scatters rows over all of it; its pages are cleared on both
-    // cores first, off the path the loop waits on.
+    // The helper's first chunk scatters rows over all of it, and the loop waits for that
+    // chunk: its pages are cleared here on both cores instead (any recurrent cell).
     if overlapsInput { a.faultInZeroedPages() }
     hidden = CarriedState(n: n, t: t, h: h, initial: state["h"])
     cell = Cell(n: n, t: t, h: h, state: state)
@@ -239,15 +239,15 @@ final class RecurrentTape<Cell: RecurrentCell> {
     let grads = RecurrentGradients<T>(
       dxs: Buffer(zeros: n * t * d), dWx: Buffer(zeros: d * gh), dWh: Buffer(zeros: h * gh),
       db: Buffer(zeros: gh))
-    // The grads hold zeros: the products are added to them (no zeroing pass inside BLAS).
+    // The grads hold zeros (no zeroing pass inside BLAS: Kernel.gemm's intoZeros).
     Kernel.gemm(
       x.matrix(rows: n * t, cols: d), transposed: true, dA, transposed: false,
-      into: grads.dWx.mutableMatrix(rows: d, cols: gh), accumulate: true)
+      into: grads.dWx.mutableMatrix(rows: d, cols: gh), intoZeros: true)
     cell.recurrentWeightGradient(self, into: grads.dWh.mutableMatrix(rows: h, cols: gh))
     Kernel.sumRows(dA, into: grads.db.p)
     Kernel.gemm(
       dA, transposed: false, wx.matrix(rows: d, cols: gh), transposed: true,
-      into: grads.dxs.mutableMatrix(rows: n * t, cols: d), accumulate: true)
+      into: grads.dxs.mutableMatrix(rows: n * t, cols: d), intoZeros: true)
     return grads
   }
 
@@ -265,11 +265,11 @@ final class RecurrentTape<Cell: RecurrentCell> {
     }
   }
 
-  /// dWh = Σ_t h_prevᵀ·dA_t as one product, added to `dWh`'s zeros: what RNN and LSTM need.
+  /// dWh = Σ_t h_prevᵀ·dA_t as one product into `dWh`'s zeros: what RNN and LSTM need.
   func plainRecurrentWeightGradient(into dWh: MutableMatrix<T>) {
     Kernel.gemm(
       hidden.prev.matrix(rows: n * t, cols: h), transposed: true, a.matrix(rows: n * t, cols: gh),
-      transposed: false, into: dWh, accumulate: true)
+      transposed: false, into: dWh, intoZeros: true)
   }
 }
 
