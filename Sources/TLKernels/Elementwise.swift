@@ -53,11 +53,10 @@ extension Kernel {
     let shared = UncheckedSendable((b: b, m: m))
     forEachRowRange(rows: m.rows, cols: m.cols) { rows in
       let (b, m) = shared.value
-      if T.self == Float.self, NumPyMathPath.usesC,
+      if T.self == Float.self, NumPyMathPath.usesC {
         VectorSum.addRowVector(
           UnsafeRawPointer(b).assumingMemoryBound(to: Float.self),
           to: UnsafeMutableRawPointer(m.base).assumingMemoryBound(to: Float.self), rows: rows, cols: m.cols, ld: m.ld)
-      {
         return
       }
       for r in rows {
@@ -87,11 +86,10 @@ extension Kernel {
     let maxValue = rowMax(UnsafePointer(src), count: cols)
     T.expShifted(src, minus: maxValue, into: dst, count: cols)
     let total = pairwiseSum(UnsafePointer(dst), count: cols)
-    if T.self == Float.self, NumPyMathPath.usesC,
+    if T.self == Float.self, NumPyMathPath.usesC {
       VectorSum.divide(
         UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self), by: unsafeBitCast(total, to: Float.self),
         count: cols)
-    {
       return
     }
     for j in 0..<cols { dst[j] /= total }

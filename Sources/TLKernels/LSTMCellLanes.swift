@@ -7,8 +7,8 @@ internal import CTLMath
 ///
 /// The caller asks ``isUsed`` once for a row and then calls either these loops or its own for
 /// all of it, so that a ``NumPyMathPath/withSwiftPath(_:)`` body starting meanwhile (in a test)
-/// cannot split a row between the two. The loops themselves need only the CPU's AVX2
-/// (``isAvailable``); where it lacks it they do nothing and say so.
+/// cannot split a row between the two. The loops may be called only where the CPU has them
+/// (``isAvailable``, which ``isUsed`` implies).
 package enum LSTMCellLanes {
   /// Whether the CPU can run these loops (AVX2; asked with FMA3, as the other C loops are).
   package static var isAvailable: Bool { NumPyMathPath.hasAVX2FMA }
@@ -18,18 +18,16 @@ package enum LSTMCellLanes {
   package static var isUsed: Bool { NumPyMathPath.usesC }
 
   /// One row's gate sums: x[j] = (x[j] + p[j]) + b[j] over the f block (`h` wide) and the i | o
-  /// blocks (2h wide, from 2h), each add rounded (A = x·Wx + h·Wh + b). False (nothing done)
-  /// where the CPU lacks AVX2.
+  /// blocks (2h wide, from 2h), each add rounded (A = x·Wx + h·Wh + b).
   package static func addSums(
     _ x: UnsafeMutablePointer<Float>, _ p: UnsafePointer<Float>, _ b: UnsafePointer<Float>, h: Int
-  ) -> Bool {
+  ) {
     #if arch(x86_64)
-      guard isAvailable else { return false }
+      precondition(isAvailable, "LSTM lanes need AVX2")
       CTLMath_add3_f32(x, p, b, h)
       CTLMath_add3_f32(x + 2 * h, p + 2 * h, b + 2 * h, 2 * h)
-      return true
     #else
-      return false
+      preconditionFailure("LSTM lanes need x86-64 with AVX2")
     #endif
   }
 
@@ -37,34 +35,32 @@ package enum LSTMCellLanes {
   /// c = f·c_prev + g·i, tanhC = tanh(c), hNext = o·tanh(c), g stored back into x's g block
   /// (x: the row's gates [f | g | i | o], H = `h` wide each, f, i, o already σ'd). Returns the
   /// first unit it did not do: the start of a block whose g sum or c holds a NaN (nothing of
-  /// it written), or of the last fewer than eight; nil (nothing done) where the CPU lacks AVX2.
+  /// it written), or of the last fewer than eight.
   package static func cell(
     x: UnsafeMutablePointer<Float>, p: UnsafePointer<Float>, b: UnsafePointer<Float>,
     cPrev: UnsafePointer<Float>, cNext: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>,
     hNext: UnsafeMutablePointer<Float>, h: Int, from: Int
-  ) -> Int? {
+  ) -> Int {
     #if arch(x86_64)
-      guard isAvailable else { return nil }
+      precondition(isAvailable, "LSTM lanes need AVX2")
       return CTLMath_lstm_cell_f32(x, p, b, cPrev, cNext, tanhC, hNext, h, from)
     #else
-      return nil
+      preconditionFailure("LSTM lanes need x86-64 with AVX2")
     #endif
   }
 
   /// One row of the backward step's gate gradients (the LSTM's `backwardStep` loop, its
   /// arithmetic in its order): ds = dc + (dh·o)·(1 − tanhC²), dc ← ds·f, and the gates
-  /// [f | g | i | o] in `x` (H = `h` wide each) replaced by [df | dg | di | do]. False (nothing
-  /// done) where the CPU lacks AVX2.
+  /// [f | g | i | o] in `x` (H = `h` wide each) replaced by [df | dg | di | do].
   package static func cellBackward(
     x: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>, tanhC: UnsafePointer<Float>,
     dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, h: Int
-  ) -> Bool {
+  ) {
     #if arch(x86_64)
-      guard isAvailable else { return false }
+      precondition(isAvailable, "LSTM lanes need AVX2")
       CTLMath_lstm_cell_backward_f32(x, cPrev, tanhC, dh, dc, h)
-      return true
     #else
-      return false
+      preconditionFailure("LSTM lanes need x86-64 with AVX2")
     #endif
   }
 }

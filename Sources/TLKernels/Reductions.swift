@@ -8,10 +8,9 @@ extension Kernel {
   /// partial sums up to 128, halves split at a multiple of 8 above.
   @inlinable
   package static func pairwiseSum<T: LayerScalar>(_ a: UnsafePointer<T>, count n: Int, stride: Int = 1) -> T {
-    if T.self == Float.self, stride == 1, n >= 8, NumPyMathPath.usesC,
-      let sum = VectorSum.pairwise(UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), count: n)
-    {
-      return unsafeBitCast(sum, to: T.self)
+    if T.self == Float.self, stride == 1, n >= 8, NumPyMathPath.usesC {
+      return unsafeBitCast(
+        VectorSum.pairwise(UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), count: n), to: T.self)
     }
     if n < 8 {
       var res: T = 0
@@ -68,11 +67,10 @@ extension Kernel {
     let (src, dst) = (UncheckedSendable(m), UncheckedSendable(out))
     forEachRowRange(rows: m.cols, cols: m.rows) { columns in
       let (m, out) = (src.value, dst.value)
-      if T.self == Float.self, NumPyMathPath.usesC,
+      if T.self == Float.self, NumPyMathPath.usesC {
         VectorSum.sumRows(
           UnsafeRawPointer(m.base).assumingMemoryBound(to: Float.self), rows: m.rows, ld: m.ld, columns: columns,
           into: UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self))
-      {
         return
       }
       for j in columns { out[j] = 0 }

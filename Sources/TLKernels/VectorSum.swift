@@ -6,54 +6,50 @@ internal import CTLMath
 /// a row, TimeAffine's db and bias over N·T×V, which the generic loops ran one partial sum (or
 /// four lanes, with the column sums stored back every row) at a time. NumPy's bits. The callers
 /// ask ``NumPyMathPath/usesC`` first (a ``NumPyMathPath/withSwiftPath(_:)`` body turns these
-/// off); the functions themselves need only AVX2 and FMA3 (the C loops' condition) and answer
-/// nil or false, doing nothing, where the CPU lacks them.
+/// off); the functions may be called only where the CPU has AVX2 and FMA3 (the C loops'
+/// condition, ``NumPyMathPath/hasAVX2FMA``).
 @usableFromInline package enum VectorSum {
   /// ``Kernel/pairwiseSum(_:count:stride:)`` of `count` contiguous floats.
-  @usableFromInline package static func pairwise(_ a: UnsafePointer<Float>, count: Int) -> Float? {
+  @usableFromInline package static func pairwise(_ a: UnsafePointer<Float>, count: Int) -> Float {
     #if arch(x86_64)
-      guard NumPyMathPath.hasAVX2FMA else { return nil }
+      precondition(NumPyMathPath.hasAVX2FMA, "VectorSum needs AVX2")
       return CTLMath_pairwise_sum_f32(a, count)
     #else
-      return nil
+      preconditionFailure("VectorSum needs x86-64 with AVX2")
     #endif
   }
 
   /// x[j] /= divisor for j < count.
-  @usableFromInline package static func divide(_ x: UnsafeMutablePointer<Float>, by divisor: Float, count: Int) -> Bool
-  {
+  @usableFromInline package static func divide(_ x: UnsafeMutablePointer<Float>, by divisor: Float, count: Int) {
     #if arch(x86_64)
-      guard NumPyMathPath.hasAVX2FMA else { return false }
+      precondition(NumPyMathPath.hasAVX2FMA, "VectorSum needs AVX2")
       CTLMath_divide_f32(x, divisor, count)
-      return true
     #else
-      return false
+      preconditionFailure("VectorSum needs x86-64 with AVX2")
     #endif
   }
 
   /// out[j] = Σ_r m[r, j] row by row for j in `columns` (``Kernel/sumRows(_:into:)``'s order).
   @usableFromInline package static func sumRows(
     _ m: UnsafePointer<Float>, rows: Int, ld: Int, columns: Range<Int>, into out: UnsafeMutablePointer<Float>
-  ) -> Bool {
+  ) {
     #if arch(x86_64)
-      guard NumPyMathPath.hasAVX2FMA else { return false }
+      precondition(NumPyMathPath.hasAVX2FMA, "VectorSum needs AVX2")
       CTLMath_sum_rows_f32(m, rows, ld, columns.lowerBound, columns.upperBound, out)
-      return true
     #else
-      return false
+      preconditionFailure("VectorSum needs x86-64 with AVX2")
     #endif
   }
 
   /// m[r, j] += b[j] for the `rows` rows (``Kernel/addRowVector(_:to:)``).
   @usableFromInline package static func addRowVector(
     _ b: UnsafePointer<Float>, to m: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, ld: Int
-  ) -> Bool {
+  ) {
     #if arch(x86_64)
-      guard NumPyMathPath.hasAVX2FMA else { return false }
+      precondition(NumPyMathPath.hasAVX2FMA, "VectorSum needs AVX2")
       CTLMath_add_row_vector_f32(m + rows.lowerBound * ld, rows.count, cols, ld, b)
-      return true
     #else
-      return false
+      preconditionFailure("VectorSum needs x86-64 with AVX2")
     #endif
   }
 }

@@ -73,7 +73,8 @@ struct CoreKernelTests {
           let done = values.withUnsafeBufferPointer { src in
             lanes.withUnsafeMutableBufferPointer { dst in
               guard let base = src.baseAddress, let out = dst.baseAddress else { return false }
-              return VectorSum.sumRows(base, rows: 300, ld: 75, columns: columns, into: out)
+              VectorSum.sumRows(base, rows: 300, ld: 75, columns: columns, into: out)
+              return true
             }
           }
           #expect(done)
@@ -82,7 +83,8 @@ struct CoreKernelTests {
           let done = bias.withUnsafeBufferPointer { bp in
             biased.withUnsafeMutableBufferPointer { mp in
               guard let bb = bp.baseAddress, let mb = mp.baseAddress else { return false }
-              return VectorSum.addRowVector(bb, to: mb, rows: rows, cols: 75, ld: 75)
+              VectorSum.addRowVector(bb, to: mb, rows: rows, cols: 75, ld: 75)
+              return true
             }
           }
           #expect(done)

@@ -64,7 +64,9 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         // One choice of lanes for the whole row (see LSTMCellLanes).
         let inC = T.self == Float.self && LSTMCellLanes.isUsed
         // f, i, o: the sums first, then σ over f and over i | o in buffer calls (NumPy's exp loop).
-        if !(inC && Self.addSums(x, p, b, h: h)) {
+        if inC {
+          LSTMCellLanes.addSums(FloatLanes(x).base, FloatLanes(p).base, FloatLanes(b).base, h: h)
+        } else {
           for j in 0..<h { x[j] = (x[j] + p[j]) + b[j] }
           for j in 2 * h..<4 * h { x[j] = (x[j] + p[j]) + b[j] }
         }
@@ -87,7 +89,7 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
             ? Self.cellInC(x, p, b, cp, cn, tn, hn, h: h, scalar: scalar)
             : LSTMLanes.forward(
               x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cp), cNext: .init(cn),
-              tanhC: .init(tn), hNext: .init(hn), h: h, from: 0, scalar: scalar)
+              tanhC: .init(tn), hNext: .init(hn), h: h, scalar: scalar)
         }
         while j < h {
           scalar(j)
@@ -97,18 +99,10 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
     }
   }
 
-  /// The f and i | o gate sums of a float32 row in AVX2 lanes (``LSTMCellLanes``); false
-  /// where the CPU lacks them.
-  private static func addSums(
-    _ x: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ b: UnsafePointer<T>, h: Int
-  ) -> Bool {
-    LSTMCellLanes.addSums(FloatLanes(x).base, FloatLanes(p).base, FloatLanes(b).base, h: h)
-  }
-
-  /// ``LSTMLanes/forward(x:p:b:cPrev:cNext:tanhC:hNext:h:width:scalar:)`` in AVX2 lanes
-  /// (``LSTMCellLanes``), the same bits: a block the lanes do not take (a NaN) goes to `scalar`.
-  /// Returns the columns handled (all but the last fewer than eight); from wherever the C loop
-  /// cannot go on (a CPU without AVX2), the Swift lanes take over.
+  /// ``LSTMLanes/forward(x:p:b:cPrev:cNext:tanhC:hNext:h:scalar:)`` in AVX2 lanes
+  /// (``LSTMCellLanes``, only where ``LSTMCellLanes/isUsed``), the same bits: a block the lanes
+  /// do not take (a NaN) goes to `scalar`. Returns the columns handled (all but the last fewer
+  /// than eight).
   private static func cellInC(
     _ x: UnsafeMutablePointer<T>, _ p: UnsafePointer<T>, _ b: UnsafePointer<T>,
     _ cPrev: UnsafePointer<T>, _ cNext: UnsafeMutablePointer<T>, _ tanhC: UnsafeMutablePointer<T>,
@@ -116,17 +110,10 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
   ) -> Int {
     var j = 0
     while j + 8 <= h {
-      guard
-        let stopped = LSTMCellLanes.cell(
-          x: FloatLanes(x).base, p: FloatLanes(p).base, b: FloatLanes(b).base, cPrev: FloatLanes(cPrev).base,
-          cNext: FloatLanes(cNext).base, tanhC: FloatLanes(tanhC).base, hNext: FloatLanes(hNext).base, h: h,
-          from: j)
-      else {
-        return LSTMLanes.forward(
-          x: .init(x), p: .init(p), b: .init(b), cPrev: .init(cPrev), cNext: .init(cNext), tanhC: .init(tanhC),
-          hNext: .init(hNext), h: h, from: j, scalar: scalar)
-      }
-      j = stopped
+      j = LSTMCellLanes.cell(
+        x: FloatLanes(x).base, p: FloatLanes(p).base, b: FloatLanes(b).base, cPrev: FloatLanes(cPrev).base,
+        cNext: FloatLanes(cNext).base, tanhC: FloatLanes(tanhC).base, hNext: FloatLanes(hNext).base, h: h,
+        from: j)
       guard j + 8 <= h else { return j }
       for k in j..<j + 8 { scalar(k) }
       j += 8
@@ -161,11 +148,10 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
         }
         let dn = dh.base + row * dh.ld
         let dcn = dc.base + row * dc.ld
-        if T.self == Float.self, LSTMCellLanes.isUsed,
+        if T.self == Float.self, LSTMCellLanes.isUsed {
           LSTMCellLanes.cellBackward(
             x: FloatLanes(x).base, cPrev: FloatLanes(cp).base, tanhC: FloatLanes(tanhC).base,
             dh: FloatLanes(dn).base, dc: FloatLanes(dcn).base, h: h)
-        {
           continue
         }
         for j in 0..<h {
@@ -188,16 +174,16 @@ struct LSTMCell<Scalar: LayerScalar>: RecurrentCell {
 /// The Float LSTM forward step's tanh part eight columns at a time (``VectorExp``), after σ of
 /// f, i, o is in `x`: the scalar loop's arithmetic in the same order, lane by lane, tanh(c_next)
 /// kept in `tanhC`. A block with a lane the vector tanh does not take (NaN) goes to `scalar`
-/// instead. Starts at column `from`; returns the columns handled by then.
+/// instead. Returns the columns it handled.
 enum LSTMLanes {
   typealias Lanes = SIMD8<Float>
 
   static func forward(
     x: FloatLanes, p: FloatLanes, b: FloatLanes, cPrev: FloatLanes, cNext: FloatLanes,
-    tanhC: FloatLanes, hNext: FloatLanes, h: Int, from: Int,
+    tanhC: FloatLanes, hNext: FloatLanes, h: Int,
     scalar: (Int) -> Void
   ) -> Int {
-    var j = from
+    var j = 0
     while j + Lanes.scalarCount <= h {
       let (f, i, o) = (x.load(j), x.load(2 * h + j), x.load(3 * h + j))
       if let g = VectorExp.tanh((x.load(h + j) + p.load(h + j)) + b.load(h + j)),
