@@ -64,19 +64,20 @@ struct OverlappedChunksTests {
     #expect(record.runs == Array(repeating: 1, count: 12))
   }
 
-  /// With a slow body the helper does take some of the chunks (it is really started: on a
-  /// dispatch thread, which a loaded pool may start late, hence the retries).
+  /// With a slow body the helper does take some of the chunks: it is really started. It runs on
+  /// a dispatch thread, which a pool loaded by the rest of the suite may start late (20 tries
+  /// of 5 ms each once missed it in a CI run), so the caller waits for the helper's first chunk
+  /// before it finishes, up to 60 s, instead of guessing how long that takes.
   @Test(.enabled(if: Processors.available > 1, "needs a second core for the helper"))
   func theHelperTakesChunks() {
-    var taken = 0
-    for _ in 0..<20 where taken == 0 {
-      let record = Record(8)
-      let chunks = OverlappedChunks(chunks: 8) { record.body($0, $1, pause: .milliseconds(2)) }
-      sleepThread(.milliseconds(5))  // give the helper time to claim before the caller does
-      chunks.finish()
-      taken = record.byHelper
-    }
-    #expect(taken > 0, "the helper never ran a chunk")
+    let record = Record(8)
+    let chunks = OverlappedChunks(chunks: 8) { record.body($0, $1, pause: .milliseconds(2)) }
+    let clock = ContinuousClock()
+    let deadline = clock.now + .seconds(60)
+    while record.byHelper == 0 && clock.now < deadline { sleepThread(.milliseconds(1)) }
+    chunks.finish()
+    #expect(record.byHelper > 0, "the helper never ran a chunk")
+    #expect(record.runs == Array(repeating: 1, count: 8))
   }
 
   @Test func noChunks() {
