@@ -59,6 +59,16 @@ int CTLSystem_madvise_hugepage(void *address, size_t length) {
 #endif
 }
 
+int CTLSystem_madvise_no_hugepage(void *address, size_t length) {
+#ifdef MADV_NOHUGEPAGE
+  return madvise(address, length, MADV_NOHUGEPAGE);
+#else
+  (void)address, (void)length;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
 long CTLSystem_affinity_cpu_count(void) {
 #ifdef __linux__
   // The mask's size is the kernel's, not CPU_SETSIZE: grow until the call accepts it.

@@ -18,11 +18,12 @@ public final class ArrayStorage: @unchecked Sendable {
   private let release: (@Sendable (UnsafeMutableRawPointer, Int) -> Void)?
 
   /// Fresh, uninitialised memory of `byteCount` bytes, aligned to 64 bytes. Large buffers
-  /// (``LargeBuffer``) are pages of their own, on huge pages where the system allows, and
-  /// come zeroed.
-  public init(byteCount: Int) {
+  /// (``LargeBuffer``) are pages of their own and come zeroed: on huge pages where the system
+  /// allows, or with `hugePages` false on 4 KiB pages, each cleared when first written (for a
+  /// buffer written in few places: an embedding's dW).
+  public init(byteCount: Int, hugePages: Bool = true) {
     self.byteCount = byteCount
-    if let pages = LargeBuffer.allocate(byteCount: byteCount) {
+    if let pages = LargeBuffer.allocate(byteCount: byteCount, hugePages: hugePages) {
       self.base = pages
       self.isZeroed = true
       self.release = { base, count in LargeBuffer.free(base, byteCount: count) }
@@ -81,10 +82,11 @@ public enum LargeBuffer {
   /// Buffers smaller than this come from malloc.
   public static let threshold = 1 << 20
 
-  /// Fresh zeroed pages, or nil below the threshold or when the system refuses the mapping.
-  static func allocate(byteCount: Int) -> UnsafeMutableRawPointer? {
+  /// Fresh zeroed pages (huge ones unless `hugePages` is false), or nil below the threshold or
+  /// when the system refuses the mapping.
+  static func allocate(byteCount: Int, hugePages: Bool = true) -> UnsafeMutableRawPointer? {
     guard byteCount >= threshold else { return nil }
-    return Memory.mapPages(byteCount: byteCount)
+    return Memory.mapPages(byteCount: byteCount, hugePages: hugePages)
   }
 
   static func free(_ base: UnsafeMutableRawPointer, byteCount: Int) {

@@ -8,6 +8,13 @@ public struct NDArray: Sendable {
   /// The bytes, shared by copies until one of them is written; replaced only by the array
   /// itself (copy-on-write), never by a caller.
   public private(set) var storage: ArrayStorage
+  /// The rows (indices along the first axis, ascending and distinct) that may hold bits other
+  /// than zero, when the array's maker knows them: every other row is all zero bits (0, +0.0).
+  /// nil when unknown. Writing the array (``withUnsafeMutableBytes(_:)``,
+  /// ``withUnsafeMutableBufferPointer(of:_:)``) forgets it; ``reshaped(_:)`` keeps it only when
+  /// the first axis stays. Set by ``withNonzeroRows(_:)`` (an embedding's dW, which holds only
+  /// the rows of the batch's ids); the `.npy` writer leaves the other rows as holes.
+  public private(set) var nonzeroRows: [Int]?
 
   /// Wraps `storage`, whose first `count * dtype.itemSize` bytes are the elements in C order.
   public init(dtype: DType, shape: [Int], storage: ArrayStorage) {
@@ -20,10 +27,12 @@ public struct NDArray: Sendable {
     self.storage = storage
   }
 
-  /// An array of zeros (all bits clear: 0, 0.0 or false).
-  public init(zeros dtype: DType, shape: [Int]) {
+  /// An array of zeros (all bits clear: 0, 0.0 or false). With `hugePages` false, a large one
+  /// is backed by 4 KiB pages cleared when first written (``ArrayStorage/init(byteCount:hugePages:)``):
+  /// for an array that gets only a few of its rows.
+  public init(zeros dtype: DType, shape: [Int], hugePages: Bool = true) {
     let bytes = Shape.count(shape) * dtype.itemSize
-    let storage = ArrayStorage(byteCount: bytes)
+    let storage = ArrayStorage(byteCount: bytes, hugePages: hugePages)
     if !storage.isZeroed { storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
     self.init(dtype: dtype, shape: shape, storage: storage)
   }
@@ -52,6 +61,21 @@ public struct NDArray: Sendable {
       Shape.count(newShape) == count, "cannot reshape \(Shape.describe(shape)) to \(Shape.describe(newShape))")
     var copy = self
     copy.shape = newShape
+    if newShape.first != shape.first { copy.nonzeroRows = nil }
+    return copy
+  }
+
+  /// The same array, saying that only `rows` (ascending, distinct, each in `0..<shape[0]`) may
+  /// hold bits other than zero (``nonzeroRows``). The caller guarantees that every other row is
+  /// all zero bits; the writer of `.npy` files relies on it.
+  public func withNonzeroRows(_ rows: [Int]) -> NDArray {
+    precondition(rank >= 1, "a 0-d array has no rows")
+    precondition(
+      zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 } && (rows.first ?? 0) >= 0
+        && (rows.last ?? 0) < Swift.max(shape[0], 1),
+      "nonzero rows must be ascending, distinct and inside \(shape[0]) rows")
+    var copy = self
+    copy.nonzeroRows = rows
     return copy
   }
 
@@ -101,8 +125,11 @@ public struct NDArray: Sendable {
   /// One element, by flat C-order index, as a `Double`.
   public func double(atFlat index: Int) -> Double { castValue(atFlat: index).double }
 
+  /// Readies the array to be written: its own storage (copied if shared), and no
+  /// ``nonzeroRows`` any more (the writer may put bits anywhere).
   @usableFromInline mutating func makeUnique() {
     if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(byteCount: byteCount) }
+    nonzeroRows = nil
   }
 }
 

@@ -59,7 +59,7 @@ extension SafeTensors {
     let type: SafeTensorsDType
     let shape: [Int]
     let byteCount: Int
-    let writeData: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    let writeData: (AtomicFile.Appender) throws -> Void
 
     init(name: String, array: NDArray) {
       self.name = name

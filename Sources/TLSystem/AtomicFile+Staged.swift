@@ -61,18 +61,18 @@ extension AtomicFile {
     }
   }
 
-  /// Calls `body` with a function that appends bytes to a new file for `path`, and returns the
+  /// Calls `body` with an ``Appender`` for a new file for `path`, and returns the
   /// complete file without putting it in place (``StagedFile/commit()`` does). The target is
   /// checked first as ``write(to:expecting:_:)`` checks it; on any failure nothing is left
   /// behind. Errors are ``FileError``s naming the target.
   public static func stage(
     to path: String, expecting: String = "a regular file",
-    _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    _ body: (Appender) throws -> Void
   ) throws -> StagedFile {
     try checkTarget(path, expecting: expecting)
     if let descriptor = UnnamedFile.open(besides: path) {
       do {
-        try body { chunk in try writeAll(descriptor, chunk, path: path) }
+        try Appender(descriptor: descriptor, path: path).run(body)
       } catch {
         close(descriptor)
         throw error
@@ -89,7 +89,7 @@ extension AtomicFile {
       defer {
         if !closed { close(descriptor) }
       }
-      try body { chunk in try writeAll(descriptor, chunk, path: path) }
+      try Appender(descriptor: descriptor, path: path).run(body)
       closed = true
       guard close(descriptor) == 0 else {
         throw FileError(path: path, message: "close failed: \(errnoDescription())")

@@ -32,14 +32,61 @@ import Dispatch
 /// its target is not written. On any failure nothing is left behind and the target is as it
 /// was. Errors are ``FileError``s naming the target.
 public enum AtomicFile {
-  /// Calls `body` with a function that appends bytes to the new file, then puts it in place.
+  /// What a writer's `body` appends the new file's bytes with: call it with bytes, or
+  /// ``zeros(_:)`` for a run of zero bytes that is not written at all (a hole in the file, on
+  /// filesystems that have them: no page cache, no disk blocks; they read back as zeros).
+  public final class Appender {
+    let descriptor: Int32
+    let path: String
+    /// Whether the last thing appended was a hole, which only sets the file's length at the end.
+    private var endsInHole = false
+
+    init(descriptor: Int32, path: String) {
+      self.descriptor = descriptor
+      self.path = path
+    }
+
+    /// Appends `chunk`; throws a ``FileError`` naming the target when the write fails.
+    public func callAsFunction(_ chunk: UnsafeRawBufferPointer) throws {
+      guard chunk.count > 0 else { return }
+      try writeAll(descriptor, chunk, path: path)
+      endsInHole = false
+    }
+
+    /// Appends `count` zero bytes by moving past them (`lseek`), leaving a hole.
+    public func zeros(_ count: Int) throws {
+      guard count > 0 else { return }
+      guard lseek(descriptor, off_t(count), SEEK_CUR) >= 0 else {
+        throw FileError(path: path, message: "cannot seek past \(count) zero bytes: \(errnoDescription())")
+      }
+      endsInHole = true
+    }
+
+    /// Gives the file its whole length when it ends in a hole (`ftruncate` to the offset).
+    func finish() throws {
+      guard endsInHole else { return }
+      let end = lseek(descriptor, 0, SEEK_CUR)
+      guard end >= 0, ftruncate(descriptor, end) == 0 else {
+        throw FileError(path: path, message: "cannot set the length: \(errnoDescription())")
+      }
+      endsInHole = false
+    }
+
+    /// Runs `body` with this appender, then ``finish()``.
+    func run(_ body: (Appender) throws -> Void) throws {
+      try body(self)
+      try finish()
+    }
+  }
+
+  /// Calls `body` with an ``Appender`` that appends bytes to the new file, then puts it in place.
   /// `expecting` names what the target should be, for the refusal of a FIFO or device (`is a
   /// FIFO (named pipe), not a regular file`). Stale temporaries are not looked for: the
   /// caller does that, once for all the files of a directory
   /// (``removeStaleTemporaries(in:for:staleAfter:)``).
   public static func write(
     to path: String, expecting: String = "a regular file",
-    _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    _ body: (Appender) throws -> Void
   ) throws {
     try checkTarget(path, expecting: expecting)
     if let descriptor = UnnamedFile.open(besides: path), try writeUnnamed(descriptor, path: path, body) {
@@ -55,7 +102,7 @@ public enum AtomicFile {
       if !closed { close(descriptor) }
     }
     do {
-      try body { chunk in try writeAll(descriptor, chunk, path: path) }
+      try Appender(descriptor: descriptor, path: path).run(body)
       closed = true
       guard close(descriptor) == 0 else {
         throw FileError(path: path, message: "close failed: \(errnoDescription())")
@@ -104,10 +151,10 @@ public enum AtomicFile {
   /// Writes through the unnamed file and links it in; false when it cannot be linked at all
   /// (no `/proc`, no right to `AT_EMPTY_PATH`): the caller then writes a named file.
   private static func writeUnnamed(
-    _ descriptor: Int32, path: String, _ body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    _ descriptor: Int32, path: String, _ body: (Appender) throws -> Void
   ) throws -> Bool {
     defer { close(descriptor) }
-    try body { chunk in try writeAll(descriptor, chunk, path: path) }
+    try Appender(descriptor: descriptor, path: path).run(body)
     return try linkUnnamed(descriptor, path: path)
   }
 

@@ -18,14 +18,22 @@ public enum Memory {
     return overflow ? Int.max : bytes
   }()
 
+  /// The system's page size in bytes (`sysconf(_SC_PAGESIZE)`; 4096 when it does not say).
+  public static let pageSize: Int = {
+    let size = sysconf(Int32(_SC_PAGESIZE))
+    return size > 0 ? size : 4096
+  }()
+
   /// The size and alignment of a transparent huge page on x86-64 and arm64 (4 KiB pages).
   public static let hugePage = 2 << 20
 
   /// Fresh zeroed anonymous pages for `byteCount` bytes (rounded up to whole huge pages),
   /// aligned to ``hugePage`` and advised to use transparent huge pages (a hint, ignored where
-  /// they are off); nil when the system refuses the mapping. Give them back with
-  /// ``unmapPages(_:byteCount:)``.
-  public static func mapPages(byteCount: Int) -> UnsafeMutableRawPointer? {
+  /// they are off); nil when the system refuses the mapping. With `hugePages` false they are
+  /// advised not to (`MADV_NOHUGEPAGE`): each 4 KiB page is then cleared and backed only when
+  /// first written, so a buffer written in a few places costs only those pages (an embedding's
+  /// dW). Give them back with ``unmapPages(_:byteCount:)``.
+  public static func mapPages(byteCount: Int, hugePages: Bool = true) -> UnsafeMutableRawPointer? {
     let length = roundedLength(byteCount)
     // Map one huge page more than needed, then unmap the slack on both sides of the aligned part.
     let span = length + hugePage
@@ -38,7 +46,11 @@ public enum Memory {
     let tail = address + span - (aligned + length)
     if tail > 0, let end = UnsafeMutableRawPointer(bitPattern: aligned + length) { munmap(end, tail) }
     guard let base = UnsafeMutableRawPointer(bitPattern: aligned) else { return nil }
-    _ = CTLSystem_madvise_hugepage(base, length)
+    if hugePages {
+      _ = CTLSystem_madvise_hugepage(base, length)
+    } else {
+      _ = CTLSystem_madvise_no_hugepage(base, length)
+    }
     return base
   }
 

@@ -57,3 +57,34 @@ import Testing
   let small = ArrayStorage(byteCount: LargeBuffer.threshold - 1)
   #expect(!small.isZeroed && Int(bitPattern: small.base) % 64 == 0)
 }
+
+/// ``NDArray/nonzeroRows``: a promise about the bytes, so anything that may change them drops it.
+@Suite struct NonzeroRowsTests {
+  static func table() -> NDArray {
+    var array = NDArray(zeros: .float32, shape: [6, 2])
+    array.withUnsafeMutableBufferPointer(of: Float.self) { $0[2] = 1 }  // row 1
+    return array
+  }
+
+  @Test func writingForgetsTheRows() {
+    let hinted = Self.table().withNonzeroRows([1])
+    #expect(hinted.nonzeroRows == [1])
+    var written = hinted
+    written.withUnsafeMutableBufferPointer(of: Float.self) { $0[10] = 3 }  // row 5
+    #expect(written.nonzeroRows == nil)
+    var bytes = hinted
+    bytes.withUnsafeMutableBytes { _ in }
+    #expect(bytes.nonzeroRows == nil)
+    // The original keeps its promise and its bytes (the write went to a copy).
+    #expect(hinted.nonzeroRows == [1])
+    #expect(hinted.scalars(as: Float.self)[10] == 0)
+  }
+
+  @Test func reshapingKeepsThemOnlyWithTheFirstAxis() {
+    let hinted = Self.table().withNonzeroRows([1])
+    #expect(hinted.reshaped([6, 2, 1]).nonzeroRows == [1])
+    #expect(hinted.reshaped([3, 4]).nonzeroRows == nil)
+    #expect(hinted.reshaped([12]).nonzeroRows == nil)
+    #expect(Self.table().nonzeroRows == nil)
+  }
+}

@@ -4,31 +4,33 @@ import Testing
 
 @testable import TLKernels
 
-/// Kernel.faultInZeroedPages: the values never change, whether the pages are fresh zeros, hold
-/// values written since, or came from malloc.
+/// Zeroed memory whose pages are backed at allocation (`Kernel.zerosFaultedIn`,
+/// `Kernel.zeros(_:shape:faultingInRows:)`): still all +0 bits, on one worker and on four, on
+/// huge pages, on 4 KiB pages and from malloc.
 struct FirstTouchTests {
-  @Test("a fresh zeroed array is still all zeros, on one worker and on four")
+  @Test("a buffer of zeros faulted in is still all zeros, on one worker and on four")
   func freshPagesStayZero() {
     for workers in [1, 4] {
-      var array = NDArray(zeros: .float32, shape: [5 * Memory.hugePage / 4 + 3])
-      #expect(array.storage.isZeroed)
-      Kernel.withRowWorkers(workers) { Kernel.faultInZeroedPages(&array) }
-      let nonzero = array.scalars(as: Float.self).filter { $0.bitPattern != 0 }.count
-      #expect(nonzero == 0, "\(nonzero) values are not +0")
+      for count in [5 * Memory.hugePage / 4 + 3, 7] {  // huge pages; malloc
+        let buffer = Kernel.withRowWorkers(workers) { Kernel.zerosFaultedIn(count, Float.self) }
+        let nonzero = UnsafeBufferPointer(start: buffer.p, count: count).filter { $0.bitPattern != 0 }.count
+        #expect(nonzero == 0, "\(nonzero) values are not +0")
+      }
     }
   }
 
-  @Test("an array holding values keeps them, on its huge pages or from malloc")
-  func valuesStay() {
-    // Every byte of every value nonzero, the first bytes of the pages included.
-    let values = (0..<(5 * Memory.hugePage / 4)).map { Float(bitPattern: 0x3F81_0101 &+ UInt32($0 % 251)) }
-    var written = NDArray(shape: [values.count], scalars: values)
-    #expect(written.storage.isZeroed)  // fresh pages, written since: the touch does run
-    Kernel.faultInZeroedPages(&written)
-    let changed = zip(written.scalars(as: Float.self), values).filter { $0.bitPattern != $1.bitPattern }.count
-    #expect(changed == 0, "\(changed) values changed")
-    var small = NDArray(shape: [3], scalars: [Float(1), 2, 3])
-    Kernel.faultInZeroedPages(&small)
-    #expect(small.scalars(as: Float.self) == [1, 2, 3])
+  @Test("an array whose rows are faulted in is all zeros, its rows' pages backed")
+  func rowsFaultedIn() {
+    for workers in [1, 4] {
+      // 3000 rows of 650 float32 (2600 bytes: rows straddle pages), and a tiny malloc'd one.
+      for (shape, rows) in [([3000, 650], [0, 1, 2, 1500, 2999]), ([4, 3], [1])] {
+        let array = Kernel.withRowWorkers(workers) {
+          Kernel.zeros(.float32, shape: shape, faultingInRows: rows)
+        }
+        #expect(array.shape == shape && array.nonzeroRows == nil)
+        let nonzero = array.scalars(as: Float.self).filter { $0.bitPattern != 0 }.count
+        #expect(nonzero == 0, "\(nonzero) values are not +0")
+      }
+    }
   }
 }

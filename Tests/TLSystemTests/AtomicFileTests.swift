@@ -24,6 +24,27 @@ import Testing
     [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
   }
 
+  /// Zeros appended with ``AtomicFile/Appender/zeros(_:)`` read back as zeros, between bytes
+  /// and at the end (where only the file's length says they are there), named or staged.
+  @Test func appendedZerosReadBackAsZeros() throws {
+    let directory = try Fixtures.temporaryDirectory("atomic-zeros")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let expected = [1, 2] + [UInt8](repeating: 0, count: 10_000) + [3] + [UInt8](repeating: 0, count: 5000)
+    func body(_ append: AtomicFile.Appender) throws {
+      try [UInt8]([1, 2]).withUnsafeBytes { try append($0) }
+      try append.zeros(10_000)
+      try append.zeros(0)
+      try [UInt8]([3]).withUnsafeBytes { try append($0) }
+      try append.zeros(5000)
+    }
+    let written = directory.appendingPathComponent("a.bin").path
+    try AtomicFile.write(to: written, body)
+    #expect(try Self.contents(written) == expected)
+    let staged = directory.appendingPathComponent("b.bin").path
+    #expect(try AtomicFile.stage(to: staged, body).commit())
+    #expect(try Self.contents(staged) == expected)
+  }
+
   @Test func refusesADirectoryAFIFOAndADeviceByKind() throws {
     let directory = try Fixtures.temporaryDirectory("atomic-kinds")
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -10,7 +10,7 @@
 // - the recurrent step's product on panels of Wh, AVX-512F (PanelProduct);
 // - the LSTM step's gate sums, cell update and backward gate gradients in AVX2 lanes, the Swift
 //   lanes' bits (LSTMCellLanes);
-// - Adam's float32 step, and the first write to fresh pages (Kernel.faultInZeroedPages),
+// - Adam's float32 step, and the first write to fresh pages (Kernel.zerosFaultedIn, Kernel.zeros(_:shape:faultingInRows:)),
 //   portable C.
 #ifndef CTLMATH_H
 #define CTLMATH_H
@@ -120,11 +120,17 @@ void CTLMath_panel_gemm_f32(const float *rows, ptrdiff_t m, const float *panels,
                             int accumulate);
 #endif
 
-// Writes each of the `count` bytes `stride` apart from `base` with its own value (a volatile
-// read and write, which no compiler may drop): the first write to memory not yet written, so
-// that the system backs it with cleared pages now, on the calling thread; the values stay.
-// Nothing else may write those bytes meanwhile. Portable C.
-void CTLMath_touch_pages(void *base, size_t count, size_t stride);
+// Writes a zero to each of the `count` bytes `stride` apart from `base` (volatile stores, which
+// no compiler may drop, and no read): the first write to fresh zeroed memory, so that the
+// system backs it with cleared pages now, on the calling thread. Only for memory known to hold
+// zeros (fresh pages), which it leaves as it was. A write, not a read and a write back: a first
+// read maps the shared zero page, and the write after it replaces that mapping, which costs a
+// second fault and a TLB flush on every CPU running the process (an interrupt to the other
+// vCPU in a VM). Portable C.
+void CTLMath_touch_zeroed_pages(void *base, size_t count, size_t stride);
+
+// CTLMath_touch_zeroed_pages at `count` byte offsets from `base` (ascending or not).
+void CTLMath_touch_zeroed_offsets(void *base, const ptrdiff_t *offsets, size_t count);
 
 // What CTLMath_adam_f32 does with m and v: read and update them (every update that has a
 // next one), read them only (the last update: nobody reads them again), or neither (an update

@@ -23,6 +23,10 @@ int CTLSystem_renameat2(
 // madvise(address, length, MADV_HUGEPAGE): a hint; -1 with errno ENOSYS where there is none.
 int CTLSystem_madvise_hugepage(void *address, size_t length);
 
+// madvise(address, length, MADV_NOHUGEPAGE): 4 KiB pages even where transparent huge pages are
+// "always"; -1 with errno ENOSYS where there is no such advice.
+int CTLSystem_madvise_no_hugepage(void *address, size_t length);
+
 // The CPUs in this process's affinity mask (sched_getaffinity, CPU_COUNT_S, both macros or
 // glibc extensions), or 0 when the system does not say.
 long CTLSystem_affinity_cpu_count(void);

@@ -65,9 +65,10 @@ public final class Embedding: Layer {
     guard let idx else { preconditionFailure("\(typeName).backward before forward") }
     try check.shape("dout", dout.shape, (idx.shape + [W.shape[1]]).map { .size($0) })
     try check.float("dout", dout.dtype)
-    var dW = NDArray(zeros: W.dtype, shape: W.shape)
+    let touched = Kernel.distinctRows(idx.rows, of: W.shape[0])
+    var dW = Kernel.sparseGradient(W.dtype, shape: W.shape, rows: touched)
     Self.scatterAdd(dout, idx.rows, into: &dW)
-    grads[0] = dW
+    grads[0] = dW.withNonzeroRows(touched)
     return nil
   }
 

@@ -20,3 +20,20 @@ extension Kernel {
     }
   }
 }
+
+extension Kernel {
+  /// The distinct values of `indices` (each in `0..<rows`), ascending: the rows a scatter-add
+  /// of them writes, for ``TLArray/NDArray/withNonzeroRows(_:)``.
+  static func distinctRows(_ indices: [Int], of rows: Int) -> [Int] {
+    var seen = [Bool](repeating: false, count: rows)
+    for row in indices { seen[row] = true }
+    return seen.indices.filter { seen[$0] }
+  }
+
+  /// A zeroed gradient for a table of `shape` (V, …) that a scatter-add fills in only `rows`
+  /// (ascending): on 4 KiB pages, only those under `rows` backed
+  /// (``TLKernels/Kernel/zeros(_:shape:faultingInRows:)``).
+  static func sparseGradient(_ dtype: DType, shape: [Int], rows: [Int]) -> NDArray {
+    zeros(dtype, shape: shape, faultingInRows: rows)
+  }
+}

@@ -6,7 +6,9 @@ import TLKernels
 /// out is a **float32** buffer whatever W's dtype (`np.empty(..., dtype='f')`, docs/layers.md §5.5;
 /// ``LayerBuffers``).
 /// Backward returns nil and sets dW (V,D) = Σ over (n,t) with xs[n,t] = v of dout[n,t], summed
-/// in the book's order: within each t sequentially over n, then across t.
+/// in the book's order: within each t sequentially over n, then across t. dW says which rows
+/// the ids touched (``TLArray/NDArray/nonzeroRows``): only those take memory, and a `.npy` of it
+/// stores the others as holes.
 public final class TimeEmbedding: Layer {
   public let typeName = "TimeEmbedding"
   public let paramNames = ["W"]
@@ -54,12 +56,12 @@ public final class TimeEmbedding: Layer {
     guard let ids else { preconditionFailure("\(typeName).backward before forward") }
     try check.shape("dout", dout.shape, [.size(ids.n), .size(ids.t), .size(W.shape[1])])
     try check.float("dout", dout.dtype)
-    var dW = NDArray(zeros: W.dtype, shape: W.shape)
-    Kernel.faultInZeroedPages(&dW)
+    let touched = Kernel.distinctRows(ids.rows, of: W.shape[0])
+    var dW = Kernel.sparseGradient(W.dtype, shape: W.shape, rows: touched)
     dout.dtype.byFloat(
       float: { accumulate(dout, Float.self, ids, into: &dW) },
       double: { accumulate(dout, Double.self, ids, into: &dW) })
-    grads[0] = dW
+    grads[0] = dW.withNonzeroRows(touched)
     return nil
   }
 

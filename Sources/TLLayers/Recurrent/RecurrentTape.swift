@@ -53,10 +53,9 @@ final class RecurrentTape<Cell: RecurrentCell> {
     // its time loop (RecurrentTape+Overlap), the buffer waits for it.
     overlapsInput = Self.overlaps(shapes: s, xs: xs, wx: wxArray)
     stepsPerChunk = Self.stepsPerChunk(n: n)
-    a = overlapsInput ? Buffer(zeros: n * t * gh) : Buffer(adopting: Kernel.matmul(xs2, wxArray))
     // The helper's first chunk scatters rows over all of it, and the loop waits for that
     // chunk: its pages are cleared here on both cores instead (any recurrent cell).
-    if overlapsInput { a.faultInZeroedPages() }
+    a = overlapsInput ? Kernel.zerosFaultedIn(n * t * gh) : Buffer(adopting: Kernel.matmul(xs2, wxArray))
     hidden = CarriedState(n: n, t: t, h: h, initial: state["h"])
     cell = Cell(n: n, t: t, h: h, state: state)
     g = Buffer(zeros: n * gh)
