@@ -39,21 +39,22 @@ let package = Package(
     .systemLibrary(
       name: "CTLLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev", "pkg-config"])]),
     .systemLibrary(name: "CTLBzip2", providers: [.apt(["libbz2-dev"])]),
-    // The signal handlers that turn a crash inside libhdf5 into one line and exit status 2.
+    // The signal handlers that turn a crash inside libhdf5, or a mapped input file truncated
+    // under tl-run, into one line and exit status 2.
     .target(name: "CTLCrashGuard"),
     // Loops in C chosen at run time (NumPy's AVX2/FMA3 float32 exp and log, an AVX2 row max, the
     // AVX-512F panel product of the recurrent steps) and Adam's step: TLKernels.
     .target(name: "CTLMath"),
 
     // MARK: - System calls and arrays
-    .target(name: "TLSystem", dependencies: ["CTLSystem"], exclude: ["README.md"]),
+    .target(name: "TLSystem", dependencies: ["CTLSystem", "CTLCrashGuard"], exclude: ["README.md"]),
     .target(name: "TLArray", dependencies: ["TLSystem"], exclude: ["README.md"]),
 
     // MARK: - Files ↔ arrays
     .target(
       name: "TLFormats",
       dependencies: [
-        "TLArray", "TLSystem", "CTLZlib", "CTLDeflate", "CTLLzma", "CTLBzip2",
+        "TLArray", "TLSystem", "CTLZlib", "CTLDeflate", "CTLLzma", "CTLBzip2", "CTLCrashGuard",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ], exclude: ["README.md"]),
     .target(name: "TLChunks", dependencies: ["TLArray", "TLSystem", "CTLDeflate"], exclude: ["README.md"]),

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -27,6 +28,7 @@ enum {
   path_capacity = 4096,
   message_capacity = path_capacity + 128,
   temporary_slots = 32,
+  mapping_slots = 256,
   alternate_stack_size = 64 * 1024,
 };
 
@@ -91,6 +93,13 @@ static void restore_stderr(int keep) {
 static atomic_int temporary_state[temporary_slots];
 static char temporary_paths[temporary_slots][path_capacity];
 
+// Mapped input files: state 0 free, 1 being set, 2 live; [start, end) and the file's name.
+static atomic_int mapping_state[mapping_slots];
+static uintptr_t mapping_start[mapping_slots];
+static uintptr_t mapping_end[mapping_slots];
+static char mapping_paths[mapping_slots][path_capacity];
+static const char mapping_end_text[] = ": file shrank while being read (truncated by another process during the run)\n";
+
 static size_t append(char *buffer, size_t at, size_t size, const char *text, size_t length) {
   size_t room = at < size ? size - at : 0;
   size_t count = length < room ? length : room;
@@ -132,23 +141,77 @@ size_t tlcg_format_message(const char *file, int signal, char *buffer, size_t si
   return at;
 }
 
+size_t tlcg_format_mapping_message(const char *file, char *buffer, size_t size) {
+  if (size == 0) return 0;
+  size_t at = append(buffer, 0, size - 1, prefix_start, sizeof prefix_start - 1);
+  size_t length = strlen(file);
+  if (length > path_capacity) {
+    at = append(buffer, at, size - 1, file, path_capacity - 3);
+    at = append(buffer, at, size - 1, "...", 3);
+  } else {
+    at = append(buffer, at, size - 1, file, length);
+  }
+  at = append(buffer, at, size - 1, mapping_end_text, sizeof mapping_end_text - 1);
+  buffer[at] = 0;
+  return at;
+}
+
+static void write_all(const char *text, size_t length) {
+  size_t done = 0;
+  while (done < length) {
+    ssize_t count = write(STDERR_FILENO, text + done, length - done);
+    if (count < 0 && errno == EINTR) continue;
+    if (count <= 0) break;
+    done += (size_t)count;
+  }
+}
+
+// Set by the first thread that reports a fault and ends the process: any other thread that
+// faults meanwhile (both cores reading a truncated mapping) waits for that end instead of
+// writing a second line.
+static atomic_int reporting = 0;
+
+static void wait_for_the_report(void) {
+  if (atomic_exchange(&reporting, 1) == 0) return;
+  for (;;) pause();
+}
+
+static void remove_temporaries(void) {
+  for (int slot = 0; slot < temporary_slots; slot++) {
+    if (atomic_load(&temporary_state[slot]) == 2) unlink(temporary_paths[slot]);
+  }
+}
+
+// A SIGBUS at an address inside a mapped input: the file shrank under the mapping. Reports it
+// and ends the process; returns only when the address is in no mapping.
+static void handle_mapping_fault(int signal, siginfo_t *info) {
+  if (signal != SIGBUS || info == NULL || info->si_code <= 0) return;
+  uintptr_t address = (uintptr_t)info->si_addr;
+  for (int slot = 0; slot < mapping_slots; slot++) {
+    if (atomic_load(&mapping_state[slot]) != 2) continue;
+    if (address < mapping_start[slot] || address >= mapping_end[slot]) continue;
+    wait_for_the_report();
+    restore_stderr(1);
+    remove_temporaries();
+    // The line is built here, on the alternate stack: the path is at most path_capacity bytes.
+    static char line[message_capacity];
+    size_t length = tlcg_format_mapping_message(mapping_paths[slot], line, sizeof line);
+    write_all(line, length);
+    _exit(2);
+  }
+}
+
 static void handle(int signal, siginfo_t *info, void *context) {
   (void)context;
   int saved_errno = errno;
+  handle_mapping_fault(signal, info);
   long armed = atomic_load(&armed_thread);
   if (armed != 0 && armed == current_thread()) {
+    wait_for_the_report();
     restore_stderr(0);
-    for (int slot = 0; slot < temporary_slots; slot++) {
-      if (atomic_load(&temporary_state[slot]) == 2) unlink(temporary_paths[slot]);
-    }
+    remove_temporaries();
     size_t length = format_suffix(signal, message, message_prefix_length, sizeof message);
-    size_t done = 0;
-    while (done < length) {
-      ssize_t count = write(STDERR_FILENO, message + done, length - done);
-      if (count < 0 && errno == EINTR) continue;
-      if (count <= 0) break;
-      done += (size_t)count;
-    }
+    write_all(message, length);
     _exit(2);
   }
   // Not a crash inside libhdf5: the handler from before takes it over, as if we were not here,
@@ -265,4 +328,26 @@ int tlcg_register_temporary(const char *path) {
 void tlcg_unregister_temporary(int slot) {
   if (slot < 0 || slot >= temporary_slots) return;
   atomic_store(&temporary_state[slot], 0);
+}
+
+int tlcg_register_mapping(const void *start, size_t length, const char *file) {
+  if (atomic_load(&installed) != 1) return -1;
+  size_t name_length = strlen(file);
+  if (name_length >= path_capacity) return -1;
+  for (int slot = 0; slot < mapping_slots; slot++) {
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&mapping_state[slot], &expected, 1)) {
+      memcpy(mapping_paths[slot], file, name_length + 1);
+      mapping_start[slot] = (uintptr_t)start;
+      mapping_end[slot] = (uintptr_t)start + length;
+      atomic_store(&mapping_state[slot], 2);
+      return slot;
+    }
+  }
+  return -1;
+}
+
+void tlcg_unregister_mapping(int slot) {
+  if (slot < 0 || slot >= mapping_slots) return;
+  atomic_store(&mapping_state[slot], 0);
 }

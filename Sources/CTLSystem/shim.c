@@ -88,3 +88,9 @@ long CTLSystem_affinity_cpu_count(void) {
 #endif
   return 0;
 }
+
+void CTLSystem_read_every_page(const void *address, size_t length) {
+  const volatile unsigned char *bytes = (const volatile unsigned char *)address;
+  for (size_t offset = 0; offset < length; offset += 4096) (void)bytes[offset];
+  if (length > 0) (void)bytes[length - 1];
+}

@@ -14,11 +14,11 @@ import TLSystem
 public enum NPY {
   /// Reads the array in the `.npy` file at `path` (native byte order, C order).
   ///
-  /// The data is read with `pread` into memory the array owns, never memory-mapped: a mapped
-  /// file that another process truncates kills the reader with SIGBUS at the first access past
-  /// the new end, wherever that access happens, while a read that comes up short is an error
-  /// naming the file (``ReadableFile/read(offset:count:into:)``). Reading costs one copy, about
-  /// 1 ms per MB more than mapping on the machine measured (README, "Hostile files").
+  /// Large data that needs no converting is mapped from the file where the crash guard is
+  /// installed (the command line), so that a truncation under the mapping is an error naming
+  /// the file, not a SIGBUS (``MappedData``); else it is read with `pread` into memory the array
+  /// owns, and a read that comes up short is an error naming the file
+  /// (``ReadableFile/read(offset:count:into:)``).
   public static func read(path: String) throws -> NDArray {
     try read(path: path, beforeData: {})
   }
@@ -34,6 +34,10 @@ public enum NPY {
     let header = try NPYHeader(bytes: headerBytes, preamble: preamble, source: source)
     let offset = preamble.dataOffset
     let byteCount = try header.dataByteCount(available: file.size - offset, source: source)
+    if NPYData.isNative(header), let mapped = MappedData.map(file, offset: offset, count: byteCount) {
+      try beforeData()
+      return NDArray(dtype: header.descr.dtype, shape: header.shape, storage: mapped)
+    }
     let storage = try header.allocateData(byteCount, source: source)
     try beforeData()
     try file.read(offset: offset, count: byteCount, into: storage.base)

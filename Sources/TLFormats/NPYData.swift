@@ -16,6 +16,12 @@ enum NPYData {
     return NDArray(dtype: header.descr.dtype, shape: header.shape, storage: result)
   }
 
+  /// True when the file's data bytes are the array's as they are: native byte order, C order
+  /// (or a layout both orders share).
+  static func isNative(_ header: NPYHeader) -> Bool {
+    !header.descr.needsSwap && (!header.fortranOrder || isSameInBothOrders(header.shape))
+  }
+
   /// True when C and Fortran order give the same layout: at most one axis longer than 1.
   static func isSameInBothOrders(_ shape: [Int]) -> Bool {
     shape.contains(0) || shape.filter { $0 > 1 }.count <= 1

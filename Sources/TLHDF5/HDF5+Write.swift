@@ -29,7 +29,8 @@ extension HDF5 {
 
   /// Adds `items` to a copy of `file` (or, when it does not exist or `replacingFile`, to a new
   /// file) beside it, then puts it in place (``TLSystem/AtomicFile``). While it is being
-  /// written the temporary file is registered with ``HDF5CrashGuard``, so a crash inside
+  /// written the temporary file is registered with the crash guard (by
+  /// ``TLSystem/AtomicFile/replace(_:expecting:copyingExisting:_:)``), so a crash inside
   /// libhdf5 removes it too.
   private static func writeDatasets(
     _ items: [(path: String, array: NDArray)], to file: String, gzipLevel: Int?, replacingFile: Bool
@@ -43,8 +44,6 @@ extension HDF5 {
       // that is reported as such even where libhdf5 cannot be loaded.
       try AtomicFile.replace(file, expecting: "an HDF5 file", copyingExisting: !replacingFile) { temporary, existed in
         try HDF5Library.load(for: file)
-        let slot = HDF5CrashGuard.registerTemporary(temporary)
-        defer { HDF5CrashGuard.unregisterTemporary(slot) }
         try withLock(file: file) {
           let handle = try existed ? context.openFile(temporary, writable: true) : context.createFile(temporary)
           for item in items {
@@ -89,6 +88,10 @@ extension HDF5Context {
       let status = H5Dwrite(
         dataset.id, memoryType.id, tlh5_select_all(), tlh5_select_all(), tlh5_default(),
         bytes.baseAddress)
+      // libhdf5 writes contiguous data straight from the array: memory mapped from an input
+      // truncated meanwhile fails its write(2) with EFAULT. Read here, it faults where the crash
+      // guard names the input (exit status 2) instead of libhdf5's message about this file.
+      if status < 0 { Memory.readEveryPage(bytes) }
       try check(status, "cannot write the data")
     }
   }

@@ -37,14 +37,4 @@ public enum HDF5CrashGuard {
 
   /// Disarms it; called under the library lock.
   static func disarm() { tlcg_disarm() }
-
-  /// Registers a temporary file a guarded crash removes; nil when it could not be registered.
-  static func registerTemporary(_ path: String) -> Int32? {
-    let slot = tlcg_register_temporary(path)
-    return slot >= 0 ? slot : nil
-  }
-
-  static func unregisterTemporary(_ slot: Int32?) {
-    if let slot { tlcg_unregister_temporary(slot) }
-  }
 }

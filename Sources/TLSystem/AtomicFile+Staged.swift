@@ -11,8 +11,9 @@ extension AtomicFile {
   ///
   /// On Linux it is an unnamed file (`O_TMPFILE`) held open: a process killed before the
   /// commit leaves nothing. Elsewhere, or on a filesystem without unnamed files, it is the
-  /// temporary `.NAME.tmp-PID-RANDOM` beside the target (a later run removes it if the
-  /// process dies, ``removeStaleTemporaries(in:for:staleAfter:)``). Exactly one of
+  /// temporary `.NAME.tmp-PID-RANDOM` beside the target, registered with the crash guard until
+  /// the commit (a later run removes it if the process dies otherwise,
+  /// ``removeStaleTemporaries(in:for:staleAfter:)``). Exactly one of
   /// ``commit()`` and ``discard()`` must be called once.
   public struct StagedFile: Sendable {
     /// The target.
@@ -24,8 +25,8 @@ extension AtomicFile {
     enum Form: Sendable {
       /// An open unnamed file.
       case unnamed(Int32)
-      /// A closed file under a temporary name beside the target.
-      case named(String)
+      /// A closed file under a temporary name beside the target, and its crash-guard slot.
+      case named(String, slot: Int32)
     }
 
     /// Puts the file in place as ``write(to:expecting:_:)`` does: the target is checked again
@@ -36,7 +37,8 @@ extension AtomicFile {
     /// ``write(to:expecting:_:)``, which falls back to a named temporary.
     public func commit() throws -> Bool {
       switch form {
-      case .named(let temporary):
+      case .named(let temporary, let slot):
+        defer { unregisterTemporary(slot) }
         do {
           try checkTarget(path, expecting: expecting)
           try move(temporary, over: path)
@@ -55,7 +57,9 @@ extension AtomicFile {
     /// Drops the staged file; the target is not touched.
     public func discard() {
       switch form {
-      case .named(let temporary): unlink(temporary)
+      case .named(let temporary, let slot):
+        unlink(temporary)
+        unregisterTemporary(slot)
       case .unnamed(let descriptor): close(descriptor)
       }
     }
@@ -84,6 +88,7 @@ extension AtomicFile {
     guard descriptor >= 0 else {
       throw FileError(path: path, message: "cannot create \(temporary): \(errnoDescription())")
     }
+    let slot = registerTemporary(temporary)
     do {
       var closed = false
       defer {
@@ -96,8 +101,9 @@ extension AtomicFile {
       }
     } catch {
       unlink(temporary)
+      unregisterTemporary(slot)
       throw error
     }
-    return StagedFile(path: path, expecting: expecting, form: .named(temporary))
+    return StagedFile(path: path, expecting: expecting, form: .named(temporary, slot: slot))
   }
 }

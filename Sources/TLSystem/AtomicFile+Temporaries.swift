@@ -1,3 +1,5 @@
+internal import CTLCrashGuard
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -5,6 +7,22 @@
 #endif
 
 extension AtomicFile {
+  /// Registers the temporary file `path` with the crash guard while `body` runs: a fault the
+  /// guard reports (a crash inside libhdf5, a mapped input truncated under tl-run) removes it
+  /// before the process ends. Without a free slot, or without the guard's handlers, the file
+  /// stays behind as after `kill -9`, for ``removeStaleTemporaries(in:for:staleAfter:)``.
+  static func withTemporaryRegistered<R>(_ path: String, _ body: () throws -> R) rethrows -> R {
+    let slot = registerTemporary(path)
+    defer { unregisterTemporary(slot) }
+    return try body()
+  }
+
+  /// ``withTemporaryRegistered(_:_:)``'s registration alone: a slot, or -1.
+  static func registerTemporary(_ path: String) -> Int32 { tlcg_register_temporary(path) }
+
+  /// Forgets a slot of ``registerTemporary(_:)`` (-1 is ignored).
+  static func unregisterTemporary(_ slot: Int32) { tlcg_unregister_temporary(slot) }
+
   /// Removes the temporary files `.NAME.tmp-PID-RANDOM` that a tl-run killed while writing
   /// (or an older version, which wrote every file that way) left in `directory` for a target
   /// named in `names`: only regular files of this user matching that pattern exactly, whose

@@ -102,12 +102,14 @@ public enum AtomicFile {
       if !closed { close(descriptor) }
     }
     do {
-      try Appender(descriptor: descriptor, path: path).run(body)
-      closed = true
-      guard close(descriptor) == 0 else {
-        throw FileError(path: path, message: "close failed: \(errnoDescription())")
+      try withTemporaryRegistered(temporary) {
+        try Appender(descriptor: descriptor, path: path).run(body)
+        closed = true
+        guard close(descriptor) == 0 else {
+          throw FileError(path: path, message: "close failed: \(errnoDescription())")
+        }
+        try move(temporary, over: path)
       }
-      try move(temporary, over: path)
     } catch {
       unlink(temporary)
       throw error
@@ -115,7 +117,9 @@ public enum AtomicFile {
   }
 
   /// Calls `body` with a temporary path beside `path` to build the new file at, then moves it
-  /// into place. With `copyingExisting`, an existing `path` is first copied there, so `body`
+  /// into place. The temporary is registered with the crash guard meanwhile
+  /// (``withTemporaryRegistered(_:_:)``): a crash inside libhdf5, or a mapped input truncated
+  /// while `body` reads it, removes it. With `copyingExisting`, an existing `path` is first copied there, so `body`
   /// can add to it (`copied` says whether it did; else nothing is at the temporary path yet).
   /// Stale temporaries of `path` are removed first (``removeStaleTemporaries(besides:)``).
   public static func replace(
@@ -126,10 +130,12 @@ public enum AtomicFile {
     removeStaleTemporaries(besides: path)
     let temporary = temporaryPath(for: path)
     do {
-      let copied = copyingExisting && exists
-      if copied { try copy(path, to: temporary) }
-      try body(temporary, copied)
-      try move(temporary, over: path)
+      try withTemporaryRegistered(temporary) {
+        let copied = copyingExisting && exists
+        if copied { try copy(path, to: temporary) }
+        try body(temporary, copied)
+        try move(temporary, over: path)
+      }
     } catch {
       unlink(temporary)
       throw error
@@ -231,6 +237,14 @@ public enum AtomicFile {
     while left > 0 {
       let wrote = systemWrite(descriptor, next, left)
       if wrote < 0 && errno == EINTR { continue }
+      if wrote < 0 && errno == EFAULT {
+        // The kernel could not read the bytes: memory mapped from an input file that was
+        // truncated meanwhile. Read here, they fault in user space, where the crash guard
+        // names that file and ends the process (exit status 2).
+        let reason = errnoDescription()
+        Memory.readEveryPage(UnsafeRawBufferPointer(start: next, count: left))
+        throw FileError(path: path, message: "write failed: \(reason)")
+      }
       guard wrote > 0 else { throw FileError(path: path, message: "write failed: \(errnoDescription())") }
       next += wrote
       left -= wrote

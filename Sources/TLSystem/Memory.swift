@@ -54,6 +54,14 @@ public enum Memory {
     return base
   }
 
+  /// Reads a byte of every page of `bytes`: memory a system call could not read (EFAULT)
+  /// faults here, in user space, where the crash guard reports a mapped input file truncated
+  /// meanwhile (and ends the process); returns when every byte is readable.
+  public static func readEveryPage(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress else { return }
+    CTLSystem_read_every_page(base, bytes.count)
+  }
+
   /// Unmaps pages from ``mapPages(byteCount:)``, given the same `byteCount`.
   public static func unmapPages(_ base: UnsafeMutableRawPointer, byteCount: Int) {
     munmap(base, roundedLength(byteCount))

@@ -1,5 +1,5 @@
-// A last line of defence around calls into libhdf5, which can crash on a corrupt file
-// (1.10.8 dereferences bad addresses in H5O_msg_read and H5F__accum_read, frees bad pointers in
+// A last line of defence around calls into libhdf5, which can crash on a corrupt file (1.10.8
+// dereferences bad addresses in H5O_msg_read and H5F__accum_read, frees bad pointers in
 // H5O_msg_reset). While a thread is inside such a call the guard is armed for that thread with
 // the file the call concerns; a fatal signal on that thread (SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
 // SIGILL) then removes the registered temporary files, writes one line,
@@ -13,8 +13,12 @@
 // stderr back and copies whatever arrived meanwhile (another thread's output); a crash inside
 // libhdf5 drops it, a crash elsewhere copies it before the previous handler runs.
 //
-// Everything the handler does is async-signal-safe: it reads only what tlcg_arm and
-// tlcg_register_temporary prepared, calls only write, pread, lseek, ftruncate, dup2, unlink, sigaction, raise and _exit.
+// Also around memory-mapped input files (tlcg_register_mapping): a SIGBUS at an address inside
+// one, on any thread, means the file was truncated under the mapping; it is reported naming
+// the file, with exit status 2, never as a signal.
+//
+// Everything the handler does is async-signal-safe: it reads only what tlcg_arm,
+// tlcg_register_temporary and tlcg_register_mapping prepared, calls only write, pread, lseek, ftruncate, dup2, unlink, sigaction, raise, pause and _exit.
 #ifndef TL_CRASH_GUARD_H
 #define TL_CRASH_GUARD_H
 
@@ -46,5 +50,21 @@ int tlcg_register_temporary(const char *path);
 
 /// Forgets a slot tlcg_register_temporary returned (-1 is ignored).
 void tlcg_unregister_temporary(int slot);
+
+/// Registers a mapped input file's bytes [start, start + length): a SIGBUS at an address
+/// inside them (the file was truncated under the mapping, on any thread) removes the
+/// registered temporary files, writes one line,
+///   tl-run: FILE: file shrank while being read (truncated by another process during the run)
+/// and ends the process with _exit(2). Returns a slot for tlcg_unregister_mapping, or -1 when
+/// the handlers are not installed, every slot is taken or the path is too long: the caller
+/// then must not map the file.
+int tlcg_register_mapping(const void *start, size_t length, const char *file);
+
+/// Forgets a slot tlcg_register_mapping returned (-1 is ignored); before the bytes are unmapped.
+void tlcg_unregister_mapping(int slot);
+
+/// The line a SIGBUS inside a registered mapping of `file` writes, into `buffer`
+/// (NUL-terminated, cut to `size`); returns its length. For tests.
+size_t tlcg_format_mapping_message(const char *file, char *buffer, size_t size);
 
 #endif

@@ -27,6 +27,11 @@ int CTLSystem_madvise_hugepage(void *address, size_t length);
 // "always"; -1 with errno ENOSYS where there is no such advice.
 int CTLSystem_madvise_no_hugepage(void *address, size_t length);
 
+// Reads one byte of every 4 KiB of [address, address + length) (volatile reads, which no
+// compiler may drop): memory that a system call could not read (EFAULT) faults here instead,
+// in user space, where a signal handler can say why (a mapped file truncated meanwhile).
+void CTLSystem_read_every_page(const void *address, size_t length);
+
 // The CPUs in this process's affinity mask (sched_getaffinity, CPU_COUNT_S, both macros or
 // glibc extensions), or 0 when the system does not say.
 long CTLSystem_affinity_cpu_count(void);
