@@ -98,7 +98,8 @@ static atomic_int mapping_state[mapping_slots];
 static uintptr_t mapping_start[mapping_slots];
 static uintptr_t mapping_end[mapping_slots];
 static char mapping_paths[mapping_slots][path_capacity];
-static const char mapping_end_text[] = ": file shrank while being read (truncated by another process during the run)\n";
+static const char mapping_end_text[] =
+    ": file shrank or could not be read during the run (truncated by another process?)\n";
 
 static size_t append(char *buffer, size_t at, size_t size, const char *text, size_t length) {
   size_t room = at < size ? size - at : 0;
@@ -156,10 +157,11 @@ size_t tlcg_format_mapping_message(const char *file, char *buffer, size_t size) 
   return at;
 }
 
-static void write_all(const char *text, size_t length) {
+// Writes to `descriptor` whole, retrying after EINTR; async-signal-safe.
+static void write_all(int descriptor, const char *text, size_t length) {
   size_t done = 0;
   while (done < length) {
-    ssize_t count = write(STDERR_FILENO, text + done, length - done);
+    ssize_t count = write(descriptor, text + done, length - done);
     if (count < 0 && errno == EINTR) continue;
     if (count <= 0) break;
     done += (size_t)count;
@@ -182,10 +184,12 @@ static void remove_temporaries(void) {
   }
 }
 
-// A SIGBUS at an address inside a mapped input: the file shrank under the mapping. Reports it
-// and ends the process; returns only when the address is in no mapping.
+// A SIGBUS for an address past the end of the file (BUS_ADRERR) inside a mapped input: the
+// file shrank under the mapping, or its page could not be read in. Reports it and ends the
+// process; returns only when the address is in no mapping. The line goes to the real stderr:
+// another thread may point fd 2 at the memory file (tlcg_arm) at any moment.
 static void handle_mapping_fault(int signal, siginfo_t *info) {
-  if (signal != SIGBUS || info == NULL || info->si_code <= 0) return;
+  if (signal != SIGBUS || info == NULL || info->si_code != BUS_ADRERR) return;
   uintptr_t address = (uintptr_t)info->si_addr;
   for (int slot = 0; slot < mapping_slots; slot++) {
     if (atomic_load(&mapping_state[slot]) != 2) continue;
@@ -193,10 +197,10 @@ static void handle_mapping_fault(int signal, siginfo_t *info) {
     wait_for_the_report();
     restore_stderr(1);
     remove_temporaries();
-    // The line is built here, on the alternate stack: the path is at most path_capacity bytes.
+    // Static: only the one reporting thread (wait_for_the_report) gets here.
     static char line[message_capacity];
     size_t length = tlcg_format_mapping_message(mapping_paths[slot], line, sizeof line);
-    write_all(line, length);
+    write_all(real_stderr >= 0 ? real_stderr : STDERR_FILENO, line, length);
     _exit(2);
   }
 }
@@ -211,7 +215,7 @@ static void handle(int signal, siginfo_t *info, void *context) {
     restore_stderr(0);
     remove_temporaries();
     size_t length = format_suffix(signal, message, message_prefix_length, sizeof message);
-    write_all(message, length);
+    write_all(STDERR_FILENO, message, length);
     _exit(2);
   }
   // Not a crash inside libhdf5: the handler from before takes it over, as if we were not here,
@@ -296,7 +300,8 @@ static void ensure_alternate_stack(void) {
 void tlcg_arm(const char *file) {
   if (atomic_load(&installed) == 1) {
     ensure_alternate_stack();
-    if (capture >= 0 && !atomic_load(&redirected) && dup2(capture, STDERR_FILENO) >= 0) {
+    if (capture >= 0 && !atomic_load(&reporting) && !atomic_load(&redirected) &&
+        dup2(capture, STDERR_FILENO) >= 0) {
       atomic_store(&redirected, 1);
     }
   }

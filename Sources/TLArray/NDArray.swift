@@ -72,7 +72,7 @@ public struct NDArray: Sendable {
     precondition(rank >= 1, "a 0-d array has no rows")
     precondition(
       zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 } && (rows.first ?? 0) >= 0
-        && (rows.last ?? 0) < Swift.max(shape[0], 1),
+        && (rows.last ?? -1) < shape[0],
       "nonzero rows must be ascending, distinct and inside \(shape[0]) rows")
     var copy = self
     copy.nonzeroRows = rows

@@ -19,7 +19,7 @@ import TLSystem
 /// installed (the command line installs them at start; a library embedding TLFormats reads
 /// with `pread`), and the mapping is registered with it (`tlcg_register_mapping`), so a SIGBUS
 /// at an address inside it, on any thread, is reported as
-/// `tl-run: FILE: file shrank while being read (truncated by another process during the run)`
+/// `tl-run: FILE: file shrank or could not be read during the run (truncated by another process?)`
 /// with exit status 2. Writable copy-on-write: a layer that updates its array in place (a
 /// training step) gets private copies of the pages it writes, never the file's.
 /// Not mapped (read instead): data under ``minimumBytes``, data not 64-byte aligned in the file,
@@ -28,12 +28,16 @@ enum MappedData {
   /// Data smaller than this is read: for a few pages, mapping saves nothing.
   static let minimumBytes = 1 << 20
 
-  /// For the tests of the guard: the environment variable that makes ``map(_:offset:count:)``
-  /// place the data two pages past where the file's bytes are, so that its last two pages lie
-  /// past the end of the file, as if the file had been truncated under the mapping. Never set
-  /// in normal use; the file is not changed.
+  /// For the tests of the guard, in debug builds only: the environment variable that makes
+  /// ``map(_:offset:count:)`` place the data two pages past where the file's bytes are, so that
+  /// its last two pages lie past the end of the file, as if the file had been truncated under
+  /// the mapping. The file is not changed; a release build ignores it.
   static let pastEndVariable = "TL_RUN_TEST_MAP_PAST_END"
-  private static let pastEnd = getenv(pastEndVariable) != nil
+  #if DEBUG
+    private static let pastEnd = getenv(pastEndVariable) != nil
+  #else
+    private static let pastEnd = false
+  #endif
 
   /// The `count` data bytes at `offset` of `file`, mapped and registered with the crash guard;
   /// nil where they must be read instead (see the type's documentation).

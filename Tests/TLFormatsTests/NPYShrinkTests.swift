@@ -5,11 +5,13 @@ import Testing
 
 @testable import TLFormats
 
-/// A `.npy` that another process truncates while tl-run reads it is an error naming the file,
-/// never a SIGBUS: the data is read with `pread`, not memory-mapped, so an array read before
-/// the file shrank stays whole, and a read the shrinking cuts short throws.
+/// A `.npy` that another process truncates while it is read is an error naming the file, never
+/// a SIGBUS. Without the crash guard's handlers (a library, these tests) the data is read with
+/// `pread`, not memory-mapped, so an array read before the file shrank stays whole, and a read
+/// the shrinking cuts short throws. (The command line maps large data under the guard:
+/// CLITests/MappedInputCLITests.)
 @Suite struct NPYShrinkTests {
-  /// 3 MiB of float32: above the 1 MiB from which earlier versions mapped the file.
+  /// 3 MiB of float32: above the 1 MiB from which the command line maps the file.
   static func writeLarge(in directory: URL) throws -> (path: String, array: NDArray) {
     let count = 3 << 18
     let array = NDArray(shape: [count / 256, 256], scalars: (0..<count).map { Float($0) })

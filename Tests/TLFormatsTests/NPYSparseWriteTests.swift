@@ -73,6 +73,23 @@ import Testing
     #expect(try NPY.read(path: sparse) == plain)
   }
 
+  /// Rows of any rank: a row is everything under one index of the first axis (one element of a
+  /// rank-1 array; a 16×16 block of a rank-3 one).
+  @Test(arguments: [[40_000], [1000, 16, 16]])
+  func rowsOfAnyRank(shape: [Int]) throws {
+    let count = shape.reduce(1, *)
+    let rowSize = count / shape[0]
+    let rows = [1, 2, shape[0] / 2, shape[0] - 1]
+    var scalars = [Double](repeating: 0, count: count)
+    for row in rows { for j in 0..<rowSize { scalars[row * rowSize + j] = Double(row) - Double(j) / 7 - 0.25 } }
+    let plain = NDArray(shape: shape, scalars: scalars)
+    let directory = try Fixtures.temporaryDirectory("npy-sparse-rank")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("a.npy").path
+    try NPY.write(plain.withNonzeroRows(rows), to: path)
+    #expect(try Self.bytes(path) == NPY.encode(plain))
+  }
+
   @Test func theOtherRowsTakeNoDiskBlocks() throws {
     let directory = try Fixtures.temporaryDirectory("npy-sparse-blocks")
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -51,10 +51,10 @@ int tlcg_register_temporary(const char *path);
 /// Forgets a slot tlcg_register_temporary returned (-1 is ignored).
 void tlcg_unregister_temporary(int slot);
 
-/// Registers a mapped input file's bytes [start, start + length): a SIGBUS at an address
-/// inside them (the file was truncated under the mapping, on any thread) removes the
-/// registered temporary files, writes one line,
-///   tl-run: FILE: file shrank while being read (truncated by another process during the run)
+/// Registers a mapped input file's bytes [start, start + length): a SIGBUS past the file's end
+/// (BUS_ADRERR) at an address inside them (the file was truncated under the mapping, or a page
+/// could not be read in; on any thread) removes the registered temporary files, writes one line,
+///   tl-run: FILE: file shrank or could not be read during the run (truncated by another process?)
 /// and ends the process with _exit(2). Returns a slot for tlcg_unregister_mapping, or -1 when
 /// the handlers are not installed, every slot is taken or the path is too long: the caller
 /// then must not map the file.
