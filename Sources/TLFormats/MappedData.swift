@@ -25,8 +25,17 @@ import TLSystem
 /// Not mapped (read instead): data under ``minimumBytes``, data not 64-byte aligned in the file,
 /// bytes that need converting (another byte order, Fortran order), and when `mmap` fails.
 enum MappedData {
-  /// Data smaller than this is read: for a few pages, mapping saves nothing.
-  static let minimumBytes = 1 << 20
+  /// Data smaller than this is read: for a few pages, mapping saves nothing. Debug builds take
+  /// another size from ``minimumVariable`` (the tests map the small files of their fixtures).
+  static let minimumBytes: Int = {
+    #if DEBUG
+      if let value = getenv(minimumVariable), let bytes = Int(String(cString: value)), bytes > 0 { return bytes }
+    #endif
+    return 1 << 20
+  }()
+
+  /// For the tests, in debug builds only: the environment variable that sets ``minimumBytes``.
+  static let minimumVariable = "TL_RUN_TEST_MAP_MINIMUM"
 
   /// For the tests of the guard, in debug builds only: the environment variable that makes
   /// ``map(_:offset:count:)`` place the data two pages past where the file's bytes are, so that

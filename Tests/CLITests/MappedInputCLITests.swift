@@ -75,6 +75,30 @@ import Testing
     if target == "out" { #expect(try Self.entries(directory.appendingPathComponent("out")) == []) }
   }
 
+  /// Training updates its params in place; mapped (the fixture's small files, with
+  /// `TL_RUN_TEST_MAP_MINIMUM`), they are private copy-on-write pages: the run matches the
+  /// reference NumPy wrote, and the param files keep their bytes.
+  @Test func trainingUpdatesMappedParamsWithoutWritingTheirFiles() throws {
+    let model = try scratchCopy("testdata/models/rnnlm_sgd_f32")
+    defer { try? FileManager.default.removeItem(at: model.deletingLastPathComponent()) }
+    let converted = try runTLRun(["convert", "params.npz", "pdir"], in: model, environment: nil)
+    #expect(converted.status == 0, "\(converted.stderr)")
+    let directory = model.appendingPathComponent("pdir")
+    let names = try Self.entries(directory)
+    #expect(names.count > 3)
+    let before = try names.map { try Data(contentsOf: directory.appendingPathComponent($0)) }
+    let pipeline = model.appendingPathComponent("pipeline.json")
+    let text = try String(contentsOf: pipeline, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"params.npz\"", with: "\"pdir\"")
+      .write(to: pipeline, atomically: true, encoding: .utf8)
+    let result = try runTLRun(
+      ["pipeline.json"], in: model, environment: Self.environment(["TL_RUN_TEST_MAP_MINIMUM": "64"]))
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains(" passed, 0 failed, 0 unchecked"), "\(result.stdout)")
+    let after = try names.map { try Data(contentsOf: directory.appendingPathComponent($0)) }
+    #expect(after == before)
+  }
+
   /// Small data is read, not mapped: the simulation does not touch it.
   @Test func smallInputsAreRead() throws {
     let directory = try Fixtures.temporaryDirectory("mapped-small")
