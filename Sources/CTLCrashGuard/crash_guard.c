@@ -158,7 +158,7 @@ size_t tlcg_format_mapping_message(const char *file, char *buffer, size_t size) 
 }
 
 // Writes to `descriptor` whole, retrying after EINTR; async-signal-safe.
-static void write_all(int descriptor, const char *text, size_t length) {
+static void write_all_to(int descriptor, const char *text, size_t length) {
   size_t done = 0;
   while (done < length) {
     ssize_t count = write(descriptor, text + done, length - done);
@@ -172,6 +172,60 @@ static void write_all(int descriptor, const char *text, size_t length) {
 // faults meanwhile (both cores reading a truncated mapping) waits for that end instead of
 // writing a second line.
 static atomic_int reporting = 0;
+
+// With --json, the error is also a JSON object on stdout: the text before and after the
+// message (the command's own format, rendered by the caller around a placeholder).
+enum { json_capacity = 1024 };
+static char json_before[json_capacity];
+static char json_after[json_capacity];
+static atomic_int json_set = 0;
+
+int tlcg_set_json_report(const char *before, const char *after) {
+  size_t before_length = strlen(before), after_length = strlen(after);
+  if (before_length >= json_capacity || after_length >= json_capacity) return -1;
+  atomic_store(&json_set, 0);
+  memcpy(json_before, before, before_length + 1);
+  memcpy(json_after, after, after_length + 1);
+  atomic_store(&json_set, 1);
+  return 0;
+}
+
+// Writes the line's message (without "tl-run: " and the newline) to stdout as the JSON object
+// tlcg_set_json_report prepared, the message escaped as a JSON string; async-signal-safe.
+static void write_json_report(const char *line, size_t length) {
+  if (!atomic_load(&json_set)) return;
+  size_t start = sizeof prefix_start - 1;
+  size_t end = length > 0 && line[length - 1] == '\n' ? length - 1 : length;
+  if (start > end) start = end;
+  write_all_to(STDOUT_FILENO, json_before, strlen(json_before));
+  char buffer[256];
+  size_t used = 0;
+  static const char hex[] = "0123456789abcdef";
+  for (size_t index = start; index < end; index++) {
+    unsigned char byte = (unsigned char)line[index];
+    char escaped[6];
+    size_t count = 0;
+    if (byte == '"' || byte == '\\') {
+      escaped[count++] = '\\';
+      escaped[count++] = (char)byte;
+    } else if (byte < 0x20) {
+      memcpy(escaped, "\\u00", 4);
+      count = 4;
+      escaped[count++] = hex[byte >> 4];
+      escaped[count++] = hex[byte & 15];
+    } else {
+      escaped[count++] = (char)byte;
+    }
+    if (used + count > sizeof buffer) {
+      write_all_to(STDOUT_FILENO, buffer, used);
+      used = 0;
+    }
+    memcpy(buffer + used, escaped, count);
+    used += count;
+  }
+  write_all_to(STDOUT_FILENO, buffer, used);
+  write_all_to(STDOUT_FILENO, json_after, strlen(json_after));
+}
 
 static void wait_for_the_report(void) {
   if (atomic_exchange(&reporting, 1) == 0) return;
@@ -200,7 +254,8 @@ static void handle_mapping_fault(int signal, siginfo_t *info) {
     // Static: only the one reporting thread (wait_for_the_report) gets here.
     static char line[message_capacity];
     size_t length = tlcg_format_mapping_message(mapping_paths[slot], line, sizeof line);
-    write_all(real_stderr >= 0 ? real_stderr : STDERR_FILENO, line, length);
+    write_all_to(real_stderr >= 0 ? real_stderr : STDERR_FILENO, line, length);
+    write_json_report(line, length);
     _exit(2);
   }
 }
@@ -215,7 +270,8 @@ static void handle(int signal, siginfo_t *info, void *context) {
     restore_stderr(0);
     remove_temporaries();
     size_t length = format_suffix(signal, message, message_prefix_length, sizeof message);
-    write_all(STDERR_FILENO, message, length);
+    write_all_to(STDERR_FILENO, message, length);
+    write_json_report(message, length);
     _exit(2);
   }
   // Not a crash inside libhdf5: the handler from before takes it over, as if we were not here,

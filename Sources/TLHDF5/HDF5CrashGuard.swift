@@ -22,6 +22,17 @@ public enum HDF5CrashGuard {
     tlcg_install() == 0
   }
 
+  /// With `--json`: a crash the guard reports (inside libhdf5, or a mapped input truncated
+  /// during the run) also prints `json` on stdout, the command's JSON error object, with the
+  /// report's line (less "tl-run: ") where `json` holds `placeholder`. False when `json` does
+  /// not hold it once or is too long (1 KiB before or after it): nothing is set then.
+  @discardableResult
+  public static func reportAsJSON(_ json: String, placeholder: String) -> Bool {
+    let parts = json.components(separatedBy: placeholder)
+    guard parts.count == 2 else { return false }
+    return tlcg_set_json_report(parts[0], parts[1]) == 0
+  }
+
   /// Whether ``install()`` has succeeded in this process.
   public static var isInstalled: Bool { tlcg_installed() != 0 }
 

@@ -26,6 +26,7 @@ struct CompareCommand: ParsableCommand {
   @OptionGroup var options: ComparisonOptions
 
   func run() throws {
+    if options.json { JSONErrorReport.armCrashReport() }
     do {
       try compare()
     } catch let error where options.json && !(error is ExitCode) {

@@ -20,6 +20,7 @@ struct InspectCommand: ParsableCommand {
   var json = false
 
   func run() throws {
+    if json { JSONErrorReport.armCrashReport() }
     let location = ArrayLocation(parsing: source).recognizingHDF5()
     let entries: [InspectEntry]
     do {

@@ -99,6 +99,31 @@ import Testing
     #expect(after == before)
   }
 
+  /// With `--json` the guard's report is also the command's JSON error object on stdout, its
+  /// message the stderr line's (as every other error's): `inspect`'s and a pipeline run's.
+  @Test(arguments: [["inspect", "W.npy", "--json"], ["pipeline.json", "--json"]])
+  func jsonGetsTheReportToo(_ arguments: [String]) throws {
+    let directory = try Fixtures.temporaryDirectory("mapped-json")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try Self.npy(rows: 600, cols: 512).write(to: directory.appendingPathComponent("W.npy"))
+    try Self.npy(rows: 64, cols: 600).write(to: directory.appendingPathComponent("x.npy"))
+    try Self.npy(rows: 64, cols: 512).write(to: directory.appendingPathComponent("dout.npy"))
+    let pipeline = """
+      {"version": 1, "input": "x.npy", "dout": "dout.npy", "outputs": "out",
+       "layers": [{"name": "affine", "type": "MatMul", "params": {"W": "W.npy"}}]}
+      """
+    try pipeline.write(to: directory.appendingPathComponent("pipeline.json"), atomically: true, encoding: .utf8)
+    let result = try runTLRun(arguments, in: directory, environment: Self.environment(Self.past))
+    #expect(result.status == 2 && !result.signaled, "\(result.stderr)")
+    let line = try #require(result.stderr.split(separator: "\n").first.map(String.init))
+    #expect(result.stderr == line + "\n" && line.hasPrefix("tl-run: "))
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    #expect(object?["status"] as? String == "error")
+    #expect(object?["message"] as? String == String(line.dropFirst("tl-run: ".count)))
+    if arguments[0] == "inspect" { #expect(object?["exit_status"] as? Int == 2) }
+    if arguments[0] == "pipeline.json" { #expect(object?["name"] as? String == "pipeline.json") }
+  }
+
   /// Small data is read, not mapped: the simulation does not touch it.
   @Test func smallInputsAreRead() throws {
     let directory = try Fixtures.temporaryDirectory("mapped-small")

@@ -63,6 +63,12 @@ int tlcg_register_mapping(const void *start, size_t length, const char *file);
 /// Forgets a slot tlcg_register_mapping returned (-1 is ignored); before the bytes are unmapped.
 void tlcg_unregister_mapping(int slot);
 
+/// With --json: a reported fault also writes, to stdout, `before`, the line's message (without
+/// "tl-run: " and the newline) escaped as a JSON string, then `after`: the command's JSON error
+/// object, which the caller renders around a placeholder message. Returns 0, or -1 when either
+/// text is 1024 bytes or longer (then nothing changes).
+int tlcg_set_json_report(const char *before, const char *after);
+
 /// The line a SIGBUS inside a registered mapping of `file` writes, into `buffer`
 /// (NUL-terminated, cut to `size`); returns its length. For tests.
 size_t tlcg_format_mapping_message(const char *file, char *buffer, size_t size);
