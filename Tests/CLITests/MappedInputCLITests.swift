@@ -27,6 +27,19 @@ import Testing
     ProcessInfo.processInfo.environment.merging(extra) { $1 }
   }
 
+  /// A version-1 pipeline in `directory`: x (64×600) through a MatMul whose W (600×512, 1.2 MB)
+  /// is mapped, with a given dout (64×512), outputs to `out`.
+  static func writeMatMulCase(in directory: URL) throws {
+    try npy(rows: 600, cols: 512).write(to: directory.appendingPathComponent("W.npy"))
+    try npy(rows: 64, cols: 600).write(to: directory.appendingPathComponent("x.npy"))
+    try npy(rows: 64, cols: 512).write(to: directory.appendingPathComponent("dout.npy"))
+    let pipeline = """
+      {"version": 1, "input": "x.npy", "dout": "dout.npy", "outputs": "out",
+       "layers": [{"name": "affine", "type": "MatMul", "params": {"W": "W.npy"}}]}
+      """
+    try pipeline.write(to: directory.appendingPathComponent("pipeline.json"), atomically: true, encoding: .utf8)
+  }
+
   static func entries(_ directory: URL) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
   }
@@ -105,14 +118,7 @@ import Testing
   func jsonGetsTheReportToo(_ arguments: [String]) throws {
     let directory = try Fixtures.temporaryDirectory("mapped-json")
     defer { try? FileManager.default.removeItem(at: directory) }
-    try Self.npy(rows: 600, cols: 512).write(to: directory.appendingPathComponent("W.npy"))
-    try Self.npy(rows: 64, cols: 600).write(to: directory.appendingPathComponent("x.npy"))
-    try Self.npy(rows: 64, cols: 512).write(to: directory.appendingPathComponent("dout.npy"))
-    let pipeline = """
-      {"version": 1, "input": "x.npy", "dout": "dout.npy", "outputs": "out",
-       "layers": [{"name": "affine", "type": "MatMul", "params": {"W": "W.npy"}}]}
-      """
-    try pipeline.write(to: directory.appendingPathComponent("pipeline.json"), atomically: true, encoding: .utf8)
+    try Self.writeMatMulCase(in: directory)
     let result = try runTLRun(arguments, in: directory, environment: Self.environment(Self.past))
     #expect(result.status == 2 && !result.signaled, "\(result.stderr)")
     let line = try #require(result.stderr.split(separator: "\n").first.map(String.init))
@@ -142,14 +148,7 @@ import Testing
   @Test func aTruncatedParameterStopsThePipelineOnAnyThread() throws {
     let directory = try Fixtures.temporaryDirectory("mapped-pipeline")
     defer { try? FileManager.default.removeItem(at: directory) }
-    try Self.npy(rows: 64, cols: 600).write(to: directory.appendingPathComponent("x.npy"))
-    try Self.npy(rows: 600, cols: 512).write(to: directory.appendingPathComponent("W.npy"))
-    try Self.npy(rows: 64, cols: 512).write(to: directory.appendingPathComponent("dout.npy"))
-    let pipeline = """
-      {"version": 1, "input": "x.npy", "dout": "dout.npy", "outputs": "out",
-       "layers": [{"name": "affine", "type": "MatMul", "params": {"W": "W.npy"}}]}
-      """
-    try pipeline.write(to: directory.appendingPathComponent("pipeline.json"), atomically: true, encoding: .utf8)
+    try Self.writeMatMulCase(in: directory)
     let clean = try runTLRun(["pipeline.json"], in: directory, environment: nil)
     #expect(clean.status == 0, "\(clean.stderr)")
     try FileManager.default.removeItem(at: directory.appendingPathComponent("out"))

@@ -66,7 +66,7 @@ public final class Embedding: Layer {
     try check.shape("dout", dout.shape, (idx.shape + [W.shape[1]]).map { .size($0) })
     try check.float("dout", dout.dtype)
     let touched = Kernel.distinctRows(idx.rows, of: W.shape[0])
-    var dW = Kernel.sparseGradient(W.dtype, shape: W.shape, rows: touched)
+    var dW = Kernel.zeros(W.dtype, shape: W.shape, faultingInRows: touched)
     Self.scatterAdd(dout, idx.rows, into: &dW)
     grads[0] = dW.withNonzeroRows(touched)
     return nil

@@ -29,11 +29,4 @@ extension Kernel {
     for row in indices { seen[row] = true }
     return seen.indices.filter { seen[$0] }
   }
-
-  /// A zeroed gradient for a table of `shape` (V, …) that a scatter-add fills in only `rows`
-  /// (ascending): on 4 KiB pages, only those under `rows` backed
-  /// (``TLKernels/Kernel/zeros(_:shape:faultingInRows:)``).
-  static func sparseGradient(_ dtype: DType, shape: [Int], rows: [Int]) -> NDArray {
-    zeros(dtype, shape: shape, faultingInRows: rows)
-  }
 }

@@ -57,7 +57,7 @@ public final class TimeEmbedding: Layer {
     try check.shape("dout", dout.shape, [.size(ids.n), .size(ids.t), .size(W.shape[1])])
     try check.float("dout", dout.dtype)
     let touched = Kernel.distinctRows(ids.rows, of: W.shape[0])
-    var dW = Kernel.sparseGradient(W.dtype, shape: W.shape, rows: touched)
+    var dW = Kernel.zeros(W.dtype, shape: W.shape, faultingInRows: touched)
     dout.dtype.byFloat(
       float: { accumulate(dout, Float.self, ids, into: &dW) },
       double: { accumulate(dout, Double.self, ids, into: &dW) })
