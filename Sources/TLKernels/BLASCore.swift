@@ -21,6 +21,11 @@ package enum BLASCore {
     return String(cString: openblas_get_corename())
   }
 
+  /// Whether the kernels in use are one of OpenBLAS 0.3.21's AVX-512 families (SkylakeX,
+  /// Cooperlake, SapphireRapids). Only these take small products through a small-matrix path
+  /// that stores a product with beta = 0 as it is (−0.0 stays −0.0).
+  package static var usesAVX512Kernels: Bool { ["SkylakeX", "Cooperlake", "SapphireRapids"].contains(name) }
+
   /// Whether the user chose the kernels by `OPENBLAS_CORETYPE` (then they are left alone).
   package static var forcedByUser: Bool { tlblas_core_forced() != 0 }
 

@@ -61,7 +61,13 @@ struct DeferredGradientTests {
     let worst = zip(got, want).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
     #expect(worst <= 1e-6, "dW differs by \(worst)")
     #expect(affine.grads[1] == atOnce.db, "db")
-    #expect(dhs == atOnce.dx.reshaped([Self.n, Self.t, Self.h]), "dx")
+    // dx = dout·Wᵀ is not deferred: two OpenBLAS calls, which a test running meanwhile may
+    // narrow to one thread; the Haswell kernels (OPENBLAS_CORETYPE=Haswell in the environment)
+    // then round the K = 2304 sums differently (1.4e-6 seen), within √K·ε of float32 (2.9e-6).
+    let dx = dhs.scalars(as: Float.self), wantDx = atOnce.dx.scalars(as: Float.self)
+    #expect(dhs.shape == [Self.n, Self.t, Self.h] && dhs.dtype == .float32)
+    let worstDx = zip(dx, wantDx).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
+    #expect(worstDx <= 1e-5, "dx differs by \(worstDx)")
   }
 
   @Test func readingGradsFinishesThem() throws {
