@@ -6,6 +6,7 @@ half its time, so 1.33× on 2 cores; measured here, a two-thread program with a 
 gets about 1.5×: --reference).
 
 Usage: python3 bench/busy_core.py [--runs 5] [--tl-run BIN ...] [--peer] [--reference] [--same-session]
+                                  [--native-kernels]
   --tl-run may be given several times (e.g. an older binary beside the new one).
   --peer   also times bench/peers/numpy_vectorised.py the same way.
   --reference  also times bench/peers/two_threads.py: two threads taking equal items from one
@@ -26,6 +27,8 @@ On a machine shared with other work, run it in a session of its own at autogroup
 (root: setsid sh -c 'echo -20 > /proc/$$/autogroup; exec python3 bench/busy_core.py ...'): the
 spinner's session gets the same nice, so the other sessions take little CPU meanwhile and the
 spinner still holds its core against tl-run as an ordinary process would.
+  --native-kernels  drops OPENBLAS_CORETYPE from every side's environment (bench/measure.py's
+           kernel_environment); the table's header says which kernels the sides were told to run.
 Prints per binary the idle and busy medians (whole process and compute), their ratio, and the
 load average before and after.
 """
@@ -44,7 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import cases as case_table  # noqa: E402
-from measure import run_once  # noqa: E402
+from measure import kernel_environment, kernel_note, run_once  # noqa: E402
 
 PHASE = re.compile(r"^\s*([0-9.]+) ms  \S+ (forward|backward|grads)$", re.M)
 
@@ -94,7 +97,10 @@ def main():
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--same-session", action="store_true",
                         help="run the spinner in this session's autogroup (see the module doc)")
+    parser.add_argument("--native-kernels", action="store_true",
+                        help="drop OPENBLAS_CORETYPE from every side's environment (measure.py)")
     args = parser.parse_args()
+    env = kernel_environment(os.environ, args.native_kernels)
     binaries = args.tl_run or [os.path.join(ROOT, ".build/release/tl-run")]
     case = next(c for c in case_table.all_cases() if c.name == "lm-float32")
     pipeline = case_table.generate(case, os.path.join(HERE, "data"))
@@ -108,15 +114,15 @@ def main():
     load_before = os.getloadavg()
     times = {name: {"idle": [], "busy": [], "idle_c": [], "busy_c": []} for name in sides}
     for name, (argv, _) in sides.items():
-        run_once(argv)  # warm-up
+        run_once(argv, env=env)  # warm-up
     for _ in range(args.runs):
         for name, (argv, is_tl) in sides.items():
-            run = run_once(argv)
+            run = run_once(argv, env=env)
             times[name]["idle"].append(run.seconds)
             times[name]["idle_c"].append(compute_of(run, is_tl))
             held = spinner(args.same_session)
             try:
-                run = run_once(argv)
+                run = run_once(argv, env=env)
             finally:
                 stop(held)
             times[name]["busy"].append(run.seconds)
@@ -125,6 +131,7 @@ def main():
     where = "this session" if args.same_session else "a session of its own"
     print(f"spinner in {where}; load average before {load_before}, after {load_after}; "
           f"medians of {args.runs}")
+    print(kernel_note(env))
     print("| binary | idle whole | busy whole | ratio | idle compute | busy compute | ratio |")
     print("|---|---|---|---|---|---|---|")
     for name, t in times.items():

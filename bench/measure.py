@@ -59,3 +59,24 @@ def summarize(runs):
     times = [r.seconds for r in runs]
     return Summary(statistics.median(times), min(times), max(times),
                    max(r.peak_mb for r in runs), len(runs))
+
+
+def kernel_environment(env, native):
+    """The environment for every side of a table: `env` as it is, or with `native` without
+    OPENBLAS_CORETYPE, so that each OpenBLAS (Debian's in tl-run and the floor, NumPy's own)
+    picks its kernels for this CPU. Some machines set the variable for every process
+    (OPENBLAS_CORETYPE=Haswell runs OpenBLAS's AVX2 kernels on an AVX-512 CPU: on a Zen 5 EPYC,
+    half the sgemm rate); tl-run, NumPy and the floor all honour it."""
+    env = dict(env)
+    if native:
+        env.pop("OPENBLAS_CORETYPE", None)
+    return env
+
+
+def kernel_note(env):
+    """One line for a table's header: which OpenBLAS kernels the sides were told to run."""
+    chosen = env.get("OPENBLAS_CORETYPE")
+    if chosen:
+        return (f"OpenBLAS kernels: OPENBLAS_CORETYPE={chosen} from the environment, for every "
+                f"side and the floor (--native-kernels drops it)")
+    return "OpenBLAS kernels: each library's own choice for this CPU (OPENBLAS_CORETYPE unset)"

@@ -3,6 +3,7 @@
 
     python3 bench/peers.py                  # LM peers, 5 runs per side, + the training steps
     python3 bench/peers.py --runs 3 --no-train
+    python3 bench/peers.py --native-kernels  # without a set OPENBLAS_CORETYPE (see below)
 
 Language model (bench/cases.py's lm-float32: TimeEmbedding → TimeLSTM → TimeAffine →
 TimeSoftmaxWithLoss, N=20, T=35, V=10000, D=H=650), as whole processes, interleaved (one
@@ -22,6 +23,10 @@ sgemm 2000³ (best of 3) just before and just after tl-run's run in every round,
 that round's rate, and tl-run's compute over that round's floor, as a median over the rounds.
 Training steps: bench/train_step.py's cases against bench/numpy_train.py, same interleaving,
 outputs compared at the training tolerance (rtol 1e-4, atol 1e-5).
+Every side, and the floor, runs in this process's environment as it started. Where that sets
+OPENBLAS_CORETYPE (this machine's environment sets Haswell for every process), all of them run
+those kernels; --native-kernels drops the variable so that each OpenBLAS picks its own for the
+CPU. The table's header says which.
 Writes bench/data/peers.{json,md}.
 """
 
@@ -47,7 +52,7 @@ ENVIRONMENT = dict(os.environ)
 
 import cases as case_table  # noqa: E402
 import train_step  # noqa: E402
-from measure import run_once  # noqa: E402
+from measure import kernel_environment, kernel_note, run_once  # noqa: E402
 
 PHASE = re.compile(r"^\s*([0-9.]+) ms  (\S+(?: \S+)*)$", re.M)
 
@@ -60,6 +65,8 @@ def parse_arguments():
     parser.add_argument("--no-lm", action="store_true", help="skip the language-model peers")
     parser.add_argument("--no-jax", action="store_true", help="skip JAX")
     parser.add_argument("--threads", type=int, help="OPENBLAS_NUM_THREADS for every side")
+    parser.add_argument("--native-kernels", action="store_true",
+                        help="drop OPENBLAS_CORETYPE from every side's environment (measure.py)")
     return parser.parse_args()
 
 
@@ -221,7 +228,8 @@ def render(results):
         tl = lm["sides"]["tl-run"]
         lines += [f"## Language model, float32 (N=20, T=35, V=10000, D=H=650), "
                   f"medians of {results['runs']} interleaved runs",
-                  f"load average before {lm['load_before']}, after {lm['load_after']}", "",
+                  f"load average before {lm['load_before']}, after {lm['load_after']}",
+                  results["kernels"], "",
                   "| tool | whole process | compute only | tl-run/peer (whole) | tl-run/peer (compute) "
                   "| peak RSS | notes |", "|---|---|---|---|---|---|---|"]
         for name, row in lm["sides"].items():
@@ -296,12 +304,12 @@ def main():
     if not os.path.exists(args.tl_run):
         subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product",
                         "tl-run"], cwd=ROOT, check=True)
-    env = dict(ENVIRONMENT)
+    env = kernel_environment(ENVIRONMENT, args.native_kernels)
     if args.threads:
         env["OPENBLAS_NUM_THREADS"] = str(args.threads)
     data = os.path.join(HERE, "data")
     os.makedirs(data, exist_ok=True)
-    results = {"runs": args.runs, "threads": args.threads}
+    results = {"runs": args.runs, "threads": args.threads, "kernels": kernel_note(env)}
     if not args.no_lm:
         print("measuring raw GEMM speed (bench/sgemm_peak.py)...", flush=True)
         probe = run_once([sys.executable, os.path.join(HERE, "sgemm_peak.py")], env=env)
