@@ -24,7 +24,33 @@ package enum BLASCore {
   /// Whether the kernels in use are one of OpenBLAS 0.3.21's AVX-512 families (SkylakeX,
   /// Cooperlake, SapphireRapids). Only these take small products through a small-matrix path
   /// that stores a product with beta = 0 as it is (−0.0 stays −0.0).
-  package static var usesAVX512Kernels: Bool { ["SkylakeX", "Cooperlake", "SapphireRapids"].contains(name) }
+  package static var usesAVX512Kernels: Bool { level(ofFamily: name) == 2 }
+
+  /// The vector level of OpenBLAS 0.3.21's kernel family `name`, on the scale of
+  /// `tlblas_cpu_vector_level`: 2 for its AVX-512 families, 1 for its AVX2-and-FMA ones
+  /// (Haswell, Zen), 0 for the others (Prescott, Sandybridge, … and names it does not have).
+  static func level(ofFamily name: String) -> Int32 {
+    switch name {
+    case "SkylakeX", "Cooperlake", "SapphireRapids": 2
+    case "Haswell", "Zen": 1
+    default: 0
+    }
+  }
+
+  /// One line for `--timings`: the kernels in use and, when the user's `OPENBLAS_CORETYPE`
+  /// chose them below what the CPU runs, what it runs: `OpenBLAS kernels: Haswell, as
+  /// OPENBLAS_CORETYPE chose; this CPU runs its AVX-512 kernels (SkylakeX) too`.
+  package static var summary: String {
+    summary(chosen: name, forced: forcedByUser, cpuLevel: tlblas_cpu_vector_level())
+  }
+
+  /// ``summary`` for the given state (the tests' way to reach every case).
+  static func summary(chosen: String, forced: Bool, cpuLevel: Int32) -> String {
+    guard forced else { return "OpenBLAS kernels: \(chosen)" }
+    let line = "OpenBLAS kernels: \(chosen), as OPENBLAS_CORETYPE chose"
+    guard cpuLevel > level(ofFamily: chosen), let better = family(ofLevel: cpuLevel) else { return line }
+    return line + "; this CPU runs its \(cpuLevel == 2 ? "AVX-512" : "AVX2") kernels (\(better)) too"
+  }
 
   /// Whether the user chose the kernels by `OPENBLAS_CORETYPE` (then they are left alone).
   package static var forcedByUser: Bool { tlblas_core_forced() != 0 }
@@ -33,8 +59,12 @@ package enum BLASCore {
   static let fallback = "Prescott"
 
   /// The kernel family the CPU supports beyond the fallback, nil when none or not x86-64.
-  package static var supported: String? {
-    switch tlblas_cpu_vector_level() {
+  package static var supported: String? { family(ofLevel: tlblas_cpu_vector_level()) }
+
+  /// The family tl-run switches to for a vector level: 2 (AVX-512) SkylakeX, 1 (AVX2 and FMA)
+  /// Haswell, nil for 0.
+  static func family(ofLevel level: Int32) -> String? {
+    switch level {
     case 2: "SkylakeX"
     case 1: "Haswell"
     default: nil

@@ -23,4 +23,8 @@ public enum LayerCompute {
   /// Makes OpenBLAS's kernel choice now (``BLASCore``), which sets and removes an environment
   /// variable: for a process's entry, before any other thread starts.
   public static func chooseKernels() { BLASCore.choose() }
+
+  /// One line naming OpenBLAS's kernels in use (TLKernels' `BLASCore.summary`), and, when a
+  /// user's `OPENBLAS_CORETYPE` chose less than the CPU runs, what it runs: for `--timings`.
+  public static var kernelSummary: String { BLASCore.summary }
 }

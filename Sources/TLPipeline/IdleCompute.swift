@@ -13,4 +13,7 @@ public enum IdleCompute {
   /// executable's entry, before any thread starts; a library user that never calls it gets the
   /// same choice lazily at the first product, safe only while that process has one thread.
   public static func chooseKernels() { LayerCompute.chooseKernels() }
+
+  /// One line naming OpenBLAS's kernels in use, for `--timings` (TLLayers' `LayerCompute`).
+  public static var kernelSummary: String { LayerCompute.kernelSummary }
 }

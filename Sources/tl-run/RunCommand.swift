@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
       throw error
     }
     if let html { try HTMLOutput.writeRun(result, spec: spec, to: html) }
-    if timings { printErrorLines(result.timings.report) }
+    if timings { printErrorLines(result.timings.report + "\n" + IdleCompute.kernelSummary) }
     if comparison.json {
       print(RunReport(result).json)
     } else {

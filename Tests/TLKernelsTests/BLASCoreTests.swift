@@ -13,6 +13,26 @@ import Testing
     }
   }
 
+  @Test("the --timings line names the kernels, and a user's choice below the CPU's level")
+  func summary() {
+    #expect(BLASCore.summary(chosen: "Cooperlake", forced: false, cpuLevel: 2) == "OpenBLAS kernels: Cooperlake")
+    #expect(
+      BLASCore.summary(chosen: "Haswell", forced: true, cpuLevel: 2)
+        == "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU runs its AVX-512 kernels (SkylakeX) too")
+    #expect(
+      BLASCore.summary(chosen: "Prescott", forced: true, cpuLevel: 1)
+        == "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose; this CPU runs its AVX2 kernels (Haswell) too")
+    #expect(
+      BLASCore.summary(chosen: "SkylakeX", forced: true, cpuLevel: 2)
+        == "OpenBLAS kernels: SkylakeX, as OPENBLAS_CORETYPE chose")
+    #expect(
+      BLASCore.summary(chosen: "Zen", forced: true, cpuLevel: 1) == "OpenBLAS kernels: Zen, as OPENBLAS_CORETYPE chose")
+    #expect(
+      BLASCore.summary(chosen: "Prescott", forced: true, cpuLevel: 0)
+        == "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose")
+    #expect(BLASCore.summary.hasPrefix("OpenBLAS kernels: \(BLASCore.name)"))
+  }
+
   @Test("a product after the kernel check equals the sums of its terms")
   func productAfterTheCheck() {
     _ = BLASCore.name
