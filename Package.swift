@@ -94,15 +94,7 @@ let package = Package(
       dependencies: [
         "TLArray", "TLBatch", "TLPipeline", "TLIO", "TLHDF5", "TLCompare",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ], exclude: ["README.md"],
-      // Linked by lld with packed relative relocations (DT_RELR, glibc ≥ 2.36): the executable
-      // stays position-independent (ASLR) while its ~106,000 relative relocations shrink from
-      // 2.5 MB of RELA to 22 KB, and every process starts ~1.3 ms sooner (7.7 → 6.4 ms for
-      // `--version`, medians of 300 interleaved runs; bench/README.md).
-      linkerSettings: [
-        .unsafeFlags(
-          ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux]))
-      ]),
+      ], exclude: ["README.md"]),
 
     // MARK: - Tests
     // Test support: the fixtures' paths and comparisons, and the one way tests start a process.

@@ -16,6 +16,8 @@ Usage: python3 bench/busy_core.py [--runs 5] [--tl-run BIN ...] [--peer] [--refe
            1.49–1.53, not the 1.33 of the issue's model; this script's reference measured
            1.55–1.78 by its compute, its whole process less because Python starts on one
            thread).
+  --native-kernels  drops OPENBLAS_CORETYPE from every side's environment (bench/measure.py's
+           kernel_environment); the table's header says which kernels the sides were told to run.
   --same-session  runs the spinner in the harness's own session instead of a new one. Linux
            groups each session's processes for the scheduler (autogroups, when
            /proc/sys/kernel/sched_autogroup_enabled is 1): a spinner in a session of its own
@@ -27,8 +29,6 @@ On a machine shared with other work, run it in a session of its own at autogroup
 (root: setsid sh -c 'echo -20 > /proc/$$/autogroup; exec python3 bench/busy_core.py ...'): the
 spinner's session gets the same nice, so the other sessions take little CPU meanwhile and the
 spinner still holds its core against tl-run as an ordinary process would.
-  --native-kernels  drops OPENBLAS_CORETYPE from every side's environment (bench/measure.py's
-           kernel_environment); the table's header says which kernels the sides were told to run.
 Prints per binary the idle and busy medians (whole process and compute), their ratio, and the
 load average before and after.
 """

@@ -74,9 +74,10 @@ def kernel_environment(env, native):
 
 
 def kernel_note(env):
-    """One line for a table's header: which OpenBLAS kernels the sides were told to run."""
-    chosen = env.get("OPENBLAS_CORETYPE")
-    if chosen:
-        return (f"OpenBLAS kernels: OPENBLAS_CORETYPE={chosen} from the environment, for every "
-                f"side and the floor (--native-kernels drops it)")
+    """One line for a table's header: which OpenBLAS kernels the sides were told to run (JAX,
+    where a table has it, uses no OpenBLAS)."""
+    if "OPENBLAS_CORETYPE" in env:
+        return (f"OpenBLAS kernels: OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']!r} from the "
+                f"environment, for every OpenBLAS the table runs (OpenBLAS ignores an empty "
+                f"or unknown value; --native-kernels drops it)")
     return "OpenBLAS kernels: each library's own choice for this CPU (OPENBLAS_CORETYPE unset)"

@@ -222,14 +222,13 @@ def fmt(seconds):
 
 
 def render(results):
-    lines = []
+    lines = [results["kernels"], ""]
     lm = results.get("lm")
     if lm:
         tl = lm["sides"]["tl-run"]
         lines += [f"## Language model, float32 (N=20, T=35, V=10000, D=H=650), "
                   f"medians of {results['runs']} interleaved runs",
-                  f"load average before {lm['load_before']}, after {lm['load_after']}",
-                  results["kernels"], "",
+                  f"load average before {lm['load_before']}, after {lm['load_after']}", "",
                   "| tool | whole process | compute only | tl-run/peer (whole) | tl-run/peer (compute) "
                   "| peak RSS | notes |", "|---|---|---|---|---|---|---|"]
         for name, row in lm["sides"].items():

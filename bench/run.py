@@ -21,7 +21,7 @@ sys.path.insert(0, HERE)
 
 import cases as case_table  # noqa: E402
 import report  # noqa: E402
-from measure import run_once, summarize  # noqa: E402
+from measure import kernel_environment, kernel_note, run_once, summarize  # noqa: E402
 
 UNKNOWN_TYPE = re.compile(r'unknown layer type "(\w+)"')
 
@@ -39,6 +39,8 @@ def parse_arguments():
     parser.add_argument("--threads", type=int,
                         help="OPENBLAS_NUM_THREADS for both sides (default: OpenBLAS's own)")
     parser.add_argument("--no-sgemm", action="store_true", help="skip the raw GEMM yardstick")
+    parser.add_argument("--native-kernels", action="store_true",
+                        help="drop OPENBLAS_CORETYPE from every side's environment (measure.py)")
     return parser.parse_args()
 
 
@@ -116,7 +118,7 @@ def check_outputs(tl_run, directory, dtype):
 def main():
     args = parse_arguments()
     ensure_binary(args.tl_run)
-    env = dict(os.environ)
+    env = kernel_environment(os.environ, args.native_kernels)
     if args.threads:
         env["OPENBLAS_NUM_THREADS"] = str(args.threads)
     data = os.path.join(HERE, "data")
@@ -135,7 +137,7 @@ def main():
         results["rows"].append(row)
         print("  " + report.one_line(row), flush=True)
     results["load_after"] = os.getloadavg()
-    text = report.render(results)
+    text = kernel_note(env) + "\n\n" + report.render(results)
     print("\n" + text)
     with open(os.path.join(data, "results.json"), "w") as f:
         json.dump(results, f, indent=2)

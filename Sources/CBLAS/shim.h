@@ -23,27 +23,38 @@ void gotoblas_dynamic_init(void) __attribute__((weak));
 void gotoblas_dynamic_quit(void) __attribute__((weak));
 
 #include <stdlib.h>
+#include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
 
 // Re-runs OpenBLAS's kernel choice as OPENBLAS_CORETYPE=name would have made it at load time
-// (its force_coretype, which reads only getenv: setenv is unavoidable), then removes the
-// variable again. setenv/unsetenv race with getenv on any other thread: call it while the
-// process has one thread (tl-run's entry does, via BLASCore.choose); never while a thread is
-// inside BLAS.
-// Returns 1 when done, 0 when this OpenBLAS has no dynamic kernels.
+// (its force_coretype, which reads only getenv: setenv is unavoidable), then puts the
+// variable back as it was (a value OpenBLAS ignored, or none). setenv/unsetenv race with
+// getenv on any other thread: call it while the process has one thread (tl-run's entry does,
+// via BLASCore.choose); never while a thread is inside BLAS.
+// Returns 1 when done, 0 when this OpenBLAS has no dynamic kernels or memory ran out.
 static inline int tlblas_select_core(const char *name) {
   if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit) return 0;
+  const char *previous = getenv("OPENBLAS_CORETYPE");
+  char *saved = previous ? strdup(previous) : NULL;
+  if (previous && !saved) return 0;
   setenv("OPENBLAS_CORETYPE", name, 1);
   gotoblas_dynamic_quit();
   gotoblas_dynamic_init();
-  unsetenv("OPENBLAS_CORETYPE");
+  if (saved) {
+    setenv("OPENBLAS_CORETYPE", saved, 1);
+    free(saved);
+  } else {
+    unsetenv("OPENBLAS_CORETYPE");
+  }
   return 1;
 }
 
-// Whether the user chose the kernels (OPENBLAS_CORETYPE is set): then they are left alone.
-static inline int tlblas_core_forced(void) { return getenv("OPENBLAS_CORETYPE") != NULL; }
+// The OPENBLAS_CORETYPE this process was started with, or NULL. OpenBLAS 0.3.21 takes it
+// (case-insensitively) when it names one of its kernel families; an empty or unknown value it
+// reports ("Core not found") and ignores, choosing by the CPU as without it.
+static inline const char *tlblas_core_request(void) { return getenv("OPENBLAS_CORETYPE"); }
 
 // What the CPU and the operating system support, by CPUID and XGETBV (x86-64 only; 0 elsewhere):
 // 2 for AVX-512 F/CD/DQ/BW/VL with the ZMM state enabled (OpenBLAS's SkylakeX kernels),

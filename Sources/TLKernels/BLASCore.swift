@@ -21,12 +21,13 @@ package enum BLASCore {
     return String(cString: openblas_get_corename())
   }
 
-  /// Whether the kernels in use are one of OpenBLAS 0.3.21's AVX-512 families (SkylakeX,
-  /// Cooperlake, SapphireRapids). Only these take small products through a small-matrix path
-  /// that stores a product with beta = 0 as it is (−0.0 stays −0.0).
+  /// Whether the kernels in use are one of OpenBLAS's AVX-512 families (SkylakeX and
+  /// Cooperlake in 0.3.21; SapphireRapids in later versions). Only these take small products
+  /// through a small-matrix path that stores a product with beta = 0 as it is (−0.0 stays
+  /// −0.0).
   package static var usesAVX512Kernels: Bool { level(ofFamily: name) == 2 }
 
-  /// The vector level of OpenBLAS 0.3.21's kernel family `name`, on the scale of
+  /// The vector level of OpenBLAS's kernel family `name`, on the scale of
   /// `tlblas_cpu_vector_level`: 2 for its AVX-512 families, 1 for its AVX2-and-FMA ones
   /// (Haswell, Zen), 0 for the others (Prescott, Sandybridge, … and names it does not have).
   static func level(ofFamily name: String) -> Int32 {
@@ -37,23 +38,41 @@ package enum BLASCore {
     }
   }
 
-  /// One line for `--timings`: the kernels in use and, when the user's `OPENBLAS_CORETYPE`
-  /// chose them below what the CPU runs, what it runs: `OpenBLAS kernels: Haswell, as
-  /// OPENBLAS_CORETYPE chose; this CPU runs its AVX-512 kernels (SkylakeX) too`.
+  /// One line for `--timings`: the kernels in use, whether the user's `OPENBLAS_CORETYPE` chose
+  /// them (or named none, and OpenBLAS ignored it), and when it chose them below what the CPU
+  /// supports, that it does: `OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU
+  /// has AVX-512 (with OPENBLAS_CORETYPE unset, OpenBLAS picks its kernels for it)`.
   package static var summary: String {
-    summary(chosen: name, forced: forcedByUser, cpuLevel: tlblas_cpu_vector_level())
+    summary(chosen: name, request: request, cpuLevel: tlblas_cpu_vector_level())
   }
 
   /// ``summary`` for the given state (the tests' way to reach every case).
-  static func summary(chosen: String, forced: Bool, cpuLevel: Int32) -> String {
-    guard forced else { return "OpenBLAS kernels: \(chosen)" }
+  static func summary(chosen: String, request: String?, cpuLevel: Int32) -> String {
+    guard let request else { return "OpenBLAS kernels: \(chosen)" }
+    guard honoured(request, chosen: chosen) else {
+      return "OpenBLAS kernels: \(chosen) (OPENBLAS_CORETYPE=\(request) names none of its kernels; OpenBLAS ignored it)"
+    }
     let line = "OpenBLAS kernels: \(chosen), as OPENBLAS_CORETYPE chose"
-    guard cpuLevel > level(ofFamily: chosen), let better = family(ofLevel: cpuLevel) else { return line }
-    return line + "; this CPU runs its \(cpuLevel == 2 ? "AVX-512" : "AVX2") kernels (\(better)) too"
+    guard cpuLevel > level(ofFamily: chosen) else { return line }
+    return line
+      + "; this CPU has \(cpuLevel == 2 ? "AVX-512" : "AVX2 and FMA")"
+      + " (with OPENBLAS_CORETYPE unset, OpenBLAS picks its kernels for it)"
   }
 
-  /// Whether the user chose the kernels by `OPENBLAS_CORETYPE` (then they are left alone).
-  package static var forcedByUser: Bool { tlblas_core_forced() != 0 }
+  /// Whether OpenBLAS took the user's `request` for its kernels, now `chosen`: it matches one
+  /// of its families' names case-insensitively, as OpenBLAS's own comparison does.
+  static func honoured(_ request: String, chosen: String) -> Bool {
+    !request.isEmpty && request.lowercased() == chosen.lowercased()
+  }
+
+  /// The `OPENBLAS_CORETYPE` this process was started with, nil when unset.
+  static var request: String? { tlblas_core_request().map { String(cString: $0) } }
+
+  /// Whether the user chose the kernels by `OPENBLAS_CORETYPE` and OpenBLAS took that choice
+  /// (then they are left alone); an empty or unknown value, which OpenBLAS ignores, is not one.
+  package static var forcedByUser: Bool {
+    request.map { honoured($0, chosen: String(cString: openblas_get_corename())) } ?? false
+  }
 
   /// The name OpenBLAS gives its fallback kernels for a CPU it does not recognise.
   static let fallback = "Prescott"

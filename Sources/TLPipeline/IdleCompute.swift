@@ -1,7 +1,7 @@
 import TLLayers
 
-/// For the executable's entry, which reaches the compute policy through the pipeline and never
-/// imports the layers or the kernels.
+/// The executable's door to the products' threads and kernels (TLLayers' `LayerCompute`): it
+/// reaches the compute policy through the pipeline and never imports the layers or the kernels.
 public enum IdleCompute {
   /// Stops the layers' product workers now: OpenBLAS starts them at load, and they would spin
   /// for ~0.1 s on the cores `inspect`'s statistics threads, or a run's loading, use. A later

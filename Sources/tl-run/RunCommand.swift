@@ -40,7 +40,10 @@ struct RunCommand: ParsableCommand {
     help: ArgumentHelp("Write a page of pictures of the failing arrays (self-contained HTML).", valueName: "FILE.html"))
   var html: String?
 
-  @Flag(help: "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr.")
+  @Flag(
+    help:
+      "Print each phase's wall time (load, every layer's forward and backward, write, compare) on stderr, then the OpenBLAS kernels in use."
+  )
   var timings = false
 
   @OptionGroup var comparison: ComparisonOptions

@@ -13,24 +13,46 @@ import Testing
     }
   }
 
-  @Test("the --timings line names the kernels, and a user's choice below the CPU's level")
+  @Test("the --timings line names the kernels, the user's choice, and one OpenBLAS ignored")
   func summary() {
-    #expect(BLASCore.summary(chosen: "Cooperlake", forced: false, cpuLevel: 2) == "OpenBLAS kernels: Cooperlake")
+    let unset = " (with OPENBLAS_CORETYPE unset, OpenBLAS picks its kernels for it)"
+    #expect(BLASCore.summary(chosen: "Cooperlake", request: nil, cpuLevel: 2) == "OpenBLAS kernels: Cooperlake")
     #expect(
-      BLASCore.summary(chosen: "Haswell", forced: true, cpuLevel: 2)
-        == "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU runs its AVX-512 kernels (SkylakeX) too")
+      BLASCore.summary(chosen: "Haswell", request: "Haswell", cpuLevel: 2)
+        == "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU has AVX-512" + unset)
+    // OpenBLAS compares names case-insensitively.
     #expect(
-      BLASCore.summary(chosen: "Prescott", forced: true, cpuLevel: 1)
-        == "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose; this CPU runs its AVX2 kernels (Haswell) too")
+      BLASCore.summary(chosen: "Haswell", request: "haswell", cpuLevel: 2)
+        == "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU has AVX-512" + unset)
     #expect(
-      BLASCore.summary(chosen: "SkylakeX", forced: true, cpuLevel: 2)
+      BLASCore.summary(chosen: "Prescott", request: "Prescott", cpuLevel: 1)
+        == "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose; this CPU has AVX2 and FMA" + unset)
+    #expect(
+      BLASCore.summary(chosen: "SkylakeX", request: "SkylakeX", cpuLevel: 2)
         == "OpenBLAS kernels: SkylakeX, as OPENBLAS_CORETYPE chose")
     #expect(
-      BLASCore.summary(chosen: "Zen", forced: true, cpuLevel: 1) == "OpenBLAS kernels: Zen, as OPENBLAS_CORETYPE chose")
+      BLASCore.summary(chosen: "Zen", request: "Zen", cpuLevel: 1)
+        == "OpenBLAS kernels: Zen, as OPENBLAS_CORETYPE chose")
     #expect(
-      BLASCore.summary(chosen: "Prescott", forced: true, cpuLevel: 0)
+      BLASCore.summary(chosen: "Prescott", request: "Prescott", cpuLevel: 0)
         == "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose")
+    // An empty or unknown value is reported and ignored by OpenBLAS ("Core not found").
+    #expect(
+      BLASCore.summary(chosen: "Cooperlake", request: "", cpuLevel: 2)
+        == "OpenBLAS kernels: Cooperlake (OPENBLAS_CORETYPE= names none of its kernels; OpenBLAS ignored it)")
+    #expect(
+      BLASCore.summary(chosen: "Cooperlake", request: "Bogus", cpuLevel: 2)
+        == "OpenBLAS kernels: Cooperlake (OPENBLAS_CORETYPE=Bogus names none of its kernels; OpenBLAS ignored it)")
     #expect(BLASCore.summary.hasPrefix("OpenBLAS kernels: \(BLASCore.name)"))
+  }
+
+  @Test("only a value OpenBLAS took counts as the user's choice")
+  func honoured() {
+    #expect(BLASCore.honoured("Haswell", chosen: "Haswell"))
+    #expect(BLASCore.honoured("HASWELL", chosen: "Haswell"))
+    #expect(!BLASCore.honoured("", chosen: "Prescott"))
+    #expect(!BLASCore.honoured("Bogus", chosen: "Prescott"))
+    #expect(!BLASCore.honoured("Haswell", chosen: "Prescott"))
   }
 
   @Test("a product after the kernel check equals the sums of its terms")

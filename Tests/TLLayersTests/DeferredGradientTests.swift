@@ -63,7 +63,7 @@ struct DeferredGradientTests {
     #expect(affine.grads[1] == atOnce.db, "db")
     // dx = dout·Wᵀ is not deferred: two OpenBLAS calls, which a test running meanwhile may
     // narrow to one thread; the Haswell kernels (OPENBLAS_CORETYPE=Haswell in the environment)
-    // then round the K = 2304 sums differently (1.4e-6 seen), within √K·ε of float32 (2.9e-6).
+    // then round the K = 2304 sums differently (1.4e-6 seen), within √K·u of float32 (u = 2⁻²⁴: 2.9e-6).
     let dx = dhs.scalars(as: Float.self), wantDx = atOnce.dx.scalars(as: Float.self)
     #expect(dhs.shape == [Self.n, Self.t, Self.h] && dhs.dtype == .float32)
     let worstDx = zip(dx, wantDx).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .infinity
