@@ -13,36 +13,34 @@ import Testing
     }
   }
 
-  @Test("the --timings line names the kernels, the user's choice, and one OpenBLAS ignored")
-  func summary() {
-    let unset = " (with OPENBLAS_CORETYPE unset, OpenBLAS picks its kernels for it)"
-    #expect(BLASCore.summary(chosen: "Cooperlake", request: nil, cpuLevel: 2) == "OpenBLAS kernels: Cooperlake")
-    #expect(
-      BLASCore.summary(chosen: "Haswell", request: "Haswell", cpuLevel: 2)
-        == "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU has AVX-512" + unset)
-    // OpenBLAS compares names case-insensitively.
-    #expect(
-      BLASCore.summary(chosen: "Haswell", request: "haswell", cpuLevel: 2)
-        == "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU has AVX-512" + unset)
-    #expect(
-      BLASCore.summary(chosen: "Prescott", request: "Prescott", cpuLevel: 1)
-        == "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose; this CPU has AVX2 and FMA" + unset)
-    #expect(
-      BLASCore.summary(chosen: "SkylakeX", request: "SkylakeX", cpuLevel: 2)
-        == "OpenBLAS kernels: SkylakeX, as OPENBLAS_CORETYPE chose")
-    #expect(
-      BLASCore.summary(chosen: "Zen", request: "Zen", cpuLevel: 1)
-        == "OpenBLAS kernels: Zen, as OPENBLAS_CORETYPE chose")
-    #expect(
-      BLASCore.summary(chosen: "Prescott", request: "Prescott", cpuLevel: 0)
-        == "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose")
-    // An empty or unknown value is reported and ignored by OpenBLAS ("Core not found").
-    #expect(
-      BLASCore.summary(chosen: "Cooperlake", request: "", cpuLevel: 2)
-        == "OpenBLAS kernels: Cooperlake (OPENBLAS_CORETYPE= names none of its kernels; OpenBLAS ignored it)")
-    #expect(
-      BLASCore.summary(chosen: "Cooperlake", request: "Bogus", cpuLevel: 2)
-        == "OpenBLAS kernels: Cooperlake (OPENBLAS_CORETYPE=Bogus names none of its kernels; OpenBLAS ignored it)")
+  static let unset = " (with OPENBLAS_CORETYPE unset, OpenBLAS picks its kernels for it)"
+  static let ignored = " names none of its kernels; OpenBLAS ignored it)"
+
+  /// (OpenBLAS's kernels, the user's OPENBLAS_CORETYPE, the CPU's vector level, the line).
+  /// OpenBLAS compares names case-insensitively, and reports and ignores an empty or unknown
+  /// value ("Core not found").
+  static let summaries: [(String, String?, Int32, String)] = [
+    ("Cooperlake", nil, 2, "OpenBLAS kernels: Cooperlake"),
+    ("Haswell", "Haswell", 2, "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU has AVX-512" + unset),
+    ("Haswell", "haswell", 2, "OpenBLAS kernels: Haswell, as OPENBLAS_CORETYPE chose; this CPU has AVX-512" + unset),
+    (
+      "Prescott", "Prescott", 1,
+      "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose; this CPU has AVX2 and FMA" + unset
+    ),
+    ("SkylakeX", "SkylakeX", 2, "OpenBLAS kernels: SkylakeX, as OPENBLAS_CORETYPE chose"),
+    ("Zen", "Zen", 1, "OpenBLAS kernels: Zen, as OPENBLAS_CORETYPE chose"),
+    ("Prescott", "Prescott", 0, "OpenBLAS kernels: Prescott, as OPENBLAS_CORETYPE chose"),
+    ("Cooperlake", "", 2, "OpenBLAS kernels: Cooperlake (OPENBLAS_CORETYPE=" + ignored),
+    ("Cooperlake", "Bogus", 2, "OpenBLAS kernels: Cooperlake (OPENBLAS_CORETYPE=Bogus" + ignored),
+  ]
+
+  @Test("the --timings line names the kernels, the user's choice, and one OpenBLAS ignored", arguments: summaries)
+  func summary(chosen: String, request: String?, cpuLevel: Int32, line: String) {
+    #expect(BLASCore.summary(chosen: chosen, request: request, cpuLevel: cpuLevel) == line)
+  }
+
+  @Test("this process's line names the kernels in use")
+  func ownSummary() {
     #expect(BLASCore.summary.hasPrefix("OpenBLAS kernels: \(BLASCore.name)"))
   }
 
