@@ -78,12 +78,8 @@ package enum BLASCore {
   static let fallback = "Prescott"
 
   /// The kernel family the CPU supports beyond the fallback, nil when none or not x86-64.
-  package static var supported: String? { family(ofLevel: tlblas_cpu_vector_level()) }
-
-  /// The family tl-run switches to for a vector level: 2 (AVX-512) SkylakeX, 1 (AVX2 and FMA)
-  /// Haswell, nil for 0.
-  static func family(ofLevel level: Int32) -> String? {
-    switch level {
+  package static var supported: String? {
+    switch tlblas_cpu_vector_level() {
     case 2: "SkylakeX"
     case 1: "Haswell"
     default: nil

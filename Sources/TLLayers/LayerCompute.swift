@@ -24,7 +24,7 @@ public enum LayerCompute {
   /// variable: for a process's entry, before any other thread starts.
   public static func chooseKernels() { BLASCore.choose() }
 
-  /// One line naming OpenBLAS's kernels in use (TLKernels' `BLASCore.summary`), and, when a
-  /// user's `OPENBLAS_CORETYPE` chose less than the CPU runs, what it runs: for `--timings`.
+  /// One line naming OpenBLAS's kernels in use (TLKernels' `BLASCore.summary`) and whether a
+  /// user's `OPENBLAS_CORETYPE` chose them, or named none: for `--timings`.
   public static var kernelSummary: String { BLASCore.summary }
 }
