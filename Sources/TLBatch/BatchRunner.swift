@@ -26,6 +26,11 @@ public enum BatchRunner {
         "\(spec.file): outputs: \(spec.outputs) is absolute, so every case would write to the same place; in a batch it must be relative to the case directory"
       )
     }
+    if climbsOut(spec.outputs) {
+      throw BatchError(
+        "\(spec.file): outputs: \(spec.outputs) climbs out of the case directory ('..'), so the cases would write over each other's results; in a batch it must stay inside the case directory"
+      )
+    }
     let start = ContinuousClock.now
     let queue = CaseQueue(cases.count, onFinish: onFinish)
     let work: @Sendable () -> Void = {
@@ -114,4 +119,20 @@ private final class CaseQueue: Sendable {
   }
 
   var reports: [BatchCaseReport] { state.withLock { state in state.finished.compactMap { $0 } } }
+}
+
+/// Whether the relative path `path` leaves the directory it is relative to by its `..`
+/// components alone (`../shared`, `out/../../x`; not `a/../b`). Symbolic links are not followed.
+func climbsOut(_ path: String) -> Bool {
+  var depth = 0
+  for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+    switch component {
+    case ".": continue
+    case "..":
+      depth -= 1
+      if depth < 0 { return true }
+    default: depth += 1
+    }
+  }
+  return false
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TLBatch
 import TLCompare
 import TLPipeline
@@ -53,6 +54,15 @@ struct RunCommand: ParsableCommand {
   }
 
   private func runChecked() throws {
+    // A mistyped --case would otherwise be created as the outputs' parent, the inputs found
+    // beside the pipeline instead.
+    if let directory = `case` {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+        throw PipelineError(file: "--case \(directory)", "no such directory")
+      }
+      guard isDirectory.boolValue else { throw PipelineError(file: "--case \(directory)", "not a directory") }
+    }
     // The page's path is checked before anything is read, and against the run's own files
     // before anything is computed (docs/pipeline.md §5).
     if let html { try HTMLOutput.checkWritable(html) }
@@ -72,7 +82,11 @@ struct RunCommand: ParsableCommand {
       throw error
     }
     if let html { try HTMLOutput.writeRun(result, spec: spec, to: html) }
-    if timings { printErrorLines(result.timings.report + "\n" + IdleCompute.kernelSummary) }
+    if timings {
+      printErrorLines(result.timings.report)
+      // One line, whatever OPENBLAS_CORETYPE holds (printError escapes a newline in it too).
+      printError(IdleCompute.kernelSummary)
+    }
     if comparison.json {
       print(RunReport(result).json)
     } else {

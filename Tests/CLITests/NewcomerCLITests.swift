@@ -29,6 +29,20 @@ import Testing
     #expect(result.stderr.split(separator: "\n").count == 1)
   }
 
+  /// A mistyped `--case` is exit 2 and one line, not a directory created for the outputs with
+  /// the inputs found beside the pipeline instead; a file given as `--case` likewise.
+  @Test(arguments: [("missing", "no such directory"), ("x.npy", "not a directory")])
+  func aCaseThatIsNoDirectoryIsRefused(_ name: String, _ says: String) throws {
+    let directory = try scratchCopy("pipelines/seed_time_affine")
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    let target = directory.appendingPathComponent(name)
+    let before = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    let result = try tlRunArray([directory.appendingPathComponent("pipeline.json").path, "--case", target.path])
+    #expect(result.status == 2)
+    #expect(result.stderr == "tl-run: --case \(target.path): \(says)\n", "\(result.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == before)
+  }
+
   /// h5py reads `f["lstm/Wx"]` from the root: so does `weights.h5:lstm/Wx`.
   @Test func anHDF5PathWithoutItsLeadingSlashIsReadFromTheRoot() throws {
     let result = try runEdited { $0 = $0.replacingOccurrences(of: "weights.h5:/lstm/", with: "weights.h5:lstm/") }

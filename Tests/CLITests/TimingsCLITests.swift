@@ -55,4 +55,13 @@ import Testing
     let last = try #require(try Self.timings(environment).last)
     #expect(last == own + " (OPENBLAS_CORETYPE=Bogus names none of its kernels; OpenBLAS ignored it)", "\(last)")
   }
+
+  @Test("a newline in OPENBLAS_CORETYPE stays inside the one escaped line")
+  func escapesTheValue() throws {
+    var environment = Self.environment
+    environment["OPENBLAS_CORETYPE"] = "ab\ncd"
+    let lines = try Self.timings(environment)
+    #expect(lines.dropLast().last?.hasSuffix(" ms  total") == true, "\(lines)")
+    #expect(lines.last?.contains("OPENBLAS_CORETYPE=ab\\x0acd names none of its kernels") == true, "\(lines)")
+  }
 }

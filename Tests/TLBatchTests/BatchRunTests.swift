@@ -96,6 +96,32 @@ func batchReportsTheBrokenCasesAndPassesTheRest(jobs: Int) throws {
   #expect(throws: BatchError.self) { try BatchCase.discover(in: root.appendingPathComponent("a_file.npy").path) }
 }
 
+/// `outputs` that climbs out of the case directory would make every case write into one place
+/// (found by a new user: `"../shared/"` left only the last case's results there, and the next
+/// batch took the directory for a case).
+@Test func outputsClimbingOutOfTheCaseAreRefusedInABatch() throws {
+  let root = try batchFixtureCopy()
+  defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
+  var spec = try PipelineSpec.load(path: root.appendingPathComponent("pipeline.json").path)
+  spec.outputs = "../shared/"
+  #expect {
+    try BatchRunner.run(spec, cases: try BatchCase.discover(in: root.appendingPathComponent("cases").path), jobs: 1)
+  } throws: { error in
+    "\(error)".contains("outputs: ../shared/ climbs out of the case directory")
+  }
+  #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("cases/shared").path))
+}
+
+@Test(
+  "which relative paths leave their directory by '..'",
+  arguments: [
+    ("../shared/", true), ("out/../../x", true), ("./../x.npz", true), ("..", true), ("a/../b", false),
+    ("out", false), ("./out/", false), ("a/b/../../c.h5", false), ("out..v2/", false),
+  ])
+func climbingOut(path: String, climbs: Bool) {
+  #expect(climbsOut(path) == climbs)
+}
+
 @Test func absoluteOutputsAreRefusedInABatch() throws {
   let root = try batchFixtureCopy()
   defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
