@@ -7,7 +7,7 @@ struct TLRun: ParsableCommand {
     abstract:
       "Run the time-series layers of Deep Learning from Scratch 2 on arrays from disk and check them against NumPy.",
     usage: """
-      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--timings] [--html <file.html>] [--rtol <r>] [--atol <a>] [--json]
+      tl-run <pipeline.json> [--case <dir>] [--intermediates] [--isolate] [--timings] [--html <file.html>] [--rtol <r>] [--atol <a>] [--json]
       tl-run batch <pipeline.json> <dir> [--jobs <n>] [--report <file.json>] [--junit <file.xml>] [--shard <i/n>]
       tl-run <pipeline.json> --batch <dir> [--jobs <n>] …   (the same as tl-run batch)
       tl-run inspect | convert | compare | merge-reports <arguments>
@@ -16,7 +16,8 @@ struct TLRun: ParsableCommand {
       Run a pipeline (the default command, 'tl-run run'): read its arrays, run the chain of \
       layers forward and backward, write out, dx, every gradient and state, and compare them \
       with the reference. Its options: --case DIR (where relative sources are found first), \
-      --intermediates (also each layer's output), --timings, --html FILE (a page of pictures \
+      --intermediates (also each layer's output), --isolate (each layer judged by itself), \
+      --timings, --html FILE (a page of pictures \
       of the failing arrays), --rtol/--atol/--no-equal-nan/--no-check-dtype (override the \
       default tolerances), --json. 'tl-run help run' lists them.
 

@@ -98,6 +98,18 @@ import Testing
     ] {
       #expect(help.stdout.contains(words), "missing \(words)")
     }
+    // Every option of `tl-run help run` is named on the overview too (a new user missed --isolate).
+    let run = try tlRun("help", "run")
+    let options = run.stdout.split(separator: "\n").compactMap { line -> Substring? in
+      let word = line.drop { $0 == " " }.prefix { $0 != " " && $0 != "," && $0 != "<" && $0 != "/" }
+      return word.hasPrefix("--") && word != "--version" && word != "--help" ? word : nil
+    }
+    #expect(options.contains("--isolate") && options.contains("--timings"), "\(run.stdout)")
+    for option in options {
+      // A flag pair (--equal-nan/--no-equal-nan) is named by either form.
+      let named = help.stdout.contains(option) || help.stdout.contains("--no-" + option.dropFirst(2))
+      #expect(named, "the overview does not name \(option)")
+    }
     let bare = try tlRunArray([])
     #expect(bare.status == 2)
     #expect(
