@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TLBatch
 import TLCompare
 import TLPipeline
@@ -54,15 +53,6 @@ struct RunCommand: ParsableCommand {
   }
 
   private func runChecked() throws {
-    // A mistyped --case would otherwise be created as the outputs' parent, the inputs found
-    // beside the pipeline instead.
-    if let directory = `case` {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-        throw PipelineError(file: "--case \(directory)", "no such directory")
-      }
-      guard isDirectory.boolValue else { throw PipelineError(file: "--case \(directory)", "not a directory") }
-    }
     // The page's path is checked before anything is read, and against the run's own files
     // before anything is computed (docs/pipeline.md §5).
     if let html { try HTMLOutput.checkWritable(html) }

@@ -31,7 +31,10 @@ import Testing
 
   /// A mistyped `--case` is exit 2 and one line, not a directory created for the outputs with
   /// the inputs found beside the pipeline instead; a file given as `--case` likewise.
-  @Test(arguments: [("missing", "no such directory"), ("x.npy", "not a directory")])
+  @Test(arguments: [
+    ("missing", "no such case directory (--case)"),
+    ("x.npy", "the case directory (--case) is a regular file, not a directory"),
+  ])
   func aCaseThatIsNoDirectoryIsRefused(_ name: String, _ says: String) throws {
     let directory = try scratchCopy("pipelines/seed_time_affine")
     defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
@@ -39,7 +42,7 @@ import Testing
     let before = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     let result = try tlRunArray([directory.appendingPathComponent("pipeline.json").path, "--case", target.path])
     #expect(result.status == 2)
-    #expect(result.stderr == "tl-run: --case \(target.path): \(says)\n", "\(result.stderr)")
+    #expect(result.stderr == "tl-run: \(target.path): \(says)\n", "\(result.stderr)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == before)
   }
 

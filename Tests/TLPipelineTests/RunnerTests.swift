@@ -314,3 +314,19 @@ func aDeferredWeightGradientIsTimedApartAndWritten() throws {
   let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path("out")).filter { !$0.hasPrefix(".") }
   #expect(left == ["affine.dW.npy"], "\(left)")
 }
+
+/// A case directory that does not exist, or is a file, is refused before anything is read or
+/// written: the runner used to create it for the outputs and find the inputs beside the
+/// pipeline instead (found through the CLI's `--case`).
+@Test(arguments: [("missing", "no such case directory (--case)"), ("x.npy", "is a regular file, not a directory")])
+func aCaseDirectoryThatIsNoDirectoryIsRefused(_ name: String, _ says: String) throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  let before = try FileManager.default.contentsOfDirectory(atPath: scratch.directory.path).sorted()
+  #expect {
+    try scratch.run(RunOptions(caseDirectory: scratch.path(name)))
+  } throws: { error in
+    "\(error)" == "\(scratch.path(name)): " + (name == "missing" ? says : "the case directory (--case) " + says)
+  }
+  #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.directory.path).sorted() == before)
+}

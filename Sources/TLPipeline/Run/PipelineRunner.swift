@@ -3,6 +3,7 @@ import TLArray
 import TLCompare
 import TLDiagnosis
 import TLIO
+import TLSystem
 
 /// How to run one case, beyond what the pipeline file says.
 public struct RunOptions: Sendable {
@@ -72,6 +73,16 @@ public enum PipelineRunner {
   public static func run(
     _ spec: PipelineSpec, options: RunOptions = RunOptions(), sharedCache: SharedArrayCache? = nil
   ) throws(PipelineError) -> CaseResult {
+    // A mistyped case directory would otherwise be created as the outputs' parent, the inputs
+    // found beside the pipeline instead: refused before anything is read.
+    if let directory = options.caseDirectory {
+      guard let kind = FileKind.of(directory) else {
+        throw PipelineError(file: directory, "no such case directory (--case)")
+      }
+      guard kind == .directory else {
+        throw PipelineError(file: directory, "the case directory (--case) \(kind.refusal(expected: "a directory"))")
+      }
+    }
     let pipelineDirectory = SourceResolver.directory(of: spec.file)
     let resolver = SourceResolver(
       pipelineFile: spec.file, caseDirectory: options.caseDirectory ?? pipelineDirectory, sharedCache: sharedCache)
