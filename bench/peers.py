@@ -4,6 +4,7 @@
     python3 bench/peers.py                  # LM peers, 5 runs per side, + the training steps
     python3 bench/peers.py --runs 3 --no-train
     python3 bench/peers.py --native-kernels  # without a set OPENBLAS_CORETYPE (see below)
+    python3 bench/peers.py --pause 2         # every run after 2 s idle (see below)
 
 Language model (bench/cases.py's lm-float32: TimeEmbedding → TimeLSTM → TimeAffine →
 TimeSoftmaxWithLoss, N=20, T=35, V=10000, D=H=650), as whole processes, interleaved (one
@@ -27,6 +28,10 @@ Every side, and the floor, runs in this process's environment as it started. Whe
 OPENBLAS_CORETYPE (this machine's environment sets Haswell for every process), all of them run
 those kernels; --native-kernels drops the variable so that each OpenBLAS picks its own for the
 CPU. The table's header says which.
+--pause S sleeps S seconds before every timed run of every side. Back to back, a run reuses
+memory the previous process has just freed; on a virtual machine that reports free memory to its
+host, the huge pages of a run after a pause of a second or more cost several times more to
+clear (bench/fresh_pages.py measures it). A user's single run is usually of that kind.
 Writes bench/data/peers.{json,md}.
 """
 
@@ -38,6 +43,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -67,6 +73,9 @@ def parse_arguments():
     parser.add_argument("--threads", type=int, help="OPENBLAS_NUM_THREADS for every side")
     parser.add_argument("--native-kernels", action="store_true",
                         help="drop OPENBLAS_CORETYPE from every side's environment (measure.py)")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds idle before every timed run of every side (default 0; "
+                             "see bench/fresh_pages.py)")
     return parser.parse_args()
 
 
@@ -96,10 +105,11 @@ def compare(tl_run, ours, theirs, rtol, atol):
     return f"DIFFERS (exit {result.status}): " + " | ".join(lines[:3])
 
 
-def interleave(sides, runs, env, probe=None):
+def interleave(sides, runs, env, probe=None, pause=0.0):
     """sides: {name: (argv, compute_of(run) -> seconds)}; warm-up each, then runs rounds.
     probe: (argv, value_of(run)) run just before and just after the first side's run in every
-    round; the pairs come back as "probe"."""
+    round; the pairs come back as "probe". pause: seconds of sleep just before every timed run
+    (after the probe), so that each starts on memory the machine has had time to give back."""
     results = {name: {"runs": [], "computes": []} for name in sides}
     probes = []
     for name, (argv, _) in sides.items():
@@ -116,6 +126,7 @@ def interleave(sides, runs, env, probe=None):
             if "error" in results[name]:
                 continue
             before = probed() if probe and name == first else None
+            time.sleep(pause)
             run = run_once(argv, env=env)
             if probe and name == first:
                 probes.append((before, probed()))
@@ -160,7 +171,7 @@ def lm_table(args, env, data, gemm):
     before = load()
     square = ([sys.executable, os.path.join(HERE, "sgemm_peak.py"), "--square"],
               peer_json("openblas_sgemm_square2000"))
-    summary = interleave(sides, args.runs, env, probe=square)
+    summary = interleave(sides, args.runs, env, probe=square, pause=args.pause)
     round_rates = summary.pop("probe")
     after = load()
     tl_out = os.path.join(directory, "out")
@@ -208,7 +219,7 @@ def train_table(args, env, data):
                  "numpy-book": ([sys.executable, os.path.join(HERE, "numpy_train.py"), pipeline,
                                  os.path.join(directory, "out_numpy")], peer_json("compute"))}
         before = load()
-        summary = interleave(sides, args.runs, env)
+        summary = interleave(sides, args.runs, env, pause=args.pause)
         summary["load_before"], summary["load_after"] = before, load()
         if "error" not in summary["tl-run"] and "error" not in summary["numpy-book"]:
             summary["check"] = compare(args.tl_run, os.path.join(directory, "out"),
@@ -223,6 +234,9 @@ def fmt(seconds):
 
 def render(results):
     lines = [results["kernels"], ""]
+    if results.get("pause"):
+        lines[-1:-1] = [f"Every timed run started after {results['pause']:g} s idle "
+                        "(--pause; what that costs fresh memory: bench/fresh_pages.py)"]
     lm = results.get("lm")
     if lm:
         tl = lm["sides"]["tl-run"]
@@ -308,7 +322,8 @@ def main():
         env["OPENBLAS_NUM_THREADS"] = str(args.threads)
     data = os.path.join(HERE, "data")
     os.makedirs(data, exist_ok=True)
-    results = {"runs": args.runs, "threads": args.threads, "kernels": kernel_note(env)}
+    results = {"runs": args.runs, "threads": args.threads, "kernels": kernel_note(env),
+               "pause": args.pause}
     if not args.no_lm:
         print("measuring raw GEMM speed (bench/sgemm_peak.py)...", flush=True)
         probe = run_once([sys.executable, os.path.join(HERE, "sgemm_peak.py")], env=env)
