@@ -3,6 +3,11 @@ struct NPYPreamble: Equatable, Sendable {
   static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
   /// Bytes to read to be sure of holding the whole preamble of any version.
   static let maxLength = 12
+  /// The longest header read: `np.load`'s own limit (`max_header_size`, NumPy ≥ 1.24), beyond
+  /// which it refuses a file unless told to trust it. NumPy's own headers are far shorter (128
+  /// bytes for a typical array; 64 dimensions fit in ~1.4 KB), and a 4 GiB one would otherwise
+  /// be read and parsed whole before anything else is checked.
+  static let maxHeaderLength = 10_000
 
   var major: UInt8
   var minor: UInt8
@@ -50,6 +55,11 @@ struct NPYPreamble: Equatable, Sendable {
           "truncated: \(fileSize) bytes, shorter than the .npy \(major).0 preamble")
       }
       headerLength = (8..<12).reduce(0) { $0 | Int(first[$1]) << (8 * ($1 - 8)) }
+    }
+    guard headerLength <= Self.maxHeaderLength else {
+      throw source.error(
+        "header length \(headerLength) is more than the \(Self.maxHeaderLength) bytes np.load reads"
+          + " (its max_header_size)")
     }
     guard dataOffset <= fileSize else {
       throw source.error(

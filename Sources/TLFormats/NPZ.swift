@@ -42,6 +42,19 @@ public enum NPZ {
     return try NPY.decode(try ZipMemberReader(archive, entry, source: source), source: source)
   }
 
+  /// Every array key of ``members(path:)`` with its array or the error reading it, in archive
+  /// order: the archive is opened and its directory read once (reading members one by one with
+  /// ``read(path:member:)`` reads the directory again for each: quadratic in the members).
+  public static func readEach(path: String) throws -> [(key: String, array: Result<NDArray, any Error>)] {
+    let archive = try ZipArchive(path: path)
+    return try arrayMembers(archive, path: path, decode: false).map { item in
+      let source = Source(file: path, member: item.key)
+      return (
+        item.key, Result { try NPY.decode(try ZipMemberReader(archive, item.entry, source: source), source: source) }
+      )
+    }
+  }
+
   /// Reads every array, in archive order, with the keys of ``members(path:)``; any member
   /// that cannot be read throws naming it.
   public static func readAll(path: String) throws -> [(name: String, array: NDArray)] {

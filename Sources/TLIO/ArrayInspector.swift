@@ -72,8 +72,8 @@ public enum ArrayInspector {
       let info = try HDF5.datasetInfo(file: path, dataset: dataset)
       return [InspectEntry(name: info.path, array: array, storage: storageDescription(info).joined(separator: ", "))]
     case .npz(let path):
-      return try NPZ.members(path: path).map { member in
-        do { return InspectEntry(name: member, array: try NPZ.read(path: path, member: member)) } catch {
+      return try NPZ.readEach(path: path).map { member, array in
+        do { return InspectEntry(name: member, array: try array.get()) } catch {
           return InspectEntry(name: member, unreadable: error)
         }
       }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TLArray
 import TLBatch
 import TLCompare
 import TLPipeline
@@ -81,9 +82,12 @@ struct RunCommand: ParsableCommand {
       print(RunReport(result).json)
     } else {
       let count = result.results.count
-      print("\(result.name): wrote \(count) array\(count == 1 ? "" : "s") to \(result.outputs)")
+      // The case's name and outputs come from the pipeline file, the notes name its files:
+      // nothing of them reaches the terminal raw (README, "Hostile files").
+      let (name, outputs) = (TerminalText.escaped(result.name), TerminalText.escaped("\(result.outputs)"))
+      print("\(name): wrote \(count) array\(count == 1 ? "" : "s") to \(outputs)")
       print(result.comparison?.textReport ?? "no reference to compare with")
-      for note in result.notes { print("note: \(note)") }
+      for note in result.notes { print("note: \(TerminalText.escaped(note))") }
       for line in result.diagnosisLines { print(line) }
     }
     guard let report = result.comparison else { return }

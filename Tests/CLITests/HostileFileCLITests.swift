@@ -96,13 +96,34 @@ import Testing
       naming: ["testdata/hostile/escape-key.npy: header has unknown key '\\x1b]0;pwned\\x07\\x1b[2J\\x0b\\x85'"])
   }
 
-  /// More dimensions than NumPy's 64: refused in one short line, and nothing is written.
-  @Test(arguments: ["ndim-65.npy", "ndim-20000.npy"])
-  func moreThan64DimensionsIsRefused(_ file: String) throws {
+  /// The pipeline's own name and outputs path reach the "wrote N arrays" line escaped: before,
+  /// a newline split it and an escape sequence coloured the terminal.
+  @Test func thePipelinesNameAndOutputsAreEscaped() throws {
+    let directory = try scratchCopy("pipelines/seed_time_affine")
+    defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
+    let file = directory.appendingPathComponent("pipeline.json")
+    var json = try String(contentsOf: file, encoding: .utf8)
+    json = json.replacingOccurrences(of: #""seed: TimeAffine notebook""#, with: #""evil\n\u001b[31mRED\u202e""#)
+    json = json.replacingOccurrences(of: #""outputs": "out""#, with: #""outputs": "o\u001b[31mX/""#)
+    try json.write(to: file, atomically: true, encoding: .utf8)
+    let result = try #require(try Self.run([file.path]))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(!Self.hasRawControl(result.stdout), "\(result.stdout.debugDescription)")
+    let first = result.stdout.split(separator: "\n").first.map(String.init) ?? ""
+    #expect(first.hasPrefix("evil\\x0a\\x1b[31mRED\\u202e: wrote 4 arrays to "), "\(first)")
+    #expect(first.hasSuffix("/o\\x1b[31mX/"), "\(first)")
+  }
+
+  /// More dimensions than NumPy's 64: refused in one short line, and nothing is written. 20000
+  /// dimensions take a header longer than np.load reads (60055 bytes), refused from its length.
+  @Test(arguments: [
+    ("ndim-65.npy", "shape has 65 dimensions; NumPy allows at most 64"),
+    ("ndim-20000.npy", "header length 60055 is more than the 10000 bytes np.load reads (its max_header_size)"),
+  ])
+  func moreThan64DimensionsIsRefused(_ file: String, _ message: String) throws {
     let root = try Fixtures.temporaryDirectory("hostile")
     defer { try? FileManager.default.removeItem(at: root) }
-    let count = file == "ndim-65.npy" ? 65 : 20000
-    let words = ["testdata/hostile/\(file): shape has \(count) dimensions; NumPy allows at most 64"]
+    let words = ["testdata/hostile/\(file): \(message)"]
     Self.expectOneLineError(try Self.run(["inspect", "testdata/hostile/\(file)"]), naming: words)
     let out = root.appendingPathComponent("out.npy").path
     Self.expectOneLineError(try Self.run(["convert", "testdata/hostile/\(file)", out]), naming: words)

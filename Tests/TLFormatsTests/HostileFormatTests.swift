@@ -48,6 +48,41 @@ import Testing
     #expect(TerminalText.escaped("plain é ü 漢 \\x41") == "plain é ü 漢 \\x41")
   }
 
+  /// A header longer than np.load reads (10000 bytes, its max_header_size) is refused from its
+  /// length alone: before, a 200 MB header was read and parsed whole (2 GB of memory, 10 s) and
+  /// a 3 GB one in a sparse file ran out of memory; deflated in an .npz, 97 KB asked for 1 GB.
+  @Test func headersLongerThanNumPyReadsAreRefusedFromTheirLength() throws {
+    let directory = try Fixtures.temporaryDirectory("hostile-header")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    func file(_ name: String, version: UInt8, padding: Int) throws -> String {
+      let text =
+        Array("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }".utf8)
+        + Array(repeating: UInt8(ascii: " "), count: padding) + [UInt8(ascii: "\n")]
+      var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [version, 0]
+      let length = text.count
+      bytes +=
+        version == 1 ? [UInt8(length & 0xFF), UInt8(length >> 8)] : (0..<4).map { UInt8((length >> (8 * $0)) & 0xFF) }
+      bytes += text + Array(repeating: 0, count: 8)
+      let path = directory.appendingPathComponent(name).path
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      return path
+    }
+    // NumPy's own limit passes: a header of exactly 10000 bytes reads.
+    let atLimit = try file("at-limit.npy", version: 2, padding: 10_000 - 58)
+    #expect(try NPY.read(path: atLimit).shape == [2])
+    for (name, version, padding) in [("v1.npy", UInt8(1), 20_000), ("v2.npy", 2, 200_000), ("v3.npy", 3, 10_000 - 57)] {
+      let path = try file(name, version: version, padding: padding)
+      let length = 58 + padding
+      #expect(
+        throws: FormatError(
+          file: path,
+          message: "header length \(length) is more than the 10000 bytes np.load reads (its max_header_size)")
+      ) { try NPY.read(path: path) }
+      let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+      #expect(throws: FormatError.self) { try NPY.decode(bytes, name: name) }
+    }
+  }
+
   @Test func npzWritesRefuseEscapingMemberNamesAndTooManyDimensions() throws {
     let directory = try Fixtures.temporaryDirectory("hostile")
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -82,7 +82,8 @@ import Testing
   }
 
   /// Headers past 65,535 bytes switch to version 2.0, still aligned to 64; read back, ranks
-  /// up to NumPy's 64 parse, more are refused as `np.load` refuses them, in one short line.
+  /// up to NumPy's 64 parse, more are refused as `np.load` refuses them, in one short line (a
+  /// header longer than np.load's 10000 bytes from its length alone).
   @Test(arguments: [1, 30, 64, 65, 21_000, 22_000])
   func versionAndAlignment(rank: Int) throws {
     let header = NPYHeader(
@@ -91,6 +92,17 @@ import Testing
     let bytes = header.encoded()
     #expect(bytes.count % 64 == 0)
     #expect(bytes.last == 0x0A)
+    let major: UInt8 = bytes.count - 10 > 65_535 ? 2 : 1
+    #expect(bytes[6] == major)
+    let length = bytes.count - (major == 1 ? 10 : 12)
+    guard length <= NPYPreamble.maxHeaderLength else {
+      // Longer than np.load reads (its max_header_size): refused from the length alone.
+      #expect(
+        throws: FormatError(
+          file: "t", message: "header length \(length) is more than the 10000 bytes np.load reads (its max_header_size)")
+      ) { try NPYPreamble(Array(bytes.prefix(12)), fileSize: bytes.count, source: Source(file: "t")) }
+      return
+    }
     let preamble = try NPYPreamble(
       Array(bytes.prefix(12)), fileSize: bytes.count, source: Source(file: "t"))
     #expect(preamble.major == (bytes.count - 10 > 65_535 ? 2 : 1))

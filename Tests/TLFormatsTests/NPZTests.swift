@@ -17,6 +17,26 @@ import Testing
     for member in expected.members {
       member.check(try NPZ.read(path: path, member: member.name ?? ""))
     }
+    let each = try NPZ.readEach(path: path)
+    #expect(each.map(\.key) == expected.members.map { $0.name ?? "" })
+    for (member, (_, array)) in zip(expected.members, each) { member.check(try array.get()) }
+  }
+
+  /// readEach (what `tl-run inspect` lists an archive with, opening it once) gives each member
+  /// what a read of that member alone gives: its array, or the same error (a damaged member).
+  @Test(arguments: ["bad/crc.npz", "bad/member-not-npy.npz", "npz/deflated.npz"])
+  func readEachGivesWhatEachReadGives(_ file: String) throws {
+    let path = Fixtures.path(file)
+    let each = try NPZ.readEach(path: path)
+    #expect(each.map(\.key) == (try NPZ.members(path: path)))
+    for (key, result) in each {
+      switch result {
+      case .success(let array): #expect(array == (try NPZ.read(path: path, member: key)), "\(key)")
+      case .failure(let error):
+        let alone = try #require(throws: FormatError.self) { try NPZ.read(path: path, member: key) }
+        #expect((error as? FormatError) == alone, "\(key)")
+      }
+    }
   }
 
   /// The fixtures really use the zip features the reader must handle.

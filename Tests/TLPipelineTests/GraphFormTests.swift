@@ -90,6 +90,35 @@ struct GraphFormTests {
       #"{\#(base), "graph": [{"name": "c", "op": "concats", "in": "xs"}], "loss": "c"}"#,
       #"graph[0].op: unknown op "concats" (did you mean "concat"?); expected one of: slice, repeat, concat, split, sum"#
     ),
+    // Arguments the book's optimizer or model does not take were ignored, and the run passed.
+    (
+      #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "SGD", "lr": 0.1, "momentum": 0.9}}}"#,
+      #"train.optimizer.momentum: SGD takes no "momentum" (its arguments: lr)"#
+    ),
+    (
+      #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "Adam", "momentum": 0.5}}}"#,
+      #"train.optimizer.momentum: Adam takes no "momentum" (its arguments: lr, beta1, beta2)"#
+    ),
+    (
+      #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "Momentum", "decay_rate": 0.9}}}"#,
+      #"train.optimizer.decay_rate: Momentum takes no "decay_rate" (its arguments: lr, momentum)"#
+    ),
+    (
+      #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"type": "RMSprop", "beta1": 0.9}}}"#,
+      #"train.optimizer.beta1: RMSprop takes no "beta1" (its arguments: lr, decay_rate)"#
+    ),
+    (
+      #"{\#(base), "model": "Rnnlm", "dropout_ratio": 0.9}"#,
+      #"dropout_ratio: only BetterRnnlm takes "dropout_ratio"; Rnnlm has no dropout"#
+    ),
+    (
+      #"{\#(base), "model": "AttentionSeq2seq", "train_flg": false}"#,
+      #"train_flg: only BetterRnnlm takes "train_flg"; AttentionSeq2seq has no dropout"#
+    ),
+    (
+      #"{\#(base), "graph": [{"name": "e", "type": "TimeEmbedding", "in": "xs"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "e", "ts": "ts"}], "loss": "l", "dropout_ratio": 0.1}"#,
+      #"dropout_ratio: only the model BetterRnnlm takes "dropout_ratio"; a graph's Dropout and TimeDropout nodes"#
+    ),
     (#"{\#(base), "model": 3}"#, "model: expected a string"),
     (
       #"{\#(base), "graph": [{"name": "s", "op": "split", "in": "xs", "sizes": [0]}], "loss": "s"}"#,

@@ -29,3 +29,24 @@ func syntaxErrorsGiveLineAndColumn(text: String, line: Int, column: Int) {
     #expect(error.line == line && error.column == column, "\(error.message) at \(error.line):\(error.column)")
   }
 }
+
+/// JSON text is UTF-8 (RFC 8259 §8.1): a byte that is not well-formed UTF-8 is refused at its
+/// place instead of becoming U+FFFD. Well-formed text of any length passes.
+@Test(
+  arguments: [
+    ([0x7B, 0x22, 0x6E, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D], 1, 7, "0xff"),  // {"n":"\xff\xfe"}
+    ([0x22, 0xC3, 0x22], 1, 2, "0xc3"),  // a truncated sequence
+    ([0x22, 0xC0, 0xAF, 0x22], 1, 2, "0xc0"),  // an overlong '/'
+    ([0x22, 0xED, 0xA0, 0x80, 0x22], 1, 2, "0xed"),  // an encoded surrogate
+    ([0x5B, 0x0A, 0x31, 0x2C, 0xF4, 0x90, 0x80, 0x80, 0x5D], 2, 3, "0xf4"),  // past U+10FFFF
+  ] as [([UInt8], Int, Int, String)])
+func invalidUTF8IsRefusedWhereItIs(bytes: [UInt8], line: Int, column: Int, shown: String) {
+  do {
+    _ = try JSONParser.parse(bytes)
+    Issue.record("\(bytes) parsed")
+  } catch {
+    #expect(error.line == line && error.column == column, "\(error.message) at \(error.line):\(error.column)")
+    #expect(error.message == "invalid UTF-8 (byte \(shown)); JSON text is UTF-8")
+  }
+  #expect(JSONParser.firstInvalidUTF8(Array("é漢😀 \u{10FFFF}".utf8)) == nil)
+}

@@ -16,6 +16,16 @@ public final class Optimizer {
       adaGrad = "AdaGrad"
     case rmsProp = "RMSprop"
     case adam = "Adam"
+
+    /// The arguments the book's class takes (common/optimizer.py), in its order.
+    public var argumentNames: [String] {
+      switch self {
+      case .sgd, .adaGrad: return ["lr"]
+      case .momentum, .nesterov: return ["lr", "momentum"]
+      case .rmsProp: return ["lr", "decay_rate"]
+      case .adam: return ["lr", "beta1", "beta2"]
+      }
+    }
   }
   public let kind: Kind
   public let lr: Double, momentum: Double, decayRate: Double, beta1: Double, beta2: Double

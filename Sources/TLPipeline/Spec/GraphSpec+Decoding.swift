@@ -29,6 +29,7 @@ extension GraphSpec {
     case (nil, .some(let value)):
       body = try decodeGraph(value, object: object, inputs: inputs.map(\.name))
     }
+    try checkDropoutKeys(object, body: body)
     let seed = try object.double("seed")
     if let seed, seed != seed.rounded() || seed < 0 || seed >= 4_294_967_296 {
       throw object.error("seed", "expected an integer in 0 ..< 2**32, as np.random.seed takes")
@@ -68,9 +69,33 @@ extension GraphSpec {
       let hint = (try? optimizer.string("type")).map { " \"\($0)\"\(NameSuggestion.hint(for: $0, among: names))" } ?? ""
       throw optimizer.error("type", "unknown optimizer\(hint); expected one of: \(names.joined(separator: ", "))")
     }
+    let taken = kind.argumentNames
+    if let other = names.first(where: { !taken.contains($0) && optimizer.optional($0) != nil }) {
+      throw optimizer.error(
+        other, "\(kind.rawValue) takes no \"\(other)\" (its arguments: \(taken.joined(separator: ", ")))")
+    }
     var arguments: [String: Double] = [:]
-    for name in names { arguments[name] = try optimizer.double(name) }
+    for name in taken { arguments[name] = try optimizer.double(name) }
     return TrainSpec(steps: steps, optimizer: kind, arguments: arguments, maxGrad: try train.double("max_grad"))
+  }
+
+  /// `dropout_ratio` and `train_flg` are BetterRnnlm's (the book's `BetterRnnlm(…,
+  /// dropout_ratio)` and its `forward(xs, ts, train_flg)`): any other model has no dropout (the
+  /// book's `Rnnlm(…, dropout_ratio=…)` is a TypeError), and a graph's Dropout and TimeDropout
+  /// nodes take their own `ratio` and `train`. Given elsewhere they would be ignored.
+  private static func checkDropoutKeys(_ object: JSONObjectReader, body: Body) throws(PipelineError) {
+    for key in ["dropout_ratio", "train_flg"] where object.optional(key) != nil {
+      switch body {
+      case .model(.betterRnnlm): continue
+      case .model(let model):
+        throw object.error(key, "only BetterRnnlm takes \"\(key)\"; \(model.rawValue) has no dropout")
+      case .graph(_, _):
+        throw object.error(
+          key,
+          "only the model BetterRnnlm takes \"\(key)\"; a graph's Dropout and TimeDropout nodes take their own"
+            + " \"ratio\" and \"train\"")
+      }
+    }
   }
 
   /// The longest greedy generation a pipeline may ask for: the book's tasks sample a few dozen

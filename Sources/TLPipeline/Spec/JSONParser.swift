@@ -12,6 +12,12 @@ struct JSONParser {
 
   static func parse(_ text: [UInt8]) throws(SyntaxError) -> JSONValue {
     var parser = JSONParser(bytes: text)
+    if let bad = firstInvalidUTF8(text) {
+      // RFC 8259 §8.1: JSON text is UTF-8. Decoded leniently, a bad byte became U+FFFD.
+      parser.index = bad
+      let hex = String(text[bad], radix: 16)
+      throw parser.fail("invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" + hex : hex)); JSON text is UTF-8")
+    }
     parser.skipWhitespace()
     let value = try parser.parseValue(depth: 0)
     parser.skipWhitespace()
@@ -20,6 +26,21 @@ struct JSONParser {
   }
 
   private init(bytes: [UInt8]) { self.bytes = bytes }
+
+  /// The offset of the first byte that does not belong to well-formed UTF-8 (an overlong form,
+  /// a surrogate, a code point past U+10FFFF or a truncated sequence), or nil.
+  static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded): offset += encoded.count
+      case .error: return offset
+      case .emptyInput: return nil
+      }
+    }
+  }
 
   private func fail(_ message: String) -> SyntaxError {
     let before = bytes[..<min(index, bytes.count)]
