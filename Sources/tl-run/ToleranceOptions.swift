@@ -6,11 +6,11 @@ struct ComparisonOptions: ParsableArguments {
   // `.unconditional`: `--rtol -1` takes `-1` as its value (to be refused by `validate()` as
   // nan and inf are), rather than as an unknown flag leaving `--rtol` without a value.
   @Option(
-    parsing: .unconditional, help: "Relative tolerance for every array (beats the pipeline file and the default).")
+    parsing: .unconditional, help: "Relative tolerance for every array (beats a pipeline's own and the default).")
   var rtol: Double?
 
   @Option(
-    parsing: .unconditional, help: "Absolute tolerance for every array (beats the pipeline file and the default).")
+    parsing: .unconditional, help: "Absolute tolerance for every array (beats a pipeline's own and the default).")
   var atol: Double?
 
   @Flag(inversion: .prefixedNo, help: "Count NaN as equal to NaN (default: the file's setting, else yes).")

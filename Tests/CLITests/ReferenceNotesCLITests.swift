@@ -61,6 +61,14 @@ import Testing
     #expect(
       result.stdout.contains("note: the reference directory \"expected\" holds grads.npz, which is not read"),
       "\(result.stdout)")
+    // A subdirectory is named too (its arrays are as unread as the archive's).
+    try FileManager.default.createDirectory(
+      at: expected.appendingPathComponent("lstm"), withIntermediateDirectories: false)
+    let again = try tlRun(directory.appendingPathComponent("pipeline.json").path)
+    #expect(
+      again.stdout.contains("note: the reference directory \"expected\" holds lstm/, which is not read"),
+      "\(again.stdout)")
+    try FileManager.default.removeItem(at: expected.appendingPathComponent("lstm"))
     let json = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--json")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
     let notes = try #require(object["notes"] as? [String])

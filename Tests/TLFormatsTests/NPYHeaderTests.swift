@@ -99,7 +99,8 @@ import Testing
       // Longer than np.load reads (its max_header_size): refused from the length alone.
       #expect(
         throws: FormatError(
-          file: "t", message: "header length \(length) is more than the 10000 bytes np.load reads (its max_header_size)")
+          file: "t", message: "header length \(length) is more than the 10000 bytes np.load reads (its max_header_size)"
+        )
       ) { try NPYPreamble(Array(bytes.prefix(12)), fileSize: bytes.count, source: Source(file: "t")) }
       return
     }

@@ -51,6 +51,10 @@ private let embedAffine = #"""
     "version: unsupported version 3; this tl-run reads version 2 at most"
   ),
   (#"{"version": "1", "input": "x.npy", "layers": []}"#, "version: expected the integer 1 or 2"),
+  (
+    #"{"version": 99999999999999999999, "input": "x.npy", "layers": []}"#,
+    "version: unsupported version 99999999999999999999; this tl-run reads version 2 at most"
+  ),
   (#"{"input": "x.npy", "layers": []}"#, #"missing required key "version""#),
   (#"{"version": 1, "input": "x.npy", "layers": [], "extra": 1}"#, #"unknown key "extra""#),
   (#"{"version": 1, "input": "x.npy", "layers": []}"#, "layers: must hold at least one layer"),

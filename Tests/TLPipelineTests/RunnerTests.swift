@@ -208,6 +208,27 @@ func faultsBeforeComputingWriteNothing(key: String, value: String, fragment: Str
   #expect(!scratch.exists("out"))
 }
 
+/// A symbolic link that leads to no file (a loop, a missing target) is named as such, not as
+/// a file that is not there.
+@Test(arguments: ["loop.npy", "gone.npy"])
+func aLinkToNoFileIsNamedAsOne(_ target: String) throws {
+  let scratch = try ScratchCase(copying: "seed_time_affine")
+  defer { scratch.remove() }
+  try FileManager.default.createSymbolicLink(atPath: scratch.path("loop.npy"), withDestinationPath: target)
+  try scratch.editPipeline { $0["input"] = "loop.npy" }
+  do {
+    _ = try scratch.run()
+    Issue.record("ran with a link to no file")
+  } catch {
+    #expect(
+      "\(error)".hasSuffix(
+        "input: \(scratch.path("loop.npy")): a symbolic link that leads to no file (its target is missing, or the links loop)"
+      ),
+      "\(error)")
+  }
+  #expect(!scratch.exists("out"))
+}
+
 /// NaN, ±inf, −0.0, empty and 0-d arrays through a real chain (Sigmoid, then a loss).
 @Test func edgeValuesCompareAsNumPyDoes() throws {
   let x = NDArray(shape: [2, 3], scalars: [Float](arrayLiteral: .nan, .infinity, -.infinity, -0.0, 0, 1))

@@ -220,7 +220,14 @@ public enum PipelineRunner {
   static func ignoredReferenceFiles(_ directory: String) -> [String] {
     let extensions = [".npz", ".h5", ".hdf5", ".safetensors"]
     let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-    return files.filter { file in extensions.contains { file.lowercased().hasSuffix($0) } }.sorted()
+    // A subdirectory too (`expected/lstm/h.npy`, an HDF5-like layout): its arrays would only
+    // show up as unchecked. Hidden ones (`.git`) are left out.
+    let subdirectories = files.filter { name in
+      !name.hasPrefix(".") && FileKind.of(ArrayIO.join(directory, name)) == .directory
+    }
+    return
+      (files.filter { file in extensions.contains { file.lowercased().hasSuffix($0) } }
+      + subdirectories.map { $0 + "/" }).sorted()
   }
 
   /// A per-array tolerance must name a result: one that names nothing (`lstm.dwx`) would

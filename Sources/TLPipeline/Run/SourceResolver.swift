@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TLArray
 import TLIO
+import TLSystem
 
 /// Loads a pipeline's array sources. Relative paths are looked up in the case directory first,
 /// then beside the pipeline file (docs/pipeline.md §2); every file it reads is remembered, so a run
@@ -78,6 +79,14 @@ public final class SourceResolver: Sendable {
     let beside = ArrayIO.join(pipelineDirectory, location.path)
     if caseDirectory != pipelineDirectory, FileManager.default.fileExists(atPath: beside) {
       return (location.withPath(beside), true)
+    }
+    // A symbolic link whose target is missing or that leads back to itself exists, but no file
+    // is behind it: say so, rather than that there is nothing.
+    for path in [inCase, beside]
+    where FileKind.of(path, followingLinks: false) == .symbolicLink && FileKind.of(path) == nil {
+      throw PipelineError(
+        file: pipelineFile, path: jsonPath,
+        "\(path): a symbolic link that leads to no file (its target is missing, or the links loop)")
     }
     let places =
       caseDirectory == pipelineDirectory

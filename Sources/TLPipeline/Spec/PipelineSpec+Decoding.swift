@@ -80,8 +80,12 @@ extension PipelineSpec {
 
   private static func decodeVersion(_ object: JSONObjectReader) throws(PipelineError) -> Int {
     let value = try object.required("version", "\(supportedVersion)")
-    guard value.isIntegerLiteral, case .number(let text) = value, let version = Int(text) else {
+    guard value.isIntegerLiteral, case .number(let text) = value else {
       throw object.error("version", "expected the integer 1 or 2, got \(value.kindName)")
+    }
+    guard let version = Int(text) else {  // an integer past Int64
+      throw object.error(
+        "version", "unsupported version \(text); this tl-run reads version \(supportedVersion) at most")
     }
     guard (1...supportedVersion).contains(version) else {
       throw object.error(
