@@ -83,13 +83,18 @@ public enum BatchSession {
     do throws(BatchError) {
       let all = try BatchCase.discover(in: request.directory)
       if all.isEmpty { throw BatchError("--batch \(request.directory): no case directories in it") }
-      // No report may replace a file a case reads or writes; checked before any case runs.
+      // No report may replace a file a case reads or writes, nor lie in a case; checked before
+      // any case runs (and no failure page is written where it was refused).
       files = all.map { RunFiles(spec, caseDirectory: $0.directory) }
       for (option, path) in reports {
         do { try HTMLOutput.checkConflicts(path, option: option, with: files) } catch {
           refused = true
           throw error
         }
+      }
+      do { try checkReportsOutsideCases(reports, all) } catch {
+        refused = true
+        throw error
       }
       return try run(
         spec, request, cases: all, selection: selection, version: version, note: note, writeOut: writeOut,
@@ -100,6 +105,25 @@ public enum BatchSession {
           "\(error)", title: "tl-run batch: \(spec.name)", pipeline: spec.file, to: html, files: files)
       }
       throw error
+    }
+  }
+
+  /// A report inside a case directory becomes one of that case's files, which the run's
+  /// identity hashes (``BatchRunIdentity``): the next shard's `run_id` would differ, and
+  /// `merge-reports` would refuse the shards as different runs. Refused before any case runs.
+  static func checkReportsOutsideCases(_ reports: [(option: String, path: String)], _ cases: [BatchCase])
+    throws(BatchError)
+  {
+    for (option, path) in reports {
+      let file = ArrayIO.canonical(path)
+      for batchCase in cases {
+        let directory = ArrayIO.canonical(batchCase.directory)
+        guard file.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/") else { continue }
+        throw BatchError(
+          "\(option) \(path): inside the case directory \(batchCase.directory), where it would become one of the"
+            + " case's files and change the run's identity (merge-reports would refuse the shards); write it outside the cases"
+        )
+      }
     }
   }
 

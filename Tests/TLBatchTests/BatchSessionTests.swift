@@ -96,6 +96,29 @@ func aSessionRefusesBeforeRunning(field: String, says: String) throws {
   #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("cases/case_1/out").path))
 }
 
+/// A report inside a case directory would become one of its files and change the run's
+/// identity for the next shard (merge-reports then refused the shards as different runs):
+/// refused before any case runs, for each report option; beside the cases it is fine.
+@Test(arguments: ["report", "junit", "html"])
+func aReportInsideACaseIsRefused(option: String) throws {
+  let root = try batchFixtureCopy()
+  defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
+  let inside = root.appendingPathComponent("cases/case_1/r.\(option)").path
+  let error = try #require(throws: BatchError.self) {
+    try runSession(root) {
+      switch option {
+      case "report": $0.report = inside
+      case "junit": $0.junit = inside
+      default: $0.html = inside
+      }
+    }
+  }
+  #expect(error.message.hasPrefix("--\(option) \(inside): inside the case directory "), "\(error)")
+  #expect(error.message.hasSuffix("write it outside the cases"), "\(error)")
+  #expect(!FileManager.default.fileExists(atPath: inside))
+  #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("cases/case_1/out").path))
+}
+
 @Test func anEmptyBatchDirectoryIsAnError() throws {
   let root = try batchFixtureCopy()
   defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }

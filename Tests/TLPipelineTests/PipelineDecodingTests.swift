@@ -52,6 +52,14 @@ private let embedAffine = #"""
   ),
   (#"{"version": "1", "input": "x.npy", "layers": []}"#, "version: expected the integer 1 or 2"),
   (
+    #"{"version": 1, "input": "x.npy", "layers": [{"name": "out", "type": "TimeAffine", "params": {"W": "W.npy", "b": "b.npy"}}], "dout": "x.npy", "outputs": "r.h5"}"#,
+    #"layers[0].name: a layer named "out" cannot have its results in the .h5 outputs "r.h5": they would be the group /out"#
+  ),
+  (
+    #"{"version": 1, "input": "x.npy", "layers": [{"name": "dx", "type": "Sigmoid"}], "dout": "x.npy", "outputs": "r.hdf5"}"#,
+    #"layers[0].name: a layer named "dx" cannot have its results"#
+  ),
+  (
     #"{"version": 99999999999999999999, "input": "x.npy", "layers": []}"#,
     "version: unsupported version 99999999999999999999; this tl-run reads version 2 at most"
   ),

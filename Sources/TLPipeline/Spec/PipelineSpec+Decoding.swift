@@ -59,12 +59,29 @@ extension PipelineSpec {
         "missing: the last layer (\(last.jsonPath) \(last.kind.typeName)) is not a loss, so the upstream gradient must be given"
       )
     }
+    let outputs = try decodeOutputs(object)
+    try checkHDF5LayerNames(layers, outputs: outputs, file: file)
     return PipelineSpec(
       file: file, version: version, name: try object.string("name") ?? defaultName,
       input: try SourceSpec.decode(try object.required("input", "the chain's first input"), file: file, path: "input"),
-      layers: layers, dout: dout, outputs: try decodeOutputs(object),
+      layers: layers, dout: dout, outputs: outputs,
       reference: try nonEmpty(object, "reference"),
       tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file))
+  }
+
+  /// In an `.h5` output a layer's results are datasets in a group of its name (`lstm.dWx` is
+  /// `/lstm/dWx`), beside the datasets `/out` and `/dx`: a layer named `out` or `dx` would need
+  /// a group where the chain's output is a dataset, which libhdf5 refuses only when writing,
+  /// after everything was computed. Refused here, at the layer's name.
+  private static func checkHDF5LayerNames(_ layers: [LayerSpec], outputs: String, file: String) throws(PipelineError) {
+    guard case .hdf5 = ArrayLocation(parsing: outputs) else { return }
+    for layer in layers where ["out", "dx"].contains(layer.name) {
+      throw PipelineError(
+        file: file, path: "\(layer.jsonPath).name",
+        "a layer named \"\(layer.name)\" cannot have its results in the .h5 outputs \"\(outputs)\": they would be the"
+          + " group /\(layer.name), where the chain's \(layer.name) is a dataset (rename the layer, or write .npy/.npz)"
+      )
+    }
   }
 
   /// `outputs` (default `out`) and `reference` of a pipeline file that did not decode as a
