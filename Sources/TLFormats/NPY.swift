@@ -80,6 +80,20 @@ public enum NPY {
   /// declares a huge one. The member's size and CRC-32 are checked before the array is
   /// returned.
   static func decode(_ reader: ZipMemberReader, source: Source) throws -> NDArray {
+    do { return try decodeMember(reader, source: source) } catch let error as FormatError {
+      // A fault in what the member holds may be damage to the member itself (a flipped byte
+      // inflates to a garbled header): its CRC-32 says which, and a damaged member is named as
+      // such, as every other reading of it does. Only for members of a bounded size.
+      guard reader.expected <= maxVerifiedMember else { throw error }
+      try reader.finish()
+      throw error
+    }
+  }
+
+  /// The largest member whose CRC-32 is checked after a fault, to name damage (64 MiB).
+  static let maxVerifiedMember = 64 << 20
+
+  private static func decodeMember(_ reader: ZipMemberReader, source: Source) throws -> NDArray {
     let total = reader.expected
     var first = [UInt8](repeating: 0, count: min(total, NPYPreamble.maxLength))
     try first.withUnsafeMutableBytes { buffer in

@@ -22,6 +22,26 @@ import Testing
     for (member, (_, array)) in zip(expected.members, each) { member.check(try array.get()) }
   }
 
+  /// A flipped byte in a deflated member garbles what it inflates to: the header then fails to
+  /// parse, but the fault is the damage, and every reading names it (CRC-32 or a corrupt
+  /// stream), not the garbled header (`inspect` said "not a Python literal", `convert` "CRC
+  /// mismatch"). Offsets into the first member's compressed data.
+  @Test(arguments: [2, 5, 8, 10, 11])
+  func aDamagedMemberIsNamedAsDamaged(offset: Int) throws {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("npz/deflated.npz"))))
+    let nameLength = Int(bytes[26]) | Int(bytes[27]) << 8
+    let extraLength = Int(bytes[28]) | Int(bytes[29]) << 8
+    bytes[30 + nameLength + extraLength + offset] ^= 0xFF
+    let directory = try Fixtures.temporaryDirectory("npz-damaged")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("flip.npz").path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let alone = try #require(throws: FormatError.self) { try NPZ.read(path: path, member: "W") }
+    #expect(alone.message.hasPrefix("CRC mismatch") || alone.message.hasPrefix("corrupt member"), "\(alone)")
+    let each = try #require(try NPZ.readEach(path: path).first)
+    #expect(throws: alone) { try each.array.get() }
+  }
+
   /// readEach (what `tl-run inspect` lists an archive with, opening it once) gives each member
   /// what a read of that member alone gives: its array, or the same error (a damaged member).
   @Test(arguments: ["bad/crc.npz", "bad/member-not-npy.npz", "npz/deflated.npz"])
