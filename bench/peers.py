@@ -63,6 +63,13 @@ from measure import kernel_environment, kernel_note, run_once  # noqa: E402
 PHASE = re.compile(r"^\s*([0-9.]+) ms  (\S+(?: \S+)*)$", re.M)
 
 
+def non_negative(text):
+    value = float(text)
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds >= 0, got {text}")
+    return value
+
+
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per side (default 5)")
@@ -73,7 +80,7 @@ def parse_arguments():
     parser.add_argument("--threads", type=int, help="OPENBLAS_NUM_THREADS for every side")
     parser.add_argument("--native-kernels", action="store_true",
                         help="drop OPENBLAS_CORETYPE from every side's environment (measure.py)")
-    parser.add_argument("--pause", type=float, default=0.0,
+    parser.add_argument("--pause", type=non_negative, default=0.0,
                         help="seconds idle before every timed run of every side (default 0; "
                              "see bench/fresh_pages.py)")
     return parser.parse_args()
@@ -107,9 +114,10 @@ def compare(tl_run, ours, theirs, rtol, atol):
 
 def interleave(sides, runs, env, probe=None, pause=0.0):
     """sides: {name: (argv, compute_of(run) -> seconds)}; warm-up each, then runs rounds.
-    probe: (argv, value_of(run)) run just before and just after the first side's run in every
-    round; the pairs come back as "probe". pause: seconds of sleep just before every timed run
-    (after the probe), so that each starts on memory the machine has had time to give back."""
+    probe: (argv, value_of(run)) run before and just after the first side's run in every
+    round (just before it unless pause is set); the pairs come back as "probe". pause: seconds
+    of sleep right before every timed run (after the probe), so that each starts on memory the
+    machine has had time to give back."""
     results = {name: {"runs": [], "computes": []} for name in sides}
     probes = []
     for name, (argv, _) in sides.items():

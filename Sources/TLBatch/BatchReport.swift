@@ -1,6 +1,7 @@
 import Foundation
 import TLCompare
 import TLPipeline
+import TLSystem
 
 /// A case's outcome in a batch: `pass` (everything compared is within tolerance, or there was
 /// no reference), `mismatch` (an array differs or is missing), `error` (the case could not run).
@@ -119,11 +120,14 @@ public struct BatchReport: Codable, Sendable {
     return String(decoding: data, as: UTF8.self)
   }
 
+  /// The largest report read (1 GiB: a case takes about a kilobyte).
+  public static let maximumFileSize = 1 << 30
+
   /// Reads a report written by `--report` or `merge-reports`.
   public static func read(path: String) throws(BatchError) -> BatchReport {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw BatchError(
-        "\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")")
+    let data: Data
+    do { data = try SmallFile.read(path, limit: maximumFileSize, what: "a batch report") } catch {
+      throw BatchError("\(path): \(error.message)")
     }
     do { return try JSONDecoder().decode(BatchReport.self, from: data) } catch {
       throw BatchError("\(path): not a tl-run batch report: \(BatchReportFile.describe(error))")

@@ -24,8 +24,10 @@ public enum BatchRunIdentity {
   public static func compute(spec: PipelineSpec, cases: [BatchCase], settings: String) throws(BatchError) -> String {
     var hash = SHA256()
     hash.update("tl-run batch run 1\nsettings \(settings)\n")
-    guard let pipeline = FileManager.default.contents(atPath: spec.file) else {
-      throw BatchError("\(spec.file): cannot read the pipeline file again to identify the run")
+    let pipeline: Data
+    do { pipeline = try SmallFile.read(spec.file, limit: PipelineSpec.maximumFileSize, what: "a pipeline file") } catch
+    {
+      throw BatchError("\(spec.file): cannot read the pipeline file again to identify the run: it \(error.message)")
     }
     hash.update("pipeline \(pipeline.count)\n")
     hash.update(pipeline)

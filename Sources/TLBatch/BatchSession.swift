@@ -115,10 +115,10 @@ public enum BatchSession {
     throws(BatchError)
   {
     for (option, path) in reports {
-      let file = ArrayIO.canonical(path)
-      for batchCase in cases {
-        let directory = ArrayIO.canonical(batchCase.directory)
-        guard file.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/") else { continue }
+      // Resolved as the other report checks resolve it: a report that does not exist yet, through a
+      // symbolic link to the cases, is inside them too.
+      let file = RunFiles.canonicalTarget(path)
+      for batchCase in cases where RunFiles.isSame(file, orInside: ArrayIO.canonical(batchCase.directory)) {
         throw BatchError(
           "\(option) \(path): inside the case directory \(batchCase.directory), where it would become one of the"
             + " case's files and change the run's identity (merge-reports would refuse the shards); write it outside the cases"

@@ -84,7 +84,7 @@ public enum NPY {
       // A fault in what the member holds may be damage to the member itself (a flipped byte
       // inflates to a garbled header): its CRC-32 says which, and a damaged member is named as
       // such, as every other reading of it does. Only for members of a bounded size.
-      guard reader.expected <= maxVerifiedMember else { throw error }
+      guard !reader.failed, reader.expected <= maxVerifiedMember else { throw error }
       try reader.finish()
       throw error
     }

@@ -92,7 +92,18 @@ final class ZipMemberReader {
   }
 
   /// Fills `buffer` with the next bytes; fewer only at the member's end (0 once it is over).
+  /// Whether a read or ``finish()`` threw: the stream is then in no state to go on (liblzma
+  /// answers every later call with a programming error, libbz2's state is undefined).
+  private(set) var failed = false
+
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    do { return try readPiece(into: buffer) } catch {
+      failed = true
+      throw error
+    }
+  }
+
+  private func readPiece(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     guard let base = buffer.baseAddress else { return 0 }
     var filled = 0
     while filled < buffer.count && !ended {
@@ -117,6 +128,13 @@ final class ZipMemberReader {
   /// Reads what is left (at most up to the declared size), then checks that the member held
   /// exactly the directory's size and its CRC-32.
   func finish() throws {
+    do { try finishMember() } catch {
+      failed = true
+      throw error
+    }
+  }
+
+  private func finishMember() throws {
     let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
     defer { scratch.deallocate() }
     while !ended { _ = try read(into: scratch) }
@@ -135,6 +153,7 @@ final class ZipMemberReader {
     let got = try read(into: UnsafeMutableRawBufferPointer(start: destination, count: count))
     if got < count {
       try finish()  // throws: fewer bytes than the directory's size
+      failed = true
       throw source.error("member ends after \(produced) bytes")
     }
   }

@@ -45,6 +45,9 @@ public struct OutputsManifest: Codable, Sendable, Equatable {
 
   public init(files: [File]) { self.files = files }
 
+  /// The largest manifest read (16 MiB: it lists one short line per output file).
+  static let maximumFileSize = 16 << 20
+
   /// The manifest in `directory`, nil when there is none. One that is not a tl-run manifest,
   /// or lists a name that is not a plain `NAME.npy`, is an error: the run must not guess what
   /// it may remove.
@@ -52,8 +55,9 @@ public struct OutputsManifest: Codable, Sendable, Equatable {
     let path = ArrayIO.join(directory, fileName)
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     let bad = "not a tl-run outputs manifest; remove it (and any outputs of earlier runs) and run again"
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ArrayIOError(path: path, "cannot read the outputs manifest")
+    let data: Data
+    do { data = try SmallFile.read(path, limit: maximumFileSize, what: "an outputs manifest") } catch {
+      throw ArrayIOError(path: path, "cannot read the outputs manifest: it \(error.message)")
     }
     let manifest: OutputsManifest
     do { manifest = try JSONDecoder().decode(OutputsManifest.self, from: data) } catch {

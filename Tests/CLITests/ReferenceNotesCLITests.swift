@@ -66,7 +66,8 @@ import Testing
       at: expected.appendingPathComponent("lstm"), withIntermediateDirectories: false)
     let again = try tlRun(directory.appendingPathComponent("pipeline.json").path)
     #expect(
-      again.stdout.contains("note: the reference directory \"expected\" holds lstm/, which is not read"),
+      again.stdout.contains(
+        "note: the reference directory \"expected\" holds the directory lstm/, whose files are not read"),
       "\(again.stdout)")
     try FileManager.default.removeItem(at: expected.appendingPathComponent("lstm"))
     let json = try tlRun(directory.appendingPathComponent("pipeline.json").path, "--json")

@@ -98,12 +98,15 @@ func aSessionRefusesBeforeRunning(field: String, says: String) throws {
 
 /// A report inside a case directory would become one of its files and change the run's
 /// identity for the next shard (merge-reports then refused the shards as different runs):
-/// refused before any case runs, for each report option; beside the cases it is fine.
-@Test(arguments: ["report", "junit", "html"])
-func aReportInsideACaseIsRefused(option: String) throws {
+/// refused before any case runs, for each report option, also when named through a symbolic
+/// link to the cases (beside the cases it is fine: aSessionPrintsALinePerCaseAndWritesBothReports).
+@Test(arguments: [("report", false), ("junit", false), ("html", false), ("report", true)])
+func aReportInsideACaseIsRefused(option: String, throughLink: Bool) throws {
   let root = try batchFixtureCopy()
   defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
-  let inside = root.appendingPathComponent("cases/case_1/r.\(option)").path
+  try FileManager.default.createSymbolicLink(
+    at: root.appendingPathComponent("link"), withDestinationURL: root.appendingPathComponent("cases"))
+  let inside = root.appendingPathComponent("\(throughLink ? "link" : "cases")/case_1/r.\(option)").path
   let error = try #require(throws: BatchError.self) {
     try runSession(root) {
       switch option {

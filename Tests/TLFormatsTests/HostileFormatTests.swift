@@ -79,7 +79,11 @@ import Testing
           message: "header length \(length) is more than the 10000 bytes np.load reads (its max_header_size)")
       ) { try NPY.read(path: path) }
       let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-      #expect(throws: FormatError.self) { try NPY.decode(bytes, name: name) }
+      #expect(
+        throws: FormatError(
+          file: name,
+          message: "header length \(length) is more than the 10000 bytes np.load reads (its max_header_size)")
+      ) { try NPY.decode(bytes, name: name) }
     }
   }
 

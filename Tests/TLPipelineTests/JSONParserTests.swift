@@ -50,3 +50,19 @@ func invalidUTF8IsRefusedWhereItIs(bytes: [UInt8], line: Int, column: Int, shown
   }
   #expect(JSONParser.firstInvalidUTF8(Array("é漢😀 \u{10FFFF}".utf8)) == nil)
 }
+
+/// The first fault in the file's order is the one reported: a syntax error before a bad byte,
+/// the bad byte before a syntax error after it.
+@Test func theFirstFaultInTheFileIsReported() {
+  for (bytes, message) in [
+    (Array("[1,,\"".utf8) + [0xFF, 0x22, 0x5D], "unexpected character ','"),
+    (Array("[\"".utf8) + [0xFF, 0x22, 0x2C, 0x2C, 0x5D], "invalid UTF-8 (byte 0xff); JSON text is UTF-8"),
+  ] {
+    do {
+      _ = try JSONParser.parse(bytes)
+      Issue.record("\(bytes) parsed")
+    } catch {
+      #expect(error.message == message, "\(error.message)")
+    }
+  }
+}

@@ -1,3 +1,5 @@
+import Foundation
+import TLTestSupport
 import Testing
 
 @testable import TLPipeline
@@ -53,11 +55,15 @@ private let embedAffine = #"""
   (#"{"version": "1", "input": "x.npy", "layers": []}"#, "version: expected the integer 1 or 2"),
   (
     #"{"version": 1, "input": "x.npy", "layers": [{"name": "out", "type": "TimeAffine", "params": {"W": "W.npy", "b": "b.npy"}}], "dout": "x.npy", "outputs": "r.h5"}"#,
-    #"layers[0].name: a layer named "out" cannot have its results in the .h5 outputs "r.h5": they would be the group /out"#
+    #"layers[0].name: "out" cannot have its results in the .h5 outputs "r.h5": they would be the group /out"#
+  ),
+  (
+    #"{"version": 2, "inputs": {"xs": "xs.npy", "ts": "ts.npy"}, "params": "p.npz", "graph": [{"name": "out", "type": "TimeEmbedding", "in": "xs"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "out", "ts": "ts"}], "loss": "l", "outputs": "r.h5"}"#,
+    #"graph[0].name: "out" cannot have its results in the .h5 outputs "r.h5""#
   ),
   (
     #"{"version": 1, "input": "x.npy", "layers": [{"name": "dx", "type": "Sigmoid"}], "dout": "x.npy", "outputs": "r.hdf5"}"#,
-    #"layers[0].name: a layer named "dx" cannot have its results"#
+    #"layers[0].name: "dx" cannot have its results"#
   ),
   (
     #"{"version": 99999999999999999999, "input": "x.npy", "layers": []}"#,
@@ -179,4 +185,21 @@ func badPipelinesNameTheField(json: String, expected: String) {
 func outputsOfTheKnownFormsAreAccepted(outputs: String) throws {
   let json = #"{"version": 1, "input": "x.npy", "layers": [{"type": "Sigmoid"}], "dout": "d.npy", "outputs": "OUT"}"#
   #expect(try decode(json.replacingOccurrences(of: "OUT", with: outputs)).outputs == outputs)
+}
+
+/// A pipeline file larger than tl-run reads (64 MiB; sparse here, a few KB on disk) is refused
+/// from its size, before a byte of it is read: a 3 GB one took 6 GB of memory and a minute.
+@Test func aPipelineFileLargerThanTheLimitIsRefusedFromItsSize() throws {
+  let directory = try Fixtures.temporaryDirectory("huge-pipeline")
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let path = directory.appendingPathComponent("p.json").path
+  #expect(FileManager.default.createFile(atPath: path, contents: Data(#"{"version": 1, "name": ""#.utf8)))
+  let handle = try #require(FileHandle(forWritingAtPath: path))
+  try handle.truncate(atOffset: UInt64(PipelineSpec.maximumFileSize + 1))
+  try handle.close()
+  #expect {
+    _ = try PipelineSpec.load(path: path)
+  } throws: { error in
+    "\(error)" == "\(path): is 67108865 bytes, more than the 67108864 tl-run reads as a pipeline file"
+  }
 }

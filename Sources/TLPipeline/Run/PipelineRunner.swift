@@ -173,8 +173,11 @@ public enum PipelineRunner {
       }
     }
     if let text = spec.reference, case .directory(let path) = resolver.outputPath(text) {
-      notes += ignoredReferenceFiles(path).map { file in
-        "the reference directory \"\(text)\" holds \(file), which is not read (a reference directory is read as .npy files only; name the file itself as \"reference\" to compare with it)"
+      let outputs = ArrayIO.canonical(resolver.outputPath(spec.outputs).path)
+      notes += ignoredReferenceFiles(path, leavingOut: outputs).map { file in
+        file.hasSuffix("/")
+          ? "the reference directory \"\(text)\" holds the directory \(file), whose files are not read (a reference directory is read as its own .npy files)"
+          : "the reference directory \"\(text)\" holds \(file), which is not read (a reference directory is read as .npy files only; name the file itself as \"reference\" to compare with it)"
       }
     }
     // Under --isolate the diagnosis's input is built (and its faults reported) before anything
@@ -217,13 +220,15 @@ public enum PipelineRunner {
 
   /// The array files of a reference directory that are not read as references: `.npz`, `.h5`,
   /// `.hdf5`, `.safetensors` (a directory is read as its `.npy` files), sorted.
-  static func ignoredReferenceFiles(_ directory: String) -> [String] {
+  static func ignoredReferenceFiles(_ directory: String, leavingOut outputs: String = "") -> [String] {
     let extensions = [".npz", ".h5", ".hdf5", ".safetensors"]
     let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     // A subdirectory too (`expected/lstm/h.npy`, an HDF5-like layout): its arrays would only
-    // show up as unchecked. Hidden ones (`.git`) are left out.
+    // show up as unchecked. Hidden ones (`.git`) and the run's own outputs (with `"reference":
+    // "."`) are left out.
     let subdirectories = files.filter { name in
-      !name.hasPrefix(".") && FileKind.of(ArrayIO.join(directory, name)) == .directory
+      let path = ArrayIO.join(directory, name)
+      return !name.hasPrefix(".") && FileKind.of(path) == .directory && ArrayIO.canonical(path) != outputs
     }
     return
       (files.filter { file in extensions.contains { file.lowercased().hasSuffix($0) } }

@@ -95,7 +95,8 @@ public struct RunFiles: Sendable {
     return ArrayIO.join(ArrayIO.canonical(url.deletingLastPathComponent().path), url.lastPathComponent)
   }
 
-  private static func isSame(_ target: String, orInside protected: String) -> Bool {
+  /// Whether the canonical path `target` is `protected` or lies inside it.
+  public static func isSame(_ target: String, orInside protected: String) -> Bool {
     target == protected || target.hasPrefix(protected.hasSuffix("/") ? protected : protected + "/")
   }
 }

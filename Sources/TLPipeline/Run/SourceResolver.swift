@@ -84,9 +84,13 @@ public final class SourceResolver: Sendable {
     // is behind it: say so, rather than that there is nothing.
     for path in [inCase, beside]
     where FileKind.of(path, followingLinks: false) == .symbolicLink && FileKind.of(path) == nil {
-      throw PipelineError(
-        file: pipelineFile, path: jsonPath,
-        "\(path): a symbolic link that leads to no file (its target is missing, or the links loop)")
+      let why =
+        switch errno {
+        case ELOOP: "the links loop"
+        case ENOENT, ENOTDIR: "its target is missing"
+        default: String(cString: strerror(errno))
+        }
+      throw PipelineError(file: pipelineFile, path: jsonPath, "\(path): a symbolic link that leads to no file (\(why))")
     }
     let places =
       caseDirectory == pipelineDirectory

@@ -62,7 +62,10 @@ extension GraphSpec {
     }
     let optimizer = try JSONObjectReader(
       try train.required("optimizer", "type and arguments"), file: object.file, path: "train.optimizer")
-    let names = ["lr", "momentum", "decay_rate", "beta1", "beta2"]
+    // Every optimizer's arguments, each once, in the order the book's classes give them.
+    let names = Optimizer.Kind.allCases.flatMap(\.argumentNames).reduce(into: [String]()) { names, name in
+      if !names.contains(name) { names.append(name) }
+    }
     try optimizer.rejectUnknownKeys(["type"] + names)
     guard let typeName = try optimizer.string("type"), let kind = Optimizer.Kind(rawValue: typeName) else {
       let names = Optimizer.Kind.allCases.map(\.rawValue)

@@ -10,18 +10,30 @@ struct JSONParser {
     let column: Int
   }
 
+  /// Parses `text`; the first fault in the file's order is reported, a byte that is not UTF-8
+  /// (RFC 8259 §8.1: JSON text is UTF-8; decoded leniently, it became U+FFFD) or a syntax error.
   static func parse(_ text: [UInt8]) throws(SyntaxError) -> JSONValue {
+    let bad = firstInvalidUTF8(text)
     var parser = JSONParser(bytes: text)
-    if let bad = firstInvalidUTF8(text) {
-      // RFC 8259 §8.1: JSON text is UTF-8. Decoded leniently, a bad byte became U+FFFD.
-      parser.index = bad
-      let hex = String(text[bad], radix: 16)
-      throw parser.fail("invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" + hex : hex)); JSON text is UTF-8")
+    func invalidUTF8(at offset: Int) -> SyntaxError {
+      var at = parser
+      at.index = offset
+      let hex = String(text[offset], radix: 16)
+      return at.fail("invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" + hex : hex)); JSON text is UTF-8")
     }
-    parser.skipWhitespace()
-    let value = try parser.parseValue(depth: 0)
-    parser.skipWhitespace()
-    if parser.index < parser.bytes.count { throw parser.fail("unexpected text after the end of the document") }
+    let value: JSONValue
+    do throws(SyntaxError) {
+      parser.skipWhitespace()
+      value = try parser.parseValue(depth: 0)
+      parser.skipWhitespace()
+      if parser.index < parser.bytes.count { throw parser.fail("unexpected text after the end of the document") }
+    } catch {
+      // A syntax error past the bad byte (or at it: a non-ASCII byte outside a string) is
+      // the bad byte's.
+      if let bad, bad <= parser.index { throw invalidUTF8(at: bad) }
+      throw error
+    }
+    if let bad { throw invalidUTF8(at: bad) }
     return value
   }
 

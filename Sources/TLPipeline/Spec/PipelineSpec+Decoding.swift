@@ -24,11 +24,16 @@ extension PipelineSpec {
       let what = kind == .fifo ? kind.description : "not a regular file"
       throw PipelineError(file: path, "is \(what); a pipeline is a JSON file")
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw PipelineError(file: path, exists ? "cannot read the file" : "no such file")
+    let data: Data
+    do { data = try SmallFile.read(path, limit: maximumFileSize, what: "a pipeline file") } catch {
+      throw PipelineError(file: path, error.message)
     }
     return try decode(Array(data), file: path)
   }
+
+  /// The largest pipeline file read (64 MiB): a pipeline names its arrays' files, and inline
+  /// arrays are for a few numbers; a larger (perhaps sparse) file is refused before it is read.
+  public static let maximumFileSize = 64 << 20
 
   /// Decodes the JSON text of a pipeline file; `file` is used in messages and for the default name.
   public static func decode(_ text: [UInt8], file: String) throws(PipelineError) -> PipelineSpec {
@@ -41,12 +46,16 @@ extension PipelineSpec {
     let defaultName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     if version == 2 {
       let graph = try GraphSpec.decode(object)
-      return PipelineSpec(
+      let spec = PipelineSpec(
         file: file, version: version, name: try object.string("name") ?? defaultName,
         input: graph.inputs[0].sources[0], layers: [], dout: nil, outputs: try decodeOutputs(object),
         reference: try nonEmpty(object, "reference"),
         tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file),
         graph: graph)
+      if case .graph(let nodes, _) = graph.body {
+        try checkHDF5Names(nodes.map { ($0.name, $0.jsonPath) }, outputs: spec.outputs, file: file)
+      }
+      return spec
     }
     try object.rejectUnknownKeys(topLevelKeys)
     let layers = try decodeLayers(object)
@@ -59,28 +68,29 @@ extension PipelineSpec {
         "missing: the last layer (\(last.jsonPath) \(last.kind.typeName)) is not a loss, so the upstream gradient must be given"
       )
     }
-    let outputs = try decodeOutputs(object)
-    try checkHDF5LayerNames(layers, outputs: outputs, file: file)
-    return PipelineSpec(
+    let spec = PipelineSpec(
       file: file, version: version, name: try object.string("name") ?? defaultName,
       input: try SourceSpec.decode(try object.required("input", "the chain's first input"), file: file, path: "input"),
-      layers: layers, dout: dout, outputs: outputs,
+      layers: layers, dout: dout, outputs: try decodeOutputs(object),
       reference: try nonEmpty(object, "reference"),
       tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file))
+    try checkHDF5Names(layers.map { ($0.name, $0.jsonPath) }, outputs: spec.outputs, file: file)
+    return spec
   }
 
-  /// In an `.h5` output a layer's results are datasets in a group of its name (`lstm.dWx` is
-  /// `/lstm/dWx`), beside the datasets `/out` and `/dx`: a layer named `out` or `dx` would need
-  /// a group where the chain's output is a dataset, which libhdf5 refuses only when writing,
-  /// after everything was computed. Refused here, at the layer's name.
-  private static func checkHDF5LayerNames(_ layers: [LayerSpec], outputs: String, file: String) throws(PipelineError) {
+  /// In an `.h5` output a layer's (or graph node's) results are datasets in a group of its name
+  /// (`lstm.dWx` is `/lstm/dWx`), beside the datasets `/out` and `/dx`: one named `out` or `dx`
+  /// would need a group where that dataset is, which libhdf5 refuses only when writing, after
+  /// everything was computed. Refused here, at the name.
+  private static func checkHDF5Names(_ named: [(name: String, jsonPath: String)], outputs: String, file: String)
+    throws(PipelineError)
+  {
     guard case .hdf5 = ArrayLocation(parsing: outputs) else { return }
-    for layer in layers where ["out", "dx"].contains(layer.name) {
+    for (name, jsonPath) in named where ["out", "dx"].contains(name) {
       throw PipelineError(
-        file: file, path: "\(layer.jsonPath).name",
-        "a layer named \"\(layer.name)\" cannot have its results in the .h5 outputs \"\(outputs)\": they would be the"
-          + " group /\(layer.name), where the chain's \(layer.name) is a dataset (rename the layer, or write .npy/.npz)"
-      )
+        file: file, path: "\(jsonPath).name",
+        "\"\(name)\" cannot have its results in the .h5 outputs \"\(outputs)\": they would be the group /\(name),"
+          + " where the \(name) result is a dataset (rename it, or write .npy/.npz)")
     }
   }
 
@@ -88,8 +98,10 @@ extension PipelineSpec {
   /// whole, for removing an earlier run's outputs after the failure; nil when the file is not a
   /// regular file, not a JSON object, or those two keys are themselves bad.
   static func outputKeys(ofUndecodable path: String) -> (outputs: String, reference: String?)? {
-    guard FileKind.of(path) == .regular, let data = FileManager.default.contents(atPath: path),
-      let root = try? JSONParser.parse(Array(data)), let object = try? JSONObjectReader(root, file: path, path: ""),
+    // Parsed leniently: a pipeline refused for a byte that is not UTF-8 still names its outputs.
+    guard let data = try? SmallFile.read(path, limit: maximumFileSize, what: "a pipeline file"),
+      let root = try? JSONParser.parse(Array(String(decoding: data, as: UTF8.self).utf8)),
+      let object = try? JSONObjectReader(root, file: path, path: ""),
       let outputs = try? decodeOutputs(object)
     else { return nil }
     do { return (outputs, try nonEmpty(object, "reference")) } catch { return nil }
