@@ -38,7 +38,17 @@ extension ArrayIO {
     let targets = targetFiles(arrays.map(\.name), location)
     let protected = protecting.map(canonical)
     if let clash = targets.first(where: { isProtected($0, protected) }) {
-      throw ArrayIOError(path: clash, "refusing to write over an input or reference")
+      // Named as what it is: the file itself, or the directory (the reference's) it would be
+      // written into.
+      let path = canonical(clash)
+      if !protected.contains(path),
+        let directory = protected.first(where: { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") })
+      {
+        throw ArrayIOError(
+          path: (clash as NSString).standardizingPath,
+          "refusing to write into \(directory), a reference or input directory of the run")
+      }
+      throw ArrayIOError(path: (clash as NSString).standardizingPath, "refusing to write over an input or reference")
     }
     defer { AtomicFile.finishRemovals() }  // the replaced files are gone when this returns
     let fresh = mode != .merge

@@ -57,7 +57,12 @@ import Testing
     let inside = try #require(throws: ArrayIOError.self) {
       try ArrayIO.write(Self.first, to: .directory(path: directory.path + "/sub/.."), protecting: [directory.path])
     }
-    #expect(inside.message == "refusing to write over an input or reference")
+    // Named by the path without its `sub/..`, and as a directory the file would go into (the
+    // message named `././out.npy` for outputs "." beside a reference ".").
+    #expect(inside.path == directory.path + "/W.npy")
+    #expect(
+      inside.message
+        == "refusing to write into \(ArrayIO.canonical(directory.path)), a reference or input directory of the run")
     #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
 
     let file = try #require(throws: ArrayIOError.self) {
