@@ -62,6 +62,14 @@ private let embedAffine = #"""
     #"graph[0].name: "out" cannot have its results in the .h5 outputs "r.h5""#
   ),
   (
+    #"{"version": 2, "inputs": {"xs": "xs.npy", "ts": "ts.npy"}, "params": "p.npz", "graph": [{"name": "out.e", "type": "TimeEmbedding", "in": "xs"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "out.e", "ts": "ts"}], "loss": "l", "outputs": "r.h5"}"#,
+    #"graph[0].name: "out.e" cannot have its grads in the .h5 outputs "r.h5": out.e.dW would be under /out, the dataset of out"#
+  ),
+  (
+    #"{"version": 2, "inputs": {"xs": "xs.npy", "ts": "ts.npy"}, "params": "p.npz", "graph": [{"name": "e", "type": "TimeEmbedding", "in": "xs"}, {"name": "e.dW", "type": "TimeAffine", "in": "e"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "e.dW", "ts": "ts"}], "loss": "l", "outputs": "r.h5"}"#,
+    #"graph[1].name: "e.dW" cannot have its grads in the .h5 outputs "r.h5": e.dW.dW would be under /e/dW, the dataset of e.dW"#
+  ),
+  (
     #"{"version": 1, "input": "x.npy", "layers": [{"name": "dx", "type": "Sigmoid"}], "dout": "x.npy", "outputs": "r.hdf5"}"#,
     #"layers[0].name: "dx" cannot have its results"#
   ),

@@ -229,6 +229,26 @@ func aLinkToNoFileIsNamedAsOne(_ target: String, _ why: String) throws {
   #expect(!scratch.exists("out"))
 }
 
+/// Version 2 with --intermediates (or --isolate) cannot write to an .h5 (a value and its grads
+/// both need the group of its name): refused before anything is read, not after computing.
+@Test(arguments: [false, true])
+func version2IntermediatesIntoAnH5AreRefusedFirst(isolate: Bool) throws {
+  let scratch = try ScratchCase(copying: "graph_rnnlm")
+  defer { scratch.remove() }
+  try scratch.editPipeline { $0["outputs"] = "o.h5" }
+  do {
+    _ = try scratch.run(RunOptions(intermediates: true, isolate: isolate))
+    Issue.record("ran")
+  } catch {
+    #expect(
+      "\(error)"
+        == "\(scratch.pipeline): outputs: o.h5: --intermediates\(isolate ? " (which --isolate implies)" : "") cannot write"
+        + " to .h5 in version 2: a value (embed) and its grads (embed.dW) would both need /embed; write .npz, .safetensors"
+        + " or a directory")
+  }
+  #expect(!scratch.exists("o.h5"))
+}
+
 /// NaN, ±inf, −0.0, empty and 0-d arrays through a real chain (Sigmoid, then a loss).
 @Test func edgeValuesCompareAsNumPyDoes() throws {
   let x = NDArray(shape: [2, 3], scalars: [Float](arrayLiteral: .nan, .infinity, -.infinity, -0.0, 0, 1))

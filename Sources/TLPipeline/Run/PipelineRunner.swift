@@ -83,6 +83,16 @@ public enum PipelineRunner {
         throw PipelineError(file: directory, "the case directory (--case) \(kind.refusal(expected: "a directory"))")
       }
     }
+    // Version 2's values are named by their nodes (`embed`) and their grads under them
+    // (`embed.dW`, `embed.grad`): in an .h5, /embed cannot be a dataset and a group at once, and
+    // libhdf5 would refuse it only when writing, after everything was computed.
+    if spec.graph != nil, options.intermediates, case .hdf5 = ArrayLocation(parsing: spec.outputs) {
+      throw PipelineError(
+        file: spec.file, path: "outputs",
+        "\(spec.outputs): --intermediates\(options.isolate ? " (which --isolate implies)" : "") cannot write to .h5 in"
+          + " version 2: a value (embed) and its grads (embed.dW) would both need /embed; write .npz, .safetensors or a"
+          + " directory")
+    }
     let pipelineDirectory = SourceResolver.directory(of: spec.file)
     let resolver = SourceResolver(
       pipelineFile: spec.file, caseDirectory: options.caseDirectory ?? pipelineDirectory, sharedCache: sharedCache)

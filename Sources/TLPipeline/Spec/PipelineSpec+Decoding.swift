@@ -54,6 +54,7 @@ extension PipelineSpec {
         graph: graph)
       if case .graph(let nodes, _) = graph.body {
         try checkHDF5Names(nodes.map { ($0.name, $0.jsonPath) }, outputs: spec.outputs, file: file)
+        try checkHDF5GradNames(nodes, outputs: spec.outputs, file: file)
       }
       return spec
     }
@@ -91,6 +92,27 @@ extension PipelineSpec {
         file: file, path: "\(jsonPath).name",
         "\"\(name)\" cannot have its results in the .h5 outputs \"\(outputs)\": they would be the group /\(name),"
           + " where the \(name) result is a dataset (rename it, or write .npy/.npz)")
+    }
+  }
+
+  /// A graph's node names may hold dots, and in an `.h5` a dot becomes a group: a node
+  /// `out.lstm` puts its grads under /out, the dataset of the loss, and a node `affine.dW` its
+  /// own under /affine/dW, the dataset of node `affine`'s grad. Every name the run writes
+  /// without `--intermediates` (`out`, each layer node's grads `NODE.dPARAM`) is checked: none may lie
+  /// under another, as libhdf5 would refuse only when writing.
+  private static func checkHDF5GradNames(_ nodes: [NodeSpec], outputs: String, file: String) throws(PipelineError) {
+    guard case .hdf5 = ArrayLocation(parsing: outputs) else { return }
+    var written: [(name: String, node: NodeSpec?)] = [("out", nil)]
+    for node in nodes {
+      if case .layer(let kind) = node.operation { written += kind.paramNames.map { ("\(node.name).d\($0)", node) } }
+    }
+    for (name, node) in written {
+      guard let node, let below = written.first(where: { name.hasPrefix($0.name + ".") }) else { continue }
+      throw PipelineError(
+        file: file, path: "\(node.jsonPath).name",
+        "\"\(node.name)\" cannot have its grads in the .h5 outputs \"\(outputs)\": \(name) would be under"
+          + " /\(below.name.replacingOccurrences(of: ".", with: "/")), the dataset of \(below.name) (rename the node, or"
+          + " write .npy/.npz)")
     }
   }
 
