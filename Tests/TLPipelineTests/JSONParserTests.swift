@@ -66,3 +66,18 @@ func invalidUTF8IsRefusedWhereItIs(bytes: [UInt8], line: Int, column: Int, shown
     }
   }
 }
+
+/// A character where none may be is shown as itself, escaped where it is a control or a
+/// direction override (it was shown as its first byte read as latin-1: 'Ã' for 'é').
+@Test func anUnexpectedCharacterIsShownAsItself() {
+  for (text, shown) in [
+    ("[é]", "é"), ("[\u{202E}]", "\\u202e"), ("\u{FEFF}[]", "U+FEFF, a byte order mark"), ("[漢]", "漢"),
+  ] {
+    do {
+      _ = try JSONParser.parse(Array(text.utf8))
+      Issue.record("\(text) parsed")
+    } catch {
+      #expect(error.message == "unexpected character '\(shown)'", "\(error.message)")
+    }
+  }
+}

@@ -1,3 +1,5 @@
+import TLArray
+
 /// A strict RFC 8259 parser into ``JSONValue``, reporting the line and column of a fault.
 struct JSONParser {
   private let bytes: [UInt8]
@@ -38,6 +40,19 @@ struct JSONParser {
   }
 
   private init(bytes: [UInt8]) { self.bytes = bytes }
+
+  /// The character that starts at `offset` as the message shows it: its UTF-8 sequence decoded
+  /// (not its first byte as latin-1: `é`, not `Ã`), escaped (a control character or U+202E
+  /// never reaches the terminal raw).
+  private func characterShown(at offset: Int) -> String {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes[offset...].makeIterator()
+    guard case .valid(let encoded) = parser.parseScalar(from: &iterator) else { return "?" }
+    let scalar = Unicode.UTF8.decode(encoded)
+    // Invisible, and what an editor saving "UTF-8 with BOM" puts first (RFC 8259: JSON has none).
+    if scalar == "\u{FEFF}" { return "U+FEFF, a byte order mark" }
+    return TerminalText.escaped(String(scalar))
+  }
 
   /// The offset of the first byte that does not belong to well-formed UTF-8 (an overlong form,
   /// a surrogate, a code point past U+10FFFF or a truncated sequence), or nil.
@@ -82,7 +97,7 @@ struct JSONParser {
       try expectWord("null")
       return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-    default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+    default: throw fail("unexpected character '\(characterShown(at: index))'")
     }
   }
 
