@@ -119,6 +119,13 @@ struct GraphFormTests {
       #"{\#(base), "graph": [{"name": "e", "type": "TimeEmbedding", "in": "xs"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "e", "ts": "ts"}], "loss": "l", "dropout_ratio": 0.1}"#,
       #"dropout_ratio: only the model BetterRnnlm takes "dropout_ratio"; a graph's Dropout and TimeDropout nodes"#
     ),
+    (
+      #"{\#(base), "model": "BetterRnnlm", "dropout_ratio": 1.5}"#, "dropout_ratio: expected a ratio in [0, 1), got 1.5"
+    ),
+    (
+      #"{"version": 2, "params": "p.npz", "model": "Rnnlm", "inputs": {"xs": ["a.npy"], "ts": ["b.npy"]}, "train": {"steps": 1, "optimizer": {"lr": 0.1}}}"#,
+      #"train.optimizer: missing required key "type" (SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam)"#
+    ),
     (#"{\#(base), "model": 3}"#, "model: expected a string"),
     (
       #"{\#(base), "graph": [{"name": "s", "op": "split", "in": "xs", "sizes": [0]}], "loss": "s"}"#,

@@ -67,6 +67,7 @@ extension GraphSpec {
       if !names.contains(name) { names.append(name) }
     }
     try optimizer.rejectUnknownKeys(["type"] + names)
+    _ = try optimizer.required("type", Optimizer.Kind.allCases.map(\.rawValue).joined(separator: ", "))
     guard let typeName = try optimizer.string("type"), let kind = Optimizer.Kind(rawValue: typeName) else {
       let names = Optimizer.Kind.allCases.map(\.rawValue)
       let hint = (try? optimizer.string("type")).map { " \"\($0)\"\(NameSuggestion.hint(for: $0, among: names))" } ?? ""
@@ -89,7 +90,11 @@ extension GraphSpec {
   private static func checkDropoutKeys(_ object: JSONObjectReader, body: Body) throws(PipelineError) {
     for key in ["dropout_ratio", "train_flg"] where object.optional(key) != nil {
       switch body {
-      case .model(.betterRnnlm): continue
+      case .model(.betterRnnlm):
+        // Checked here, at its key, rather than by the TimeDropout nodes the model makes of it.
+        if key == "dropout_ratio", let ratio = try object.double(key), !(ratio >= 0 && ratio < 1) {
+          throw object.error(key, "expected a ratio in [0, 1), got \(ratio)")
+        }
       case .model(let model):
         throw object.error(key, "only BetterRnnlm takes \"\(key)\"; \(model.rawValue) has no dropout")
       case .graph(_, _):
