@@ -91,11 +91,11 @@ final class ZipMemberReader {
     input.deallocate()
   }
 
-  /// Fills `buffer` with the next bytes; fewer only at the member's end (0 once it is over).
   /// Whether a read or ``finish()`` threw: the stream is then in no state to go on (liblzma
   /// answers every later call with a programming error, libbz2's state is undefined).
   private(set) var failed = false
 
+  /// Fills `buffer` with the next bytes; fewer only at the member's end (0 once it is over).
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     do { return try readPiece(into: buffer) } catch {
       failed = true

@@ -40,10 +40,7 @@ extension ArrayIO {
     if let clash = targets.first(where: { isProtected($0, protected) }) {
       // Named as what it is: the file itself, or the directory (the reference's) it would be
       // written into.
-      let path = canonical(clash)
-      if !protected.contains(path),
-        let directory = protected.first(where: { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") })
-      {
+      if !protected.contains(canonical(clash)), let directory = protected.first(where: { isProtected(clash, [$0]) }) {
         throw ArrayIOError(
           path: (clash as NSString).standardizingPath,
           "refusing to write into \(directory), a reference or input directory of the run")
