@@ -59,7 +59,7 @@ private let embedAffine = #"""
   ),
   (
     #"{"version": 2, "inputs": {"xs": "xs.npy", "ts": "ts.npy"}, "params": "p.npz", "graph": [{"name": "out", "type": "TimeEmbedding", "in": "xs"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "out", "ts": "ts"}], "loss": "l", "outputs": "r.h5"}"#,
-    #"graph[0].name: "out" cannot have its results in the .h5 outputs "r.h5""#
+    #"graph[0].name: "out" cannot have its grads in the .h5 outputs "r.h5": out.dW would be under /out, the dataset of out"#
   ),
   (
     #"{"version": 2, "inputs": {"xs": "xs.npy", "ts": "ts.npy"}, "params": "p.npz", "graph": [{"name": "out.e", "type": "TimeEmbedding", "in": "xs"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "out.e", "ts": "ts"}], "loss": "l", "outputs": "r.h5"}"#,
@@ -210,4 +210,13 @@ func outputsOfTheKnownFormsAreAccepted(outputs: String) throws {
   } throws: { error in
     "\(error)" == "\(path): is 67108865 bytes, more than the 67108864 tl-run reads as a pipeline file"
   }
+}
+
+/// With .h5 outputs, names whose results do not collide decode: version 2 writes no `dx`, so a
+/// graph node `dx` is fine, and so are dotted node names whose grads lie under no other result.
+@Test func hdf5OutputsTakeNamesThatDoNotCollide() throws {
+  let json =
+    #"{"version": 2, "inputs": {"xs": "xs.npy", "ts": "ts.npy"}, "params": "p.npz", "graph": [{"name": "dx", "type": "TimeEmbedding", "in": "xs"}, {"name": "enc.affine", "type": "TimeAffine", "in": "dx"}, {"name": "l", "type": "TimeSoftmaxWithLoss", "in": "enc.affine", "ts": "ts"}], "loss": "l", "outputs": "r.h5"}"#
+  let spec = try decode(json)
+  #expect(spec.outputs == "r.h5")
 }

@@ -53,7 +53,8 @@ extension PipelineSpec {
         tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file),
         graph: graph)
       if case .graph(let nodes, _) = graph.body {
-        try checkHDF5Names(nodes.map { ($0.name, $0.jsonPath) }, outputs: spec.outputs, file: file)
+        // Version 2 writes `out` and the grads, no `dx`: a node `out` with params is one whose
+        // grads lie under /out, which this check finds; a node `dx` is no conflict.
         try checkHDF5GradNames(nodes, outputs: spec.outputs, file: file)
       }
       return spec
@@ -75,19 +76,17 @@ extension PipelineSpec {
       layers: layers, dout: dout, outputs: try decodeOutputs(object),
       reference: try nonEmpty(object, "reference"),
       tolerance: try ToleranceSpec.decode(object.optional("tolerance"), file: file))
-    try checkHDF5Names(layers.map { ($0.name, $0.jsonPath) }, outputs: spec.outputs, file: file)
+    try checkHDF5Names(layers, outputs: spec.outputs, file: file)
     return spec
   }
 
-  /// In an `.h5` output a layer's (or graph node's) results are datasets in a group of its name
-  /// (`lstm.dWx` is `/lstm/dWx`), beside the datasets `/out` and `/dx`: one named `out` or `dx`
+  /// In an `.h5` output a layer's results are datasets in a group of its name (`lstm.dWx` is
+  /// `/lstm/dWx`), beside the datasets `/out` and `/dx` of a chain: one named `out` or `dx`
   /// would need a group where that dataset is, which libhdf5 refuses only when writing, after
   /// everything was computed. Refused here, at the name.
-  private static func checkHDF5Names(_ named: [(name: String, jsonPath: String)], outputs: String, file: String)
-    throws(PipelineError)
-  {
+  private static func checkHDF5Names(_ layers: [LayerSpec], outputs: String, file: String) throws(PipelineError) {
     guard case .hdf5 = ArrayLocation(parsing: outputs) else { return }
-    for (name, jsonPath) in named where ["out", "dx"].contains(name) {
+    for (name, jsonPath) in layers.map({ ($0.name, $0.jsonPath) }) where ["out", "dx"].contains(name) {
       throw PipelineError(
         file: file, path: "\(jsonPath).name",
         "\"\(name)\" cannot have its results in the .h5 outputs \"\(outputs)\": they would be the group /\(name),"
