@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -93,4 +95,92 @@ void CTLSystem_read_every_page(const void *address, size_t length) {
   const volatile unsigned char *bytes = (const volatile unsigned char *)address;
   for (size_t offset = 0; offset < length; offset += 4096) (void)bytes[offset];
   if (length > 0) (void)bytes[length - 1];
+}
+
+int CTLSystem_current_cpu(void) {
+#ifdef __linux__
+  return sched_getcpu();
+#else
+  return -1;
+#endif
+}
+
+#ifdef __linux__
+// The process's mask as the first placement scope found it, and each thread's scope state.
+static cpu_set_t *placement_mask = NULL;
+static size_t placement_size = 0;
+static pthread_once_t placement_once = PTHREAD_ONCE_INIT;
+static __thread int placement_depth = 0;
+static __thread int placement_changed = 0;
+static __thread int placement_held = -1;
+
+static void placement_read_mask(void) {
+  // The mask's size is the kernel's, not CPU_SETSIZE: grow until the call accepts it.
+  for (int cpus = 1024; cpus <= (1 << 20); cpus *= 2) {
+    cpu_set_t *set = CPU_ALLOC(cpus);
+    if (set == NULL) return;
+    size_t size = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(size, set);
+    if (sched_getaffinity(0, size, set) == 0) {
+      placement_mask = set;
+      placement_size = size;
+      return;
+    }
+    CPU_FREE(set);
+    if (errno != EINVAL) return;
+  }
+}
+
+// The affinity `pin`/`avoid` ask for, applied to the calling thread: 1 if set, 0 if not asked
+// for or not possible, -1 with errno.
+static int placement_apply(int pin, int avoid) {
+  int cpu = pin >= 0 ? pin : avoid;
+  if (cpu < 0) return 0;
+  pthread_once(&placement_once, placement_read_mask);
+  if (placement_mask == NULL || (size_t)cpu >= placement_size * 8 ||
+      !CPU_ISSET_S((size_t)cpu, placement_size, placement_mask) || CPU_COUNT_S(placement_size, placement_mask) < 2)
+    return 0;
+  cpu_set_t *set = CPU_ALLOC(placement_size * 8);
+  if (set == NULL) return -1;
+  if (pin >= 0) {
+    CPU_ZERO_S(placement_size, set);
+    CPU_SET_S((size_t)pin, placement_size, set);
+  } else {
+    memcpy(set, placement_mask, placement_size);
+    CPU_CLR_S((size_t)avoid, placement_size, set);
+  }
+  int result = sched_setaffinity(0, placement_size, set);
+  CPU_FREE(set);
+  return result == 0 ? 1 : -1;
+}
+#endif
+
+int CTLSystem_placement_enter(int pin, int avoid) {
+#ifdef __linux__
+  if (placement_depth++ > 0) return 0;
+  int result = placement_apply(pin, avoid);
+  placement_changed = result == 1;
+  placement_held = result == 1 && pin >= 0 ? pin : -1;
+  return result;
+#else
+  (void)pin, (void)avoid;
+  return 0;
+#endif
+}
+
+void CTLSystem_placement_leave(void) {
+#ifdef __linux__
+  if (placement_depth == 0 || --placement_depth > 0 || !placement_changed) return;
+  placement_changed = 0;
+  placement_held = -1;
+  (void)sched_setaffinity(0, placement_size, placement_mask);
+#endif
+}
+
+int CTLSystem_placement_held_cpu(void) {
+#ifdef __linux__
+  return placement_held;
+#else
+  return -1;
+#endif
 }

@@ -1,6 +1,7 @@
 internal import CBLAS
 import Glibc
 import Synchronization
+import TLSystem
 
 /// OpenBLAS's worker threads: the one place that sets, stops or narrows them. Callers above the
 /// layers reach this policy through TLLayers' `LayerCompute`, never directly.
@@ -119,11 +120,19 @@ package enum BLASThreads {
   /// then spun (`sched_yield`) for ~0.1 s on the cores the passes after it use (the loss's rows
   /// between the affine's products, the writing after the last product): it is stopped again
   /// at once, and the next threaded product starts it.
+  ///
+  /// When it narrows, `body` runs in a TLSystem `WorkerPlacement` region: the calling thread
+  /// keeps the CPU it is on, and the workers that split its products or compute beside it
+  /// (``Kernel/concurrentPerform(iterations:_:)``, ``DeferredProduct``, ``OverlappedChunks``)
+  /// keep off that CPU. With another process holding a core, the scheduler had left both
+  /// threads on the free CPU, sharing it (LM with a spinner on one core, medians of 9
+  /// interleaved runs: 573 → 441 ms; idle 288 → 289 ms).
   package static func alone<R>(when condition: Bool, _ body: (_ narrowed: Bool) throws -> R) rethrows -> R {
     guard condition else { return try body(false) }
     let narrowed = enterNarrowing(batch: false)
     defer { leaveNarrowing(batch: false) }
-    return try body(narrowed)
+    guard narrowed else { return try body(false) }
+    return try WorkerPlacement.region { _ in try body(true) }
   }
 
   /// The row count up to which a recurrent step's products run on one thread.

@@ -115,26 +115,30 @@ package final class DeferredProduct: @unchecked Sendable {
     Self.forcedUse?.besides.add(1, ordering: .relaxed)
     let helper = Mutex((stop: false, started: false, ended: false))
     let ended = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-      guard
-        helper.withLock({ h in
-          h.started = !h.stop
-          return h.started
-        })
-      else { return }
-      while !helper.withLock({ $0.stop }), self.computeNextBlock(helper: true) {}
-      helper.withLock { $0.ended = true }
-      ended.signal()
-    }
-    defer {
-      // A helper that has not started will not; one that has is waited for.
-      let running = helper.withLock { h -> Bool in
-        h.stop = true
-        return h.started && !h.ended
+    return try WorkerPlacement.region { placement in
+      DispatchQueue.global().async {
+        guard
+          helper.withLock({ h in
+            h.started = !h.stop
+            return h.started
+          })
+        else { return }
+        placement.worker {
+          while !helper.withLock({ $0.stop }), self.computeNextBlock(helper: true) {}
+        }
+        helper.withLock { $0.ended = true }
+        ended.signal()
       }
-      if running { ended.wait() }
+      defer {
+        // A helper that has not started will not; one that has is waited for.
+        let running = helper.withLock { h -> Bool in
+          h.stop = true
+          return h.started && !h.ended
+        }
+        if running { ended.wait() }
+      }
+      return try body()
     }
-    return try body()
   }
 
   /// Computes the blocks nobody has taken, over the cores as ``Kernel/gemmSplittingWide`` does,
@@ -146,7 +150,7 @@ package final class DeferredProduct: @unchecked Sendable {
     }
     if remaining > 0 {
       BLASThreads.alone(when: true) { _ in
-        DispatchQueue.concurrentPerform(iterations: min(remaining, Processors.available)) { _ in
+        Kernel.concurrentPerform(iterations: min(remaining, Processors.available)) { _ in
           while self.computeNextBlock(helper: false) {}
         }
       }

@@ -73,7 +73,11 @@ package final class OverlappedChunks: @unchecked Sendable {
     state = Mutex(State(done: Array(repeating: false, count: chunks)))
     Self.forcedUse?.made.add(1, ordering: .relaxed)
     Self.forcedUse?.chunks.add(chunks, ordering: .relaxed)
-    DispatchQueue.global().async { self.helperLoop() }
+    // Inside a time loop's placement region, the helper keeps off the loop's CPU.
+    let placement = WorkerPlacement.enclosing
+    DispatchQueue.global().async {
+      if let placement { placement.worker { self.helperLoop() } } else { self.helperLoop() }
+    }
   }
 
   /// Whether every chunk is done (the helper is idle or gone).

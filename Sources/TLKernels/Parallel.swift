@@ -33,7 +33,7 @@ extension Kernel {
       return
     }
     let chunks = min(rows, workers * chunksPerWorker)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    concurrentPerform(iterations: chunks) { chunk in
       body((rows * chunk / chunks)..<(rows * (chunk + 1) / chunks))
     }
   }
@@ -51,6 +51,19 @@ extension Kernel {
     }
     bounds.append(count)
     return bounds
+  }
+}
+
+extension Kernel {
+  /// `DispatchQueue.concurrentPerform`, whose items, inside a TLSystem `WorkerPlacement` region
+  /// (a time loop, a wide product, a deferred product's blocks), keep off the CPU the region's
+  /// caller holds: the workers of every parallel loop here go through it.
+  @usableFromInline package static func concurrentPerform(iterations: Int, _ work: @Sendable (Int) -> Void) {
+    guard let placement = WorkerPlacement.enclosing else {
+      DispatchQueue.concurrentPerform(iterations: iterations, execute: work)
+      return
+    }
+    DispatchQueue.concurrentPerform(iterations: iterations) { index in placement.worker { work(index) } }
   }
 }
 
@@ -83,7 +96,7 @@ extension Kernel {
     }
     let bounds = chunkBounds(c.cols, workers: workers, align: 16, minWidth: 64)
     let blocks = UncheckedSendable((a: a, b: b, c: c))
-    DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
+    concurrentPerform(iterations: bounds.count - 1) { part in
       let (a, b, c) = blocks.value
       let (from, to) = (bounds[part], bounds[part + 1])
       // Columns from..<to of op(B): columns of B, or rows of B when it is transposed.
@@ -127,7 +140,7 @@ extension Kernel {
     let bounds = chunkBounds(c.cols, workers: workers, align: 64, minWidth: 256)
     let blocks = UncheckedSendable((a: a, b: b, c: c))
     BLASThreads.alone(when: true) { _ in
-      DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
+      concurrentPerform(iterations: bounds.count - 1) { part in
         let (a, b, c) = blocks.value
         let (from, to) = (bounds[part], bounds[part + 1])
         let bPart = b.base + (tb ? from * b.ld : from)

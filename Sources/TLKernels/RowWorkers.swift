@@ -58,7 +58,7 @@ extension Kernel {
     let chunks = min(rows, workers * chunksPerWorker)
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      concurrentPerform(iterations: chunks) { chunk in
         shared.value((rows * chunk / chunks)..<(rows * (chunk + 1) / chunks))
       }
     }

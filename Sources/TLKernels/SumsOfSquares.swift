@@ -29,7 +29,7 @@ extension Kernel {
     var sums = [T](repeating: 0, count: leaves.count)
     sums.withUnsafeMutableBufferPointer { sums in
       let shared = UncheckedSendable((base, sums))
-      DispatchQueue.concurrentPerform(iterations: leaves.count) { leaf in
+      Kernel.concurrentPerform(iterations: leaves.count) { leaf in
         let (base, sums) = shared.value
         sums[leaf] = pairwiseDot(base + leaves[leaf].0, base + leaves[leaf].0, count: leaves[leaf].1)
       }

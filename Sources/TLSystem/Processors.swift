@@ -25,6 +25,10 @@ public enum Processors {
     return max(1, count)
   }()
 
+  /// The CPUs the calling thread's affinity mask holds now (a ``WorkerPlacement`` region
+  /// narrows it for its length); 0 when the system does not say.
+  public static var ofCallingThread: Int { Int(CTLSystem_affinity_cpu_count()) }
+
   /// The cgroup CPU quota in whole CPUs (rounded up), nil when there is none: cgroup v2's,
   /// else cgroup v1's `cpu.cfs_quota_us` / `cpu.cfs_period_us` (-1 is none).
   static func cgroupQuota() -> Int? {

@@ -36,4 +36,21 @@ void CTLSystem_read_every_page(const void *address, size_t length);
 // glibc extensions), or 0 when the system does not say.
 long CTLSystem_affinity_cpu_count(void);
 
+// The CPU the calling thread runs on (sched_getcpu), or -1 where the system does not say.
+int CTLSystem_current_cpu(void);
+
+// Opens a placement scope on the calling thread; only the outermost of nested scopes changes
+// its affinity. With `pin` ≥ 0 the thread is held to that CPU, else with `avoid` ≥ 0 it is
+// kept off that CPU; either within the process's mask as first read (by the first scope any
+// thread opens), and only when that mask holds the CPU and at least one other. Returns 1 when
+// this scope changed the affinity, 0 when it left it alone, -1 with errno on failure.
+int CTLSystem_placement_enter(int pin, int avoid);
+
+// Closes the calling thread's innermost placement scope; the outermost puts the process's mask
+// back when its scope changed the affinity.
+void CTLSystem_placement_leave(void);
+
+// The CPU the calling thread's placement scopes hold it to, or -1 when they hold it to none.
+int CTLSystem_placement_held_cpu(void);
+
 #endif

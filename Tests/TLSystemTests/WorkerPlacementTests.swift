@@ -1,0 +1,62 @@
+import Dispatch
+import Synchronization
+import Testing
+
+@testable import TLSystem
+
+/// A placement region holds its caller to one CPU and keeps its workers off it, for the region's
+/// length, and changes nothing where the process may use fewer than two CPUs.
+@Suite struct WorkerPlacementTests {
+  /// The CPUs the calling thread may use outside any region.
+  private let outside = Processors.ofCallingThread
+
+  @Test func theCallerHoldsOneCPUForTheRegion() {
+    #expect(WorkerPlacement.enclosing == nil)
+    let inside = WorkerPlacement.region { _ in (Processors.ofCallingThread, WorkerPlacement.enclosing != nil) }
+    #expect(inside.0 == (outside >= 2 ? 1 : outside))
+    #expect(inside.1 == (outside >= 2))
+    #expect(Processors.ofCallingThread == outside)
+    #expect(WorkerPlacement.enclosing == nil)
+  }
+
+  @Test func nestedRegionsKeepTheOutermostPlacement() {
+    let counts = WorkerPlacement.region { _ in
+      let inner = WorkerPlacement.region { _ in Processors.ofCallingThread }
+      return (inner, Processors.ofCallingThread)
+    }
+    let held = outside >= 2 ? 1 : outside
+    #expect(counts.0 == held)
+    #expect(counts.1 == held, "the inner region's end must not free the outer one's caller")
+    #expect(Processors.ofCallingThread == outside)
+  }
+
+  @Test func aWorkerKeepsOffTheCallersCPUWhileItWorks() {
+    let seen = Mutex((during: 0, after: 0))
+    WorkerPlacement.region { placement in
+      // Another thread, as a dispatch worker of the region's loop (`sync` would run here).
+      let done = DispatchSemaphore(value: 0)
+      DispatchQueue.global().async {
+        let during = placement.worker { Processors.ofCallingThread }
+        seen.withLock { $0 = (during, Processors.ofCallingThread) }
+        done.signal()
+      }
+      done.wait()
+    }
+    let (during, after) = seen.withLock { $0 }
+    #expect(during == (outside >= 2 ? outside - 1 : outside))
+    #expect(after == outside, "a worker is free again once its item ends")
+  }
+
+  @Test func onTheCallerAWorkerItemChangesNothing() {
+    let counts = WorkerPlacement.region { placement in
+      placement.worker { Processors.ofCallingThread }
+    }
+    #expect(counts == (outside >= 2 ? 1 : outside))
+  }
+
+  @Test func anErrorLeavesTheRegionFreed() {
+    struct Stop: Error {}
+    #expect(throws: Stop.self) { try WorkerPlacement.region { _ throws(Stop) in throw Stop() } }
+    #expect(Processors.ofCallingThread == outside)
+  }
+}
