@@ -7,7 +7,8 @@ import TLArray
 /// one with NumPy's dtype promotion.
 extension Kernel {
   /// C ← op(A)·op(B), or C ← C + op(A)·op(B) when `accumulate`; op(X) = Xᵀ when its flag is set.
-  /// A wide product is split over the cores in blocks of columns (``gemmSplittingWide``).
+  /// A wide product is split over the cores in blocks of columns (``gemmSplittingWide``), a
+  /// deep narrow one in parts along K (``gemmSplittingDepth``).
   ///
   /// `intoZeros` says that C holds zeros (a fresh output): a product above
   /// ``smallProductWork`` is then added to them (BLAS's beta = 1), which gives the bits of
@@ -24,6 +25,9 @@ extension Kernel {
     precondition(
       k == kb && c.rows == m && c.cols == n,
       "gemm (\(m)×\(k))·(\(kb)×\(n)) into \(c.rows)×\(c.cols)")
+    if gemmSplittingDepth(a, transposed: ta, b, transposed: tb, into: c, accumulate: accumulate, intoZeros: intoZeros) {
+      return
+    }
     let accumulate = accumulate || (intoZeros && addsToZeros(m: m, n: n, k: k))
     if k == 0 {  // BLAS may skip beta-scaling when k = 0; NumPy gives zeros
       if !accumulate { for r in 0..<m { for j in 0..<n { c[r, j] = 0 } } }

@@ -18,6 +18,9 @@ import TLArray
   /// dst[j] = e^(src[j] − shift) for j < count; `dst` may be `src`.
   static func expShifted(
     _ src: UnsafePointer<Self>, minus shift: Self, into dst: UnsafeMutablePointer<Self>, count: Int)
+  /// dst[j] += src[j] for j < count, in this precision (one call per row: the loop is the
+  /// concrete type's even where the caller is generic).
+  static func add(_ src: UnsafePointer<Self>, into dst: UnsafeMutablePointer<Self>, count: Int)
 }
 
 extension Float: LayerScalar {
@@ -28,6 +31,9 @@ extension Float: LayerScalar {
     _ src: UnsafePointer<Float>, minus shift: Float, into dst: UnsafeMutablePointer<Float>,
     count: Int
   ) { NumPyExp.expShifted(src, minus: shift, into: dst, count: count) }
+  @usableFromInline package static func add(
+    _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int
+  ) { for j in 0..<count { dst[j] += src[j] } }
 }
 
 extension Double: LayerScalar {
@@ -40,6 +46,9 @@ extension Double: LayerScalar {
     _ src: UnsafePointer<Double>, minus shift: Double, into dst: UnsafeMutablePointer<Double>,
     count: Int
   ) { for j in 0..<count { dst[j] = Foundation.exp(src[j] - shift) } }
+  @usableFromInline package static func add(
+    _ src: UnsafePointer<Double>, into dst: UnsafeMutablePointer<Double>, count: Int
+  ) { for j in 0..<count { dst[j] += src[j] } }
 }
 
 extension LayerScalar {

@@ -1,0 +1,79 @@
+import TLSystem
+
+/// Narrow products split along their depth K: TimeAffine's dx = dout·Wᵀ (N·T×H, K = V) and
+/// TimeLSTM's dxs = dA·Wxᵀ (N·T×D, K = 4H), too narrow for ``Kernel/gemmSplittingWide``'s
+/// column blocks (each block would re-pack all of op(A)).
+///
+/// OpenBLAS splits such a product into one equal part per thread, so a core held by another
+/// process doubled it (TimeAffine backward 51 → 100 ms). Here K is cut into parts that the
+/// workers take as they become free, each a single-threaded BLAS call into its own m×n
+/// partial product, and the partials are then added in part order. The cut depends on K alone
+/// and the additions on the part order alone, so the bits do not depend on the cores or on
+/// who took which part; they do differ from one unsplit call's (its sum over K runs in one
+/// accumulator per element, here in one per part), within √K·ε relative in the tests.
+extension Kernel {
+  /// A narrow product is split along K from this depth (TimeLSTM's 4H = 2600 and TimeAffine's
+  /// V = 10000 at the book's size are).
+  @usableFromInline package static let depthSplitMinimum = 2048
+  /// K is cut into ``depthParts`` parts, or fewer where a part would be shallower than
+  /// ``depthPartMinimum``: six parts keep two equal cores evenly loaded (three each) and, with
+  /// one of them at half speed, the fast one takes four while the slow one takes two, both
+  /// ending together.
+  @usableFromInline package static let depthParts = 6
+  @usableFromInline package static let depthPartMinimum = 384
+
+  /// The bounds of K's parts (part `i` is `bounds[i]..<bounds[i + 1]`): about equal, every bound
+  /// but the last a multiple of 16, an even count, fixed by `k` alone.
+  package static func depthBounds(_ k: Int) -> [Int] {
+    let parts = max(1, min(depthParts, k / depthPartMinimum / 2 * 2))
+    var bounds = [0]
+    for i in 1..<parts {
+      let bound = k * i / parts / 16 * 16
+      if bound > bounds[bounds.count - 1] { bounds.append(bound) }
+    }
+    bounds.append(k)
+    return bounds
+  }
+
+  /// C ← op(A)·op(B) (C holding zeros when `intoZeros`) as parts along K, for a product
+  /// narrower than ``wideSplitColumns``, at least ``wideSplitWork`` multiply-adds and
+  /// ``depthSplitMinimum`` deep, while OpenBLAS runs on several threads; returns false (and
+  /// does nothing) otherwise, or when the product accumulates into C.
+  @usableFromInline package static func gemmSplittingDepth<T: LayerScalar>(
+    _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
+    into c: MutableMatrix<T>, accumulate: Bool, intoZeros: Bool
+  ) -> Bool {
+    let k = ta ? a.rows : a.cols
+    guard !accumulate, c.cols < wideSplitColumns, k >= depthSplitMinimum, c.rows * c.cols * k >= wideSplitWork,
+      Processors.available > 1, BLASThreads.count > 1
+    else { return false }
+    let bounds = depthBounds(k)
+    let (m, n) = (c.rows, c.cols)
+    // Part 0 goes into C, the others into partials of their own.
+    let partials = Buffer<T>(zeros: (bounds.count - 2) * m * n)
+    let operands = UncheckedSendable((a: a, b: b, c: c, partials: partials.p))
+    BLASThreads.alone(when: true) { _ in
+      concurrentPerform(iterations: bounds.count - 1) { part in
+        let (a, b, c, partials) = operands.value
+        let (from, to) = (bounds[part], bounds[part + 1])
+        // K's range from..<to: columns of op(A) and rows of op(B).
+        let aPart = ta ? a.base + from * a.ld : a.base + from
+        let bPart = tb ? b.base + from : b.base + from * b.ld
+        let (out, ldc) = part == 0 ? (c.base, c.ld) : (partials + (part - 1) * m * n, n)
+        // The partials hold zeros, as C does with `intoZeros` (``gemm``'s beta = 1 on zeros).
+        let addsToZeros = (part > 0 || intoZeros) && addsToZeros(m: m, n: n, k: to - from)
+        T.gemm(
+          transA: ta, transB: tb, m: m, n: n, k: to - from, alpha: 1, a: aPart, lda: a.ld, b: bPart,
+          ldb: b.ld, beta: addsToZeros ? 1 : 0, c: out, ldc: ldc)
+      }
+      forEachRowRange(rows: m, cols: n * (bounds.count - 1)) { rows in
+        let (_, _, c, partials) = operands.value
+        for part in 1..<(bounds.count - 1) {
+          let partial = partials + (part - 1) * m * n
+          for row in rows { T.add(partial + row * n, into: c.base + row * c.ld, count: n) }
+        }
+      }
+    }
+    return true
+  }
+}
