@@ -1,3 +1,5 @@
+import Synchronization
+import TLArray
 import TLSystem
 
 /// Narrow products split along their depth K: TimeAffine's dx = dout·Wᵀ (N·T×H, K = V) and
@@ -50,8 +52,23 @@ extension Kernel {
     let bounds = depthBounds(k)
     let (m, n) = (c.rows, c.cols)
     // Part 0 goes into C, the others into partials of their own.
-    let partials = Buffer<T>(zeros: (bounds.count - 2) * m * n)
-    let operands = UncheckedSendable((a: a, b: b, c: c, partials: partials.p))
+    withPartials(byteCount: (bounds.count - 2) * m * n * MemoryLayout<T>.stride) { memory, zeroed in
+      let partials = memory.bindMemory(to: T.self, capacity: (bounds.count - 2) * m * n)
+      split(
+        a, transposed: ta, b, transposed: tb, into: c, intoZeros: intoZeros, bounds: bounds, partials: partials,
+        partialsZeroed: zeroed)
+    }
+    return true
+  }
+
+  /// The parts of ``gemmSplittingDepth``, part `p` > 0 into `partials` + (p − 1)·m·n (holding
+  /// zeros when `partialsZeroed`), then their sum into C in part order.
+  private static func split<T: LayerScalar>(
+    _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool, into c: MutableMatrix<T>,
+    intoZeros: Bool, bounds: [Int], partials: UnsafeMutablePointer<T>, partialsZeroed: Bool
+  ) {
+    let (m, n) = (c.rows, c.cols)
+    let operands = UncheckedSendable((a: a, b: b, c: c, partials: partials))
     BLASThreads.alone(when: true) { _ in
       concurrentPerform(iterations: bounds.count - 1) { part in
         let (a, b, c, partials) = operands.value
@@ -60,8 +77,8 @@ extension Kernel {
         let aPart = ta ? a.base + from * a.ld : a.base + from
         let bPart = tb ? b.base + from : b.base + from * b.ld
         let (out, ldc) = part == 0 ? (c.base, c.ld) : (partials + (part - 1) * m * n, n)
-        // The partials hold zeros, as C does with `intoZeros` (``gemm``'s beta = 1 on zeros).
-        let addsToZeros = (part > 0 || intoZeros) && addsToZeros(m: m, n: n, k: to - from)
+        // Added to zeros where the output holds them (``gemm``'s beta = 1 on zeros).
+        let addsToZeros = (part > 0 ? partialsZeroed : intoZeros) && addsToZeros(m: m, n: n, k: to - from)
         T.gemm(
           transA: ta, transB: tb, m: m, n: n, k: to - from, alpha: 1, a: aPart, lda: a.ld, b: bPart,
           ldb: b.ld, beta: addsToZeros ? 1 : 0, c: out, ldc: ldc)
@@ -74,6 +91,25 @@ extension Kernel {
         }
       }
     }
-    return true
+  }
+
+  /// The partials' memory, kept from one split product to the next: TimeAffine's dx and
+  /// TimeLSTM's dxs take partials of the same size (9.1 MB at the book's size in float32), and
+  /// fresh memory costs a page fault per page at its first touch (on this VM's free-page
+  /// reporting, up to several ms per 2 MiB). One buffer, the largest asked for so far.
+  private static let partialsCache = Mutex<ArrayStorage?>(nil)
+
+  /// Runs `body` on at least `byteCount` bytes of partials' memory, the kept buffer when it is
+  /// large enough and free, else fresh (`zeroed` says whether it holds zeros), then keeps the
+  /// larger of the two.
+  private static func withPartials<R>(byteCount: Int, _ body: (UnsafeMutableRawPointer, _ zeroed: Bool) -> R) -> R {
+    let kept = partialsCache.withLock { cache -> ArrayStorage? in
+      guard let storage = cache, storage.byteCount >= byteCount else { return nil }
+      cache = nil
+      return storage
+    }
+    let storage = kept ?? ArrayStorage(byteCount: byteCount)
+    defer { partialsCache.withLock { cache in if (cache?.byteCount ?? 0) < storage.byteCount { cache = storage } } }
+    return body(storage.base, kept == nil && storage.isZeroed)
   }
 }
