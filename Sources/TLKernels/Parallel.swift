@@ -126,8 +126,9 @@ extension Kernel {
   /// wide enough (≥ 256 columns) that re-packing op(A) per block costs a few per cent. Each
   /// element is one BLAS dot product over all of K, as in one call; OpenBLAS's kernel choice by
   /// shape may round the sums differently (as its own threading does).
-  /// Narrower products (TimeAffine's dx = dout·Wᵀ, N·T×H) stay one threaded OpenBLAS call: cut
-  /// into blocks, each block would re-pack the whole of dout.
+  /// Narrower products (TimeAffine's dx = dout·Wᵀ, N·T×H) are not cut by columns: each block
+  /// would re-pack the whole of dout. Deep ones are cut along K instead
+  /// (``gemmSplittingDepth``); the rest stay one threaded OpenBLAS call.
   @usableFromInline package static func gemmSplittingWide<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
     into c: MutableMatrix<T>, accumulate: Bool
