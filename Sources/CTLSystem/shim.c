@@ -113,6 +113,7 @@ static pthread_once_t placement_once = PTHREAD_ONCE_INIT;
 static __thread int placement_depth = 0;
 static __thread int placement_changed = 0;
 static __thread int placement_held = -1;
+static __thread int placement_settled = 0;
 
 static void placement_read_mask(void) {
   // The mask's size is the kernel's, not CPU_SETSIZE: grow until the call accepts it.
@@ -173,7 +174,31 @@ void CTLSystem_placement_leave(void) {
   if (placement_depth == 0 || --placement_depth > 0 || !placement_changed) return;
   placement_changed = 0;
   placement_held = -1;
-  (void)sched_setaffinity(0, placement_size, placement_mask);
+  if (sched_setaffinity(0, placement_size, placement_mask) == 0) placement_settled = 1;
+#endif
+}
+
+void CTLSystem_placement_settle(void) {
+#ifdef __linux__
+  if (placement_settled || placement_depth > 0) return;
+  placement_settled = 1;
+  pthread_once(&placement_once, placement_read_mask);
+  if (placement_mask == NULL) return;
+  cpu_set_t *set = CPU_ALLOC(placement_size * 8);
+  if (set == NULL) return;
+  CPU_ZERO_S(placement_size, set);
+  if (sched_getaffinity(0, placement_size, set) == 0 && !CPU_EQUAL_S(placement_size, set, placement_mask))
+    (void)sched_setaffinity(0, placement_size, placement_mask);
+  CPU_FREE(set);
+#endif
+}
+
+long CTLSystem_process_cpu_count(void) {
+#ifdef __linux__
+  pthread_once(&placement_once, placement_read_mask);
+  return placement_mask == NULL ? 0 : CPU_COUNT_S(placement_size, placement_mask);
+#else
+  return 0;
 #endif
 }
 

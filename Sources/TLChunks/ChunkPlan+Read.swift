@@ -33,7 +33,7 @@ extension ChunkPlan {
     let workers = max(1, min(workers ?? Processors.available, chunks.count))
     let largest = chunks.map(\.size).max() ?? 0
     let queue = ChunkQueue(count: chunks.count)
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+    Processors.concurrentPerform(iterations: workers) { _ in
       let scratch: Scratch
       do { scratch = try Scratch(storedBytes: largest, chunkBytes: chunkByteCount) } catch {
         return queue.fail(error, chunk: chunks[0].origin)

@@ -64,7 +64,7 @@ final class ReadableFile {
     let parts = (count + part - 1) / part
     let failures = Mutex<[(part: Int, error: any Error)]>([])
     let shared = UncheckedSendable((file: self, destination: destination))  // parts apart
-    DispatchQueue.concurrentPerform(iterations: parts) { index in
+    Processors.concurrentPerform(iterations: parts) { index in
       let from = index * part
       let (file, destination) = shared.value
       do {

@@ -49,7 +49,7 @@ extension ArrayIO {
     let staged = UncheckedSendable(UnsafeMutableBufferPointer<AtomicFile.StagedFile?>.allocate(capacity: arrays.count))
     staged.value.initialize(repeating: nil)
     defer { staged.value.deallocate() }
-    DispatchQueue.concurrentPerform(iterations: arrays.count) { index in
+    Processors.concurrentPerform(iterations: arrays.count) { index in
       staged.value[index] = try? NPY.stage(arrays[index].array, to: targets[index])
     }
     var next = 0  // the first staged file not yet handed to commit

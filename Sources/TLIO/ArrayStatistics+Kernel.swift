@@ -47,7 +47,7 @@ enum FloatStatisticsKernel {
     return [Tally<F>](unsafeUninitializedCapacity: chunks) { tallies, initialized in
       let output = UncheckedSendable(tallies)
       let input = UncheckedSendable(values)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      Processors.concurrentPerform(iterations: workers) { worker in
         for index in (chunks * worker / workers)..<(chunks * (worker + 1) / workers) {
           let end = min((index + 1) * chunk, input.value.count)
           let part = UnsafeBufferPointer(rebasing: input.value[(index * chunk)..<end])

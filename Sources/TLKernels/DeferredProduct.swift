@@ -117,6 +117,7 @@ package final class DeferredProduct: @unchecked Sendable {
     let ended = DispatchSemaphore(value: 0)
     return try WorkerPlacement.region { placement in
       DispatchQueue.global().async {
+        WorkerPlacement.settle()  // a thread the held caller started has its one CPU until then
         guard
           helper.withLock({ h in
             h.started = !h.stop

@@ -10,9 +10,13 @@ import TLSystem
 /// process doubled it (TimeAffine backward 51 → 100 ms). Here K is cut into parts that the
 /// workers take as they become free, each a single-threaded BLAS call into its own m×n
 /// partial product, and the partials are then added in part order. The cut depends on K alone
-/// and the additions on the part order alone, so the bits do not depend on the cores or on
-/// who took which part; they do differ from one unsplit call's (its sum over K runs in one
-/// accumulator per element, here in one per part), within √K·ε relative in the tests.
+/// and the additions on the part order alone, so the bits of a split product do not depend on
+/// the cores or on who took which part. They differ from one unsplit call's (its sum over K
+/// runs in one accumulator per element, here in one per part), within √K·ε relative in the
+/// tests; and whether a product is split depends on the run: not in a batch of several jobs
+/// (OpenBLAS is on one thread there), not with one processor or `OPENBLAS_NUM_THREADS=1`, and,
+/// for a library caller multiplying on several threads, not while another thread holds
+/// OpenBLAS narrowed. At most ``depthParts`` workers share such a product.
 extension Kernel {
   /// A narrow product is split along K from this depth (TimeLSTM's 4H = 2600 and TimeAffine's
   /// V = 10000 at the book's size are).
@@ -39,15 +43,16 @@ extension Kernel {
 
   /// C ← op(A)·op(B) (C holding zeros when `intoZeros`) as parts along K, for a product
   /// narrower than ``wideSplitColumns``, at least ``wideSplitWork`` multiply-adds and
-  /// ``depthSplitMinimum`` deep, while OpenBLAS runs on several threads; returns false (and
-  /// does nothing) otherwise, or when the product accumulates into C.
+  /// ``depthSplitMinimum`` deep, while OpenBLAS runs on several threads on a machine with
+  /// several processors (or whatever the threads and processors when `forced`, for the tests);
+  /// returns false (and does nothing) otherwise, or when the product accumulates into C.
   @usableFromInline package static func gemmSplittingDepth<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
-    into c: MutableMatrix<T>, accumulate: Bool, intoZeros: Bool
+    into c: MutableMatrix<T>, accumulate: Bool, intoZeros: Bool, forced: Bool = false
   ) -> Bool {
     let k = ta ? a.rows : a.cols
     guard !accumulate, c.cols < wideSplitColumns, k >= depthSplitMinimum, c.rows * c.cols * k >= wideSplitWork,
-      Processors.available > 1, BLASThreads.count > 1
+      forced || (Processors.available > 1 && BLASThreads.count > 1)
     else { return false }
     let bounds = depthBounds(k)
     let (m, n) = (c.rows, c.cols)
@@ -96,8 +101,11 @@ extension Kernel {
   /// The partials' memory, kept from one split product to the next: TimeAffine's dx and
   /// TimeLSTM's dxs take partials of the same size (9.1 MB at the book's size in float32), and
   /// fresh memory costs a page fault per page at its first touch (on this VM's free-page
-  /// reporting, up to several ms per 2 MiB). One buffer, the largest asked for so far.
+  /// reporting, up to several ms per 2 MiB). One buffer, the largest asked for so far up to
+  /// ``partialsKept`` bytes; larger partials are fresh each time.
   private static let partialsCache = Mutex<ArrayStorage?>(nil)
+  /// 64 MiB: the book's size takes 9.1 MB in float32, 18.2 in float64.
+  @usableFromInline package static let partialsKept = 64 << 20
 
   /// Runs `body` on at least `byteCount` bytes of partials' memory, the kept buffer when it is
   /// large enough and free, else fresh (`zeroed` says whether it holds zeros), then keeps the
@@ -109,7 +117,11 @@ extension Kernel {
       return storage
     }
     let storage = kept ?? ArrayStorage(byteCount: byteCount)
-    defer { partialsCache.withLock { cache in if (cache?.byteCount ?? 0) < storage.byteCount { cache = storage } } }
+    defer {
+      partialsCache.withLock { cache in
+        if (cache?.byteCount ?? 0) < storage.byteCount, storage.byteCount <= partialsKept { cache = storage }
+      }
+    }
     return body(storage.base, kept == nil && storage.isZeroed)
   }
 }

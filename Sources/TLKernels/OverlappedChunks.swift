@@ -76,6 +76,7 @@ package final class OverlappedChunks: @unchecked Sendable {
     // Inside a time loop's placement region, the helper keeps off the loop's CPU.
     let placement = WorkerPlacement.enclosing
     DispatchQueue.global().async {
+      WorkerPlacement.settle()  // a thread the held caller started has its one CPU until then
       if let placement { placement.worker { self.helperLoop() } } else { self.helperLoop() }
     }
   }

@@ -57,10 +57,11 @@ extension Kernel {
 extension Kernel {
   /// `DispatchQueue.concurrentPerform`, whose items, inside a TLSystem `WorkerPlacement` region
   /// (a time loop, a wide product, a deferred product's blocks), keep off the CPU the region's
-  /// caller holds: the workers of every parallel loop here go through it.
+  /// caller holds, and outside one settle their thread's mask first (TLSystem's
+  /// `Processors.concurrentPerform`): the workers of every parallel loop here go through it.
   @usableFromInline package static func concurrentPerform(iterations: Int, _ work: @Sendable (Int) -> Void) {
     guard let placement = WorkerPlacement.enclosing else {
-      DispatchQueue.concurrentPerform(iterations: iterations, execute: work)
+      Processors.concurrentPerform(iterations: iterations, work)
       return
     }
     DispatchQueue.concurrentPerform(iterations: iterations) { index in placement.worker { work(index) } }

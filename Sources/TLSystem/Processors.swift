@@ -1,4 +1,5 @@
 import CTLSystem
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -11,7 +12,8 @@ public enum Processors {
   /// The processors this process may use: the CPUs of its affinity mask (what `taskset`, a
   /// Slurm job's cpuset or a container's `--cpuset-cpus` grant), capped by its cgroup's CPU
   /// quota rounded up (what `docker --cpus` or a Kubernetes CPU limit grant); at least 1.
-  /// Read once, at first use.
+  /// Read once, at first use, from the process's mask as ``WorkerPlacement`` keeps it: the same
+  /// count whichever thread asks first, one a placement region holds to a CPU included.
   ///
   /// The one rule for every worker count. `sysconf(_SC_NPROCESSORS_ONLN)` counts the
   /// machine's processors whatever the process may use, and Foundation's
@@ -19,15 +21,29 @@ public enum Processors {
   /// workers for a Slurm job granted 4 CPUs of a 64-core node, and they time-share 4 cores.
   public static let available: Int = {
     let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-    let affinity = Int(CTLSystem_affinity_cpu_count())
+    let affinity = processMaskCount
     var count = affinity > 0 ? affinity : online
     if let quota = cgroupQuota() { count = min(count, quota) }
     return max(1, count)
   }()
 
+  /// The CPUs of the process's affinity mask as read once (``WorkerPlacement`` keeps it): the
+  /// same on every thread; 0 when the system does not say.
+  static var processMaskCount: Int { Int(CTLSystem_process_cpu_count()) }
+
   /// The CPUs the calling thread's affinity mask holds now (a ``WorkerPlacement`` region
   /// narrows it for its length); 0 when the system does not say.
   public static var ofCallingThread: Int { Int(CTLSystem_affinity_cpu_count()) }
+
+  /// `DispatchQueue.concurrentPerform` for every parallel loop outside the kernels: each
+  /// worker first takes the process's CPU mask back if it started with a narrower one (a
+  /// dispatch thread created by a caller that a ``WorkerPlacement`` region held to one CPU).
+  public static func concurrentPerform(iterations: Int, _ work: @Sendable (Int) -> Void) {
+    DispatchQueue.concurrentPerform(iterations: iterations) { index in
+      WorkerPlacement.settle()
+      work(index)
+    }
+  }
 
   /// The cgroup CPU quota in whole CPUs (rounded up), nil when there is none: cgroup v2's,
   /// else cgroup v1's `cpu.cfs_quota_us` / `cpu.cfs_period_us` (-1 is none).

@@ -16,9 +16,11 @@ import CTLSystem
 /// grant), only when it holds at least two CPUs, and undone when the region ends, so a thread
 /// that later runs something else (a batch's job) is free again. Nested regions on one thread
 /// change nothing: the outermost placement holds. A thread started inside a region (a dispatch
-/// worker the held caller's loop needed) inherits the caller's one-CPU mask; its first
-/// ``worker(_:)`` item replaces that mask and frees it afterwards. Linux only; elsewhere
-/// nothing changes.
+/// worker the held caller's loop needed) inherits the caller's one-CPU mask: its first
+/// ``worker(_:)`` item replaces that mask and frees it afterwards, and every parallel loop's
+/// workers call ``settle()`` first (``Processors/concurrentPerform(iterations:_:)``, the
+/// kernels' loops and helpers), so a thread that ran no item of the region is freed at its first
+/// item elsewhere. Linux only; elsewhere nothing changes.
 public struct WorkerPlacement: Sendable {
   /// The CPU the region's calling thread holds, or -1 when it is not known.
   private let cpu: Int32
@@ -39,6 +41,10 @@ public struct WorkerPlacement: Sendable {
     let cpu = CTLSystem_placement_held_cpu()
     return cpu >= 0 ? WorkerPlacement(cpu: cpu) : nil
   }
+
+  /// Puts the process's mask back on the calling thread if it started with a narrower one (once
+  /// per thread; outside regions only): for the first thing a worker does.
+  public static func settle() { CTLSystem_placement_settle() }
 
   /// Runs a worker's `body` kept off the region caller's CPU (on the caller itself, which holds
   /// that CPU already, nothing changes).

@@ -1,82 +1,128 @@
-import TLSystem
 import Testing
 
 @testable import TLKernels
 
 /// Narrow products split along K (TimeAffine's dx, TimeLSTM's dxs) against one BLAS call.
 @Suite struct DepthSplitTests {
-  /// C of m×n for op(A)·op(B) by `product`, from deterministic values.
-  private static func product(
-    m: Int, n: Int, k: Int, transposedA: Bool, transposedB: Bool,
-    _ product: (Matrix<Float>, Matrix<Float>, MutableMatrix<Float>) -> Void
-  ) -> [Float] {
-    let a = ColumnSplitTests.values(m * k, seed: 11)
-    let b = ColumnSplitTests.values(k * n, seed: 12)
-    var c = [Float](repeating: 0, count: m * n)
+  /// A product's shape and layout: op(A) m×k, op(B) k×n, C m×n inside rows of `ldc` (the
+  /// columns past n are padding no product may touch), A with `padA` columns of padding.
+  struct Layout {
+    var m = 40, n = 72, k = 6000
+    var transposedA = false, transposedB = false
+    var padA = 0, padC = 0
+  }
+
+  /// C after `product` from deterministic A and B, C starting as `start` everywhere.
+  private static func product<T: LayerScalar & BinaryFloatingPoint>(
+    _ layout: Layout, _: T.Type, start: T,
+    _ product: (Matrix<T>, Matrix<T>, MutableMatrix<T>) -> Void
+  ) -> [T] {
+    let (m, n, k) = (layout.m, layout.n, layout.k)
+    let (aRows, aCols) = layout.transposedA ? (k, m) : (m, k)
+    let lda = aCols + layout.padA
+    let a = ColumnSplitTests.values(aRows * lda, seed: 11).map { T($0) }
+    let b = ColumnSplitTests.values(k * n, seed: 12).map { T($0) }
+    let ldc = n + layout.padC
+    var c = [T](repeating: start, count: m * ldc)
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
-        let am = transposedA ? Matrix(pa, rows: k, cols: m) : Matrix(pa, rows: m, cols: k)
-        let bm = transposedB ? Matrix(pb, rows: n, cols: k) : Matrix(pb, rows: k, cols: n)
-        c.withUnsafeMutableBufferPointer { product(am, bm, MutableMatrix($0, rows: m, cols: n)) }
+        let am = Matrix(pa, rows: aRows, cols: lda).leading(aCols)
+        let bm = layout.transposedB ? Matrix(pb, rows: n, cols: k) : Matrix(pb, rows: k, cols: n)
+        c.withUnsafeMutableBufferPointer { product(am, bm, MutableMatrix($0, rows: m, cols: ldc).leading(n)) }
       }
     }
     return c
   }
 
-  @Test(arguments: [(false, true, true), (false, false, true), (true, false, false), (true, true, false)])
-  func splitEqualsOneCall(transposedA: Bool, transposedB: Bool, intoZeros: Bool) {
-    let (m, n, k) = (40, 72, 6000)
-    #expect(m * n * k >= Kernel.wideSplitWork && k >= Kernel.depthSplitMinimum && n < Kernel.wideSplitColumns)
-    var took = false
-    let split = Self.product(m: m, n: n, k: k, transposedA: transposedA, transposedB: transposedB) { a, b, c in
-      took = Kernel.gemmSplittingDepth(
-        a, transposed: transposedA, b, transposed: transposedB, into: c, accumulate: false, intoZeros: intoZeros)
+  /// The split, forced whatever the processors and BLAS threads.
+  private static func split<T: LayerScalar & BinaryFloatingPoint>(
+    _ layout: Layout, _ type: T.Type, intoZeros: Bool
+  ) -> [T] {
+    product(layout, type, start: intoZeros ? 0 : 7) { a, b, c in
+      let took = Kernel.gemmSplittingDepth(
+        a, transposed: layout.transposedA, b, transposed: layout.transposedB, into: c, accumulate: false,
+        intoZeros: intoZeros, forced: true)
+      #expect(took)
     }
-    // Only one processor or one BLAS thread leaves a product unsplit.
-    #expect(took == (Processors.available > 1 && BLASThreads.count > 1))
-    guard took else { return }
-    let again = Self.product(m: m, n: n, k: k, transposedA: transposedA, transposedB: transposedB) { a, b, c in
-      _ = Kernel.gemmSplittingDepth(
-        a, transposed: transposedA, b, transposed: transposedB, into: c, accumulate: false, intoZeros: intoZeros)
-    }
-    let whole = Self.product(m: m, n: n, k: k, transposedA: transposedA, transposedB: transposedB) { a, b, c in
-      BLASThreads.singleThreaded { Kernel.gemm(a, transposed: transposedA, b, transposed: transposedB, into: c) }
-    }
-    // The parts' bounds depend on K alone and their sum on the part order: the same bits again.
-    #expect(split.map(\.bitPattern) == again.map(\.bitPattern))
-    // Float32 sums of k terms in two orders (one accumulator per element, or one per part).
-    let bound = Float(k).squareRoot() * Float.ulpOfOne
-    let worst = zip(split, whole).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
-    #expect(worst <= bound, "split and one call differ by \(worst) (relative), over √k·ε = \(bound)")
-    #expect(worst > 0 || split == whole)
   }
 
-  /// Through `Kernel.gemm`: a narrow, deep product takes the split and gives one call's values.
-  @Test func gemmTakesTheSplit() {
-    let (m, n, k) = (40, 72, 6000)
-    let viaGemm = Self.product(m: m, n: n, k: k, transposedA: false, transposedB: true) { a, b, c in
-      Kernel.gemm(a, transposed: false, b, transposed: true, into: c, intoZeros: true)
+  /// One single-threaded-or-not BLAS call, beta = 0.
+  private static func whole<T: LayerScalar & BinaryFloatingPoint>(_ layout: Layout, _ type: T.Type) -> [T] {
+    product(layout, type, start: 7) { a, b, c in
+      T.gemm(
+        transA: layout.transposedA, transB: layout.transposedB, m: c.rows, n: c.cols, k: layout.k, alpha: 1,
+        a: a.base, lda: a.ld, b: b.base, ldb: b.ld, beta: 0, c: c.base, ldc: c.ld)
     }
-    let split = Self.product(m: m, n: n, k: k, transposedA: false, transposedB: true) { a, b, c in
-      _ = Kernel.gemmSplittingDepth(
-        a, transposed: false, b, transposed: true, into: c, accumulate: false, intoZeros: true)
-    }
-    #expect(viaGemm.map(\.bitPattern) == split.map(\.bitPattern))
   }
 
-  /// Not split: a product that accumulates, a shallow one, a wide one, or with one BLAS thread.
-  @Test(arguments: [
-    (40, 72, 6000, true, false), (400, 72, 1024, false, false), (8, 2048, 2048, false, false),
-    (40, 72, 6000, false, true),
-  ])
-  func declines(m: Int, n: Int, k: Int, accumulate: Bool, singleThreaded: Bool) {
-    var took = true
-    _ = Self.product(m: m, n: n, k: k, transposedA: false, transposedB: false) { a, b, c in
-      let split = {
-        Kernel.gemmSplittingDepth(
-          a, transposed: false, b, transposed: false, into: c, accumulate: accumulate, intoZeros: false)
+  /// Worst |split − whole| / max(1, |whole|) over C's columns, and whether the split's padding
+  /// still holds `padding`, its start value.
+  private static func compare<T: LayerScalar & BinaryFloatingPoint>(
+    _ split: [T], _ whole: [T], _ layout: Layout, padding: T
+  ) -> (worst: Double, paddingKept: Bool) {
+    let ldc = layout.n + layout.padC
+    var worst = 0.0
+    var paddingKept = true
+    for row in 0..<layout.m {
+      for j in 0..<ldc {
+        let (s, w) = (split[row * ldc + j], whole[row * ldc + j])
+        if j >= layout.n {
+          paddingKept = paddingKept && s == padding
+        } else {
+          worst = max(worst, Double(abs(s - w) / max(1, abs(w))))
+        }
       }
-      took = singleThreaded ? BLASThreads.singleThreaded(split) : split()
+    }
+    return (worst, paddingKept)
+  }
+
+  @Test(arguments: [
+    (false, true, true), (false, false, true), (true, false, false), (true, true, false),
+  ])
+  func splitEqualsOneCall(transposedA: Bool, transposedB: Bool, intoZeros: Bool) {
+    let layout = Layout(transposedA: transposedA, transposedB: transposedB, padA: 3, padC: 5)
+    #expect(layout.m * layout.n * layout.k >= Kernel.wideSplitWork && layout.k >= Kernel.depthSplitMinimum)
+    let split = Self.split(layout, Float.self, intoZeros: intoZeros)
+    // The second call reuses the first one's partials (holding its values, not zeros).
+    let again = Self.split(layout, Float.self, intoZeros: intoZeros)
+    #expect(split.map(\.bitPattern) == again.map(\.bitPattern), "the bits depend on K alone")
+    // Float32 sums of k terms in two orders (one accumulator per element, or one per part).
+    let (worst, paddingKept) = Self.compare(
+      split, Self.whole(layout, Float.self), layout, padding: intoZeros ? 0 : 7)
+    let bound = Double(Float(layout.k).squareRoot() * Float.ulpOfOne)
+    #expect(worst <= bound, "split and one call differ by \(worst) (relative), over √k·ε = \(bound)")
+    #expect(paddingKept, "the split wrote outside C's columns")
+  }
+
+  @Test func float64SplitEqualsOneCall() {
+    let layout = Layout(transposedB: true, padC: 2)
+    let (worst, paddingKept) = Self.compare(
+      Self.split(layout, Double.self, intoZeros: false), Self.whole(layout, Double.self), layout, padding: 7)
+    #expect(worst <= Double(layout.k).squareRoot() * Double.ulpOfOne)
+    #expect(paddingKept)
+  }
+
+  /// Through `Kernel.gemm`: a narrow, deep product is either split (when this run has two
+  /// processors and BLAS threads: the split's bits) or one call (its bits), never anything else.
+  @Test func gemmTakesTheSplitOrOneCall() {
+    let layout = Layout(transposedB: true)
+    let viaGemm = Self.product(layout, Float.self, start: 0) { a, b, c in
+      Kernel.gemm(a, transposed: false, b, transposed: true, into: c, intoZeros: true)
+    }.map(\.bitPattern)
+    let split = Self.split(layout, Float.self, intoZeros: true).map(\.bitPattern)
+    let whole = Self.whole(layout, Float.self).map(\.bitPattern)
+    #expect(viaGemm == split || viaGemm == whole)
+  }
+
+  /// Not split, even forced: a product that accumulates, a shallow one, a small one, a wide one.
+  @Test(arguments: [
+    (40, 72, 6000, true), (400, 72, 1024, false), (4, 72, 6000, false), (8, 2048, 2048, false),
+  ])
+  func declines(m: Int, n: Int, k: Int, accumulate: Bool) {
+    var took = true
+    _ = Self.product(Layout(m: m, n: n, k: k), Float.self, start: 0) { a, b, c in
+      took = Kernel.gemmSplittingDepth(
+        a, transposed: false, b, transposed: false, into: c, accumulate: accumulate, intoZeros: false, forced: true)
     }
     #expect(!took)
   }
@@ -92,4 +138,13 @@ import Testing
     #expect(bounds.dropLast().allSatisfy { $0 % 16 == 0 })
     #expect((widths.max() ?? 0) - (widths.min() ?? 0) <= 32)
   }
+}
+
+extension Matrix {
+  /// The first `cols` columns, rows kept apart by the same leading dimension.
+  fileprivate func leading(_ cols: Int) -> Matrix { Matrix(base, rows: rows, cols: cols, ld: ld) }
+}
+
+extension MutableMatrix {
+  fileprivate func leading(_ cols: Int) -> MutableMatrix { MutableMatrix(base, rows: rows, cols: cols, ld: ld) }
 }

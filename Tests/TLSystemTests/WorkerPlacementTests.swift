@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 
@@ -52,6 +53,33 @@ import Testing
       placement.worker { Processors.ofCallingThread }
     }
     #expect(counts == (outside >= 2 ? 1 : outside))
+  }
+
+  /// A thread started by a held caller inherits its one CPU; settling gives it the process's
+  /// mask back, as every parallel loop's workers do first.
+  @Test func aThreadStartedInsideARegionIsFreedBySettling() {
+    let seen = Mutex((inherited: 0, settled: 0))
+    let done = DispatchSemaphore(value: 0)
+    WorkerPlacement.region { _ in
+      let thread = Thread {
+        let inherited = Processors.ofCallingThread
+        WorkerPlacement.settle()
+        seen.withLock { $0 = (inherited, Processors.ofCallingThread) }
+        done.signal()
+      }
+      thread.start()
+    }
+    done.wait()
+    let (inherited, settled) = seen.withLock { $0 }
+    #expect(inherited == (outside >= 2 ? 1 : outside))
+    #expect(settled == outside)
+  }
+
+  /// The worker count is the process's whichever thread reads it, a held one included.
+  @Test func theProcessorCountIsTheProcesssInsideARegion() {
+    let inside = WorkerPlacement.region { _ in Processors.processMaskCount }
+    #expect(inside == Processors.processMaskCount)
+    #expect(inside == outside || outside == 0)
   }
 
   @Test func anErrorLeavesTheRegionFreed() {

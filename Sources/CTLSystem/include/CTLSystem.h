@@ -53,4 +53,14 @@ void CTLSystem_placement_leave(void);
 // The CPU the calling thread's placement scopes hold it to, or -1 when they hold it to none.
 int CTLSystem_placement_held_cpu(void);
 
+// Once per thread, outside placement scopes: puts the process's mask back on a thread that
+// started with a narrower one (a thread created by a caller a scope held to one CPU inherits
+// that CPU). Later calls on the same thread cost a thread-local read.
+void CTLSystem_placement_settle(void);
+
+// The CPUs in the process's mask as the placement scopes read it once (the first call of any of
+// them, this one included, reads it): the same count on every thread, inside a scope or not; 0
+// when the system does not say.
+long CTLSystem_process_cpu_count(void);
+
 #endif

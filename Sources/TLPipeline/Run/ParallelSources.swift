@@ -31,7 +31,7 @@ struct ParallelSources {
     results.value.initialize(repeating: nil)
     defer { results.value.deallocate() }
     let ahead = sources.indices.filter { !inTurn[$0] }
-    DispatchQueue.concurrentPerform(iterations: ahead.count) { position in
+    Processors.concurrentPerform(iterations: ahead.count) { position in
       let index = ahead[position]
       results.value[index] = Result { () throws(PipelineError) in try resolver.load(sources[index]) }
     }
