@@ -174,7 +174,8 @@ void CTLSystem_placement_leave(void) {
   if (placement_depth == 0 || --placement_depth > 0 || !placement_changed) return;
   placement_changed = 0;
   placement_held = -1;
-  if (sched_setaffinity(0, placement_size, placement_mask) == 0) placement_settled = 1;
+  // A failed restore (a cpuset that shrank meanwhile) leaves the thread for the next settle.
+  placement_settled = sched_setaffinity(0, placement_size, placement_mask) == 0;
 #endif
 }
 
@@ -187,8 +188,9 @@ void CTLSystem_placement_settle(void) {
   cpu_set_t *set = CPU_ALLOC(placement_size * 8);
   if (set == NULL) return;
   CPU_ZERO_S(placement_size, set);
-  if (sched_getaffinity(0, placement_size, set) == 0 && !CPU_EQUAL_S(placement_size, set, placement_mask))
-    (void)sched_setaffinity(0, placement_size, placement_mask);
+  if (sched_getaffinity(0, placement_size, set) == 0 && !CPU_EQUAL_S(placement_size, set, placement_mask) &&
+      sched_setaffinity(0, placement_size, placement_mask) != 0)
+    placement_settled = 0;  // tried again at the next settle
   CPU_FREE(set);
 #endif
 }

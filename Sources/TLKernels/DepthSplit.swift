@@ -109,7 +109,7 @@ extension Kernel {
 
   /// Runs `body` on at least `byteCount` bytes of partials' memory, the kept buffer when it is
   /// large enough and free, else fresh (`zeroed` says whether it holds zeros), then keeps the
-  /// larger of the two.
+  /// larger of the two unless it is over ``partialsKept``.
   private static func withPartials<R>(byteCount: Int, _ body: (UnsafeMutableRawPointer, _ zeroed: Bool) -> R) -> R {
     let kept = partialsCache.withLock { cache -> ArrayStorage? in
       guard let storage = cache, storage.byteCount >= byteCount else { return nil }

@@ -35,12 +35,14 @@ public enum Processors {
   /// narrows it for its length); 0 when the system does not say.
   public static var ofCallingThread: Int { Int(CTLSystem_affinity_cpu_count()) }
 
-  /// `DispatchQueue.concurrentPerform` for every parallel loop outside the kernels: each
-  /// worker first takes the process's CPU mask back if it started with a narrower one (a
-  /// dispatch thread created by a caller that a ``WorkerPlacement`` region held to one CPU).
+  /// `DispatchQueue.concurrentPerform` for every parallel loop outside the kernels: each worker
+  /// but the calling thread first takes the process's CPU mask back if it started with another
+  /// (a dispatch thread created by a caller that a ``WorkerPlacement`` region held to one CPU).
+  /// The calling thread's own mask, which its owner may have set, is left alone.
   public static func concurrentPerform(iterations: Int, _ work: @Sendable (Int) -> Void) {
+    let caller = pthread_self()
     DispatchQueue.concurrentPerform(iterations: iterations) { index in
-      WorkerPlacement.settle()
+      if pthread_equal(pthread_self(), caller) == 0 { WorkerPlacement.settle() }
       work(index)
     }
   }

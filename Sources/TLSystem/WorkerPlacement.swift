@@ -20,7 +20,9 @@ import CTLSystem
 /// ``worker(_:)`` item replaces that mask and frees it afterwards, and every parallel loop's
 /// workers call ``settle()`` first (``Processors/concurrentPerform(iterations:_:)``, the
 /// kernels' loops and helpers), so a thread that ran no item of the region is freed at its first
-/// item elsewhere. Linux only; elsewhere nothing changes.
+/// item of tl-run's elsewhere. Work of a library user's own on such a dispatch thread (its own
+/// `DispatchQueue.async`, a Swift task) runs with the one CPU until it calls ``settle()``: the
+/// command line has none. Linux only; elsewhere nothing changes.
 public struct WorkerPlacement: Sendable {
   /// The CPU the region's calling thread holds, or -1 when it is not known.
   private let cpu: Int32

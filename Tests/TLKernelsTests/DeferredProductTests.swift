@@ -73,6 +73,7 @@ struct DeferredProductTests {
     let test = Case()
     let (c, product) = try test.offered()
     // As a time loop runs it: inside a scope with OpenBLAS on one thread.
+    WorkerPlacement.settle()  // this test may run on a thread another test's held caller started
     let outside = Processors.ofCallingThread
     let (sawComplete, loopCPUs, narrowed) = BLASThreads.alone(when: true) { narrowed in
       product.computeBeside {
