@@ -46,9 +46,13 @@ extension Kernel {
   /// ``depthSplitMinimum`` deep, while OpenBLAS runs on several threads on a machine with
   /// several processors (or whatever the threads and processors when `forced`, for the tests);
   /// returns false (and does nothing) otherwise, or when the product accumulates into C.
+  /// C's rows are taken in blocks whose partials fit in `partialBytes` (``partialsKept``; the
+  /// tests ask for less), one block after the other: one block at the book's size, and the
+  /// sweep's N·T = 11200 in float64 takes 5 blocks instead of 291 MB of fresh partials.
   @usableFromInline package static func gemmSplittingDepth<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
-    into c: MutableMatrix<T>, accumulate: Bool, intoZeros: Bool, forced: Bool = false
+    into c: MutableMatrix<T>, accumulate: Bool, intoZeros: Bool, forced: Bool = false,
+    partialBytes: Int = partialsKept
   ) -> Bool {
     let k = ta ? a.rows : a.cols
     guard !accumulate, c.cols < wideSplitColumns, k >= depthSplitMinimum, c.rows * c.cols * k >= wideSplitWork,
@@ -56,12 +60,23 @@ extension Kernel {
     else { return false }
     let bounds = depthBounds(k)
     let (m, n) = (c.rows, c.cols)
+    let partialRow = (bounds.count - 2) * n
+    let blockRows = partialRow == 0 ? m : max(1, min(m, partialBytes / (partialRow * MemoryLayout<T>.stride)))
     // Part 0 goes into C, the others into partials of their own.
-    withPartials(byteCount: (bounds.count - 2) * m * n * MemoryLayout<T>.stride) { memory, zeroed in
-      let partials = memory.bindMemory(to: T.self, capacity: (bounds.count - 2) * m * n)
-      split(
-        a, transposed: ta, b, transposed: tb, into: c, intoZeros: intoZeros, bounds: bounds, partials: partials,
-        partialsZeroed: zeroed)
+    withPartials(byteCount: partialRow * blockRows * MemoryLayout<T>.stride) { memory, zeroed in
+      let partials = memory.bindMemory(to: T.self, capacity: partialRow * blockRows)
+      for first in stride(from: 0, to: m, by: blockRows) {
+        let rows = min(blockRows, m - first)
+        // op(A)'s rows first..<first + rows: rows of A, or columns of A when it is transposed.
+        let aBlock =
+          ta
+          ? Matrix(a.base + first, rows: a.rows, cols: rows, ld: a.ld)
+          : Matrix(a.base + first * a.ld, rows: rows, cols: a.cols, ld: a.ld)
+        split(
+          aBlock, transposed: ta, b, transposed: tb,
+          into: MutableMatrix(c.base + first * c.ld, rows: rows, cols: n, ld: c.ld),
+          intoZeros: intoZeros, bounds: bounds, partials: partials, partialsZeroed: zeroed && first == 0)
+      }
     }
     return true
   }

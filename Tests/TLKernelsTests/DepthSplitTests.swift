@@ -34,14 +34,15 @@ import Testing
     return c
   }
 
-  /// The split, forced whatever the processors and BLAS threads.
+  /// The split, forced whatever the processors and BLAS threads, C's rows in blocks whose
+  /// partials fit in `partialBytes`.
   private static func split<T: LayerScalar & BinaryFloatingPoint>(
-    _ layout: Layout, _ type: T.Type, intoZeros: Bool
+    _ layout: Layout, _ type: T.Type, intoZeros: Bool, partialBytes: Int = Kernel.partialsKept
   ) -> [T] {
     product(layout, type, start: intoZeros ? 0 : 7) { a, b, c in
       let took = Kernel.gemmSplittingDepth(
         a, transposed: layout.transposedA, b, transposed: layout.transposedB, into: c, accumulate: false,
-        intoZeros: intoZeros, forced: true)
+        intoZeros: intoZeros, forced: true, partialBytes: partialBytes)
       #expect(took)
     }
   }
@@ -85,13 +86,28 @@ import Testing
     let split = Self.split(layout, Float.self, intoZeros: intoZeros)
     // The second call reuses the first one's partials (holding its values, not zeros).
     let again = Self.split(layout, Float.self, intoZeros: intoZeros)
-    #expect(split.map(\.bitPattern) == again.map(\.bitPattern), "the bits depend on K alone")
+    #expect(split.map(\.bitPattern) == again.map(\.bitPattern) ? true : false, "the bits depend on K alone")
     // Float32 sums of k terms in two orders (one accumulator per element, or one per part).
     let (worst, paddingKept) = Self.compare(
       split, Self.whole(layout, Float.self), layout, padding: intoZeros ? 0 : 7)
     let bound = Double(Float(layout.k).squareRoot() * Float.ulpOfOne)
     #expect(worst <= bound, "split and one call differ by \(worst) (relative), over √k·ε = \(bound)")
     #expect(paddingKept, "the split wrote outside C's columns")
+  }
+
+  /// Partials over the limit: C's rows in blocks (here 40 rows in 3 blocks of at most 16), each
+  /// split along K in turn: one call's values to rounding (OpenBLAS picks its kernels by the
+  /// block's shape, so the bits may differ from the unblocked split's), C's padding untouched.
+  @Test(arguments: [false, true])
+  func rowBlocksEqualOneCall(transposedA: Bool) {
+    let layout = Layout(transposedA: transposedA, transposedB: true, padA: 3, padC: 5)
+    let perRow = (Kernel.depthBounds(layout.k).count - 2) * layout.n * MemoryLayout<Float>.stride
+    let blocks = Self.split(layout, Float.self, intoZeros: false, partialBytes: 16 * perRow)
+    let (worst, paddingKept) = Self.compare(blocks, Self.whole(layout, Float.self), layout, padding: 7)
+    #expect(worst <= Double(Float(layout.k).squareRoot() * Float.ulpOfOne))
+    #expect(paddingKept)
+    let again = Self.split(layout, Float.self, intoZeros: false, partialBytes: 16 * perRow)
+    #expect(blocks.map(\.bitPattern) == again.map(\.bitPattern) ? true : false, "the same blocks, the same bits")
   }
 
   @Test func float64SplitEqualsOneCall() {
