@@ -47,8 +47,8 @@ extension Kernel {
   /// several processors (or whatever the threads and processors when `forced`, for the tests);
   /// returns false (and does nothing) otherwise, or when the product accumulates into C.
   /// C's rows are taken in blocks whose partials fit in `partialBytes` (``partialsKept``; the
-  /// tests ask for less), one block after the other: one block at the book's size, and the
-  /// sweep's N·T = 11200 in float64 takes 5 blocks instead of 291 MB of fresh partials.
+  /// tests ask for less), one block after the other: one block at the book's size in float32,
+  /// and the sweep's N·T = 11200 in float64 takes 18 blocks instead of 291 MB of fresh partials.
   @usableFromInline package static func gemmSplittingDepth<T: LayerScalar>(
     _ a: Matrix<T>, transposed ta: Bool, _ b: Matrix<T>, transposed tb: Bool,
     into c: MutableMatrix<T>, accumulate: Bool, intoZeros: Bool, forced: Bool = false,
@@ -119,8 +119,8 @@ extension Kernel {
   /// reporting, up to several ms per 2 MiB). One buffer, the largest asked for so far up to
   /// ``partialsKept`` bytes; larger partials are fresh each time.
   private static let partialsCache = Mutex<ArrayStorage?>(nil)
-  /// 64 MiB: the book's size takes 9.1 MB in float32, 18.2 in float64.
-  @usableFromInline package static let partialsKept = 64 << 20
+  /// 16 MiB: the book's size takes 9.1 MB in float32 (one block of rows), 18.2 in float64 (two).
+  @usableFromInline package static let partialsKept = 16 << 20
 
   /// Runs `body` on at least `byteCount` bytes of partials' memory, the kept buffer when it is
   /// large enough and free, else fresh (`zeroed` says whether it holds zeros), then keeps the
