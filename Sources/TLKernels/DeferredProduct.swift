@@ -69,14 +69,7 @@ package final class DeferredProduct: @unchecked Sendable {
   /// a busy core holds the loop beside it (which waits for the block the helper is on) and the
   /// finishing workers (which wait for the last one) only briefly: 19 blocks of 10000 columns.
   package static func blockBounds(columns: Int) -> [Int] {
-    let count = max(1, columns / blockColumns)
-    var bounds = [0]
-    for i in 1..<count {
-      let bound = columns * i / count / 64 * 64
-      if bound > bounds[bounds.count - 1] { bounds.append(bound) }
-    }
-    bounds.append(columns)
-    return bounds
+    Kernel.evenBounds(columns, parts: max(1, columns / blockColumns), align: 64)
   }
 
   /// The width a block aims at: 512 columns (each block re-packs op(A), 1.8 MB for TimeAffine's

@@ -31,14 +31,7 @@ extension Kernel {
   /// The bounds of K's parts (part `i` is `bounds[i]..<bounds[i + 1]`): about equal, every bound
   /// but the last a multiple of 16, an even count, fixed by `k` alone.
   package static func depthBounds(_ k: Int) -> [Int] {
-    let parts = max(1, min(depthParts, k / depthPartMinimum / 2 * 2))
-    var bounds = [0]
-    for i in 1..<parts {
-      let bound = k * i / parts / 16 * 16
-      if bound > bounds[bounds.count - 1] { bounds.append(bound) }
-    }
-    bounds.append(k)
-    return bounds
+    evenBounds(k, parts: max(1, min(depthParts, k / depthPartMinimum / 2 * 2)), align: 16)
   }
 
   /// C ← op(A)·op(B) (C holding zeros when `intoZeros`) as parts along K, for a product

@@ -43,10 +43,15 @@ extension Kernel {
   /// `align`: chunk `i` is `bounds[i]..<bounds[i + 1]`. Equal chunks keep the free workers
   /// evenly loaded (2600 columns: 7 × 320 and 360, not 6 × 384 and 296).
   @usableFromInline package static func chunkBounds(_ count: Int, workers: Int, align: Int, minWidth: Int) -> [Int] {
-    let target = max(1, min(workers * chunksPerWorker, count / max(1, minWidth)))
+    evenBounds(count, parts: max(1, min(workers * chunksPerWorker, count / max(1, minWidth))), align: align)
+  }
+
+  /// `0..<count` cut into `parts` nearly equal ranges (fewer where alignment merges two), every
+  /// bound but the last a multiple of `align`: range `i` is `bounds[i]..<bounds[i + 1]`.
+  package static func evenBounds(_ count: Int, parts: Int, align: Int) -> [Int] {
     var bounds = [0]
-    for i in 1..<target {
-      let bound = count * i / target / align * align
+    for i in 1..<max(1, parts) {
+      let bound = count * i / parts / align * align
       if bound > bounds[bounds.count - 1] { bounds.append(bound) }
     }
     bounds.append(count)

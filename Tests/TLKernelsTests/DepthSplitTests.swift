@@ -119,15 +119,18 @@ import Testing
   }
 
   /// Through `Kernel.gemm`: a narrow, deep product is either split (when this run has two
-  /// processors and BLAS threads: the split's bits) or one call (its bits), never anything else.
+  /// processors and BLAS threads: the split's bits) or one call (its values to rounding: other
+  /// tests running meanwhile change OpenBLAS's thread count, and with it the kernels a call
+  /// takes), never anything else.
   @Test func gemmTakesTheSplitOrOneCall() {
     let layout = Layout(transposedB: true)
     let viaGemm = Self.product(layout, Float.self, start: 0) { a, b, c in
       Kernel.gemm(a, transposed: false, b, transposed: true, into: c, intoZeros: true)
-    }.map(\.bitPattern)
-    let split = Self.split(layout, Float.self, intoZeros: true).map(\.bitPattern)
-    let whole = Self.whole(layout, Float.self).map(\.bitPattern)
-    #expect(viaGemm == split || viaGemm == whole)
+    }
+    let split = Self.split(layout, Float.self, intoZeros: true)
+    let (worst, _) = Self.compare(viaGemm, Self.whole(layout, Float.self), layout, padding: 0)
+    let isSplit = viaGemm.map(\.bitPattern) == split.map(\.bitPattern)
+    #expect(isSplit || worst <= Double(Float(layout.k).squareRoot() * Float.ulpOfOne))
   }
 
   /// Not split, even forced: a product that accumulates, a shallow one, a small one, a wide one.
