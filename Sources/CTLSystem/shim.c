@@ -71,24 +71,35 @@ int CTLSystem_madvise_no_hugepage(void *address, size_t length) {
 #endif
 }
 
-long CTLSystem_affinity_cpu_count(void) {
 #ifdef __linux__
-  // The mask's size is the kernel's, not CPU_SETSIZE: grow until the call accepts it.
+// The calling thread's affinity mask in a new set (CPU_FREE it), its size in `size`; NULL when
+// the system does not say. The mask's size is the kernel's, not CPU_SETSIZE: grow until the
+// call accepts it.
+static cpu_set_t *affinity_mask(size_t *size) {
   for (int cpus = 1024; cpus <= (1 << 20); cpus *= 2) {
     cpu_set_t *set = CPU_ALLOC(cpus);
-    if (set == NULL) return 0;
-    size_t size = CPU_ALLOC_SIZE(cpus);
-    CPU_ZERO_S(size, set);
-    if (sched_getaffinity(0, size, set) == 0) {
-      long count = CPU_COUNT_S(size, set);
-      CPU_FREE(set);
-      return count;
-    }
+    if (set == NULL) return NULL;
+    *size = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(*size, set);
+    if (sched_getaffinity(0, *size, set) == 0) return set;
     CPU_FREE(set);
-    if (errno != EINVAL) return 0;
+    if (errno != EINVAL) return NULL;
   }
+  return NULL;
+}
 #endif
+
+long CTLSystem_affinity_cpu_count(void) {
+#ifdef __linux__
+  size_t size = 0;
+  cpu_set_t *set = affinity_mask(&size);
+  if (set == NULL) return 0;
+  long count = CPU_COUNT_S(size, set);
+  CPU_FREE(set);
+  return count;
+#else
   return 0;
+#endif
 }
 
 void CTLSystem_read_every_page(const void *address, size_t length) {
@@ -115,22 +126,7 @@ static __thread int placement_changed = 0;
 static __thread int placement_held = -1;
 static __thread int placement_settled = 0;
 
-static void placement_read_mask(void) {
-  // The mask's size is the kernel's, not CPU_SETSIZE: grow until the call accepts it.
-  for (int cpus = 1024; cpus <= (1 << 20); cpus *= 2) {
-    cpu_set_t *set = CPU_ALLOC(cpus);
-    if (set == NULL) return;
-    size_t size = CPU_ALLOC_SIZE(cpus);
-    CPU_ZERO_S(size, set);
-    if (sched_getaffinity(0, size, set) == 0) {
-      placement_mask = set;
-      placement_size = size;
-      return;
-    }
-    CPU_FREE(set);
-    if (errno != EINVAL) return;
-  }
-}
+static void placement_read_mask(void) { placement_mask = affinity_mask(&placement_size); }
 
 // The affinity `pin`/`avoid` ask for, applied to the calling thread: 1 if set, 0 if not asked
 // for or not possible, -1 with errno.
