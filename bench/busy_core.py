@@ -1,9 +1,9 @@
 """tl-run on the book-size language model with one core held by another process, against its
 own time with that core free (issue 18 item 3): a spinning `sh` pinned to the last CPU by
 taskset, started before and killed (by its PID) after each busy run; idle and busy runs
-interleaved, each side's rounds in a block. Target: busy ≤ 1.5 × idle (the issue's model: the busy core still gives tl-run
-half its time, so 1.33× on 2 cores; measured here, a two-thread program with a dynamic split
-gets about 1.5×: --reference).
+interleaved, each side's rounds in a block. Target: busy ≤ 1.5 × idle (the issue's model: the
+busy core still gives tl-run half its time, so 1.33× on 2 cores; measured here, a two-thread
+program with a dynamic split gets about 1.5×: --reference).
 
 Usage: python3 bench/busy_core.py [--runs 5] [--tl-run BIN ...] [--peer] [--reference] [--same-session]
                                   [--native-kernels]

@@ -9,6 +9,15 @@ numpy's np.dot (numpy's wheel bundles its own OpenBLAS), at TimeAffine's forward
 Usage: python3 bench/sgemm_peak.py [NT D M]   — prints one JSON object (GFLOP/s, best of 5).
        python3 bench/sgemm_peak.py --square     — Debian's sgemm at 2000³ alone, best of 3 (~0.2 s:
                                                    peers.py's floor taken before every round).
+       python3 bench/sgemm_peak.py --products   — the book-size language model's seven products
+                                                   over all N·T rows (x·Wx; TimeAffine's x·W,
+                                                   dx, dW; TimeLSTM's dWx, dWh, dxs) back to
+                                                   back, as one OpenBLAS call each on its
+                                                   threads, into memory written before (no page
+                                                   faults): best of 7, ms each and in all, and
+                                                   that over the 2000³ floor of the same FLOPs.
+                                                   What tl-run's compute cannot go below but by
+                                                   its 70 time-step products (4.7 GFLOP).
 """
 
 import ctypes
@@ -20,7 +29,7 @@ import time
 import numpy as np
 
 DEBIAN_OPENBLAS = "/usr/lib/x86_64-linux-gnu/libopenblas.so.0"
-ROW_MAJOR, NO_TRANS = 101, 111
+ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
 
 
 AVX512 = {"avx512f", "avx512cd", "avx512dq", "avx512bw", "avx512vl"}
@@ -77,6 +86,49 @@ def cblas_gflops(library, dtype, m, k, n, repeats=5):
     return 2 * m * k * n / seconds / 1e9
 
 
+def model_products(library, n=20, t=35, d=650, h=650, v=10000, repeats=7):
+    """{product: best seconds} of the language model's products over all N·T rows, timed back
+    to back (the best of `repeats` rounds for each, and of the rounds' totals), float32."""
+    gemm = library.cblas_sgemm
+    gemm.restype = None
+    gemm.argtypes = [ctypes.c_int] * 6 + [ctypes.c_float, ctypes.c_void_p, ctypes.c_int,
+                     ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_void_p, ctypes.c_int]
+    rng = np.random.default_rng(0)
+    rows, g = n * t, 4 * h
+    arrays = {name: rng.standard_normal(shape).astype(np.float32) for name, shape in (
+        ("x", (rows, d)), ("Wx", (d, g)), ("hs", (rows, h)), ("W", (h, v)), ("dscores", (rows, v)),
+        ("dA", (rows, g)))}
+    out = {name: np.ones(shape, np.float32) for name, shape in (
+        ("A", (rows, g)), ("scores", (rows, v)), ("dx", (rows, h)), ("dW", (h, v)), ("dWx", (d, g)),
+        ("dWh", (h, g)), ("dxs", (rows, d)))}
+    trans = lambda flag: TRANS if flag else NO_TRANS  # noqa: E731
+    # (name, op(A) transposed, A, op(B) transposed, B, C, m, n, k): C = op(A)·op(B), row-major.
+    products = [("x·Wx", False, "x", False, "Wx", "A", rows, g, d),
+                ("affine x·W", False, "hs", False, "W", "scores", rows, v, h),
+                ("affine dx = dscores·Wᵀ", False, "dscores", True, "W", "dx", rows, h, v),
+                ("affine dW = xᵀ·dscores", True, "hs", False, "dscores", "dW", h, v, rows),
+                ("lstm dWx = xᵀ·dA", True, "x", False, "dA", "dWx", d, g, rows),
+                ("lstm dWh = h_prevᵀ·dA", True, "hs", False, "dA", "dWh", h, g, rows),
+                ("lstm dxs = dA·Wxᵀ", False, "dA", True, "Wx", "dxs", rows, d, g)]
+    best = {name: float("inf") for name, *_ in products}
+    best["all"] = float("inf")
+    for round_ in range(repeats + 1):  # the first round warms OpenBLAS's threads and buffers
+        total = 0.0
+        for name, ta, a, tb, b, c, m, n_, k in products:
+            a, b, c = arrays[a], arrays[b], out[c]
+            started = time.perf_counter()
+            gemm(ROW_MAJOR, trans(ta), trans(tb), m, n_, k, 1.0, a.ctypes.data, a.shape[1],
+                 b.ctypes.data, b.shape[1], 0.0, c.ctypes.data, c.shape[1])
+            seconds = time.perf_counter() - started
+            total += seconds
+            if round_:
+                best[name] = min(best[name], seconds)
+        if round_:
+            best["all"] = min(best["all"], total)
+    flops = sum(2 * m * n_ * k for *_, m, n_, k in products)
+    return best, flops
+
+
 def numpy_gflops(dtype, m, k, n):
     rng = np.random.default_rng(0)
     a = rng.standard_normal((m, k)).astype(dtype)
@@ -90,6 +142,19 @@ def main(argv):
         core = select_core_like_tl_run(library)
         rate = cblas_gflops(library, np.float32, 2000, 2000, 2000, repeats=3)
         print(json.dumps({"openblas_core": core, "openblas_sgemm_square2000": round(rate, 1)}))
+        return
+    if argv == ["--products"]:
+        library = ctypes.CDLL(DEBIAN_OPENBLAS)
+        core = select_core_like_tl_run(library)
+        best, flops = model_products(library)
+        rate = cblas_gflops(library, np.float32, 2000, 2000, 2000, repeats=3)
+        floor = flops / rate / 1e9
+        print(json.dumps({
+            "openblas_core": core, "products_ms": {k: round(s * 1e3, 1) for k, s in best.items()},
+            "products_gflop": round(flops / 1e9, 2), "products_gflops": round(flops / best["all"] / 1e9, 1),
+            "openblas_sgemm_square2000": round(rate, 1),
+            "products_over_floor": round(best["all"] / floor, 3)},
+            ensure_ascii=False))
         return
     nt, d, m = (int(v) for v in argv) if len(argv) == 3 else (700, 650, 10000)
     library = ctypes.CDLL(DEBIAN_OPENBLAS)
