@@ -113,12 +113,11 @@ def main():
         sides["two-thread reference"] = ([sys.executable, os.path.join(HERE, "peers", "two_threads.py")], False)
     load_before = os.getloadavg()
     times = {name: {"idle": [], "busy": [], "idle_c": [], "busy_c": []} for name in sides}
-    for name, (argv, _) in sides.items():
-        run_once(argv, env=env)  # warm-up
     # Each side's rounds in a block: its idle runs follow its own busy runs, not another side's
     # (tl-run's idle runs after the reference's busy ones took 0.36–0.40 s, against 0.29 s in
     # a table of tl-run alone, 2026-12-07).
     for name, (argv, is_tl) in sides.items():
+        run_once(argv, env=env)  # warm-up
         for _ in range(args.runs):
             run = run_once(argv, env=env)
             times[name]["idle"].append(run.seconds)

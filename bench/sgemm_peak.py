@@ -15,9 +15,10 @@ Usage: python3 bench/sgemm_peak.py [NT D M]   — prints one JSON object (GFLOP/
                                                    back, as one OpenBLAS call each on its
                                                    threads, into memory written before (no page
                                                    faults): best of 7, ms each and in all, and
-                                                   that over the 2000³ floor of the same FLOPs.
-                                                   What tl-run's compute cannot go below but by
-                                                   its 70 time-step products (4.7 GFLOP).
+                                                   that over the 2000³ floor of the same FLOPs:
+                                                   a reference for tl-run's compute, which adds
+                                                   the 70 time-step products (4.7 GFLOP) and
+                                                   splits its products for a busy core.
 """
 
 import ctypes
