@@ -29,6 +29,14 @@ run are listed by offset. Every file is tiny (a few KB).
   line to stderr), as `free(): invalid pointer` does in H5O_msg_reset.
 - heap-address-crash.h5: the same heap's data segment address set to 2**64 - 1: SIGSEGV in
   H5F__accum_read.
+- chunk-shape-larger.h5, chunk-shape-smaller.h5: /z of chunked.h5 ((3, 4) float32, chunks
+  (2, 2), unfiltered) with the layout's chunk shape patched to (2, 3) and (2, 1), the stored
+  chunks unchanged (16 bytes each). libhdf5 1.10.8 trusts the layout: with (2, 3) it copied past
+  the end of a buffer (heap overflow, found by fuzzing: H5VM_memcpyvv under H5Dread) and read
+  garbage; with (2, 1) it read elements from the wrong places. No error either way.
+- gzip-chunk-larger.h5, gzip-chunk-smaller.h5: /g/z of multi.h5 ((12, 5) float64, chunks
+  (4, 5), shuffle and deflate) with the chunk shape patched to (4, 6) and (4, 4): each chunk
+  inflates to fewer or more bytes than the layout's chunk; the smaller one read wrong values.
 - external-link.h5: valid: /ext is an external link to external-target.h5:/x, which is not
   committed; the tests put a FIFO of that name beside a copy (libhdf5 blocked opening it).
 - mutated-*.h5: inputs of the mutation run (bytes of small h5py files flipped at random, then
@@ -105,6 +113,8 @@ SPACE_6 = bytes([1, 1, 1, 0, 0, 0, 0, 0]) + struct.pack("<QQ", 6, 6)
 SPACE_2_3 = bytes([1, 2, 1, 0, 0, 0, 0, 0]) + struct.pack("<QQQQ", 2, 3, 2, 3)
 # Version-3 chunked layout: rank 2 + 1, a chunk address, then chunk dims 2, 2 and the size 4.
 CHUNK_DIMS = struct.pack("<III", 2, 2, 4)
+# The same for multi.h5's /g/z: chunk dims 4, 5 of 8-byte elements.
+GZIP_CHUNK_DIMS = struct.pack("<III", 4, 5, 8)
 
 # (file, base, {offset: byte}): found by the mutation run, reduced to the bytes that matter.
 # The crash each one causes in libhdf5 1.10.8 is noted.
@@ -154,6 +164,11 @@ def main():
         "contiguous-short.h5", patched("small", SPACE_2_3, 8, struct.pack("<QQQQ", 2, 3000, 2, 3000))
     )
     write("chunk-huge.h5", patched("chunked", CHUNK_DIMS, 0, struct.pack("<I", 2**31 - 1)))
+    # The chunk shape's second dimension, the stored chunks left as they are.
+    write("chunk-shape-larger.h5", patched("chunked", CHUNK_DIMS, 4, struct.pack("<I", 3)))
+    write("chunk-shape-smaller.h5", patched("chunked", CHUNK_DIMS, 4, struct.pack("<I", 1)))
+    write("gzip-chunk-larger.h5", patched("multi", GZIP_CHUNK_DIMS, 4, struct.pack("<I", 6)))
+    write("gzip-chunk-smaller.h5", patched("multi", GZIP_CHUNK_DIMS, 4, struct.pack("<I", 4)))
     # Local heap: signature, version and 3 reserved bytes, data segment size, free list
     # offset, data segment address.
     write("heap-size-abort.h5", patched("small", b"HEAP", 8, b"\xff" * 8))

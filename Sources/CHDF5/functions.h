@@ -7,6 +7,7 @@
 TLH5_FUNCTION(herr_t, H5Dclose, (hid_t a), (a))
 TLH5_FUNCTION(hid_t, H5Dcreate2, (hid_t a, const char *b, hid_t c, hid_t d, hid_t e, hid_t f, hid_t g), (a, b, c, d, e, f, g))
 TLH5_FUNCTION(herr_t, H5Dget_chunk_info_by_coord, (hid_t a, const hsize_t *b, unsigned *c, haddr_t *d, hsize_t *e), (a, b, c, d, e))
+TLH5_FUNCTION(herr_t, H5Dget_chunk_info, (hid_t a, hid_t b, hsize_t c, hsize_t *d, unsigned *e, haddr_t *f, hsize_t *g), (a, b, c, d, e, f, g))
 TLH5_FUNCTION(hid_t, H5Dget_create_plist, (hid_t a), (a))
 TLH5_FUNCTION(herr_t, H5Dget_num_chunks, (hid_t a, hid_t b, hsize_t *c), (a, b, c))
 TLH5_FUNCTION(haddr_t, H5Dget_offset, (hid_t a), (a))

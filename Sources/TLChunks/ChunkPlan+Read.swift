@@ -20,15 +20,8 @@ extension ChunkPlan {
   public func read(workers: Int? = nil) throws -> NDArray {
     let byteCount = shape.reduce(dtype.itemSize, *)
     let storage = ArrayStorage(byteCount: byteCount)
-    // Non-blocking, so a FIFO put in the file's place since libhdf5 opened it cannot block.
-    let descriptor = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard descriptor >= 0 else {
-      throw error("cannot open the file to read its chunks: \(errnoDescription())")
-    }
+    let descriptor = try openFile()
     defer { close(descriptor) }
-    if let kind = FileStatus(descriptor: descriptor)?.kind, kind != .regular {
-      throw error("cannot read its chunks: the file \(kind.refusal(expected: "a regular file"))")
-    }
     let placement = ChunkPlacement(shape: shape, chunkShape: chunkShape, itemSize: dtype.itemSize)
     let workers = max(1, min(workers ?? Processors.available, chunks.count))
     let largest = chunks.map(\.size).max() ?? 0
@@ -52,6 +45,35 @@ extension ChunkPlan {
       throw error("the chunk at \(origin) \(cause)")
     }
     return NDArray(dtype: dtype, shape: shape, storage: storage)
+  }
+
+  /// Decodes this plan's chunks one after another without placing them: throws what
+  /// ``read(workers:)`` throws for a chunk that cannot be read or does not decode to exactly one
+  /// chunk's bytes (``chunkByteCount``). For a reader that leaves the reading to libhdf5 but
+  /// checks the chunks' sizes against the layout first; the plan's `shape` is not used.
+  public func checkChunks() throws {
+    let descriptor = try openFile()
+    defer { close(descriptor) }
+    let scratch = try Scratch(storedBytes: chunks.map(\.size).max() ?? 0, chunkBytes: chunkByteCount)
+    for chunk in chunks {
+      do { _ = try decode(chunk, descriptor, scratch) } catch {
+        throw self.error("the chunk at \(chunk.origin) \((error as? ChunkCodec.Failure)?.cause ?? "\(error)")")
+      }
+    }
+  }
+
+  /// The file, opened to read chunks: non-blocking, so a FIFO put in the file's place since
+  /// libhdf5 opened it cannot block, and refused unless it is a regular file.
+  private func openFile() throws -> Int32 {
+    let descriptor = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard descriptor >= 0 else {
+      throw error("cannot open the file to read its chunks: \(errnoDescription())")
+    }
+    if let kind = FileStatus(descriptor: descriptor)?.kind, kind != .regular {
+      close(descriptor)
+      throw error("cannot read its chunks: the file \(kind.refusal(expected: "a regular file"))")
+    }
+    return descriptor
   }
 
   /// An error about this plan's file and dataset.

@@ -47,6 +47,11 @@ extension HDF5Context {
     {
       return .chunks(plan)
     }
+    if byteCount > 0, let chunkShape = layout.chunks {
+      try checkFirstChunk(
+        file, dataset, fileType: fileType, dtype: dtype, shape: shape, chunkShape: chunkShape,
+        filters: layout.filters)
+    }
     let storage = ArrayStorage(byteCount: byteCount)
     if byteCount > 0 {
       let memoryType = try HDF5TypeMap.memoryType(for: dtype, self)

@@ -48,6 +48,16 @@ private func run(_ arguments: [String], in directory: URL = Fixtures.repositoryR
       ["compare", "h/contiguous-short.h5", "h/contiguous-short.h5"], "h/contiguous-short.h5:/x: stores 24 bytes of data"
     ),
     (["inspect", "h/chunk-huge.h5"], "h/chunk-huge.h5: cannot open /z: chunk size must be < 4GB"),
+    // A chunk shape that disagrees with the chunks stored: libhdf5 read past a buffer or from
+    // the wrong places, and tl-run passed its garbage on (exit 0).
+    (
+      ["compare", "h/chunk-shape-larger.h5:/z", "h/chunk-shape-larger.h5:/z"],
+      "h/chunk-shape-larger.h5:/z: the chunk at [0, 0] "
+    ),
+    (
+      ["inspect", "h/gzip-chunk-smaller.h5"],
+      "h/gzip-chunk-smaller.h5: 1 array unreadable, listed above (first: /g/z: the chunk at [0, 0] inflates to more bytes than a chunk holds)"
+    ),
   ])
   func hostileFileIsExitTwoWithOneLine(_ arguments: [String], _ words: String) throws {
     let result = try run(arguments.map { $0.replacingOccurrences(of: "h/", with: "testdata/hostile/") })

@@ -38,6 +38,31 @@ import Testing
     }
   }
 
+  /// A layout whose chunk shape disagrees with the chunks the file stores (gen_hostile_h5.py):
+  /// libhdf5 1.10.8 trusts the layout and read past the end of a buffer (a heap overflow the
+  /// fuzzer found) or from the wrong places, with no error; both read paths refuse it, naming
+  /// the first chunk: libhdf5's path by its stored or inflated size, the chunk plan by its own.
+  @Test(arguments: [
+    ("chunk-shape-larger.h5", "/z", "stores 16 bytes where a chunk of shape (2, 3) of 4-byte elements holds 24"),
+    ("chunk-shape-smaller.h5", "/z", "stores 16 bytes where a chunk of shape (2, 1) of 4-byte elements holds 8"),
+    ("gzip-chunk-larger.h5", "/g/z", "inflates to fewer bytes than a chunk holds"),
+    ("gzip-chunk-smaller.h5", "/g/z", "inflates to more bytes than a chunk holds"),
+  ])
+  func chunkShapeThatDisagreesWithTheStoredChunksIsRefused(file: String, dataset: String, library: String) {
+    let path = Fixtures.path("hostile/\(file)")
+    for direct in [true, false] {
+      #expect {
+        try HDF5.read(file: path, dataset: dataset, useDirectChunks: direct)
+      } throws: { error in
+        guard let error = error as? HDF5Error, error.file == path, error.dataset == dataset,
+          error.cause.hasPrefix("the chunk at [0, 0] ")
+        else { return false }
+        // The chunk plan, where it applies, says "holds N bytes where a chunk has M".
+        return error.cause.contains(library) || (direct && error.cause.contains(" bytes where a chunk has "))
+      }
+    }
+  }
+
   /// What h5py reads from datasets that were never written: their fill value.
   @Test(arguments: ["chunked", "contiguous"])
   func neverWrittenDatasetReadsAsItsFillValue(name: String) throws {
