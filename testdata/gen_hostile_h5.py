@@ -36,7 +36,18 @@ run are listed by offset. Every file is tiny (a few KB).
   garbage; with (2, 1) it read elements from the wrong places. No error either way.
 - gzip-chunk-larger.h5, gzip-chunk-smaller.h5: /g/z of multi.h5 ((12, 5) float64, chunks
   (4, 5), shuffle and deflate) with the chunk shape patched to (4, 6) and (4, 4): each chunk
-  inflates to fewer or more bytes than the layout's chunk; the smaller one read wrong values.
+  inflates to fewer or more bytes than the layout's chunk: the larger one overflowed a buffer
+  in libhdf5 1.10.8 (AddressSanitizer), the smaller one read wrong values.
+- later-chunk-short.h5: a (4, 6) float32 dataset, chunks (2, 3), two of its four chunks
+  written (unfiltered); the chunk index's key for the one at [2, 3] says it stores 8 bytes, not
+  24, the layout untouched. libhdf5 1.10.8 sized its buffer by the key and copied 24 bytes out
+  of it (heap overflow); only a check of every stored chunk finds it.
+- gzip-later-short.h5: not patched, written by h5py's write_direct_chunk: the same dataset under
+  deflate, its chunk at [2, 3] a zlib stream of 8 bytes where a chunk holds 24.
+- raw-edges.h5: valid (libver v110): deflate with partial edge chunks stored unfiltered
+  (H5Pset_chunk_opts(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS), through ctypes on h5py's own
+  libhdf5: h5py has no call for it): /edge (6,) float32 in chunks of 4 and /small (3,), whose
+  only chunk is partial; each holds arange(n).
 - external-link.h5: valid: /ext is an external link to external-target.h5:/x, which is not
   committed; the tests put a FIFO of that name beside a copy (libhdf5 blocked opening it).
 - mutated-*.h5: inputs of the mutation run (bytes of small h5py files flipped at random, then
@@ -44,8 +55,12 @@ run are listed by offset. Every file is tiny (a few KB).
   where.
 """
 
+import ctypes
+import glob
+import os
 import pathlib
 import struct
+import zlib
 
 import h5py
 import numpy as np
@@ -97,6 +112,36 @@ def write_v110(path):
         f.create_dataset("c", data=np.arange(6, dtype=np.float32))
 
 
+def write_part(path):
+    # Two of the four (2, 3) chunks written: the others are not allocated, so libhdf5 reads it.
+    values = np.arange(24, dtype=np.float32).reshape(4, 6) + 1
+    with h5py.File(path, "w") as f:
+        d = f.create_dataset("p", shape=(4, 6), chunks=(2, 3), dtype="f4")
+        d[0:2, 0:3] = values[0:2, 0:3]
+        d[2:4, 3:6] = values[2:4, 3:6]
+
+
+def write_gzip_later_short(path):
+    with h5py.File(path, "w") as f:
+        d = f.create_dataset("p", shape=(4, 6), chunks=(2, 3), dtype="f4", compression="gzip")
+        d.id.write_direct_chunk((0, 0), zlib.compress(np.ones((2, 3), np.float32).tobytes()))
+        d.id.write_direct_chunk((2, 3), zlib.compress(np.ones(2, np.float32).tobytes()))
+
+
+def write_raw_edges(path):
+    libs = glob.glob(os.path.join(os.path.dirname(h5py.__file__), os.pardir, "h5py.libs", "libhdf5-*"))
+    library = ctypes.CDLL(next(lib for lib in libs if "hl" not in os.path.basename(lib)))
+    with h5py.File(path, "w", libver=("v110", "v110")) as f:
+        for name, n in (("edge", 6), ("small", 3)):
+            dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+            dcpl.set_chunk((4,))
+            dcpl.set_deflate(4)
+            assert library.H5Pset_chunk_opts(ctypes.c_int64(dcpl.id), ctypes.c_uint(2)) == 0
+            space = h5py.h5s.create_simple((n,), (h5py.h5s.UNLIMITED,))
+            h5py.h5d.create(f.id, name.encode(), h5py.h5t.NATIVE_FLOAT, space, dcpl=dcpl)
+            f[name][...] = np.arange(n, dtype=np.float32)
+
+
 BASES = {
     "bool": write_bool,
     "small": write_small,
@@ -104,6 +149,7 @@ BASES = {
     "chunked": write_chunked,
     "multi": write_multi,
     "v110": write_v110,
+    "part": write_part,
 }
 
 # The enum datatype message of h5py's bool: class 8 version 1, 2 members, size 1, then its base.
@@ -115,6 +161,8 @@ SPACE_2_3 = bytes([1, 2, 1, 0, 0, 0, 0, 0]) + struct.pack("<QQQQ", 2, 3, 2, 3)
 CHUNK_DIMS = struct.pack("<III", 2, 2, 4)
 # The same for multi.h5's /g/z: chunk dims 4, 5 of 8-byte elements.
 GZIP_CHUNK_DIMS = struct.pack("<III", 4, 5, 8)
+# A version-1 B-tree key of a rank-2 chunk: its stored size 24, filter mask 0, offsets 2, 3, 0.
+KEY_2_3 = struct.pack("<IIQQQ", 24, 0, 2, 3, 0)
 
 # (file, base, {offset: byte}): found by the mutation run, reduced to the bytes that matter.
 # The crash each one causes in libhdf5 1.10.8 is noted.
@@ -169,6 +217,9 @@ def main():
     write("chunk-shape-smaller.h5", patched("chunked", CHUNK_DIMS, 4, struct.pack("<I", 1)))
     write("gzip-chunk-larger.h5", patched("multi", GZIP_CHUNK_DIMS, 4, struct.pack("<I", 6)))
     write("gzip-chunk-smaller.h5", patched("multi", GZIP_CHUNK_DIMS, 4, struct.pack("<I", 4)))
+    write("later-chunk-short.h5", patched("part", KEY_2_3, 0, struct.pack("<I", 8)))
+    write_gzip_later_short(OUT / "gzip-later-short.h5")
+    write_raw_edges(OUT / "raw-edges.h5")
     # Local heap: signature, version and 3 reserved bytes, data segment size, free list
     # offset, data segment address.
     write("heap-size-abort.h5", patched("small", b"HEAP", 8, b"\xff" * 8))

@@ -3,41 +3,31 @@ import TLArray
 import TLChunks
 
 extension HDF5Context {
+  /// At most this many chunk positions are looked up to check a dataset's stored chunks
+  /// (``checkStoredChunks(_:_:fileType:dtype:shape:chunkShape:filters:)``): 2¹⁸, each a lookup
+  /// in the chunk index. A larger grid has only its first stored chunk checked.
+  static let checkedChunkPositions = 1 << 18
+
   /// Before libhdf5 reads a chunked dataset itself (no ``chunkPlan(_:_:fileType:dtype:shape:)``,
-  /// whose decoding checks every chunk): the first chunk the file stores must be exactly one
-  /// chunk of the layout's shape `chunkShape`: as stored when the dataset is unfiltered, once
-  /// inflated when only deflate and shuffle filter it (other filters are left to the library).
-  /// libhdf5 1.10.8 trusts the layout: a chunk shape patched larger than the chunks stored
-  /// made it copy past the end of a buffer (a heap overflow found by fuzzing), a smaller one
-  /// read elements from the wrong places, with no error either way. Throws naming the chunk.
-  func checkFirstChunk(
+  /// whose decoding checks every chunk): every chunk the file stores must be exactly one chunk
+  /// of the layout's shape `chunkShape`: by its stored size when the dataset is unfiltered (and
+  /// for a partial edge chunk that a filtered dataset stores unfiltered), once inflated when
+  /// only deflate and shuffle filter it. Left to the library: other filters, filtered data
+  /// after a user block, and file types whose size differs from the memory type's. libhdf5
+  /// 1.10.8 sizes a chunk's buffer by what the chunk index says is stored and copies a whole
+  /// layout chunk out of it: a chunk shape patched larger than the chunks stored (found by
+  /// fuzzing), or one chunk stored or inflating short, made it copy past the end of the buffer
+  /// (a heap overflow under `H5Dread`); a smaller shape read elements from the wrong places.
+  /// Throws naming the chunk. Grids of more than ``checkedChunkPositions`` positions have only
+  /// their first stored chunk checked, and then named as the first.
+  func checkStoredChunks(
     _ file: HDF5Handle, _ dataset: HDF5Handle, fileType: HDF5Handle, dtype: DType, shape: [Int],
     chunkShape: [Int], filters: [HDF5Filter]
   ) throws {
     let itemSize = Int(H5Tget_size(fileType.id))
-    guard itemSize > 0, let chunkBytes = Shape.checkedByteCount(chunkShape, itemSize: itemSize) else { return }
-    let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
-    var allocated: hsize_t = 0
-    try check(H5Dget_num_chunks(dataset.id, space.id, &allocated), "cannot count the chunks")
-    guard allocated > 0 else { return }  // never written: every element is the fill value
-    var offset = [hsize_t](repeating: 0, count: chunkShape.count)
-    var mask: UInt32 = 0
-    var address: haddr_t = 0
-    var size: hsize_t = 0
-    try check(
-      H5Dget_chunk_info(dataset.id, space.id, 0, &offset, &mask, &address, &size), "cannot locate the first chunk")
-    guard address != tlh5_haddr_undef(), let stored = Int(exactly: size), let start = Int(exactly: address) else {
-      return
-    }
-    let origin = offset.map { Int(clamping: $0) }
-    if filters.isEmpty {
-      guard stored == chunkBytes else {
-        throw error(
-          "the chunk at \(origin) stores \(stored) bytes where a chunk of shape \(Shape.describe(chunkShape)) of \(itemSize)-byte elements holds \(chunkBytes); the file is corrupt"
-        )
-      }
-      return
-    }
+    guard itemSize > 0, let chunkBytes = Shape.checkedByteCount(chunkShape, itemSize: itemSize),
+      !shape.isEmpty, shape.count == chunkShape.count, shape.allSatisfy({ $0 > 0 })
+    else { return }
     var steps: [ChunkPlan.Step] = []
     for filter in filters {
       switch Int32(filter.id) {
@@ -46,20 +36,103 @@ extension HDF5Context {
       default: return
       }
     }
-    // The plan reads `stored` bytes at `start`: the chunk's address counts from the file's
-    // start only without a user block (as in chunkPlan).
-    guard itemSize == dtype.itemSize, !shape.isEmpty, shape.count == chunkShape.count, try userBlockSize(file) == 0
-    else { return }
+    // A filtered chunk is decoded from `stored` bytes at its address, which counts from the
+    // file's start only without a user block (as in chunkPlan).
+    if !steps.isEmpty {
+      guard itemSize == dtype.itemSize, try userBlockSize(file) == 0,
+        chunkBytes <= HDF5Memory.limit / 3
+      else { return }
+    }
+    // Partial edge chunks of a filtered dataset may be stored unfiltered (an option of newer
+    // file formats that the chunk's filter mask does not record).
+    var rawEdges = false
+    if !steps.isEmpty { rawEdges = try !filtersPartialChunks(dataset) }
+    let (chunks, named) = try storedChunks(dataset, shape: shape, chunkShape: chunkShape)
+    var decoded: [ChunkPlan.Chunk] = []
+    for chunk in chunks {
+      let place = named ? "the chunk at \(chunk.origin)" : "the first stored chunk"
+      let partial = zip(zip(chunk.origin, chunkShape), shape).contains { $0.0 + $0.1 > $1 }
+      // Unfiltered, or a partial edge chunk stored unfiltered (named only when located).
+      if steps.isEmpty || (rawEdges && (partial || !named) && chunk.size == chunkBytes) {
+        guard chunk.size == chunkBytes else {
+          throw error(
+            "\(place) stores \(chunk.size) bytes where a chunk of shape \(Shape.describe(chunkShape)) of \(itemSize)-byte elements holds \(chunkBytes); the file is corrupt"
+          )
+        }
+        continue
+      }
+      guard chunk.size <= Self.largestChunk else {
+        throw error("\(place) stores \(chunk.size) bytes, more than the 4 GiB libhdf5 writes; the file is corrupt")
+      }
+      decoded.append(chunk)
+    }
+    guard !decoded.isEmpty else { return }
     let fileSize = try self.fileSize()
-    guard stored <= fileSize, start <= fileSize - stored else {
+    for chunk in decoded where chunk.size > fileSize || chunk.offset > fileSize - chunk.size {
       throw error(
-        "the chunk at \(origin) would take bytes \(start) to \(start &+ stored) of a file of \(fileSize) bytes; the file is truncated or corrupt"
+        "\(named ? "the chunk at \(chunk.origin)" : "the first stored chunk") would take bytes \(chunk.offset) to \(chunk.offset &+ chunk.size) of a file of \(fileSize) bytes; the file is truncated or corrupt"
       )
     }
     let plan = ChunkPlan(
       file: self.file, dataset: self.dataset ?? "/", dtype: dtype, shape: shape, chunkShape: chunkShape,
-      steps: steps, swapsBytes: false,
-      chunks: [.init(origin: origin, offset: start, size: stored, filterMask: mask)])
-    do { try plan.checkChunks() } catch let failure as ChunkError { throw error(failure.cause) }
+      steps: steps, swapsBytes: false, chunks: decoded)
+    do { try plan.checkChunks() } catch let failure as ChunkError {
+      throw error(named ? failure.cause : failure.cause.replacingFirstChunkOrigin())
+    }
+  }
+
+  /// The chunks the file stores (an address the index gives; a size of 0 included), each with
+  /// the origin it was looked up at, and true; or, for a grid of more than
+  /// ``checkedChunkPositions`` positions, only the first chunk of the index, whose origin
+  /// libhdf5 1.10.8 may report wrongly (an extensible-array index), and false.
+  private func storedChunks(_ dataset: HDF5Handle, shape: [Int], chunkShape: [Int]) throws
+    -> (chunks: [ChunkPlan.Chunk], named: Bool)
+  {
+    let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
+    var allocated: hsize_t = 0
+    try check(H5Dget_num_chunks(dataset.id, space.id, &allocated), "cannot count the chunks")
+    guard allocated > 0 else { return ([], true) }  // never written: all the fill value
+    let grid = zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 }
+    var total = 1
+    for extent in grid {
+      let (product, overflow) = total.multipliedReportingOverflow(by: extent)
+      total = overflow ? Int.max : product
+    }
+    var offset = [hsize_t](repeating: 0, count: chunkShape.count)
+    var mask: UInt32 = 0
+    var address: haddr_t = 0
+    var size: hsize_t = 0
+    guard total <= Self.checkedChunkPositions else {
+      try check(
+        H5Dget_chunk_info(dataset.id, space.id, 0, &offset, &mask, &address, &size), "cannot locate the first chunk")
+      guard address != tlh5_haddr_undef(), let start = Int(exactly: address) else { return ([], false) }
+      let chunk = ChunkPlan.Chunk(
+        origin: [Int](repeating: 0, count: chunkShape.count), offset: start, size: Int(clamping: size),
+        filterMask: mask)
+      return ([chunk], false)
+    }
+    var chunks: [ChunkPlan.Chunk] = []
+    var position = [Int](repeating: 0, count: grid.count)
+    for _ in 0..<total {
+      let origin = zip(position, chunkShape).map { $0 * $1 }
+      offset = origin.map { hsize_t($0) }
+      try check(
+        H5Dget_chunk_info_by_coord(dataset.id, &offset, &mask, &address, &size),
+        "cannot locate the chunk at \(origin)")
+      if address != tlh5_haddr_undef(), let start = Int(exactly: address) {
+        chunks.append(.init(origin: origin, offset: start, size: Int(clamping: size), filterMask: mask))
+      }
+      ChunkPlan.advance(&position, within: grid)
+    }
+    return (chunks, true)
+  }
+}
+
+extension String {
+  /// A chunk plan's message about its chunk at the all-zero origin, about "the first stored
+  /// chunk" instead (whose real origin is not known).
+  fileprivate func replacingFirstChunkOrigin() -> String {
+    guard hasPrefix("the chunk at ["), let end = firstIndex(of: "]") else { return self }
+    return "the first stored chunk" + self[index(after: end)...]
   }
 }

@@ -52,7 +52,7 @@ extension HDF5Context {
 
   /// False when partial edge chunks are stored unfiltered (an option of newer file formats
   /// that the filter mask does not record).
-  private func filtersPartialChunks(_ dataset: HDF5Handle) throws -> Bool {
+  func filtersPartialChunks(_ dataset: HDF5Handle) throws -> Bool {
     let plist = try own(
       H5Dget_create_plist(dataset.id), .propertyList, "cannot read the creation properties")
     var options: UInt32 = 0

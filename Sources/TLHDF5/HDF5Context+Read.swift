@@ -48,7 +48,7 @@ extension HDF5Context {
       return .chunks(plan)
     }
     if byteCount > 0, let chunkShape = layout.chunks {
-      try checkFirstChunk(
+      try checkStoredChunks(
         file, dataset, fileType: fileType, dtype: dtype, shape: shape, chunkShape: chunkShape,
         filters: layout.filters)
     }
