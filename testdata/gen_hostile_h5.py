@@ -48,6 +48,10 @@ run are listed by offset. Every file is tiny (a few KB).
   (H5Pset_chunk_opts(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS), through ctypes on h5py's own
   libhdf5: h5py has no call for it): /edge (6,) float32 in chunks of 4 and /small (3,), whose
   only chunk is partial; each holds arange(n).
+- elink-unterminated.h5: external-link.h5 with the zero byte that ends /ext's object path
+  changed to `y`. libhdf5 1.10.8 takes the path's length with strlen while following the link,
+  past the end of its buffer (a heap overflow found by fuzzing, under H5Oexists_by_name); h5py
+  refuses it ("Linkval buffer is not null-terminated").
 - external-link.h5: valid: /ext is an external link to external-target.h5:/x, which is not
   committed; the tests put a FIFO of that name beside a copy (libhdf5 blocked opening it).
 - mutated-*.h5: inputs of the mutation run (bytes of small h5py files flipped at random, then
@@ -136,6 +140,7 @@ def write_raw_edges(path):
             dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
             dcpl.set_chunk((4,))
             dcpl.set_deflate(4)
+            dcpl.set_obj_track_times(False)  # the same bytes from every run
             assert library.H5Pset_chunk_opts(ctypes.c_int64(dcpl.id), ctypes.c_uint(2)) == 0
             space = h5py.h5s.create_simple((n,), (h5py.h5s.UNLIMITED,))
             h5py.h5d.create(f.id, name.encode(), h5py.h5t.NATIVE_FLOAT, space, dcpl=dcpl)
@@ -238,6 +243,10 @@ def main():
 
     with h5py.File(OUT / "external-link.h5", "w") as f:
         f["ext"] = h5py.ExternalLink("external-target.h5", "/x")
+    data = bytearray((OUT / "external-link.h5").read_bytes())
+    at = find_once(data, b"external-target.h5\x00/x\x00") + len(b"external-target.h5\x00/x")
+    data[at] = ord("y")
+    write("elink-unterminated.h5", data)
 
     for name, base, patches in MUTATED:
         data = base_bytes(base)

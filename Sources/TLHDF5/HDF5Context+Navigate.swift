@@ -32,6 +32,9 @@ extension HDF5Context {
         throw error(
           "not found: group \(group) has no member '\(name)' (\(try membersSummary(file, group)))")
       }
+      var link = H5L_info_t()
+      try check(H5Lget_info(file.id, next, &link, HDF5ExternalLinks.access), "cannot read link \(next)")
+      try checkLinkValue(file, next, link)
       let type = try objectType(file, next)
       if depth == names.count - 1 {
         guard type == H5I_DATASET else {

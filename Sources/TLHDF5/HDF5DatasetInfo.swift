@@ -48,6 +48,7 @@ extension HDF5Context {
         let target = linkTarget(file, path, link)
         var scoped = self
         scoped.dataset = path
+        try scoped.checkLinkValue(file, path, link)
         let exists = H5Oexists_by_name(file.id, path, HDF5ExternalLinks.access)
         if let refusal = HDF5ExternalLinks.refusal {
           HDF5ExternalLinks.refusal = nil

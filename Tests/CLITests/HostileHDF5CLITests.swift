@@ -55,6 +55,10 @@ private func run(_ arguments: [String], in directory: URL = Fixtures.repositoryR
       "h/chunk-shape-larger.h5:/z: the chunk at ["
     ),
     (
+      ["inspect", "h/elink-unterminated.h5"],
+      "h/elink-unterminated.h5:/ext: external link /ext stores a file name and an object path without the terminating zero byte; the file is corrupt"
+    ),
+    (
       ["inspect", "h/gzip-chunk-smaller.h5"],
       "h/gzip-chunk-smaller.h5: 1 array unreadable, listed above (first: /g/z: the chunk at ["
     ),

@@ -92,6 +92,25 @@ import Testing
     }
   }
 
+  /// An external link whose object path lacks its terminating zero byte (gen_hostile_h5.py; the
+  /// fuzzer's input is in fuzz/corpus/hdf5/): libhdf5 1.10.8 measured it with strlen past the
+  /// end of its buffer while following the link. Refused by name, listed or opened directly,
+  /// before anything follows it.
+  @Test func externalLinkWithoutItsTerminatorIsRefused() {
+    let path = Fixtures.path("hostile/elink-unterminated.h5")
+    let cause = "external link /ext stores a file name and an object path without the terminating zero byte"
+    #expect {
+      try HDF5.datasets(in: path)
+    } throws: { error in
+      (error as? HDF5Error).map { $0.file == path && $0.dataset == "/ext" && $0.cause.hasPrefix(cause) } ?? false
+    }
+    #expect {
+      try HDF5.read(file: path, dataset: "/ext")
+    } throws: { error in
+      (error as? HDF5Error).map { $0.file == path && $0.dataset == "/ext" && $0.cause.hasPrefix(cause) } ?? false
+    }
+  }
+
   /// What h5py reads from datasets that were never written: their fill value.
   @Test(arguments: ["chunked", "contiguous"])
   func neverWrittenDatasetReadsAsItsFillValue(name: String) throws {
