@@ -3,10 +3,13 @@ import TLArray
 import TLChunks
 
 extension HDF5Context {
-  /// At most this many chunk positions are looked up to check a dataset's stored chunks
-  /// (``checkStoredChunks(_:_:fileType:dtype:shape:chunkShape:filters:)``): 2¹⁸, each a lookup
-  /// in the chunk index. A larger grid has only its first stored chunk checked.
-  static let checkedChunkPositions = 1 << 18
+  /// At most this many chunk positions are looked up by coordinate, to check a dataset's stored
+  /// chunks (``checkStoredChunks(_:_:fileType:dtype:shape:chunkShape:filters:)``) or to plan
+  /// its reading (``chunkPlan(_:_:fileType:dtype:shape:)``): 2048. libhdf5 1.10.8 looks a chunk
+  /// up by coordinate by going through its whole index (a fixed array's whole grid), so a walk
+  /// costs up to positions²: 16384 positions took 8–11 s, 65536 more than two minutes, 4096
+  /// 0.9 s. Beyond it, only the first stored chunk is checked, and the library reads the data.
+  static let chunkLookupPositions = 2048
 
   /// Before libhdf5 reads a chunked dataset itself (no ``chunkPlan(_:_:fileType:dtype:shape:)``,
   /// whose decoding checks every chunk): every chunk the file stores must be exactly one chunk
@@ -18,8 +21,11 @@ extension HDF5Context {
   /// layout chunk out of it: a chunk shape patched larger than the chunks stored (found by
   /// fuzzing), or one chunk stored or inflating short, made it copy past the end of the buffer
   /// (a heap overflow under `H5Dread`); a smaller shape read elements from the wrong places.
-  /// Throws naming the chunk. Grids of more than ``checkedChunkPositions`` positions have only
-  /// their first stored chunk checked, and then named as the first.
+  /// Throws naming the chunk. In a grid of more than ``chunkLookupPositions`` positions, only
+  /// the first stored chunk is checked, and named as the first. The lookup by coordinate is wrong for some
+  /// extensible-array indexes (an unlimited dimension not the first): a filtered chunk it finds
+  /// whose size `H5Dget_chunk_storage_size` does not confirm is left to the library, so that a
+  /// valid file is never refused for it; such chunks are not checked.
   func checkStoredChunks(
     _ file: HDF5Handle, _ dataset: HDF5Handle, fileType: HDF5Handle, dtype: DType, shape: [Int],
     chunkShape: [Int], filters: [HDF5Filter]
@@ -52,8 +58,18 @@ extension HDF5Context {
     for chunk in chunks {
       let place = named ? "the chunk at \(chunk.origin)" : "the first stored chunk"
       let partial = zip(zip(chunk.origin, chunkShape), shape).contains { $0.0 + $0.1 > $1 }
+      // A filtered chunk found by coordinate counts only once its size is confirmed.
+      if !steps.isEmpty && named {
+        var origin = chunk.origin.map { hsize_t($0) }
+        var confirmed: hsize_t = 0
+        let status = H5Dget_chunk_storage_size(dataset.id, &origin, &confirmed)
+        _ = HDF5ErrorStack.take()
+        guard status >= 0, confirmed == hsize_t(chunk.size) else { continue }
+      }
       // Unfiltered, or a partial edge chunk stored unfiltered (named only when located).
-      if steps.isEmpty || (rawEdges && (partial || !named) && chunk.size == chunkBytes) {
+      if steps.isEmpty || (rawEdges && named && partial)
+        || (rawEdges && !named && chunk.size == chunkBytes)
+      {
         guard chunk.size == chunkBytes else {
           throw error(
             "\(place) stores \(chunk.size) bytes where a chunk of shape \(Shape.describe(chunkShape)) of \(itemSize)-byte elements holds \(chunkBytes); the file is corrupt"
@@ -83,7 +99,7 @@ extension HDF5Context {
 
   /// The chunks the file stores (an address the index gives; a size of 0 included), each with
   /// the origin it was looked up at, and true; or, for a grid of more than
-  /// ``checkedChunkPositions`` positions, only the first chunk of the index, whose origin
+  /// ``chunkLookupPositions`` positions, only the first chunk of the index, whose origin
   /// libhdf5 1.10.8 may report wrongly (an extensible-array index), and false.
   private func storedChunks(_ dataset: HDF5Handle, shape: [Int], chunkShape: [Int]) throws
     -> (chunks: [ChunkPlan.Chunk], named: Bool)
@@ -102,7 +118,7 @@ extension HDF5Context {
     var mask: UInt32 = 0
     var address: haddr_t = 0
     var size: hsize_t = 0
-    guard total <= Self.checkedChunkPositions else {
+    guard total <= Self.chunkLookupPositions else {
       try check(
         H5Dget_chunk_info(dataset.id, space.id, 0, &offset, &mask, &address, &size), "cannot locate the first chunk")
       guard address != tlh5_haddr_undef(), let start = Int(exactly: address) else { return ([], false) }

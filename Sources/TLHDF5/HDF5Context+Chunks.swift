@@ -11,8 +11,9 @@ extension HDF5Context {
   /// The chunk plan of `dataset` (of file `file`, element type `dtype`, dataset shape
   /// `shape`), or nil when the library must read it: not chunked, empty, a filter other than
   /// deflate and shuffle, a file type that is not the memory type up to byte order, a user
-  /// block before the HDF5 data, unfiltered partial edge chunks, or any unallocated chunk
-  /// (which reads as the fill value, a case left to the library).
+  /// block before the HDF5 data, unfiltered partial edge chunks, any unallocated chunk
+  /// (which reads as the fill value, a case left to the library), or a grid of more than
+  /// ``chunkLookupPositions`` chunks (whose lookups would cost more than the library's read).
   func chunkPlan(
     _ file: HDF5Handle, _ dataset: HDF5Handle, fileType: HDF5Handle, dtype: DType, shape: [Int]
   ) throws -> ChunkPlan? {
@@ -66,6 +67,9 @@ extension HDF5Context {
   {
     let grid = zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 }
     let total = grid.reduce(1, *)
+    // Each lookup below goes through the whole chunk index in libhdf5 1.10.8: a larger grid is
+    // read by the library, faster than the lookups would take.
+    guard total <= Self.chunkLookupPositions else { return nil }
     // Fewer chunks allocated than the grid has: some read as the fill value (the library's
     // case). Asked first, so a huge grid is never walked chunk by chunk nor its list allocated.
     let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
