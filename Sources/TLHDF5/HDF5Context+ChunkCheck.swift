@@ -101,7 +101,7 @@ extension HDF5Context {
   /// the origin it was looked up at, and true; or, for a grid of more than
   /// ``chunkLookupPositions`` positions, only the first chunk of the index, whose origin
   /// libhdf5 1.10.8 may report wrongly (an extensible-array index), and false.
-  private func storedChunks(_ dataset: HDF5Handle, shape: [Int], chunkShape: [Int]) throws
+  func storedChunks(_ dataset: HDF5Handle, shape: [Int], chunkShape: [Int]) throws
     -> (chunks: [ChunkPlan.Chunk], named: Bool)
   {
     let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")

@@ -65,41 +65,22 @@ extension HDF5Context {
   private func chunkLocations(_ dataset: HDF5Handle, shape: [Int], chunkShape: [Int]) throws
     -> [ChunkPlan.Chunk]?
   {
-    let grid = zip(shape, chunkShape).map { ($0 + $1 - 1) / $1 }
-    let total = grid.reduce(1, *)
-    // Each lookup below goes through the whole chunk index in libhdf5 1.10.8: a larger grid is
-    // read by the library, faster than the lookups would take.
-    guard total <= Self.chunkLookupPositions else { return nil }
-    // Fewer chunks allocated than the grid has: some read as the fill value (the library's
-    // case). Asked first, so a huge grid is never walked chunk by chunk nor its list allocated.
+    // Fewer chunks stored than the grid has: some read as the fill value (the library's case).
+    // Asked first, so a grid is not walked for nothing.
+    let total = zip(shape, chunkShape).reduce(1) { $0 * (($1.0 + $1.1 - 1) / $1.1) }
     let space = try own(H5Dget_space(dataset.id), .dataspace, "cannot read the dataspace")
     var allocated: hsize_t = 0
     try check(H5Dget_num_chunks(dataset.id, space.id, &allocated), "cannot count the chunks")
     guard allocated == hsize_t(total) else { return nil }
+    // Looked up by coordinate only in a small enough grid (storedChunks).
+    let (stored, located) = try storedChunks(dataset, shape: shape, chunkShape: chunkShape)
+    guard located, stored.count == total, stored.allSatisfy({ $0.size > 0 }) else { return nil }
     let fileSize = try self.fileSize()
-    var chunks: [ChunkPlan.Chunk] = []
-    chunks.reserveCapacity(total)
-    var position = [Int](repeating: 0, count: grid.count)
-    for _ in 0..<total {
-      let origin = zip(position, chunkShape).map { $0 * $1 }
-      var offset = origin.map { hsize_t($0) }
-      var mask: UInt32 = 0
-      var address: haddr_t = 0
-      var size: hsize_t = 0
-      try check(
-        H5Dget_chunk_info_by_coord(dataset.id, &offset, &mask, &address, &size),
-        "cannot locate the chunk at \(origin)")
-      guard address != tlh5_haddr_undef(), size > 0, let start = Int(exactly: address),
-        let length = Int(exactly: size)
-      else { return nil }
-      guard length <= fileSize, start <= fileSize - length else {
-        throw error(
-          "the chunk at \(origin) would take bytes \(start) to \(start &+ length) of a file of \(fileSize) bytes; the file is truncated or corrupt"
-        )
-      }
-      chunks.append(.init(origin: origin, offset: start, size: length, filterMask: mask))
-      ChunkPlan.advance(&position, within: grid)
+    for chunk in stored where chunk.size > fileSize || chunk.offset > fileSize - chunk.size {
+      throw error(
+        "the chunk at \(chunk.origin) would take bytes \(chunk.offset) to \(chunk.offset &+ chunk.size) of a file of \(fileSize) bytes; the file is truncated or corrupt"
+      )
     }
-    return chunks
+    return stored
   }
 }
