@@ -22,10 +22,10 @@ extension HDF5Context {
   /// fuzzing), or one chunk stored or inflating short, made it copy past the end of the buffer
   /// (a heap overflow under `H5Dread`); a smaller shape read elements from the wrong places.
   /// Throws naming the chunk. In a grid of more than ``chunkLookupPositions`` positions, only
-  /// the first stored chunk is checked, and named as the first. The lookup by coordinate is wrong for some
-  /// extensible-array indexes (an unlimited dimension not the first): a filtered chunk it finds
-  /// whose size `H5Dget_chunk_storage_size` does not confirm is left to the library, so that a
-  /// valid file is never refused for it; such chunks are not checked.
+  /// the first stored chunk is checked, and named as the first. The lookup by coordinate is
+  /// wrong for some extensible-array indexes (an unlimited dimension not the first): a filtered
+  /// chunk it finds whose size `H5Dget_chunk_storage_size` does not confirm is left to the
+  /// library, so that a valid file is never refused for it; such chunks are not checked.
   func checkStoredChunks(
     _ file: HDF5Handle, _ dataset: HDF5Handle, fileType: HDF5Handle, dtype: DType, shape: [Int],
     chunkShape: [Int], filters: [HDF5Filter]

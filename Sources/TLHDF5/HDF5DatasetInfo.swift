@@ -45,10 +45,10 @@ extension HDF5Context {
       case H5L_TYPE_SOFT, H5L_TYPE_EXTERNAL:
         let external = link.type == H5L_TYPE_EXTERNAL
         let kind = external ? "external link" : "soft link"
-        let target = linkTarget(file, path, link)
         var scoped = self
         scoped.dataset = path
-        try scoped.checkLinkValue(file, path, link)
+        try scoped.checkLinkValue(file, path, link)  // before anything reads or follows the value
+        let target = linkTarget(file, path, link)
         let exists = H5Oexists_by_name(file.id, path, HDF5ExternalLinks.access)
         if let refusal = HDF5ExternalLinks.refusal {
           HDF5ExternalLinks.refusal = nil
